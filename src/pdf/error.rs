@@ -44,5 +44,8 @@ pub enum PdfError {
     Timeout { millis: u64, during: &'static str },
     /// The PDF library panicked on this input; the panic was contained.
     #[error("parser crashed on malformed input while {during}: {message}")]
-    ParserPanic { during: &'static str, message: String },
+    ParserPanic {
+        during: &'static str,
+        message: String,
+    },
 }

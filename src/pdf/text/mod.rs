@@ -22,3 +22,159 @@ pub struct PageText {
     /// Share of the page area covered by images, 0.0 to 1.0.
     pub image_coverage: f64,
 }
+
+pub mod geometry;
+pub mod interpreter;
+pub mod layout;
+pub mod lexer;
+
+use lopdf::{Document, Object};
+use unicode_normalization::UnicodeNormalization;
+
+use self::geometry::{Matrix, Rect};
+use self::interpreter::{Budget, Device, FontCache, Interpreter, PlacedGlyph};
+use self::layout::Collector;
+use crate::pdf::{Deadline, Limits, Pdf, PdfError};
+
+/// Fewest non-white characters for a page's text layer to count as usable; below this a page
+/// is, for OCR's purposes, an image (a scanned page may carry a stray page number).
+pub const MIN_TEXT_LAYER_CHARS: usize = 16;
+/// Cells per side of the grid that measures image coverage.
+const COVERAGE_GRID: usize = 64;
+
+/// Extracts the text of every page, in page order.
+pub fn extract_pages(pdf: &Pdf, limits: &Limits) -> Result<Vec<PageText>, PdfError> {
+    extract_pages_until(pdf, limits, limits.deadline())
+}
+
+/// Like [`extract_pages`], with a deadline that started earlier (e.g. before loading).
+pub fn extract_pages_until(
+    pdf: &Pdf,
+    limits: &Limits,
+    deadline: Deadline,
+) -> Result<Vec<PageText>, PdfError> {
+    let doc = &pdf.doc;
+    let mut fonts = FontCache::default();
+    let mut budget = Budget::new(limits, deadline);
+    let mut pages = Vec::new();
+    for (number, page_id) in doc.get_pages() {
+        let media = media_box(doc, page_id);
+        let mut device = PageDevice::new(media);
+        Interpreter::new(doc, &mut fonts, &mut budget).run_page(page_id, &mut device)?;
+        let chars = device.collector.chars;
+        let text: String = device.collector.into_text().nfc().collect();
+        pages.push(PageText {
+            number: number as usize,
+            text,
+            has_text_layer: chars >= MIN_TEXT_LAYER_CHARS,
+            image_coverage: device.coverage.fraction(),
+        });
+    }
+    Ok(pages)
+}
+
+/// The page's `/MediaBox`, inherited through the page tree, or US Letter when absent or broken.
+fn media_box(doc: &Document, page_id: lopdf::ObjectId) -> Rect {
+    let mut node = doc.get_dictionary(page_id).ok();
+    for _ in 0..64 {
+        let Some(dict) = node else { break };
+        if let Ok(Object::Array(a)) = dict.get(b"MediaBox").and_then(|o| match o {
+            Object::Reference(id) => doc.get_object(*id),
+            o => Ok(o),
+        }) && a.len() == 4
+        {
+            let v: Vec<f64> = a
+                .iter()
+                .filter_map(|o| match o {
+                    Object::Integer(i) => Some(*i as f64),
+                    Object::Real(r) => Some(f64::from(*r)),
+                    _ => None,
+                })
+                .collect();
+            if let [x0, y0, x1, y1] = v[..] {
+                let r = Rect::from_corners(x0, y0, x1, y1);
+                if r.width() > 0.0
+                    && r.height() > 0.0
+                    && r.width().is_finite()
+                    && r.height().is_finite()
+                {
+                    return r;
+                }
+            }
+        }
+        node = dict
+            .get(b"Parent")
+            .and_then(Object::as_reference)
+            .and_then(|id| doc.get_dictionary(id))
+            .ok();
+    }
+    Rect::from_corners(0.0, 0.0, 612.0, 792.0)
+}
+
+/// Which cells of a coarse grid over the page some image covers.
+struct Coverage {
+    page: Rect,
+    cells: Vec<bool>,
+}
+
+impl Coverage {
+    fn new(page: Rect) -> Self {
+        Coverage {
+            page,
+            cells: vec![false; COVERAGE_GRID * COVERAGE_GRID],
+        }
+    }
+
+    fn add(&mut self, r: &Rect) {
+        let Some(r) = r.intersect(&self.page) else {
+            return;
+        };
+        let n = COVERAGE_GRID as f64;
+        let cell = |v: f64, lo: f64, span: f64| (((v - lo) / span * n).clamp(0.0, n)) as usize;
+        let (cx0, cx1) = (
+            cell(r.x0, self.page.x0, self.page.width()),
+            cell(r.x1, self.page.x0, self.page.width()),
+        );
+        let (cy0, cy1) = (
+            cell(r.y0, self.page.y0, self.page.height()),
+            cell(r.y1, self.page.y0, self.page.height()),
+        );
+        for y in cy0..cy1.min(COVERAGE_GRID) {
+            for x in cx0..cx1.min(COVERAGE_GRID) {
+                if let Some(c) = self.cells.get_mut(y * COVERAGE_GRID + x) {
+                    *c = true;
+                }
+            }
+        }
+    }
+
+    fn fraction(&self) -> f64 {
+        let covered = self.cells.iter().filter(|c| **c).count();
+        covered as f64 / self.cells.len() as f64
+    }
+}
+
+/// The device text extraction draws on: glyphs to the layout, images to the coverage grid.
+struct PageDevice {
+    collector: Collector,
+    coverage: Coverage,
+}
+
+impl PageDevice {
+    fn new(media: Rect) -> Self {
+        PageDevice {
+            collector: Collector::default(),
+            coverage: Coverage::new(media),
+        }
+    }
+}
+
+impl Device for PageDevice {
+    fn glyph(&mut self, glyph: &PlacedGlyph<'_>) {
+        self.collector.push(glyph);
+    }
+
+    fn image(&mut self, ctm: &Matrix) {
+        self.coverage.add(&Rect::unit_square(ctm));
+    }
+}

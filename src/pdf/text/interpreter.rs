@@ -1,0 +1,591 @@
+//! Content-stream interpreter: graphics and text state (ISO 32000-2 §8.4, §9.3, §9.4) driven by
+//! one `match` over operators, feeding a `Device` with placed glyphs and images.
+//!
+//! It draws nothing: it only tracks where each glyph lands and which area images cover, which
+//! is all text extraction and "does this page need OCR?" need.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::font::{Font, WritingMode};
+use super::geometry::Matrix;
+use super::lexer::{Lexer, Operand, Token};
+use crate::pdf::{Deadline, Limits, PdfError};
+
+/// Deepest `q` nesting kept; deeper saves are counted but not stored (their `Q` restores the
+/// deepest stored state), so a stream of a million `q` cannot grow memory.
+const MAX_SAVE_DEPTH: usize = 256;
+/// References followed in a chain before giving up (a reference loop).
+const MAX_DEREF: usize = 16;
+/// Operators between two deadline checks (a clock read per operator would cost more than
+/// most operators).
+const DEADLINE_EVERY: usize = 4096;
+
+/// One glyph as placed on the page, in default user space.
+#[derive(Debug, Clone, Copy)]
+pub struct PlacedGlyph<'t> {
+    /// Unicode text of the glyph (may be empty or several characters).
+    pub text: &'t str,
+    /// Origin (on the baseline).
+    pub x: f64,
+    /// Origin (on the baseline).
+    pub y: f64,
+    /// Unit vector along the baseline.
+    pub dir: (f64, f64),
+    /// Advance along the baseline, in user-space units (may be 0 or negative in odd fonts).
+    pub advance: f64,
+    /// Font size as drawn: the length of the text-space unit "up" vector.
+    pub size: f64,
+    /// Ascent and descent above/below the baseline as fractions of `size`.
+    pub ascent: f64,
+    /// Descent (negative) as a fraction of `size`.
+    pub descent: f64,
+    /// Drawn with text rendering mode 3 or 7 (invisible, as OCR layers are).
+    pub invisible: bool,
+}
+
+/// Receives what the interpreter finds.
+pub trait Device {
+    /// A glyph was shown.
+    fn glyph(&mut self, glyph: &PlacedGlyph<'_>);
+    /// An image was painted; `ctm` maps the unit square onto the page.
+    fn image(&mut self, ctm: &Matrix);
+}
+
+/// Where a font dictionary lives, to cache one `Font` per dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum FontKey {
+    Indirect(ObjectId),
+    // A direct dictionary is keyed by its address: it lives as long as the document.
+    Direct(usize),
+}
+
+/// Fonts already read in this document: a font used on 300 pages is parsed once.
+#[derive(Default)]
+pub struct FontCache {
+    fonts: HashMap<FontKey, Arc<Font>>,
+}
+
+/// Shared state of one document's interpretation: its limits and running totals.
+pub struct Budget {
+    limits: Limits,
+    deadline: Deadline,
+    decompressed: u64,
+}
+
+impl Budget {
+    /// A budget for one document.
+    pub fn new(limits: &Limits, deadline: Deadline) -> Budget {
+        Budget {
+            limits: limits.clone(),
+            deadline,
+            decompressed: 0,
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn check_deadline(&self, during: &'static str) -> Result<(), PdfError> {
+        if self.deadline.passed() {
+            return Err(PdfError::Timeout {
+                millis: self.deadline.millis(),
+                during,
+            });
+        }
+        Ok(())
+    }
+
+    /// Decompresses a content stream, charging it to the document's total.
+    fn content(
+        &mut self,
+        id: Option<ObjectId>,
+        stream: &lopdf::Stream,
+    ) -> Result<Vec<u8>, PdfError> {
+        let per_stream = self.limits.max_stream_bytes;
+        let left = self
+            .limits
+            .max_total_decompressed_bytes
+            .saturating_sub(self.decompressed);
+        let cap = per_stream.min(left);
+        let object = id.unwrap_or((0, 0));
+        let data = match stream
+            .decompressed_content_with_limit(usize::try_from(cap).unwrap_or(usize::MAX))
+        {
+            Ok(d) => d,
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
+                return Err(PdfError::StreamTooLarge { object, limit: cap });
+            }
+            // An unknown or broken filter: the raw bytes are the best we have; the lexer
+            // copes with junk. pdftotext does the same.
+            Err(_) => stream.content.clone(),
+        };
+        self.decompressed += data.len() as u64;
+        Ok(data)
+    }
+}
+
+/// Follows references to the object they name.
+fn deref<'d>(doc: &'d Document, mut obj: &'d Object) -> Option<&'d Object> {
+    for _ in 0..MAX_DEREF {
+        match obj {
+            Object::Reference(id) => obj = doc.objects.get(id)?,
+            _ => return Some(obj),
+        }
+    }
+    None
+}
+
+fn deref_dict<'d>(doc: &'d Document, obj: &'d Object) -> Option<&'d Dictionary> {
+    match deref(doc, obj)? {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+fn number(obj: &Object) -> Option<f64> {
+    match obj {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(f64::from(*r)),
+        _ => None,
+    }
+}
+
+/// Reads a 6-number matrix array, or `None` when it is not one.
+pub fn matrix_from(doc: &Document, obj: &Object) -> Option<Matrix> {
+    let Object::Array(a) = deref(doc, obj)? else {
+        return None;
+    };
+    if a.len() != 6 {
+        return None;
+    }
+    let mut m = [0.0; 6];
+    for (slot, v) in m.iter_mut().zip(a) {
+        *slot = number(deref(doc, v)?)?;
+    }
+    let m = Matrix { m };
+    m.is_finite().then_some(m)
+}
+
+/// The page's `/Resources`, inherited from the page tree when the page has none (§7.7.3.4).
+pub fn page_resources<'d>(doc: &'d Document, page: &'d Dictionary) -> Option<&'d Dictionary> {
+    let mut node = page;
+    for _ in 0..MAX_DEREF * 4 {
+        if let Ok(r) = node.get(b"Resources")
+            && let Some(d) = deref_dict(doc, r)
+        {
+            return Some(d);
+        }
+        node = deref_dict(doc, node.get(b"Parent").ok()?)?;
+    }
+    None
+}
+
+#[derive(Clone)]
+struct TextState {
+    font: Option<Arc<Font>>,
+    size: f64,
+    char_spacing: f64,
+    word_spacing: f64,
+    horizontal_scaling: f64,
+    leading: f64,
+    rise: f64,
+    render_mode: i64,
+}
+
+impl Default for TextState {
+    fn default() -> Self {
+        TextState {
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            horizontal_scaling: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+            render_mode: 0,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct GraphicsState {
+    ctm: Matrix,
+    text: TextState,
+}
+
+/// Interprets content streams of one document onto a device.
+pub struct Interpreter<'d, 'c> {
+    doc: &'d Document,
+    fonts: &'c mut FontCache,
+    budget: &'c mut Budget,
+    operators: usize,
+    /// Form XObjects being drawn, to stop a form that draws itself.
+    form_stack: Vec<ObjectId>,
+}
+
+impl<'d, 'c> Interpreter<'d, 'c> {
+    /// An interpreter for pages of `doc`.
+    pub fn new(doc: &'d Document, fonts: &'c mut FontCache, budget: &'c mut Budget) -> Self {
+        Interpreter {
+            doc,
+            fonts,
+            budget,
+            operators: 0,
+            form_stack: Vec::new(),
+        }
+    }
+
+    /// Runs a page's content streams onto `device`.
+    pub fn run_page(&mut self, page_id: ObjectId, device: &mut dyn Device) -> Result<(), PdfError> {
+        let doc = self.doc;
+        let page = doc.get_dictionary(page_id).map_err(|e| PdfError::Object {
+            object: page_id,
+            reason: format!("page is not a dictionary: {e}"),
+        })?;
+        let resources = page_resources(doc, page);
+        let mut content = Vec::new();
+        for id in doc.get_page_contents(page_id) {
+            if let Some(Object::Stream(s)) = doc.objects.get(&id) {
+                content.extend_from_slice(&self.budget.content(Some(id), s)?);
+                // Streams of one page are concatenated; a token must not run across them.
+                content.push(b'\n');
+            }
+        }
+        // Contents may also be a direct stream reference we did not see as an id list.
+        self.operators = 0;
+        let state = GraphicsState {
+            ctm: Matrix::IDENTITY,
+            text: TextState::default(),
+        };
+        self.run(&content, resources, state, device, 0)
+    }
+
+    fn run(
+        &mut self,
+        content: &[u8],
+        resources: Option<&'d Dictionary>,
+        initial: GraphicsState,
+        device: &mut dyn Device,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        let mut lexer = Lexer::new(content);
+        let mut operands: Vec<Operand<'_>> = Vec::new();
+        let mut gs = initial;
+        let mut saved: Vec<GraphicsState> = Vec::new();
+        let mut unsaved_depth = 0usize;
+        // Text matrix and text line matrix; only meaningful between BT and ET.
+        let mut tm = Matrix::IDENTITY;
+        let mut tlm = Matrix::IDENTITY;
+        let max_ops = self.budget.limits().max_operators_per_page;
+
+        while let Some(token) = lexer.next_token() {
+            let op = match token {
+                Token::Operand(o) => {
+                    if operands.len() < super::lexer::MAX_OPERANDS {
+                        operands.push(o);
+                    }
+                    continue;
+                }
+                Token::InlineImage(_) => {
+                    device.image(&gs.ctm);
+                    operands.clear();
+                    continue;
+                }
+                Token::Operator(op) => op,
+            };
+            self.operators += 1;
+            if self.operators.is_multiple_of(DEADLINE_EVERY) {
+                self.budget.check_deadline("interpreting page content")?;
+            }
+            if self.operators > max_ops {
+                // Enough is enough: keep what was found so far rather than fail the page.
+                break;
+            }
+            let num = |i: usize| operands.get(i).and_then(Operand::as_f64);
+            match op {
+                b"q" => {
+                    if saved.len() < MAX_SAVE_DEPTH {
+                        saved.push(gs.clone());
+                    } else {
+                        unsaved_depth += 1;
+                    }
+                }
+                b"Q" => {
+                    if unsaved_depth > 0 {
+                        unsaved_depth -= 1;
+                    } else if let Some(s) = saved.pop() {
+                        gs = s;
+                    }
+                }
+                b"cm" => {
+                    if let (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)) =
+                        (num(0), num(1), num(2), num(3), num(4), num(5))
+                    {
+                        let m = Matrix::new(a, b, c, d, e, f);
+                        if m.is_finite() {
+                            gs.ctm = m.then(&gs.ctm);
+                        }
+                    }
+                }
+                b"BT" => {
+                    tm = Matrix::IDENTITY;
+                    tlm = Matrix::IDENTITY;
+                }
+                b"ET" => {}
+                b"Tf" => {
+                    if let (Some(Operand::Name(name)), Some(size)) = (operands.first(), num(1)) {
+                        gs.text.font = self.font(resources, name);
+                        gs.text.size = size;
+                    }
+                }
+                b"Tc" => gs.text.char_spacing = num(0).unwrap_or(0.0),
+                b"Tw" => gs.text.word_spacing = num(0).unwrap_or(0.0),
+                b"Tz" => gs.text.horizontal_scaling = num(0).unwrap_or(100.0) / 100.0,
+                b"TL" => gs.text.leading = num(0).unwrap_or(0.0),
+                b"Ts" => gs.text.rise = num(0).unwrap_or(0.0),
+                b"Tr" => gs.text.render_mode = num(0).unwrap_or(0.0) as i64,
+                b"Td" => {
+                    if let (Some(tx), Some(ty)) = (num(0), num(1)) {
+                        tlm = Matrix::translate(tx, ty).then(&tlm);
+                        tm = tlm;
+                    }
+                }
+                b"TD" => {
+                    if let (Some(tx), Some(ty)) = (num(0), num(1)) {
+                        gs.text.leading = -ty;
+                        tlm = Matrix::translate(tx, ty).then(&tlm);
+                        tm = tlm;
+                    }
+                }
+                b"Tm" => {
+                    if let (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)) =
+                        (num(0), num(1), num(2), num(3), num(4), num(5))
+                    {
+                        let m = Matrix::new(a, b, c, d, e, f);
+                        if m.is_finite() {
+                            tm = m;
+                            tlm = m;
+                        }
+                    }
+                }
+                b"T*" => {
+                    tlm = Matrix::translate(0.0, -gs.text.leading).then(&tlm);
+                    tm = tlm;
+                }
+                b"Tj" => {
+                    if let Some(Operand::Str(s)) = operands.first() {
+                        show(&gs, &mut tm, s, device);
+                    }
+                }
+                b"'" => {
+                    tlm = Matrix::translate(0.0, -gs.text.leading).then(&tlm);
+                    tm = tlm;
+                    if let Some(Operand::Str(s)) = operands.first() {
+                        show(&gs, &mut tm, s, device);
+                    }
+                }
+                b"\"" => {
+                    if let (Some(aw), Some(ac)) = (num(0), num(1)) {
+                        gs.text.word_spacing = aw;
+                        gs.text.char_spacing = ac;
+                    }
+                    tlm = Matrix::translate(0.0, -gs.text.leading).then(&tlm);
+                    tm = tlm;
+                    if let Some(Operand::Str(s)) = operands.get(2) {
+                        show(&gs, &mut tm, s, device);
+                    }
+                }
+                b"TJ" => {
+                    if let Some(Operand::Array(items)) = operands.first() {
+                        for item in items {
+                            match item {
+                                Operand::Str(s) => show(&gs, &mut tm, s, device),
+                                Operand::Number(adj) => adjust(&gs, &mut tm, *adj),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                b"Do" => {
+                    if let Some(Operand::Name(name)) = operands.first() {
+                        self.draw_xobject(resources, name, &gs, device, depth)?;
+                    }
+                }
+                _ => {}
+            }
+            operands.clear();
+        }
+        Ok(())
+    }
+
+    fn font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Option<Arc<Font>> {
+        let doc = self.doc;
+        let fonts = deref_dict(doc, resources?.get(b"Font").ok()?)?;
+        let entry = fonts.get(name).ok()?;
+        let key = match entry {
+            Object::Reference(id) => FontKey::Indirect(*id),
+            other => FontKey::Direct(other as *const Object as usize),
+        };
+        if let Some(f) = self.fonts.fonts.get(&key) {
+            return Some(f.clone());
+        }
+        let dict = deref_dict(doc, entry)?;
+        let font = Arc::new(Font::from_dict(doc, dict, self.budget.limits()));
+        self.fonts.fonts.insert(key, font.clone());
+        Some(font)
+    }
+
+    fn draw_xobject(
+        &mut self,
+        resources: Option<&'d Dictionary>,
+        name: &[u8],
+        gs: &GraphicsState,
+        device: &mut dyn Device,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        let doc = self.doc;
+        let Some(xobjects) = resources
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|x| deref_dict(doc, x))
+        else {
+            return Ok(());
+        };
+        let Ok(entry) = xobjects.get(name) else {
+            return Ok(());
+        };
+        let id = entry.as_reference().ok();
+        let Some(Object::Stream(stream)) = deref(doc, entry) else {
+            return Ok(());
+        };
+        match stream.dict.get(b"Subtype").and_then(Object::as_name) {
+            Ok(b"Image") => device.image(&gs.ctm),
+            Ok(b"Form") => {
+                if depth >= self.budget.limits().max_depth {
+                    return Ok(());
+                }
+                if let Some(id) = id {
+                    if self.form_stack.contains(&id) {
+                        return Ok(());
+                    }
+                    self.form_stack.push(id);
+                }
+                let matrix = stream
+                    .dict
+                    .get(b"Matrix")
+                    .ok()
+                    .and_then(|m| matrix_from(doc, m))
+                    .unwrap_or(Matrix::IDENTITY);
+                let form_resources = stream
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .and_then(|r| deref_dict(doc, r))
+                    .or(resources);
+                let content = self.budget.content(id, stream)?;
+                let state = GraphicsState {
+                    ctm: matrix.then(&gs.ctm),
+                    text: gs.text.clone(),
+                };
+                let result = self.run(&content, form_resources, state, device, depth + 1);
+                if id.is_some() {
+                    self.form_stack.pop();
+                }
+                result?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Shows a string: one glyph per character code, advancing the text matrix (§9.4.4).
+fn show(gs: &GraphicsState, tm: &mut Matrix, bytes: &[u8], device: &mut dyn Device) {
+    let Some(font) = gs.text.font.as_deref() else {
+        return;
+    };
+    let ts = &gs.text;
+    let fm = font.font_matrix();
+    let vertical = font.writing_mode() == WritingMode::Vertical;
+    let (asc, desc) = font.ascent_descent();
+    // Ascent/descent are in glyph space; through the font matrix they become text space,
+    // i.e. fractions of the font size.
+    let asc_frac = (asc * fm[3]).abs().clamp(0.2, 2.0);
+    let desc_frac = -(desc * fm[3]).abs().clamp(0.0, 1.0);
+    let invisible = ts.render_mode == 3 || ts.render_mode == 7;
+    font.for_each_glyph(bytes, |g| {
+        let params = Matrix::new(
+            ts.size * ts.horizontal_scaling,
+            0.0,
+            0.0,
+            ts.size,
+            0.0,
+            ts.rise,
+        );
+        let trm = params.then(tm).then(&gs.ctm);
+        let (ox, oy) = trm.apply(0.0, 0.0);
+        let (bx, by) = trm.apply_vector(1.0, 0.0);
+        let (ux, uy) = trm.apply_vector(0.0, 1.0);
+        let blen = (bx * bx + by * by).sqrt();
+        let size = (ux * ux + uy * uy).sqrt();
+        let spacing = ts.char_spacing
+            + if g.is_word_space {
+                ts.word_spacing
+            } else {
+                0.0
+            };
+        let (tx, ty) = if vertical {
+            // §9.4.4: vertical fonts advance down by the vertical displacement (default 1 em).
+            (0.0, -(ts.size) - spacing)
+        } else {
+            let w0 = g.width * fm[0];
+            ((w0 * ts.size + spacing) * ts.horizontal_scaling, 0.0)
+        };
+        if blen > 0.0 && size > 0.0 && ox.is_finite() && oy.is_finite() {
+            // Advance in device space along the baseline.
+            let (ax, ay) = tm.then(&gs.ctm).apply_vector(tx, ty);
+            // Vertical text reads down the page: its baseline direction is "minus up".
+            let dir = if vertical {
+                (-ux / size, -uy / size)
+            } else {
+                (bx / blen, by / blen)
+            };
+            let advance = ax * dir.0 + ay * dir.1;
+            device.glyph(&PlacedGlyph {
+                text: g.text,
+                x: ox,
+                y: oy,
+                dir,
+                advance,
+                size: if vertical { blen.max(size) } else { size },
+                ascent: asc_frac,
+                descent: desc_frac,
+                invisible,
+            });
+        }
+        *tm = Matrix::translate(tx, ty).then(tm);
+    });
+}
+
+/// A number in a `TJ` array moves the next glyph back by thousandths of the font size.
+fn adjust(gs: &GraphicsState, tm: &mut Matrix, adj: f64) {
+    let ts = &gs.text;
+    let vertical = ts
+        .font
+        .as_deref()
+        .is_some_and(|f| f.writing_mode() == WritingMode::Vertical);
+    let amount = -adj / 1000.0 * ts.size;
+    let (tx, ty) = if vertical {
+        (0.0, amount)
+    } else {
+        (amount * ts.horizontal_scaling, 0.0)
+    };
+    *tm = Matrix::translate(tx, ty).then(tm);
+}

@@ -1,0 +1,562 @@
+//! Reading order: placed glyphs → lines → blocks → text.
+//!
+//! Content-stream order is not reading order (producers draw tables cell by cell, headers
+//! last, kerned words glyph by glyph), so the order is rebuilt from positions alone:
+//!
+//! 1. glyphs are grouped by writing direction (0°, 90°, 180°, 270°) and rotated upright;
+//! 2. glyphs with the same baseline form rows, and a row is cut into line fragments where a
+//!    gap is wider than [`FRAGMENT_GAP`] (table cells, columns);
+//! 3. fragments stacked at line distance and overlapping horizontally form blocks
+//!    (paragraphs, table cells, column runs);
+//! 4. blocks are ordered by recursive XY-cut, horizontal cuts first, so tables read row by row
+//!    and cells column by column, and columns read left to right.
+//!
+//! Word breaks come from literal spaces and from gaps wider than [`WORD_GAP`] measured with
+//! the glyphs' real advance widths (groff and justified text have no space characters).
+
+use std::cmp::Ordering;
+
+use super::interpreter::PlacedGlyph;
+
+/// A gap between glyphs, in ems, above which a word break is inserted.
+pub const WORD_GAP: f64 = 0.15;
+/// A gap, in ems, above which one row splits into separate line fragments.
+pub const FRAGMENT_GAP: f64 = 1.0;
+/// Baselines closer than this (in ems of the smaller font) belong to one row.
+const ROW_TOLERANCE: f64 = 0.4;
+/// Largest baseline-to-baseline distance, in ems, at which a line continues a block.
+const BLOCK_LINE_GAP: f64 = 1.75;
+/// Overlap allowed, in ems, between blocks that are still cut apart (glyph boxes from
+/// ascent/descent are generous).
+const CUT_TOLERANCE: f64 = 0.15;
+
+/// One glyph in its direction's upright frame.
+#[derive(Debug, Clone)]
+struct Glyph {
+    /// Range of the glyph's text in `Collector::text`.
+    start: u32,
+    len: u32,
+    x0: f64,
+    x1: f64,
+    baseline: f64,
+    top: f64,
+    bottom: f64,
+    size: f64,
+    /// A literal space came right before this glyph, at this x.
+    space_before: Option<f64>,
+}
+
+/// Collects placed glyphs for one page.
+#[derive(Default)]
+pub struct Collector {
+    text: String,
+    /// Glyphs per direction: 0 = left to right, 1 = bottom to top, 2 = upside down,
+    /// 3 = top to bottom.
+    glyphs: [Vec<Glyph>; 4],
+    pending_space: [Option<f64>; 4],
+    /// Glyphs with no Unicode at all (for the "usable text layer" judgement).
+    pub unmapped: usize,
+    /// Non-white characters collected.
+    pub chars: usize,
+}
+
+/// Rotates a point so that direction `class` reads left to right.
+fn upright(class: usize, x: f64, y: f64) -> (f64, f64) {
+    match class {
+        1 => (y, -x),
+        2 => (-x, -y),
+        3 => (-y, x),
+        _ => (x, y),
+    }
+}
+
+fn direction_class(dir: (f64, f64)) -> usize {
+    let angle = dir.1.atan2(dir.0).to_degrees();
+    let q = (angle / 90.0).round() as i64;
+    q.rem_euclid(4) as usize
+}
+
+impl Collector {
+    /// Adds one glyph.
+    pub fn push(&mut self, g: &PlacedGlyph<'_>) {
+        let class = direction_class(g.dir);
+        let (x, y) = upright(class, g.x, g.y);
+        if g.text.is_empty() {
+            self.unmapped += 1;
+            return;
+        }
+        if g.text.chars().all(char::is_whitespace) {
+            self.pending_space[class] = Some(x);
+            return;
+        }
+        let size = g.size.max(0.01);
+        let (x0, x1) = if g.advance >= 0.0 {
+            (x, x + g.advance)
+        } else {
+            (x + g.advance, x)
+        };
+        let start = self.text.len() as u32;
+        push_expanded(&mut self.text, g.text);
+        let len = self.text.len() as u32 - start;
+        self.chars += g.text.chars().filter(|c| !c.is_whitespace()).count();
+        self.glyphs[class].push(Glyph {
+            start,
+            len,
+            x0,
+            x1,
+            baseline: y,
+            top: y + g.ascent * size,
+            bottom: y + g.descent * size,
+            size,
+            space_before: self.pending_space[class].take(),
+        });
+    }
+
+    /// The page's text in reading order: directions by glyph count, blocks separated by blank
+    /// lines, lines by newlines.
+    pub fn into_text(self) -> String {
+        let mut classes: Vec<usize> = (0..4).filter(|&c| !self.glyphs[c].is_empty()).collect();
+        classes.sort_by_key(|&c| std::cmp::Reverse(self.glyphs[c].len()));
+        let mut out = String::new();
+        for class in classes {
+            let lines = rows_to_fragments(&self.glyphs[class]);
+            let blocks = build_blocks(&lines);
+            let mut order: Vec<usize> = (0..blocks.len()).collect();
+            xy_cut(&blocks, &mut order);
+            for bi in order {
+                if !out.is_empty() {
+                    out.push_str("\n\n");
+                }
+                let block = &blocks[bi];
+                for (n, &li) in block.lines.iter().enumerate() {
+                    if n > 0 {
+                        out.push('\n');
+                    }
+                    write_fragment(&self.text, &self.glyphs[class], &lines[li], &mut out);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Appends glyph text, expanding the Latin ligatures U+FB00–U+FB06 (ISO 32000-2 §9.10.2
+/// leaves that to the reader; archives search for "fi", not "ﬁ").
+fn push_expanded(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            '\0' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// A run of glyphs on one baseline with no wide gap: a line of a block.
+#[derive(Debug, Clone)]
+struct Fragment {
+    /// Indices into the direction's glyphs, left to right.
+    glyphs: Vec<usize>,
+    x0: f64,
+    x1: f64,
+    baseline: f64,
+    top: f64,
+    bottom: f64,
+    size: f64,
+}
+
+fn cmp_f64(a: f64, b: f64) -> Ordering {
+    a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+}
+
+fn rows_to_fragments(glyphs: &[Glyph]) -> Vec<Fragment> {
+    let mut by_baseline: Vec<usize> = (0..glyphs.len()).collect();
+    by_baseline.sort_by(|&a, &b| cmp_f64(glyphs[b].baseline, glyphs[a].baseline));
+    let mut fragments = Vec::new();
+    let mut i = 0;
+    while i < by_baseline.len() {
+        let first = &glyphs[by_baseline[i]];
+        let mut j = i + 1;
+        while j < by_baseline.len() {
+            let g = &glyphs[by_baseline[j]];
+            let tol = ROW_TOLERANCE * g.size.min(first.size);
+            if first.baseline - g.baseline > tol {
+                break;
+            }
+            j += 1;
+        }
+        let mut row: Vec<usize> = by_baseline[i..j].to_vec();
+        row.sort_by(|&a, &b| cmp_f64(glyphs[a].x0, glyphs[b].x0));
+        split_row(glyphs, &row, &mut fragments);
+        i = j;
+    }
+    fragments
+}
+
+fn split_row(glyphs: &[Glyph], row: &[usize], out: &mut Vec<Fragment>) {
+    let mut current: Vec<usize> = Vec::new();
+    let mut right = f64::NEG_INFINITY;
+    for &gi in row {
+        let g = &glyphs[gi];
+        if let Some(&last) = current.last() {
+            let size = g.size.max(glyphs[last].size);
+            if g.x0 - right > FRAGMENT_GAP * size {
+                out.push(fragment(glyphs, std::mem::take(&mut current)));
+                right = f64::NEG_INFINITY;
+            }
+        }
+        right = right.max(g.x1);
+        current.push(gi);
+    }
+    if !current.is_empty() {
+        out.push(fragment(glyphs, current));
+    }
+}
+
+fn fragment(glyphs: &[Glyph], idx: Vec<usize>) -> Fragment {
+    let mut f = Fragment {
+        x0: f64::INFINITY,
+        x1: f64::NEG_INFINITY,
+        baseline: 0.0,
+        top: f64::NEG_INFINITY,
+        bottom: f64::INFINITY,
+        size: 0.0,
+        glyphs: Vec::new(),
+    };
+    let mut weight = 0.0;
+    for &gi in &idx {
+        let g = &glyphs[gi];
+        f.x0 = f.x0.min(g.x0);
+        f.x1 = f.x1.max(g.x1);
+        f.top = f.top.max(g.top);
+        f.bottom = f.bottom.min(g.bottom);
+        f.baseline += g.baseline * g.size;
+        f.size = f.size.max(g.size);
+        weight += g.size;
+    }
+    f.baseline /= weight.max(f64::MIN_POSITIVE);
+    f.glyphs = idx;
+    f
+}
+
+/// Writes a fragment's glyphs with word breaks.
+fn write_fragment(text: &str, glyphs: &[Glyph], f: &Fragment, out: &mut String) {
+    let mut prev: Option<&Glyph> = None;
+    for &gi in &f.glyphs {
+        let g = &glyphs[gi];
+        let s = text
+            .get(g.start as usize..(g.start + g.len) as usize)
+            .unwrap_or("");
+        if let Some(p) = prev {
+            let size = g.size.min(p.size);
+            let ptext = text.get(p.start as usize..(p.start + p.len) as usize);
+            // The same glyph drawn twice at (almost) the same place: fake bold or a shadow.
+            if ptext == Some(s) && (g.x0 - p.x0).abs() < 0.2 * size {
+                continue;
+            }
+            let gap = g.x0 - p.x1;
+            let literal = g
+                .space_before
+                .is_some_and(|sx| sx >= p.x0 - 0.1 * size && sx <= g.x0 + 0.1 * size);
+            if literal || gap > WORD_GAP * size {
+                out.push(' ');
+            }
+        }
+        out.push_str(s);
+        prev = Some(g);
+    }
+}
+
+/// A group of fragments read together: a paragraph, a table cell, a column's run of lines.
+#[derive(Debug, Clone)]
+struct Block {
+    /// Fragment indices in reading order.
+    lines: Vec<usize>,
+    x0: f64,
+    x1: f64,
+    top: f64,
+    bottom: f64,
+    last_baseline: f64,
+    /// The x-range of the last line, to which the next line must connect.
+    last_x0: f64,
+    last_x1: f64,
+    size: f64,
+}
+
+fn overlap(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
+    a1.min(b1) - a0.max(b0)
+}
+
+fn build_blocks(fragments: &[Fragment]) -> Vec<Block> {
+    let mut order: Vec<usize> = (0..fragments.len()).collect();
+    order.sort_by(|&a, &b| {
+        cmp_f64(fragments[b].baseline, fragments[a].baseline)
+            .then(cmp_f64(fragments[a].x0, fragments[b].x0))
+    });
+    let mut blocks: Vec<Block> = Vec::new();
+    // Blocks that can still take a line; closed ones stay in `blocks` only.
+    let mut open: Vec<usize> = Vec::new();
+    for fi in order {
+        let f = &fragments[fi];
+        open.retain(|&bi| {
+            let b = &blocks[bi];
+            b.last_baseline - f.baseline <= BLOCK_LINE_GAP * b.size.max(f.size)
+        });
+        let mut candidates = open.iter().copied().filter(|&bi| {
+            let b = &blocks[bi];
+            let same_row = (b.last_baseline - f.baseline).abs() <= ROW_TOLERANCE * f.size;
+            let ratio = b.size.max(f.size) / b.size.min(f.size).max(0.01);
+            let connects = if same_row {
+                // A second fragment on the block's last row (a wide word gap in justified
+                // text) belongs to it when it lies within the block's width.
+                overlap(b.x0, b.x1, f.x0, f.x1) > 0.0
+            } else {
+                overlap(b.last_x0, b.last_x1, f.x0, f.x1) > 0.0
+                    || overlap(b.x0, b.x1, f.x0, f.x1) > 0.0
+            };
+            connects && ratio <= 1.6 && b.last_baseline >= f.baseline - ROW_TOLERANCE * f.size
+        });
+        let first = candidates.next();
+        let second = candidates.next();
+        match (first, second) {
+            (Some(bi), None) => {
+                let b = &mut blocks[bi];
+                b.lines.push(fi);
+                b.x0 = b.x0.min(f.x0);
+                b.x1 = b.x1.max(f.x1);
+                b.top = b.top.max(f.top);
+                b.bottom = b.bottom.min(f.bottom);
+                if (b.last_baseline - f.baseline).abs() > ROW_TOLERANCE * f.size {
+                    b.last_x0 = f.x0;
+                    b.last_x1 = f.x1;
+                } else {
+                    b.last_x0 = b.last_x0.min(f.x0);
+                    b.last_x1 = b.last_x1.max(f.x1);
+                }
+                b.last_baseline = f.baseline;
+            }
+            // Touching two blocks (a full-width line under two columns) or none: a new block.
+            _ => {
+                blocks.push(Block {
+                    lines: vec![fi],
+                    x0: f.x0,
+                    x1: f.x1,
+                    top: f.top,
+                    bottom: f.bottom,
+                    last_baseline: f.baseline,
+                    last_x0: f.x0,
+                    last_x1: f.x1,
+                    size: f.size,
+                });
+                open.push(blocks.len() - 1);
+            }
+        }
+    }
+    blocks
+}
+
+/// Orders `idx` (indices into `blocks`) by recursive XY-cut: bands top to bottom, then
+/// columns left to right, else by position.
+fn xy_cut(blocks: &[Block], idx: &mut [usize]) {
+    if idx.len() <= 1 {
+        return;
+    }
+    // Horizontal bands.
+    idx.sort_by(|&a, &b| {
+        cmp_f64(blocks[b].top, blocks[a].top).then(cmp_f64(blocks[a].x0, blocks[b].x0))
+    });
+    let mut cuts = Vec::new();
+    let mut low = blocks[idx[0]].bottom;
+    for (k, &bi) in idx.iter().enumerate().skip(1) {
+        let b = &blocks[bi];
+        let tol = CUT_TOLERANCE * b.size;
+        if b.top <= low + tol {
+            cuts.push(k);
+            low = b.bottom;
+        } else {
+            low = low.min(b.bottom);
+        }
+    }
+    if !cuts.is_empty() {
+        recurse_parts(blocks, idx, &cuts);
+        return;
+    }
+    // Vertical columns.
+    idx.sort_by(|&a, &b| {
+        cmp_f64(blocks[a].x0, blocks[b].x0).then(cmp_f64(blocks[b].top, blocks[a].top))
+    });
+    let mut right = blocks[idx[0]].x1;
+    for (k, &bi) in idx.iter().enumerate().skip(1) {
+        let b = &blocks[bi];
+        if b.x0 >= right - CUT_TOLERANCE * b.size {
+            cuts.push(k);
+        }
+        right = right.max(b.x1);
+    }
+    if !cuts.is_empty() {
+        recurse_parts(blocks, idx, &cuts);
+        return;
+    }
+    // Overlapping blocks that no cut separates: top to bottom, then left to right.
+    idx.sort_by(|&a, &b| {
+        cmp_f64(blocks[b].top, blocks[a].top).then(cmp_f64(blocks[a].x0, blocks[b].x0))
+    });
+}
+
+fn recurse_parts(blocks: &[Block], idx: &mut [usize], cuts: &[usize]) {
+    let mut start = 0;
+    for &c in cuts.iter().chain(std::iter::once(&idx.len())) {
+        xy_cut(blocks, &mut idx[start..c]);
+        start = c;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Places `words` left to right at `(x, y)` with a 10-point font whose glyphs are 5 wide.
+    fn line(c: &mut Collector, x: f64, y: f64, words: &str) {
+        let mut cx = x;
+        for ch in words.chars() {
+            let mut buf = [0u8; 4];
+            let s = ch.encode_utf8(&mut buf);
+            c.push(&PlacedGlyph {
+                text: s,
+                x: cx,
+                y,
+                dir: (1.0, 0.0),
+                advance: 5.0,
+                size: 10.0,
+                ascent: 0.8,
+                descent: -0.2,
+                invisible: false,
+            });
+            cx += 5.0;
+        }
+    }
+
+    #[test]
+    fn literal_spaces_and_gaps_both_break_words() {
+        let mut c = Collector::default();
+        line(&mut c, 0.0, 100.0, "Åsa Öberg");
+        line(&mut c, 52.0, 100.0, "ordförande");
+        assert_eq!(c.into_text(), "Åsa Öberg ordförande");
+    }
+
+    #[test]
+    fn kerning_gap_is_not_a_word_break() {
+        let mut c = Collector::default();
+        line(&mut c, 0.0, 100.0, "Mä");
+        line(&mut c, 11.0, 100.0, "rta");
+        assert_eq!(c.into_text(), "Märta");
+    }
+
+    #[test]
+    fn two_columns_read_column_by_column() {
+        let mut c = Collector::default();
+        for (i, (l, r)) in [
+            ("left one", "right one"),
+            ("left two", "right two"),
+            ("left three", "right three"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 700.0 - 12.0 * i as f64;
+            line(&mut c, 50.0, y, l);
+            line(&mut c, 300.0, y, r);
+        }
+        let text = c.into_text();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "left", "one", "left", "two", "left", "three", "right", "one", "right", "two",
+                "right", "three"
+            ]
+        );
+    }
+
+    #[test]
+    fn table_reads_row_by_row_and_cell_by_cell() {
+        let mut c = Collector::default();
+        // Row 1: label cell, a two-line names cell, a two-line affiliation cell.
+        line(&mut c, 50.0, 700.0, "Beslutande");
+        line(&mut c, 200.0, 700.0, "Peter Vigren");
+        line(&mut c, 200.0, 688.0, "Anna Frej");
+        line(&mut c, 400.0, 700.0, "Umeå kommun");
+        line(&mut c, 400.0, 688.0, "Vännäs kommun");
+        // Row 2, after a gap.
+        line(&mut c, 50.0, 660.0, "Sekreterare");
+        line(&mut c, 200.0, 660.0, "Johanna Persson");
+        let text = c.into_text();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "Beslutande",
+                "Peter",
+                "Vigren",
+                "Anna",
+                "Frej",
+                "Umeå",
+                "kommun",
+                "Vännäs",
+                "kommun",
+                "Sekreterare",
+                "Johanna",
+                "Persson"
+            ]
+        );
+    }
+
+    #[test]
+    fn content_order_does_not_matter() {
+        let mut c = Collector::default();
+        line(&mut c, 50.0, 688.0, "second line");
+        line(&mut c, 50.0, 700.0, "first line");
+        assert_eq!(c.into_text(), "first line\nsecond line");
+    }
+
+    #[test]
+    fn fake_bold_duplicates_are_dropped() {
+        let mut c = Collector::default();
+        line(&mut c, 50.0, 700.0, "Protokoll");
+        line(&mut c, 50.3, 700.0, "Protokoll");
+        assert_eq!(c.into_text(), "Protokoll");
+    }
+
+    #[test]
+    fn rotated_text_reads_along_its_baseline() {
+        let mut c = Collector::default();
+        // Text running up the page (90°), as on a landscape page drawn rotated.
+        for (i, ch) in "Plan".chars().enumerate() {
+            let mut buf = [0u8; 4];
+            c.push(&PlacedGlyph {
+                text: ch.encode_utf8(&mut buf),
+                x: 100.0,
+                y: 100.0 + 5.0 * i as f64,
+                dir: (0.0, 1.0),
+                advance: 5.0,
+                size: 10.0,
+                ascent: 0.8,
+                descent: -0.2,
+                invisible: false,
+            });
+        }
+        assert_eq!(c.into_text(), "Plan");
+    }
+
+    #[test]
+    fn ligatures_are_expanded() {
+        let mut c = Collector::default();
+        line(&mut c, 0.0, 0.0, "\u{FB01}nal");
+        assert_eq!(c.into_text(), "final");
+    }
+}

@@ -1,0 +1,612 @@
+//! Content-stream lexer: bytes → operands and operators (ISO 32000-2 §7.2, §7.8.2).
+//!
+//! Hand-written rather than lopdf's `Content::decode` because a content stream is the largest
+//! untrusted input we read, it is read once per page, and a broken operator must cost one
+//! operator, not the page: the lexer never fails, it skips what it cannot read.
+
+use std::borrow::Cow;
+
+/// Deepest array/dictionary nesting read inside a content stream; deeper input is skipped.
+pub const MAX_OPERAND_DEPTH: usize = 32;
+/// Most operands kept before an operator; more are dropped (no operator takes more than a few,
+/// `TJ` takes one array).
+pub const MAX_OPERANDS: usize = 64;
+/// Most elements kept in one array operand (a `TJ` array of a long line has a few hundred).
+pub const MAX_ARRAY_LEN: usize = 1 << 16;
+
+/// One operand of a content-stream operator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand<'a> {
+    /// An integer or real number.
+    Number(f64),
+    /// A name, without the slash, `#xx` escapes resolved.
+    Name(Cow<'a, [u8]>),
+    /// A literal or hex string, escapes resolved.
+    Str(Cow<'a, [u8]>),
+    /// An array.
+    Array(Vec<Operand<'a>>),
+    /// A dictionary (marked-content properties, inline image parameters).
+    Dict(Vec<(Cow<'a, [u8]>, Operand<'a>)>),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`, or something unreadable kept as a placeholder so operand counts stay right.
+    Null,
+}
+
+impl Operand<'_> {
+    /// The number, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Operand::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// What the lexer hands the interpreter.
+#[derive(Debug, PartialEq)]
+pub enum Token<'a> {
+    /// An operand to push.
+    Operand(Operand<'a>),
+    /// An operator keyword, e.g. `Tj`.
+    Operator(&'a [u8]),
+    /// An inline image (`BI … ID … EI`) with its parameters; its data is skipped.
+    InlineImage(Vec<(Cow<'a, [u8]>, Operand<'a>)>),
+}
+
+/// Reads tokens from a content stream.
+pub struct Lexer<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+fn is_white(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+}
+
+fn is_delim(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+fn is_regular(b: u8) -> bool {
+    !is_white(b) && !is_delim(b)
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer over `data`.
+    pub fn new(data: &'a [u8]) -> Self {
+        Lexer { data, pos: 0 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.data.get(self.pos).copied()
+    }
+
+    fn skip_white_and_comments(&mut self) {
+        while let Some(b) = self.peek() {
+            if is_white(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                while let Some(c) = self.peek() {
+                    if c == b'\r' || c == b'\n' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn regular_run(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        while self.peek().is_some_and(is_regular) {
+            self.pos += 1;
+        }
+        &self.data[start..self.pos]
+    }
+
+    /// The next token, or `None` at the end of the stream.
+    pub fn next_token(&mut self) -> Option<Token<'a>> {
+        loop {
+            self.skip_white_and_comments();
+            let b = self.peek()?;
+            if let Some(op) = self.operand(b, 0) {
+                return Some(Token::Operand(op));
+            }
+            // Not an operand start: a keyword, or a stray delimiter to step over.
+            if is_regular(b) {
+                let word = self.regular_run();
+                match word {
+                    b"true" => return Some(Token::Operand(Operand::Bool(true))),
+                    b"false" => return Some(Token::Operand(Operand::Bool(false))),
+                    b"null" => return Some(Token::Operand(Operand::Null)),
+                    b"BI" => return Some(self.inline_image()),
+                    _ => return Some(Token::Operator(word)),
+                }
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Reads an operand starting with byte `b`, or returns `None` (position unchanged) when
+    /// `b` does not start one.
+    fn operand(&mut self, b: u8, depth: usize) -> Option<Operand<'a>> {
+        match b {
+            b'0'..=b'9' | b'+' | b'-' | b'.' => Some(self.number()),
+            b'/' => {
+                self.pos += 1;
+                Some(Operand::Name(resolve_name_escapes(self.regular_run())))
+            }
+            b'(' => Some(Operand::Str(self.literal_string())),
+            b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                Some(Operand::Dict(self.dict_body(depth + 1)))
+            }
+            b'<' => Some(Operand::Str(self.hex_string())),
+            b'[' => {
+                self.pos += 1;
+                Some(self.array(depth + 1))
+            }
+            _ => None,
+        }
+    }
+
+    fn number(&mut self) -> Operand<'a> {
+        let start = self.pos;
+        if matches!(self.peek(), Some(b'+' | b'-')) {
+            self.pos += 1;
+        }
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || c == b'.' || c == b'-')
+        {
+            self.pos += 1;
+        }
+        let text = &self.data[start..self.pos];
+        Operand::Number(parse_number(text))
+    }
+
+    fn literal_string(&mut self) -> Cow<'a, [u8]> {
+        // Caller saw '('.
+        self.pos += 1;
+        let start = self.pos;
+        let mut depth = 1usize;
+        let mut simple = true;
+        while let Some(c) = self.peek() {
+            match c {
+                b'\\' => {
+                    simple = false;
+                    self.pos += 2;
+                    continue;
+                }
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                b'\r' => simple = false,
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        let end = self.pos.min(self.data.len());
+        let raw = &self.data[start..end];
+        self.pos = (end + 1).min(self.data.len());
+        if simple {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(unescape_literal(raw))
+        }
+    }
+
+    fn hex_string(&mut self) -> Cow<'a, [u8]> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut hi: Option<u8> = None;
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            if c == b'>' {
+                break;
+            }
+            if let Some(v) = hex_val(c) {
+                match hi.take() {
+                    Some(h) => out.push(h << 4 | v),
+                    None => hi = Some(v),
+                }
+            }
+        }
+        // §7.3.4.3: an odd final digit is followed by an implied 0.
+        if let Some(h) = hi {
+            out.push(h << 4);
+        }
+        Cow::Owned(out)
+    }
+
+    fn array(&mut self, depth: usize) -> Operand<'a> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_white_and_comments();
+            let Some(b) = self.peek() else { break };
+            if b == b']' {
+                self.pos += 1;
+                break;
+            }
+            // Too deep: step over nested openers instead of recursing; everything else
+            // (strings, numbers, the operator that ends a broken array) still reads.
+            if depth >= MAX_OPERAND_DEPTH
+                && (b == b'[' || (b == b'<' && self.data.get(self.pos + 1) == Some(&b'<')))
+            {
+                self.pos += 1;
+                continue;
+            }
+            if let Some(op) = self.operand(b, depth) {
+                if items.len() < MAX_ARRAY_LEN {
+                    items.push(op);
+                }
+            } else if is_regular(b) {
+                let word = self.regular_run();
+                let op = match word {
+                    b"true" => Operand::Bool(true),
+                    b"false" => Operand::Bool(false),
+                    // An operator inside an array means the array was never closed: stop
+                    // here so the operator is not swallowed. Step back so it is read next.
+                    _ => {
+                        self.pos -= word.len();
+                        break;
+                    }
+                };
+                items.push(op);
+            } else {
+                self.pos += 1;
+            }
+        }
+        Operand::Array(items)
+    }
+
+    fn dict_body(&mut self, depth: usize) -> Vec<(Cow<'a, [u8]>, Operand<'a>)> {
+        let mut entries = Vec::new();
+        loop {
+            self.skip_white_and_comments();
+            let Some(b) = self.peek() else { break };
+            if b == b'>' {
+                self.pos = (self.pos + 2).min(self.data.len());
+                break;
+            }
+            if b != b'/' || depth > MAX_OPERAND_DEPTH {
+                self.pos += 1;
+                continue;
+            }
+            self.pos += 1;
+            let key = resolve_name_escapes(self.regular_run());
+            self.skip_white_and_comments();
+            let Some(vb) = self.peek() else { break };
+            let value = match self.operand(vb, depth) {
+                Some(v) => v,
+                None if is_regular(vb) => match self.regular_run() {
+                    b"true" => Operand::Bool(true),
+                    b"false" => Operand::Bool(false),
+                    _ => Operand::Null,
+                },
+                None => {
+                    self.pos += 1;
+                    Operand::Null
+                }
+            };
+            if entries.len() < MAX_OPERANDS {
+                entries.push((key, value));
+            }
+        }
+        entries
+    }
+
+    /// After `BI`: parameters up to `ID`, then skip the image data up to `EI` (§8.9.7).
+    fn inline_image(&mut self) -> Token<'a> {
+        let mut params = Vec::new();
+        loop {
+            self.skip_white_and_comments();
+            let Some(b) = self.peek() else { break };
+            if b == b'/' {
+                self.pos += 1;
+                let key = resolve_name_escapes(self.regular_run());
+                self.skip_white_and_comments();
+                let value = match self.peek() {
+                    Some(vb) => match self.operand(vb, 1) {
+                        Some(v) => v,
+                        None if is_regular(vb) => {
+                            let w = self.regular_run();
+                            if w == b"ID" {
+                                // A key with no value right before ID: treat ID as the end.
+                                self.pos -= 2;
+                                Operand::Null
+                            } else {
+                                Operand::Name(Cow::Borrowed(w))
+                            }
+                        }
+                        None => {
+                            self.pos += 1;
+                            Operand::Null
+                        }
+                    },
+                    None => Operand::Null,
+                };
+                if params.len() < MAX_OPERANDS {
+                    params.push((key, value));
+                }
+            } else if is_regular(b) {
+                let w = self.regular_run();
+                if w == b"ID" {
+                    // One white-space byte separates ID from the data.
+                    self.pos = (self.pos + 1).min(self.data.len());
+                    break;
+                }
+            } else {
+                self.pos += 1;
+            }
+        }
+        self.skip_inline_data(&params);
+        Token::InlineImage(params)
+    }
+
+    fn skip_inline_data(&mut self, params: &[(Cow<'a, [u8]>, Operand<'a>)]) {
+        let declared = params
+            .iter()
+            .find(|(k, _)| k.as_ref() == b"L" || k.as_ref() == b"Length")
+            .and_then(|(_, v)| v.as_f64())
+            .filter(|v| *v >= 0.0);
+        if let Some(len) = declared {
+            self.pos = self.pos.saturating_add(len as usize).min(self.data.len());
+        }
+        // Find `EI` delimited by white space (or the end): the data itself may contain "EI".
+        let data = self.data;
+        let mut i = self.pos;
+        while i + 1 < data.len() {
+            if data[i] == b'E'
+                && data[i + 1] == b'I'
+                && (i == 0 || is_white(data[i - 1]))
+                && data.get(i + 2).is_none_or(|&c| is_white(c))
+            {
+                self.pos = i + 2;
+                return;
+            }
+            i += 1;
+        }
+        self.pos = data.len();
+    }
+}
+
+/// Parses a PDF number leniently: `--5`, `5.`, `.5`, `1.2.3` all give a value, junk gives 0.
+fn parse_number(text: &[u8]) -> f64 {
+    let mut neg = false;
+    let mut i = 0;
+    while let Some(&c) = text.get(i) {
+        match c {
+            b'-' => neg = !neg,
+            b'+' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    let mut int: f64 = 0.0;
+    let mut frac: f64 = 0.0;
+    let mut scale = 1.0;
+    let mut seen_dot = false;
+    for &c in &text[i..] {
+        match c {
+            b'0'..=b'9' if !seen_dot => int = int * 10.0 + f64::from(c - b'0'),
+            b'0'..=b'9' => {
+                scale /= 10.0;
+                frac += f64::from(c - b'0') * scale;
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => break,
+        }
+    }
+    let v = int + frac;
+    let v = if neg { -v } else { v };
+    if v.is_finite() { v } else { 0.0 }
+}
+
+fn resolve_name_escapes(raw: &[u8]) -> Cow<'_, [u8]> {
+    if !raw.contains(&b'#') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'#'
+            && let (Some(h), Some(l)) = (
+                raw.get(i + 1).copied().and_then(hex_val),
+                raw.get(i + 2).copied().and_then(hex_val),
+            )
+        {
+            out.push(h << 4 | l);
+            i += 3;
+            continue;
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// Resolves the escapes of a literal string body (§7.3.4.2), including octal and line
+/// continuations, and normalises bare CR and CRLF to LF as the standard requires.
+fn unescape_literal(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let c = raw[i];
+        i += 1;
+        match c {
+            b'\\' => {
+                let Some(&e) = raw.get(i) else { break };
+                i += 1;
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'0'..=b'7' => {
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match raw.get(i) {
+                                Some(&d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push((v & 0xff) as u8);
+                    }
+                    b'\r' => {
+                        if raw.get(i) == Some(&b'\n') {
+                            i += 1;
+                        }
+                    }
+                    b'\n' => {}
+                    other => out.push(other),
+                }
+            }
+            b'\r' => {
+                if raw.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+                out.push(b'\n');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(src: &[u8]) -> Vec<Token<'_>> {
+        let mut lx = Lexer::new(src);
+        std::iter::from_fn(|| lx.next_token()).collect()
+    }
+
+    #[test]
+    fn reads_text_operators_with_escapes() {
+        let t = tokens(b"BT /F1 12 Tf (a\\(b\\)\\101\\\nc) Tj ET");
+        assert_eq!(t[0], Token::Operator(b"BT"));
+        assert_eq!(t[1], Token::Operand(Operand::Name(Cow::Borrowed(b"F1"))));
+        assert_eq!(t[2], Token::Operand(Operand::Number(12.0)));
+        assert_eq!(
+            t[4],
+            Token::Operand(Operand::Str(Cow::Owned(b"a(b)Ac".to_vec())))
+        );
+    }
+
+    #[test]
+    fn hex_string_with_odd_digit_and_spaces() {
+        let t = tokens(b"<48 65 6C6C 6F7>");
+        assert_eq!(
+            t[0],
+            Token::Operand(Operand::Str(Cow::Owned(b"Hello\x70".to_vec())))
+        );
+    }
+
+    #[test]
+    fn tj_array_mixes_strings_and_numbers() {
+        let t = tokens(b"[(A) -120 (B) 3.5]TJ");
+        let Token::Operand(Operand::Array(items)) = &t[0] else {
+            panic!("not an array: {t:?}")
+        };
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[1], Operand::Number(-120.0));
+        assert_eq!(t[1], Token::Operator(b"TJ"));
+    }
+
+    #[test]
+    fn unclosed_array_does_not_swallow_the_operator() {
+        let t = tokens(b"[(A) 1 TJ (B) Tj");
+        assert_eq!(t[1], Token::Operator(b"TJ"));
+        assert_eq!(t[3], Token::Operator(b"Tj"));
+    }
+
+    #[test]
+    fn inline_image_data_containing_ei_is_skipped() {
+        let t = tokens(b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00EI\x01 EI Q");
+        assert!(matches!(t[0], Token::InlineImage(ref p) if p.len() == 4));
+        assert_eq!(t[1], Token::Operator(b"Q"));
+    }
+
+    #[test]
+    fn inline_image_length_is_honoured() {
+        let t = tokens(b"BI /W 1 /H 1 /L 4 ID  EI x EI Q");
+        assert_eq!(t[1], Token::Operator(b"Q"));
+    }
+
+    #[test]
+    fn odd_numbers_parse_leniently() {
+        for (src, want) in [
+            (&b"--5"[..], 5.0),
+            (b"5.", 5.0),
+            (b".5", 0.5),
+            (b"-.25", -0.25),
+            (b"1.2.3", 1.2),
+        ] {
+            assert_eq!(parse_number(src), want, "{}", String::from_utf8_lossy(src));
+        }
+    }
+
+    #[test]
+    fn garbage_never_panics_and_terminates() {
+        let mut data = Vec::new();
+        let mut x: u32 = 12345;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            data.push((x >> 16) as u8);
+        }
+        for cut in [0, 1, 7, 100, 5000, data.len()] {
+            let mut lx = Lexer::new(&data[..cut]);
+            let mut n = 0;
+            while lx.next_token().is_some() {
+                n += 1;
+                assert!(n <= cut + 1, "lexer made no progress");
+            }
+        }
+        for src in [
+            &b"<<"[..],
+            b"[",
+            b"(",
+            b"<",
+            b"BI",
+            b"BI /W",
+            b"/#",
+            b"((\\",
+        ] {
+            let _ = tokens(src);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let mut src = vec![b'['; 10_000];
+        src.extend_from_slice(b"(x) Tj");
+        let t = tokens(&src);
+        // The unclosed arrays end where the operator starts; the operator survives.
+        assert_eq!(t.last(), Some(&Token::Operator(b"Tj")));
+    }
+}
