@@ -1,6 +1,28 @@
-//! Opening a PDF from bytes under `Limits`. (Stub: being written.)
+//! Opening a PDF from bytes under `Limits`.
+//!
+//! This module owns the one call into lopdf that parses a whole file: it checks the cheap
+//! things first (size, header), runs lopdf with its decompression cap under `catch_unwind`
+//! (lopdf has panicked on malformed input, lopdf #82 and #532), retries once with the
+//! cross-reference table rebuilt, then enforces the object and page limits and refuses
+//! documents it cannot decrypt. Revisions come from [`super::revision`], which reads the
+//! file's own layout because lopdf merges revisions; metadata from [`super::metadata`].
 
-use super::{DocumentMetadata, Limits, PdfError, Revision};
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use lopdf::xref::XrefRecovery;
+use lopdf::{DecompressError, Document, LoadOptions, Object, ParseError};
+
+use super::limits::Deadline;
+use super::{DocumentMetadata, Limits, PdfError, Revision, XrefKind, revision};
+
+/// How far into the input the `%PDF-` header may start (ISO 32000-2 §7.5.2 wants it at 0;
+/// readers accept leading junk within the first kilobyte, and so do we).
+pub const HEADER_SEARCH_BYTES: usize = 1024;
+/// The header's marker.
+const HEADER_MARKER: &[u8] = b"%PDF-";
 
 /// A loaded PDF: lopdf's merged object view of the newest revision, plus every revision's bytes.
 pub struct Pdf {
@@ -26,22 +48,928 @@ impl Pdf {
 
     /// Info dictionary and XMP metadata.
     pub fn metadata(&self) -> DocumentMetadata {
-        DocumentMetadata::default()
+        DocumentMetadata::from_document(&self.doc)
+    }
+
+    /// The revision numbered `number` (1 is the original file).
+    pub fn revision(&self, number: usize) -> Option<&Revision> {
+        self.revisions.iter().find(|r| r.number == number)
+    }
+
+    /// The file as it was when revision `number` was written: `bytes[..end]`. `bytes` must be
+    /// the input this `Pdf` was loaded from; `None` when there is no such revision or the
+    /// input is shorter than the revision's end.
+    pub fn revision_bytes<'a>(&self, bytes: &'a [u8], number: usize) -> Option<&'a [u8]> {
+        let end = usize::try_from(self.revision(number)?.end).ok()?;
+        bytes.get(..end)
     }
 }
 
 /// Loads a PDF from its bytes, within `limits`.
+///
+/// Errors name the most specific cause lopdf reports. Lenient loading repairs damaged
+/// cross-reference data (see [`Pdf::xref_repair`]); if it fails, loading is retried once
+/// with the table rebuilt by scanning before the file is called [`PdfError::Malformed`].
+/// lopdf reads the whole file before the object limit can be checked, so `max_objects`
+/// bounds what later stages walk rather than the memory of this call; `max_file_bytes` and
+/// `max_stream_bytes` bound that. Likewise lopdf cannot be interrupted, so the time limit is
+/// checked when it returns ([`PdfError::Timeout`]), not while it runs.
 pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
-    let _ = limits;
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| PdfError::Malformed {
-        reason: e.to_string(),
-    })?;
+    let deadline = limits.deadline();
+    let size = bytes.len() as u64;
+    if size > limits.max_file_bytes {
+        return Err(PdfError::FileTooLarge {
+            size,
+            limit: limits.max_file_bytes,
+        });
+    }
+    let header_at = find_header(bytes).ok_or(PdfError::NotPdf)?;
+
+    let (doc, retried) = open(bytes, limits)?;
+    check_deadline(&deadline, "loading")?;
+    refuse_undecryptable(&doc)?;
+    let encrypted = doc.encryption_state.is_some();
+
+    let count = doc.objects.len();
+    if count > limits.max_objects {
+        return Err(PdfError::TooManyObjects {
+            count,
+            limit: limits.max_objects,
+        });
+    }
+    let pages = contain("counting pages", || doc.page_iter().count())?;
+    if pages > limits.max_pages {
+        return Err(PdfError::TooManyPages {
+            count: pages,
+            limit: limits.max_pages,
+        });
+    }
+    if pages == 0 {
+        return Err(PdfError::NoPages {
+            reason: why_no_pages(&doc),
+        });
+    }
+    check_deadline(&deadline, "counting pages")?;
+
+    let version = version(bytes, header_at, &doc);
+    let xref_repair = describe_repair(doc.xref_recovery, retried.as_ref());
+    let scanned = revision::scan(bytes);
+    if let Some(chain_break) = &scanned.chain_break {
+        tracing::warn!(%chain_break, "revisions found by scanning for %%EOF");
+    }
+    let mut revisions = scanned.revisions;
+    if revisions.is_empty() {
+        // lopdf read the file without a single `%%EOF` or usable `startxref`: the whole input
+        // is the only revision there is.
+        revisions.push(Revision {
+            number: 1,
+            xref_offset: 0,
+            end: size,
+            xref_kind: XrefKind::Rebuilt,
+        });
+    }
+
     Ok(Pdf {
-        version: doc.version.clone(),
         doc,
-        revisions: Vec::new(),
-        encrypted: false,
-        xref_repair: None,
-        size: bytes.len() as u64,
+        revisions,
+        version,
+        encrypted,
+        xref_repair,
+        size,
     })
+}
+
+/// Where `%PDF-` starts within the first [`HEADER_SEARCH_BYTES`] bytes.
+fn find_header(bytes: &[u8]) -> Option<usize> {
+    let head = bytes.get(..bytes.len().min(HEADER_SEARCH_BYTES))?;
+    head.windows(HEADER_MARKER.len())
+        .position(|w| w == HEADER_MARKER)
+}
+
+/// Why the lenient load failed before the retry that worked.
+type RetryCause = String;
+
+/// How the lenient load failed.
+enum LenientFailure {
+    /// lopdf returned an error.
+    Error(lopdf::Error),
+    /// lopdf panicked (already contained).
+    Panic(PdfError),
+}
+
+/// Runs lopdf leniently, then once more with the cross-reference table rebuilt. Returns the
+/// document and, when the retry was needed, what went wrong the first time.
+fn open(bytes: &[u8], limits: &Limits) -> Result<(Document, Option<RetryCause>), PdfError> {
+    let max_stream = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    let options = |force_reconstruct| LoadOptions {
+        max_decompressed_size: Some(max_stream),
+        force_reconstruct,
+        ..LoadOptions::default()
+    };
+    let lenient = contain("loading", || {
+        Document::load_mem_with_options(bytes, options(false))
+    });
+    let failure = match lenient {
+        Ok(Ok(doc)) => return Ok((doc, None)),
+        Ok(Err(error)) if !worth_rebuilding(&error) => return Err(map_error(error, bytes, limits)),
+        Ok(Err(error)) => LenientFailure::Error(error),
+        // A panic on the table as written may not recur on a rebuilt one.
+        Err(panic) => LenientFailure::Panic(panic),
+    };
+    let rebuilt = contain("rebuilding the cross-reference table", || {
+        Document::load_mem_with_options(bytes, options(true))
+    });
+    match (failure, rebuilt) {
+        (LenientFailure::Error(error), Ok(Ok(doc))) => Ok((doc, Some(error.to_string()))),
+        (LenientFailure::Panic(panic), Ok(Ok(doc))) => Ok((doc, Some(panic.to_string()))),
+        // The first attempt describes the file as written, so its failure is the one reported.
+        (LenientFailure::Error(error), _) => Err(with_retry_note(map_error(error, bytes, limits))),
+        (LenientFailure::Panic(panic), _) => Err(panic),
+    }
+}
+
+/// False for failures that rebuilding the cross-reference table cannot cure.
+fn worth_rebuilding(error: &lopdf::Error) -> bool {
+    !matches!(
+        error,
+        lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })
+            | lopdf::Error::Decompress(DecompressError::TooManyFilters { .. })
+            | lopdf::Error::InvalidPassword
+            | lopdf::Error::Decryption(_)
+            | lopdf::Error::UnsupportedSecurityHandler(_)
+            | lopdf::Error::Parse(ParseError::InvalidFileHeader)
+    )
+}
+
+/// Says in a `Malformed` error that the rebuild was tried too.
+fn with_retry_note(error: PdfError) -> PdfError {
+    match error {
+        PdfError::Malformed { reason } => PdfError::Malformed {
+            reason: format!("{reason}; rebuilding the cross-reference table did not help"),
+        },
+        other => other,
+    }
+}
+
+/// Maps a lopdf error to the most specific [`PdfError`], with the offset or object it names.
+fn map_error(error: lopdf::Error, bytes: &[u8], limits: &Limits) -> PdfError {
+    use lopdf::Error as E;
+    match error {
+        E::Decompress(DecompressError::MemoryLimitExceeded { .. }) => {
+            PdfError::LoadStreamTooLarge {
+                limit: limits.max_stream_bytes,
+            }
+        }
+        E::Xref(_)
+        | E::Parse(ParseError::InvalidXref | ParseError::InvalidTrailer)
+        | E::MissingXrefEntry => match revision::last_startxref(bytes) {
+            Some(offset) => PdfError::Xref {
+                offset,
+                reason: error.to_string(),
+            },
+            // Where `startxref` should have been: the end of the file.
+            None => PdfError::Xref {
+                offset: bytes.len() as u64,
+                reason: format!("{error}; the file has no startxref (truncated?)"),
+            },
+        },
+        E::InvalidOffset(offset) => PdfError::Xref {
+            offset: offset as u64,
+            reason: "an offset points outside the file".to_owned(),
+        },
+        E::IndirectObject { offset } => PdfError::Malformed {
+            reason: format!("invalid indirect object at byte {offset}"),
+        },
+        E::ObjectNotFound(object) => PdfError::Object {
+            object,
+            reason: "not found".to_owned(),
+        },
+        E::ReferenceCycle(object) => PdfError::Object {
+            object,
+            reason: "reference cycle".to_owned(),
+        },
+        E::InvalidPassword => PdfError::Encrypted {
+            reason: "the empty user password is not accepted".to_owned(),
+        },
+        E::Decryption(cause) => PdfError::Encrypted {
+            reason: format!("decryption failed: {cause}"),
+        },
+        E::UnsupportedSecurityHandler(handler) => PdfError::Encrypted {
+            reason: format!(
+                "unsupported security handler /{}",
+                String::from_utf8_lossy(&handler)
+            ),
+        },
+        E::Parse(ParseError::InvalidFileHeader) => PdfError::Malformed {
+            reason: "the %PDF- header has no readable version".to_owned(),
+        },
+        E::Parse(ParseError::EndOfInput) => PdfError::Malformed {
+            reason: format!(
+                "the file ends unexpectedly after {} bytes (truncated?)",
+                bytes.len()
+            ),
+        },
+        other => PdfError::Malformed {
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// lopdf loads an encrypted file whose password it does not know without error but with no
+/// objects and the `/Encrypt` entry still in the trailer; that must not pass as an empty
+/// document.
+fn refuse_undecryptable(doc: &Document) -> Result<(), PdfError> {
+    if !doc.trailer.has(b"Encrypt") || doc.encryption_state.is_some() {
+        return Ok(());
+    }
+    let handler = doc
+        .trailer
+        .get_deref(b"Encrypt", doc)
+        .and_then(Object::as_dict)
+        .ok()
+        .and_then(|dict| dict.get(b"Filter").and_then(Object::as_name).ok())
+        .map(|name| String::from_utf8_lossy(name).into_owned());
+    let reason = match handler.as_deref() {
+        // Only the standard security handler has passwords (ISO 32000-2 §7.6.4); the
+        // public-key one needs a recipient's private key (§7.6.5).
+        Some(other) if other != "Standard" => format!(
+            "security handler /{other} is not supported: it needs a recipient's private key, \
+             not a password"
+        ),
+        _ => "the empty user password does not open it; a user password is needed".to_owned(),
+    };
+    Err(PdfError::Encrypted { reason })
+}
+
+/// Says where the page tree is missing or empty.
+fn why_no_pages(doc: &Document) -> String {
+    let Ok(catalog) = doc.catalog() else {
+        return "the trailer has no readable /Root catalog".to_owned();
+    };
+    match catalog.get(b"Pages") {
+        Err(_) => "the catalog has no /Pages".to_owned(),
+        Ok(Object::Reference((number, generation))) => {
+            format!("the page tree at object {number} {generation} holds no page")
+        }
+        Ok(_) => "the catalog's /Pages holds no page".to_owned(),
+    }
+}
+
+/// The header's version, or the catalog's `/Version` when that is newer (ISO 32000-2
+/// §7.7.2: an update may raise the version without rewriting the header).
+fn version(bytes: &[u8], header_at: usize, doc: &Document) -> String {
+    let header = header_at
+        .checked_add(HEADER_MARKER.len())
+        .and_then(|start| bytes.get(start..))
+        .and_then(parse_version)
+        .or_else(|| parse_version(doc.version.as_bytes()));
+    let catalog = doc
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get(b"Version").ok())
+        .and_then(|version| match version {
+            Object::Name(name) => parse_version(name),
+            _ => None,
+        });
+    let chosen = match (header, catalog) {
+        (Some(header), Some(catalog)) => Some(header.max(catalog)),
+        (header, catalog) => header.or(catalog),
+    };
+    chosen.map_or_else(
+        || doc.version.clone(),
+        |(major, minor)| format!("{major}.{minor}"),
+    )
+}
+
+/// `major.minor` at the start of `text`, as in `1.7` or `2.0`.
+fn parse_version(text: &[u8]) -> Option<(u8, u8)> {
+    const MAX_DIGITS: usize = 2;
+    let digits = |s: &[u8]| -> Option<(u8, usize)> {
+        let len = s
+            .iter()
+            .take(MAX_DIGITS + 1)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if len == 0 || len > MAX_DIGITS {
+            return None;
+        }
+        let value = std::str::from_utf8(s.get(..len)?).ok()?.parse().ok()?;
+        Some((value, len))
+    };
+    let (major, len) = digits(text)?;
+    let rest = text.get(len..)?.strip_prefix(b".")?;
+    let (minor, _) = digits(rest)?;
+    Some((major, minor))
+}
+
+/// A human sentence for lopdf's repair of the cross-reference data.
+fn describe_repair(recovery: Option<XrefRecovery>, retried: Option<&RetryCause>) -> Option<String> {
+    if let Some(cause) = retried {
+        return Some(format!(
+            "loading the file as written failed ({cause}); the cross-reference table was \
+             rebuilt by scanning the file for objects, which may be missing or come from an \
+             older revision"
+        ));
+    }
+    Some(match recovery? {
+        XrefRecovery::OffsetCorrected => "a startxref, /Prev or /XRefStm offset did not point \
+             at a cross-reference section; a section found nearby was used instead"
+            .to_owned(),
+        XrefRecovery::Reconstructed => "the cross-reference data could not be used as written \
+             and was rebuilt by scanning the file for objects, which may be missing or come \
+             from an older revision"
+            .to_owned(),
+        other => format!("the cross-reference data was repaired ({other:?})"),
+    })
+}
+
+fn check_deadline(deadline: &Deadline, during: &'static str) -> Result<(), PdfError> {
+    if deadline.passed() {
+        return Err(PdfError::Timeout {
+            millis: deadline.millis(),
+            during,
+        });
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// True while this thread runs code under [`contain`]: its panics are expected and
+    /// reported as errors, so the panic hook stays quiet for them.
+    static CONTAINING: Cell<bool> = const { Cell::new(false) };
+    /// Where the contained panic happened, recorded by the hook for the error message.
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs, once per process, a panic hook that stays silent for panics on threads inside
+/// [`contain`] and passes every other panic to the hook that was there before. Whether to be
+/// silent is decided per thread, so concurrent loads and unrelated panics elsewhere do not
+/// race on the hook; the hook itself is swapped only once. (If the application installs its
+/// own hook later, contained panics are merely printed again.)
+fn install_quiet_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            // `try_with`: during thread teardown the thread-locals may be gone.
+            let contained = CONTAINING.try_with(Cell::get).unwrap_or(false);
+            if contained {
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                let _ = PANIC_LOCATION.try_with(|slot| *slot.borrow_mut() = location);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Resets [`CONTAINING`] when a contained call ends, however it ends.
+struct ContainGuard {
+    was: bool,
+}
+
+impl ContainGuard {
+    fn enter() -> Self {
+        Self {
+            was: CONTAINING.with(|c| c.replace(true)),
+        }
+    }
+}
+
+impl Drop for ContainGuard {
+    fn drop(&mut self) {
+        CONTAINING.with(|c| c.set(self.was));
+    }
+}
+
+/// Runs `work` (a call into lopdf on untrusted input) and turns a panic into
+/// [`PdfError::ParserPanic`].
+pub(crate) fn contain<T>(during: &'static str, work: impl FnOnce() -> T) -> Result<T, PdfError> {
+    install_quiet_hook();
+    let _guard = ContainGuard::enter();
+    PANIC_LOCATION.with(|slot| slot.borrow_mut().take());
+    // AssertUnwindSafe: `work` only reads its inputs and returns what it builds; after a panic
+    // nothing it touched is used again, so no broken invariant can be observed.
+    panic::catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
+        let location = PANIC_LOCATION.with(|slot| slot.borrow_mut().take());
+        let mut message = panic_message(payload.as_ref());
+        if let Some(location) = location {
+            message = format!("{message} (at {location})");
+        }
+        PdfError::ParserPanic { during, message }
+    })
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "panic with a non-text payload".to_owned()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use lopdf::encryption::crypt_filters::{Aes128CryptFilter, CryptFilter};
+    use lopdf::xref::XrefType;
+    use lopdf::{Dictionary, EncryptionState, EncryptionVersion, Permissions, Stream, dictionary};
+
+    use super::*;
+    use crate::pdf::revision::tests::{append_update, hand_made_original};
+
+    /// A one-page document built with lopdf, with `info` as its Info dictionary when given
+    /// and `xmp` as the catalog's `/Metadata` stream when given.
+    pub(crate) fn one_page(
+        version: &str,
+        xref: XrefType,
+        info: Option<Dictionary>,
+        xmp: Option<&str>,
+    ) -> Document {
+        let mut doc = Document::with_version(version);
+        doc.reference_table.cross_reference_type = xref;
+        let pages_id = doc.new_object_id();
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            b"BT /F1 12 Tf 72 720 Td (Protokoll) Tj ET".to_vec(),
+        ));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Contents" => content,
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![page_id.into()],
+                "Count" => 1,
+            }),
+        );
+        let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
+        if let Some(xmp) = xmp {
+            let stream = Stream::new(
+                dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+                xmp.as_bytes().to_vec(),
+            );
+            catalog.set("Metadata", doc.add_object(stream));
+        }
+        let catalog_id = doc.add_object(catalog);
+        doc.trailer.set("Root", catalog_id);
+        if let Some(info) = info {
+            let info_id = doc.add_object(info);
+            doc.trailer.set("Info", info_id);
+        }
+        doc.trailer.set(
+            "ID",
+            vec![
+                Object::string_literal(b"0123456789abcdef".to_vec()),
+                Object::string_literal(b"0123456789abcdef".to_vec()),
+            ],
+        );
+        doc
+    }
+
+    pub(crate) fn save(doc: &mut Document) -> Vec<u8> {
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("saving to memory");
+        out
+    }
+
+    fn table_pdf() -> Vec<u8> {
+        save(&mut one_page(
+            "1.4",
+            XrefType::CrossReferenceTable,
+            None,
+            None,
+        ))
+    }
+
+    fn encrypted(user_password: &str, aes: bool) -> Vec<u8> {
+        let mut doc = one_page("1.6", XrefType::CrossReferenceTable, None, None);
+        let state = if aes {
+            let filter: Arc<dyn CryptFilter> = Arc::new(Aes128CryptFilter);
+            EncryptionState::try_from(EncryptionVersion::V4 {
+                document: &doc,
+                encrypt_metadata: true,
+                crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), filter)]),
+                stream_filter: b"StdCF".to_vec(),
+                string_filter: b"StdCF".to_vec(),
+                owner_password: "owner",
+                user_password,
+                permissions: Permissions::all(),
+            })
+        } else {
+            EncryptionState::try_from(EncryptionVersion::V2 {
+                document: &doc,
+                owner_password: "owner",
+                user_password,
+                key_length: 128,
+                permissions: Permissions::all(),
+            })
+        }
+        .expect("encryption parameters");
+        doc.encrypt(&state).expect("encrypting");
+        save(&mut doc)
+    }
+
+    fn limits() -> Limits {
+        Limits::default()
+    }
+
+    #[test]
+    fn one_page_table_file_loads() {
+        let bytes = table_pdf();
+        let pdf = load(&bytes, &limits()).expect("loads");
+        assert_eq!(pdf.page_count(), 1);
+        assert_eq!(pdf.version, "1.4");
+        assert!(!pdf.encrypted);
+        assert_eq!(pdf.xref_repair, None);
+        assert_eq!(pdf.size, bytes.len() as u64);
+        assert_eq!(pdf.revisions.len(), 1);
+        assert_eq!(pdf.revisions[0].end, bytes.len() as u64);
+        assert_eq!(pdf.revisions[0].xref_kind, XrefKind::Table);
+        assert_eq!(pdf.revision_bytes(&bytes, 1), Some(&bytes[..]));
+        assert_eq!(pdf.revision_bytes(&bytes, 2), None);
+    }
+
+    #[test]
+    fn xref_stream_file_reports_stream_revision() {
+        let bytes = save(&mut one_page(
+            "1.5",
+            XrefType::CrossReferenceStream,
+            None,
+            None,
+        ));
+        let pdf = load(&bytes, &limits()).expect("loads");
+        assert_eq!(pdf.revisions.len(), 1);
+        assert_eq!(pdf.revisions[0].xref_kind, XrefKind::Stream);
+        assert_eq!(pdf.revisions[0].end, bytes.len() as u64);
+        let startxref = revision::last_startxref(&bytes).expect("startxref");
+        assert_eq!(pdf.revisions[0].xref_offset, startxref);
+    }
+
+    #[test]
+    fn hand_appended_update_is_second_revision_and_wins() {
+        let original = hand_made_original();
+        let first_xref = revision::last_startxref(&original).expect("startxref") as usize;
+        let updated = append_update(original.clone(), first_xref, "\r\n");
+        let pdf = load(&updated, &limits()).expect("loads");
+        assert_eq!(pdf.revisions.len(), 2);
+        assert_eq!(pdf.revisions[0].end, original.len() as u64);
+        assert_eq!(pdf.revisions[1].end, updated.len() as u64);
+        // The merged view has the update's page; revision 1's bytes have the original's.
+        let page = pdf.doc.page_iter().next().expect("a page");
+        let width = pdf
+            .doc
+            .get_dictionary(page)
+            .and_then(|p| p.get(b"MediaBox"))
+            .and_then(Object::as_array)
+            .ok()
+            .and_then(|media_box| media_box.get(2))
+            .and_then(|w| w.as_i64().ok());
+        assert_eq!(
+            width,
+            Some(595),
+            "the update's page replaces the original's"
+        );
+        let first = pdf.revision_bytes(&updated, 1).expect("revision 1");
+        assert_eq!(first, &original[..]);
+        let old = load(first, &limits()).expect("revision 1 loads on its own");
+        assert_eq!(old.revisions.len(), 1);
+    }
+
+    #[test]
+    fn xref_stream_update_written_by_lopdf_is_second_stream_revision() {
+        let original = save(&mut one_page(
+            "1.5",
+            XrefType::CrossReferenceStream,
+            None,
+            None,
+        ));
+        let prev = Document::load_mem(&original).expect("lopdf reads its own output");
+        let mut update = lopdf::IncrementalDocument::create_from(original.clone(), prev);
+        update
+            .new_document
+            .add_object(dictionary! { "Type" => "Annot", "Subtype" => "Text" });
+        let mut updated = Vec::new();
+        update.save_to(&mut updated).expect("saving the update");
+
+        let pdf = load(&updated, &limits()).expect("loads");
+        let kinds: Vec<_> = pdf.revisions.iter().map(|r| r.xref_kind).collect();
+        assert_eq!(kinds, [XrefKind::Stream, XrefKind::Stream]);
+        // lopdf ends its file at `%%EOF` with no newline and the updater writes one before
+        // appending; that end-of-line belongs to revision 1.
+        assert_eq!(original.last(), Some(&b'F'));
+        assert_eq!(updated.get(original.len()), Some(&b'\n'));
+        assert_eq!(pdf.revisions[0].end, original.len() as u64 + 1);
+        assert_eq!(pdf.revisions[1].end, updated.len() as u64);
+        let first = pdf.revision_bytes(&updated, 1).expect("revision 1");
+        assert_eq!(first.strip_suffix(b"\n"), Some(&original[..]));
+    }
+
+    #[test]
+    fn catalog_version_newer_than_header_wins() {
+        let mut doc = one_page("1.4", XrefType::CrossReferenceTable, None, None);
+        let root = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .expect("root");
+        doc.get_dictionary_mut(root)
+            .expect("catalog")
+            .set("Version", Object::Name(b"1.7".to_vec()));
+        let pdf = load(&save(&mut doc), &limits()).expect("loads");
+        assert_eq!(pdf.version, "1.7");
+
+        let mut doc = one_page("1.6", XrefType::CrossReferenceTable, None, None);
+        let root = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .expect("root");
+        doc.get_dictionary_mut(root)
+            .expect("catalog")
+            .set("Version", Object::Name(b"1.3".to_vec()));
+        let pdf = load(&save(&mut doc), &limits()).expect("loads");
+        assert_eq!(
+            pdf.version, "1.6",
+            "an older catalog version does not lower it"
+        );
+    }
+
+    #[test]
+    fn wrong_xref_offsets_are_rebuilt_and_reported() {
+        let bytes = table_pdf();
+        // Shift every object by inserting a comment line after the header: all xref entries
+        // and startxref now point 40 bytes too early.
+        let header_end = bytes.iter().position(|&b| b == b'\n').expect("header line") + 1;
+        let padding = b"% forty bytes of padding.............\n\n";
+        let shifted = [&bytes[..header_end], &padding[..], &bytes[header_end..]].concat();
+        let pdf = load(&shifted, &limits()).expect("lenient loading repairs it");
+        assert_eq!(pdf.page_count(), 1);
+        let repair = pdf.xref_repair.expect("repair reported");
+        assert!(repair.contains("rebuilt by scanning"), "{repair}");
+        assert_eq!(pdf.revisions.len(), 1);
+        assert_eq!(pdf.revisions[0].xref_kind, XrefKind::Rebuilt);
+        assert_eq!(pdf.revisions[0].end, shifted.len() as u64);
+    }
+
+    #[test]
+    fn leading_junk_before_header_is_accepted() {
+        let bytes = [b"JUNK\r\n".as_slice(), &table_pdf()].concat();
+        let pdf = load(&bytes, &limits()).expect("loads");
+        assert_eq!(pdf.page_count(), 1);
+        assert_eq!(pdf.revisions.len(), 1);
+        assert_eq!(pdf.revisions[0].end, bytes.len() as u64);
+    }
+
+    #[test]
+    fn encrypted_rc4_with_empty_user_password_opens() {
+        let bytes = encrypted("", false);
+        let pdf = load(&bytes, &limits()).expect("empty user password opens it");
+        assert!(pdf.encrypted);
+        assert_eq!(pdf.page_count(), 1);
+    }
+
+    #[test]
+    fn encrypted_aes_with_empty_user_password_opens() {
+        let bytes = encrypted("", true);
+        let pdf = load(&bytes, &limits()).expect("empty user password opens it");
+        assert!(pdf.encrypted);
+        assert_eq!(pdf.page_count(), 1);
+    }
+
+    #[test]
+    fn encrypted_with_user_password_is_refused() {
+        for aes in [false, true] {
+            let bytes = encrypted("hemligt", aes);
+            match load(&bytes, &limits()) {
+                Err(PdfError::Encrypted { reason }) => {
+                    assert!(reason.contains("password"), "{reason}")
+                }
+                other => panic!("expected Encrypted, got {:?}", other.map(|p| p.version)),
+            }
+        }
+    }
+
+    #[test]
+    fn over_file_limit_is_refused_before_parsing() {
+        let bytes = table_pdf();
+        let small = Limits {
+            max_file_bytes: 100,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            load(&bytes, &small),
+            Err(PdfError::FileTooLarge { limit: 100, .. })
+        ));
+    }
+
+    #[test]
+    fn non_pdf_and_late_header_are_not_pdf() {
+        assert!(matches!(
+            load(b"<html><body>hej</body></html>", &limits()),
+            Err(PdfError::NotPdf)
+        ));
+        assert!(matches!(load(b"", &limits()), Err(PdfError::NotPdf)));
+        let late = [vec![b' '; HEADER_SEARCH_BYTES], table_pdf()].concat();
+        assert!(matches!(load(&late, &limits()), Err(PdfError::NotPdf)));
+    }
+
+    #[test]
+    fn random_garbage_after_header_is_an_error_not_a_panic() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for round in 0..50 {
+            let mut bytes = b"%PDF-1.7\n".to_vec();
+            for _ in 0..(round * 97 + 10) {
+                // xorshift: deterministic noise without a dependency.
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                bytes.push(state as u8);
+            }
+            let result = load(&bytes, &limits());
+            assert!(
+                matches!(
+                    result,
+                    Err(PdfError::Xref { .. }
+                        | PdfError::Malformed { .. }
+                        | PdfError::NoPages { .. })
+                ),
+                "round {round}: {:?}",
+                result.err()
+            );
+        }
+    }
+
+    #[test]
+    fn truncated_file_is_an_error_or_loads_without_panic() {
+        let bytes = table_pdf();
+        for cut in (9..bytes.len()).step_by(7) {
+            // Either outcome is fine; a panic escaping or a hang is not.
+            let _ = load(&bytes[..cut], &limits());
+        }
+        // Cut before the page objects survive: nothing usable remains, and the error says
+        // where the missing startxref should have been.
+        match load(&bytes[..20], &limits()) {
+            Err(PdfError::Xref { offset: 20, reason }) => {
+                assert!(reason.contains("no startxref"), "{reason}")
+            }
+            other => panic!("expected Xref, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn too_many_pages_and_objects_are_refused() {
+        let bytes = table_pdf();
+        let few_objects = Limits {
+            max_objects: 2,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            load(&bytes, &few_objects),
+            Err(PdfError::TooManyObjects { limit: 2, .. })
+        ));
+        let no_pages = Limits {
+            max_pages: 0,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            load(&bytes, &no_pages),
+            Err(PdfError::TooManyPages { count: 1, limit: 0 })
+        ));
+    }
+
+    #[test]
+    fn empty_page_tree_is_no_pages() {
+        let mut doc = one_page("1.4", XrefType::CrossReferenceTable, None, None);
+        let pages = doc
+            .catalog()
+            .and_then(|c| c.get(b"Pages"))
+            .and_then(Object::as_reference)
+            .expect("pages");
+        let tree = doc.get_dictionary_mut(pages).expect("pages dict");
+        tree.set("Kids", Vec::<Object>::new());
+        tree.set("Count", 0);
+        match load(&save(&mut doc), &limits()) {
+            Err(PdfError::NoPages { reason }) => assert!(reason.contains("no page"), "{reason}"),
+            other => panic!("expected NoPages, got {:?}", other.map(|p| p.page_count())),
+        }
+    }
+
+    #[test]
+    fn decompression_bomb_in_object_stream_is_refused() {
+        let mut doc = one_page("1.5", XrefType::CrossReferenceStream, None, None);
+        let mut out = Vec::new();
+        doc.save_modern(&mut out)
+            .expect("saving with object streams");
+        let tiny = Limits {
+            max_stream_bytes: 16,
+            ..Limits::default()
+        };
+        match load(&out, &tiny) {
+            Err(PdfError::LoadStreamTooLarge { limit: 16 }) => {}
+            other => panic!("expected LoadStreamTooLarge, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn contained_panic_becomes_parser_panic_with_location() {
+        let result: Result<(), PdfError> = contain("testing", || panic!("boom"));
+        match result {
+            Err(PdfError::ParserPanic { during, message }) => {
+                assert_eq!(during, "testing");
+                assert!(message.starts_with("boom (at "), "{message}");
+            }
+            other => panic!("expected ParserPanic, got {other:?}"),
+        }
+        // The flag is reset: a later uncontained panic reaches the previous hook again.
+        assert!(!CONTAINING.with(Cell::get));
+    }
+
+    #[test]
+    fn parse_version_reads_header_forms() {
+        assert_eq!(parse_version(b"1.7\n%"), Some((1, 7)));
+        assert_eq!(parse_version(b"2.0"), Some((2, 0)));
+        assert_eq!(parse_version(b"1."), None);
+        assert_eq!(parse_version(b"x.7"), None);
+        assert_eq!(parse_version(b"123.4"), None);
+    }
+
+    /// The shared corpus, from `ARKIVAR_CORPUS` or `../shared/corpus` next to the crate.
+    fn corpus_dir() -> PathBuf {
+        std::env::var_os("ARKIVAR_CORPUS").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+            PathBuf::from,
+        )
+    }
+
+    /// Time the corpus walk may take in a debug build before it stops early.
+    const CORPUS_BUDGET: Duration = Duration::from_secs(18);
+
+    #[test]
+    fn corpus_files_load_or_fail_without_panic() {
+        let dir = corpus_dir();
+        if !dir.is_dir() {
+            println!("skip: no corpus at {}", dir.display());
+            return;
+        }
+        let started = Instant::now();
+        let (mut loaded, mut failed, mut seen) = (0usize, 0usize, 0usize);
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(walkdir::DirEntry::into_path)
+            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
+            .collect();
+        files.sort();
+        for path in &files {
+            if started.elapsed() > CORPUS_BUDGET {
+                println!(
+                    "stopping after {seen} of {} files: time budget spent",
+                    files.len()
+                );
+                break;
+            }
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            seen += 1;
+            match load(&bytes, &limits()) {
+                Ok(pdf) => {
+                    loaded += 1;
+                    assert!(!pdf.revisions.is_empty(), "{}", path.display());
+                    assert!(pdf.revisions.iter().all(|r| r.end <= pdf.size));
+                    let _ = pdf.metadata();
+                }
+                Err(PdfError::ParserPanic { during, message }) => {
+                    // Contained, so not a test failure, but worth seeing.
+                    println!(
+                        "{}: contained panic while {during}: {message}",
+                        path.display()
+                    );
+                    failed += 1;
+                }
+                Err(error) => {
+                    println!("{}: {error}", path.display());
+                    failed += 1;
+                }
+            }
+        }
+        println!(
+            "corpus: {loaded} loaded, {failed} refused, {seen} of {} files in {:?}",
+            files.len(),
+            started.elapsed()
+        );
+    }
 }
