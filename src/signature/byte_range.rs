@@ -67,7 +67,7 @@ pub fn check(byte_range: &[i64], bytes: &[u8], revisions: &[Revision]) -> ByteRa
     if byte_range.is_empty() {
         return partial("no /ByteRange".into(), Vec::new());
     }
-    if byte_range.len() % 2 != 0 {
+    if !byte_range.len().is_multiple_of(2) {
         return partial(
             format!("/ByteRange has {} numbers, not pairs", byte_range.len()),
             Vec::new(),
