@@ -1,0 +1,128 @@
+//! The font descriptor (ISO 32000-2 §9.8): flags, vertical metrics, `/MissingWidth` and the
+//! embedded font program, read once with every stream bounded.
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::program::{Program, ProgramKind};
+use super::{FontStream, FontWarning, objects};
+use crate::pdf::Limits;
+
+/// Largest embedded font program read, whatever `Limits` allows (real ones are under 20 MiB).
+const MAX_FONT_PROGRAM_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Flag bit 3 (value 4): the font uses symbols outside the standard Latin set (§9.8.2).
+pub(super) const FLAG_SYMBOLIC: u32 = 1 << 2;
+
+/// What a descriptor says, with defaults where it is silent.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Descriptor {
+    /// `/Flags`, `None` when absent.
+    pub flags: Option<u32>,
+    /// `/Ascent` when present and non-zero.
+    pub ascent: Option<f64>,
+    /// `/Descent` when present and non-zero.
+    pub descent: Option<f64>,
+    /// `/FontBBox` as `[llx lly urx ury]`.
+    pub bbox: Option<[f64; 4]>,
+    /// `/MissingWidth`, 0 when absent (§9.8.1).
+    pub missing_width: f64,
+    /// The embedded program, if any could be read.
+    pub program: Option<Program>,
+}
+
+impl Descriptor {
+    /// Reads `font[/FontDescriptor]`; an absent descriptor gives the defaults.
+    pub(super) fn read(
+        doc: &Document,
+        font: &Dictionary,
+        limits: &Limits,
+        warnings: &mut Vec<FontWarning>,
+    ) -> Descriptor {
+        let Some(desc) = objects::get_dict(doc, font, b"FontDescriptor") else {
+            return Descriptor::default();
+        };
+        let nonzero = |key: &[u8]| objects::get_number(doc, desc, key).filter(|v| *v != 0.0);
+        let bbox = objects::get_array(doc, desc, b"FontBBox").and_then(|a| bbox(doc, a));
+        Descriptor {
+            flags: objects::get_number(doc, desc, b"Flags").map(|f| f as i64 as u32),
+            ascent: nonzero(b"Ascent"),
+            descent: nonzero(b"Descent"),
+            bbox,
+            missing_width: objects::get_number(doc, desc, b"MissingWidth").unwrap_or(0.0),
+            program: read_program(doc, desc, limits, warnings),
+        }
+    }
+
+    /// True when the symbolic flag is set.
+    pub(super) fn symbolic(&self) -> bool {
+        self.flags.is_some_and(|f| f & FLAG_SYMBOLIC != 0)
+    }
+
+    /// Ascent and descent from `/Ascent`/`/Descent`, else from the bounding box.
+    pub(super) fn ascent_descent(&self) -> Option<(f64, f64)> {
+        if let Some(a) = self.ascent.filter(|a| *a > 0.0) {
+            // Some writers store the descent as a positive distance.
+            let d = self.descent.map_or(-0.2 * a, |d| -d.abs());
+            return Some((a, d));
+        }
+        let [_, lly, _, ury] = self.bbox?;
+        (ury > 0.0 && ury > lly).then_some((ury, lly.min(0.0)))
+    }
+}
+
+/// `[llx lly urx ury]` from an array of four numbers.
+pub(super) fn bbox(doc: &Document, arr: &[Object]) -> Option<[f64; 4]> {
+    match objects::numbers(doc, arr).as_slice() {
+        [Some(a), Some(b), Some(c), Some(d)] => Some([*a, *b, *c, *d]),
+        _ => None,
+    }
+}
+
+fn read_program(
+    doc: &Document,
+    desc: &Dictionary,
+    limits: &Limits,
+    warnings: &mut Vec<FontWarning>,
+) -> Option<Program> {
+    let cap = MAX_FONT_PROGRAM_BYTES;
+    if desc.has(b"FontFile") {
+        let data = objects::stream_content(
+            doc,
+            desc,
+            b"FontFile",
+            FontStream::FontFile,
+            limits,
+            cap,
+            warnings,
+        )?;
+        return Some(Program {
+            kind: ProgramKind::Type1,
+            data,
+        });
+    }
+    if desc.has(b"FontFile2") {
+        let data = objects::stream_content(
+            doc,
+            desc,
+            b"FontFile2",
+            FontStream::FontFile2,
+            limits,
+            cap,
+            warnings,
+        )?;
+        return Some(Program {
+            kind: ProgramKind::TrueType,
+            data,
+        });
+    }
+    let obj = objects::get(doc, desc, b"FontFile3")?;
+    let kind = match obj {
+        Object::Stream(s) => match s.dict.get(b"Subtype").and_then(Object::as_name) {
+            Ok(b"OpenType") => ProgramKind::OpenType,
+            _ => ProgramKind::Cff,
+        },
+        _ => ProgramKind::Cff,
+    };
+    let data = objects::object_stream_content(obj, FontStream::FontFile3, limits, cap, warnings)?;
+    Some(Program { kind, data })
+}

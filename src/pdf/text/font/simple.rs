@@ -1,0 +1,297 @@
+//! Simple fonts (Type1, MMType1, TrueType, Type3; ISO 32000-2 §9.6): one byte per code, so
+//! everything is resolved here into two 256-entry tables — text and width per code — and
+//! `Font::for_each_glyph` only indexes them.
+//!
+//! Text per code, in the order pdftotext and pdf.js use: a meaningful `/ToUnicode` entry; the
+//! glyph name from `/Encoding` (base + `/Differences`, or the default base chosen below)
+//! through the AGL; the font program (built-in encoding, TrueType `cmap`/`post`); a
+//! `/ToUnicode` entry that only maps to private-use or control codes; nothing.
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::descriptor::Descriptor;
+use super::program::{Names, ProgramKind};
+use super::std14::Std14;
+use super::{
+    Arena, FontKind, FontStream, FontWarning, Span, cmap, encoding, glyph_names, objects, widths,
+};
+use crate::pdf::Limits;
+
+/// Largest `/ToUnicode` stream read.
+pub(super) const MAX_CMAP_STREAM_BYTES: u64 = 16 * 1024 * 1024;
+/// Codes a simple font has.
+const CODES: usize = 256;
+/// Ascent and descent used when nothing better is known, in 1/1000 em.
+pub(super) const DEFAULT_ASCENT_DESCENT: (f64, f64) = (800.0, -200.0);
+
+/// The precomputed per-code tables of a simple font.
+#[derive(Debug, Clone)]
+pub(super) struct SimpleTables {
+    pub arena: Arena,
+    pub text: [Span; CODES],
+    pub width: [f64; CODES],
+}
+
+/// Everything a simple font contributes to `Font`.
+#[derive(Debug, Clone)]
+pub(super) struct SimpleFont {
+    pub tables: SimpleTables,
+    pub ascent_descent: (f64, f64),
+    pub font_matrix: [f64; 6],
+}
+
+/// Builds the tables of a simple font.
+pub(super) fn build(
+    doc: &Document,
+    dict: &Dictionary,
+    kind: FontKind,
+    base_font: &str,
+    limits: &Limits,
+    warnings: &mut Vec<FontWarning>,
+) -> SimpleFont {
+    let desc = Descriptor::read(doc, dict, limits, warnings);
+    let std14 = Std14::from_name(base_font);
+    let embedded = desc.program.is_some();
+    let symbolic = match desc.flags {
+        Some(_) => desc.symbolic(),
+        None => std14.is_some_and(Std14::is_symbolic),
+    };
+    let builtin: Option<Names> = match &desc.program {
+        Some(p) => p.builtin_encoding(),
+        None => std14.map(|s| encoding::to_names(s.builtin_encoding())),
+    };
+
+    let names = glyph_names_per_code(doc, dict, kind, symbolic, builtin.as_ref());
+    let to_unicode = read_to_unicode(doc, dict, limits, warnings);
+    let zapf = std14 == Some(Std14::ZapfDingbats) && !embedded;
+
+    // Font-program fallbacks, computed only if some code the font uses still has no text
+    // (reading a TrueType `cmap` backwards costs milliseconds; most fonts never need it).
+    let used = used_codes(doc, dict);
+    let mut program_texts: Option<Vec<Option<String>>> = None;
+    let mut arena = Arena::default();
+    let mut text = [Span::default(); CODES];
+    for (code, slot) in text.iter_mut().enumerate() {
+        let tu = to_unicode.get(code).and_then(Option::as_deref);
+        if let Some(t) = tu.filter(|t| !super::is_weak(t)) {
+            *slot = arena.push(t);
+            continue;
+        }
+        let name = names.get(code).and_then(Option::as_deref);
+        let mut from_name = String::new();
+        if let Some(n) = name {
+            if zapf && let Some(c) = u8::try_from(code).ok().and_then(glyph_names::zapf_dingbats) {
+                from_name.push(c);
+            } else {
+                glyph_names::to_unicode(n.as_bytes(), &mut from_name);
+            }
+        }
+        if !from_name.is_empty() {
+            *slot = arena.push(&from_name);
+            continue;
+        }
+        if !used.get(code).copied().unwrap_or(true) {
+            continue;
+        }
+        let texts =
+            program_texts.get_or_insert_with(|| program_code_texts(&desc, builtin.as_ref()));
+        if let Some(t) = texts
+            .get(code)
+            .and_then(Option::as_deref)
+            .filter(|t| !t.is_empty())
+        {
+            *slot = arena.push(t);
+            continue;
+        }
+        if let Some(t) = tu {
+            *slot = arena.push(t);
+        }
+    }
+
+    let width = code_widths(doc, dict, kind, base_font, std14, &desc, &names);
+    let (font_matrix, ascent_descent) = if kind == FontKind::Type3 {
+        type3_metrics(doc, dict)
+    } else {
+        let ad = desc
+            .ascent_descent()
+            .or_else(|| std14.map(Std14::ascent_descent))
+            .unwrap_or(DEFAULT_ASCENT_DESCENT);
+        (super::DEFAULT_FONT_MATRIX, ad)
+    };
+    SimpleFont {
+        tables: SimpleTables { arena, text, width },
+        ascent_descent,
+        font_matrix,
+    }
+}
+
+/// Code → glyph name: `/Encoding` (name, or dictionary with `/BaseEncoding` and
+/// `/Differences`) over the default base of §9.6.5.
+fn glyph_names_per_code(
+    doc: &Document,
+    dict: &Dictionary,
+    kind: FontKind,
+    symbolic: bool,
+    builtin: Option<&Names>,
+) -> Names {
+    let (base_name, diffs) = match objects::get(doc, dict, b"Encoding") {
+        Some(Object::Name(n)) => (Some(n.as_slice()), None),
+        Some(Object::Dictionary(d)) => (
+            objects::get_name(doc, d, b"BaseEncoding"),
+            objects::get_array(doc, d, b"Differences"),
+        ),
+        _ => (None, None),
+    };
+    let mut names = match base_name.and_then(encoding::named) {
+        Some(table) => encoding::to_names(table),
+        None => default_base(kind, symbolic, builtin),
+    };
+    if let Some(diffs) = diffs {
+        encoding::apply_differences(doc, diffs, &mut names);
+    }
+    names
+}
+
+/// The base encoding when the PDF names none: the program's built-in one where it has one
+/// (§9.6.5.1/§9.6.5.2), otherwise StandardEncoding; for TrueType, WinAnsiEncoding for
+/// nonsymbolic fonts (pdf.js) and nothing for symbolic ones, whose `cmap` decides; for Type3,
+/// only what `/Differences` says.
+fn default_base(kind: FontKind, symbolic: bool, builtin: Option<&Names>) -> Names {
+    match kind {
+        FontKind::Type3 => vec![None; CODES],
+        FontKind::TrueType if symbolic => vec![None; CODES],
+        FontKind::TrueType => encoding::to_names(&super::std14_data::WIN_ANSI),
+        _ => match builtin {
+            Some(b) => b.clone(),
+            None => encoding::to_names(&super::std14_data::STANDARD),
+        },
+    }
+}
+
+/// Which codes the font may show: those `/Widths` gives a non-zero width, or all when it has
+/// no `/Widths`. Subset fonts list every code of their range and give unused ones width 0.
+fn used_codes(doc: &Document, dict: &Dictionary) -> Vec<bool> {
+    match widths::simple_widths(doc, dict, 0.0) {
+        Some(w) => w.iter().map(|w| *w != 0.0).collect(),
+        None => vec![true; CODES],
+    }
+}
+
+/// Text per code from the font program alone: TrueType code → glyph → Unicode, or the
+/// built-in encoding's glyph names.
+fn program_code_texts(desc: &Descriptor, builtin: Option<&Names>) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = match builtin {
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                n.as_deref()
+                    .and_then(|n| glyph_names::to_unicode_string(n.as_bytes()))
+            })
+            .collect(),
+        None => vec![None; CODES],
+    };
+    if let Some(p) = &desc.program
+        && matches!(p.kind, ProgramKind::TrueType | ProgramKind::OpenType)
+        && let Some(gids) = p.truetype_code_gids()
+    {
+        let texts = p.glyph_texts();
+        for (slot, gid) in out.iter_mut().zip(gids) {
+            if slot.is_none()
+                && let Some(t) = gid.and_then(|g| texts.get(&g))
+            {
+                *slot = Some(t.clone());
+            }
+        }
+    }
+    out
+}
+
+/// `/ToUnicode` as code → text for the 256 codes (longer codes are ignored: a simple font has
+/// none).
+fn read_to_unicode(
+    doc: &Document,
+    dict: &Dictionary,
+    limits: &Limits,
+    warnings: &mut Vec<FontWarning>,
+) -> Vec<Option<String>> {
+    let mut out = vec![None; CODES];
+    let Some(data) = objects::stream_content(
+        doc,
+        dict,
+        b"ToUnicode",
+        FontStream::ToUnicode,
+        limits,
+        MAX_CMAP_STREAM_BYTES,
+        warnings,
+    ) else {
+        return out;
+    };
+    let parsed = cmap::parse(&data);
+    if parsed.truncated {
+        warnings.push(FontWarning::CMapTruncated {
+            what: FontStream::ToUnicode,
+        });
+    }
+    for (code, text) in parsed.unicode {
+        if let Some(slot) = usize::try_from(code).ok().and_then(|c| out.get_mut(c)) {
+            *slot = Some(super::clean_text(&text));
+        }
+    }
+    out
+}
+
+/// Advance per code: `/Widths`; else the standard-14 AFM (or a stand-in chosen by the
+/// descriptor flags, as poppler does) by glyph name; else `/MissingWidth`.
+fn code_widths(
+    doc: &Document,
+    dict: &Dictionary,
+    kind: FontKind,
+    base_font: &str,
+    std14: Option<Std14>,
+    desc: &Descriptor,
+    names: &Names,
+) -> [f64; CODES] {
+    if let Some(w) = widths::simple_widths(doc, dict, desc.missing_width) {
+        return w;
+    }
+    let mut out = [desc.missing_width; CODES];
+    if kind == FontKind::Type3 {
+        return out;
+    }
+    let metrics = std14.unwrap_or_else(|| Std14::substitute(desc.flags.unwrap_or(0), base_font));
+    for (slot, name) in out.iter_mut().zip(names) {
+        if let Some(w) = name.as_deref().and_then(|n| metrics.width(n)) {
+            *slot = w;
+        }
+    }
+    out
+}
+
+/// A Type3 font's `/FontMatrix` and its ascent/descent in glyph space, taken from `/FontBBox`
+/// so that the matrix maps them to text space (swapped when the matrix flips y).
+fn type3_metrics(doc: &Document, dict: &Dictionary) -> ([f64; 6], (f64, f64)) {
+    let matrix = objects::get_array(doc, dict, b"FontMatrix")
+        .map(|a| objects::numbers(doc, a))
+        .and_then(|n| match n.as_slice() {
+            [Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)] if a * d - b * c != 0.0 => {
+                Some([*a, *b, *c, *d, *e, *f])
+            }
+            _ => None,
+        })
+        .unwrap_or(super::DEFAULT_FONT_MATRIX);
+    let d = matrix[3];
+    let from_bbox = objects::get_array(doc, dict, b"FontBBox")
+        .and_then(|a| super::descriptor::bbox(doc, a))
+        .and_then(|[_, lly, _, ury]| (ury != lly).then_some((lly.min(ury), lly.max(ury))));
+    let (low, high) = match from_bbox {
+        Some(v) => v,
+        // The default 0.8/−0.2 text-space units expressed in glyph space.
+        None if d != 0.0 => {
+            let (a, b) = (-0.2 / d, 0.8 / d);
+            (a.min(b), a.max(b))
+        }
+        None => (DEFAULT_ASCENT_DESCENT.1, DEFAULT_ASCENT_DESCENT.0),
+    };
+    let ad = if d < 0.0 { (low, high) } else { (high, low) };
+    (matrix, ad)
+}
