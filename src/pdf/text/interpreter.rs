@@ -34,7 +34,8 @@ pub struct PlacedGlyph<'t> {
     pub y: f64,
     /// Unit vector along the baseline.
     pub dir: (f64, f64),
-    /// Advance along the baseline, in user-space units (may be 0 or negative in odd fonts).
+    /// Width of the glyph itself along the baseline, in user-space units, without character
+    /// or word spacing (may be 0 or negative in odd fonts).
     pub advance: f64,
     /// Font size as drawn: the length of the text-space unit "up" vector.
     pub size: f64,
@@ -550,7 +551,14 @@ fn show(gs: &GraphicsState, tm: &mut Matrix, bytes: &[u8], device: &mut dyn Devi
         };
         if blen > 0.0 && size > 0.0 && ox.is_finite() && oy.is_finite() {
             // Advance in device space along the baseline.
-            let (ax, ay) = tm.then(&gs.ctm).apply_vector(tx, ty);
+            // The glyph's box spans its own width only: character and word spacing are
+            // space between glyphs, and a word break is read from exactly that space.
+            let ink = if vertical {
+                (0.0, -ts.size)
+            } else {
+                (g.width * fm[0] * ts.size * ts.horizontal_scaling, 0.0)
+            };
+            let (ax, ay) = tm.then(&gs.ctm).apply_vector(ink.0, ink.1);
             // Vertical text reads down the page: its baseline direction is "minus up".
             let dir = if vertical {
                 (-ux / size, -uy / size)

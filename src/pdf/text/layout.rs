@@ -20,6 +20,8 @@ use super::interpreter::PlacedGlyph;
 
 /// A gap between glyphs, in ems, above which a word break is inserted.
 pub const WORD_GAP: f64 = 0.15;
+/// A gap, in ems, below which a literal space glyph is not a word break.
+pub const LITERAL_SPACE_MIN_GAP: f64 = 0.05;
 /// A gap, in ems, above which one row splits into separate line fragments.
 pub const FRAGMENT_GAP: f64 = 1.0;
 /// Baselines closer than this (in ems of the smaller font) belong to one row.
@@ -121,6 +123,16 @@ impl Collector {
         for class in classes {
             let lines = rows_to_fragments(&self.glyphs[class]);
             let blocks = build_blocks(&lines);
+            if std::env::var_os("ARKIVAR_DEBUG_LAYOUT").is_some() {
+                for (bi, b) in blocks.iter().enumerate() {
+                    for &li in &b.lines {
+                        let f = &lines[li];
+                        let mut t = String::new();
+                        write_fragment(&self.text, &self.glyphs[class], f, &mut t);
+                        eprintln!("B{bi} [{:.1}-{:.1}] base {:.1} size {:.1}: {t}", f.x0, f.x1, f.baseline, f.size);
+                    }
+                }
+            }
             let mut order: Vec<usize> = (0..blocks.len()).collect();
             xy_cut(&blocks, &mut order);
             for bi in order {
@@ -130,7 +142,9 @@ impl Collector {
                 let block = &blocks[bi];
                 for (n, &li) in block.lines.iter().enumerate() {
                     if n > 0 {
-                        out.push('\n');
+                        // Pieces of one row (a justified line cut at a wide gap) stay one line.
+                        let same_row = block.lines.get(n - 1).map(|&p| lines[p].row) == Some(lines[li].row);
+                        out.push(if same_row { ' ' } else { '\n' });
                     }
                     write_fragment(&self.text, &self.glyphs[class], &lines[li], &mut out);
                 }
@@ -168,6 +182,8 @@ struct Fragment {
     top: f64,
     bottom: f64,
     size: f64,
+    /// Which row (same baseline) of the page the fragment belongs to, counted from the top.
+    row: usize,
 }
 
 fn cmp_f64(a: f64, b: f64) -> Ordering {
@@ -179,6 +195,7 @@ fn rows_to_fragments(glyphs: &[Glyph]) -> Vec<Fragment> {
     by_baseline.sort_by(|&a, &b| cmp_f64(glyphs[b].baseline, glyphs[a].baseline));
     let mut fragments = Vec::new();
     let mut i = 0;
+    let mut row_number = 0;
     while i < by_baseline.len() {
         let first = &glyphs[by_baseline[i]];
         let mut j = i + 1;
@@ -192,13 +209,14 @@ fn rows_to_fragments(glyphs: &[Glyph]) -> Vec<Fragment> {
         }
         let mut row: Vec<usize> = by_baseline[i..j].to_vec();
         row.sort_by(|&a, &b| cmp_f64(glyphs[a].x0, glyphs[b].x0));
-        split_row(glyphs, &row, &mut fragments);
+        split_row(glyphs, &row, row_number, &mut fragments);
+        row_number += 1;
         i = j;
     }
     fragments
 }
 
-fn split_row(glyphs: &[Glyph], row: &[usize], out: &mut Vec<Fragment>) {
+fn split_row(glyphs: &[Glyph], row: &[usize], row_number: usize, out: &mut Vec<Fragment>) {
     let mut current: Vec<usize> = Vec::new();
     let mut right = f64::NEG_INFINITY;
     for &gi in row {
@@ -206,7 +224,7 @@ fn split_row(glyphs: &[Glyph], row: &[usize], out: &mut Vec<Fragment>) {
         if let Some(&last) = current.last() {
             let size = g.size.max(glyphs[last].size);
             if g.x0 - right > FRAGMENT_GAP * size {
-                out.push(fragment(glyphs, std::mem::take(&mut current)));
+                out.push(fragment(glyphs, std::mem::take(&mut current), row_number));
                 right = f64::NEG_INFINITY;
             }
         }
@@ -214,11 +232,11 @@ fn split_row(glyphs: &[Glyph], row: &[usize], out: &mut Vec<Fragment>) {
         current.push(gi);
     }
     if !current.is_empty() {
-        out.push(fragment(glyphs, current));
+        out.push(fragment(glyphs, current, row_number));
     }
 }
 
-fn fragment(glyphs: &[Glyph], idx: Vec<usize>) -> Fragment {
+fn fragment(glyphs: &[Glyph], idx: Vec<usize>, row: usize) -> Fragment {
     let mut f = Fragment {
         x0: f64::INFINITY,
         x1: f64::NEG_INFINITY,
@@ -227,6 +245,7 @@ fn fragment(glyphs: &[Glyph], idx: Vec<usize>) -> Fragment {
         bottom: f64::INFINITY,
         size: 0.0,
         glyphs: Vec::new(),
+        row,
     };
     let mut weight = 0.0;
     for &gi in &idx {
@@ -260,9 +279,12 @@ fn write_fragment(text: &str, glyphs: &[Glyph], f: &Fragment, out: &mut String) 
                 continue;
             }
             let gap = g.x0 - p.x1;
+            // A literal space counts unless spacing squeezed it to nothing (groff letter-spaces
+            // headings with a space glyph and a negative word spacing).
             let literal = g
                 .space_before
-                .is_some_and(|sx| sx >= p.x0 - 0.1 * size && sx <= g.x0 + 0.1 * size);
+                .is_some_and(|sx| sx >= p.x0 - 0.1 * size && sx <= g.x0 + 0.1 * size)
+                && gap > LITERAL_SPACE_MIN_GAP * size;
             if literal || gap > WORD_GAP * size {
                 out.push(' ');
             }
@@ -295,7 +317,9 @@ fn overlap(a0: f64, a1: f64, b0: f64, b1: f64) -> f64 {
 fn build_blocks(fragments: &[Fragment]) -> Vec<Block> {
     let mut order: Vec<usize> = (0..fragments.len()).collect();
     order.sort_by(|&a, &b| {
-        cmp_f64(fragments[b].baseline, fragments[a].baseline)
+        fragments[a]
+            .row
+            .cmp(&fragments[b].row)
             .then(cmp_f64(fragments[a].x0, fragments[b].x0))
     });
     let mut blocks: Vec<Block> = Vec::new();
