@@ -1,9 +1,14 @@
 //! arkivar: signed PDFs in, verified records out.
 //!
 //! The crate is laid out after the pipeline map in `shared/spec/design.md`: `sources` and
-//! `sinks` are the edges that do I/O; `pdf` (and later `signature`, `minutes`, `verify`) are
+//! `sinks` are the edges that do I/O; `pdf` and `signature` (and later `minutes`, `verify`) are
 //! pure stages; `pipeline` runs the stages over a job; `record` is what comes out.
 #![forbid(unsafe_code)]
 
+pub mod contain;
 pub mod pdf;
+pub mod pipeline;
+pub mod record;
 pub mod signature;
+pub mod sinks;
+pub mod sources;

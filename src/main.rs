@@ -1,15 +1,417 @@
-fn main() {
-    let path = std::env::args()
-        .nth(2)
-        .expect("usage: arkivar extract FILE");
-    let bytes = std::fs::read(&path).expect("read");
-    let limits = arkivar::pdf::Limits::default();
-    let pdf = arkivar::pdf::load(&bytes, &limits).expect("load");
-    let pages = arkivar::pdf::text::extract_pages(&pdf, &limits).expect("extract");
-    let mut out = String::new();
-    for p in pages {
-        out.push_str(&p.text);
-        out.push('\x0c');
+//! The `arkivar` command line: `extract` one file, `batch` a folder into records, print the
+//! record `schema`.
+//!
+//! This is the only module that uses `anyhow`: everything below it returns typed errors, and
+//! here they become one line on stderr and an exit code (0 ok, 1 some documents failed,
+//! 2 error). The startup path stays cheap on purpose: `extract` runs once per file in
+//! pipelines that compare it with `pdftotext`, so nothing heavy happens before the arguments
+//! are parsed, and logging uses a plain level filter unless a filter string is given.
+
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Write};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use arkivar::pdf::Limits;
+use arkivar::pipeline::{self, io_error_record};
+use arkivar::record::{ErrorKind, Record, SourceInfo, Status, record_schema};
+use arkivar::sinks::fs::FsSink;
+use arkivar::sources::dir::{self, DirError, Found};
+
+/// Stack for threads that run the pipeline. lopdf recurses on nested objects; a generous stack
+/// turns hostile nesting into the depth limit's error instead of an abort that no
+/// `catch_unwind` can contain.
+const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Signed PDFs in, verified records out.
+#[derive(Debug, Parser)]
+#[command(name = "arkivar", version, about, max_term_width = 100)]
+struct Cli {
+    /// How log lines on stderr look.
+    #[arg(long, value_enum, default_value_t = LogFormat::Human, global = true)]
+    log_format: LogFormat,
+
+    /// Log more. `-v` alone logs at `info`; `--verbose=FILTER` takes a RUST_LOG-style filter
+    /// such as `arkivar=debug,lopdf=warn`. Without it, RUST_LOG is read, else only warnings.
+    #[arg(
+        short,
+        long,
+        global = true,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "info",
+        value_name = "FILTER"
+    )]
+    verbose: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract the text of one PDF (pages end with a form feed, as with pdftotext), or print
+    /// its record with `--format json`. Exits 2 when the file cannot be processed.
+    Extract {
+        /// The PDF to read.
+        file: PathBuf,
+        /// `text`: the pages' text; `json`: the whole record.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Turn every PDF under DIR into a JSON record in OUT (`<sha256>.json`). Exits 1 when
+    /// any document failed; failures get error records too.
+    Batch {
+        /// Folder to search for `*.pdf` files, recursively.
+        dir: PathBuf,
+        /// Folder to write records into; created if missing.
+        #[arg(long)]
+        out: PathBuf,
+        /// Documents processed at once [default: number of cores].
+        #[arg(long, short)]
+        jobs: Option<NonZeroUsize>,
+    },
+    /// Print the JSON Schema of the record.
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    /// Readable lines.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Page texts, each followed by a form feed.
+    Text,
+    /// The record.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(error) = init_logging(cli.log_format, cli.verbose.as_deref()) {
+        eprintln!("arkivar: {error:#}");
+        return ExitCode::from(2);
     }
-    print!("{out}");
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            // A closed stdout (`arkivar extract f.pdf | head`) is the reader's choice, not
+            // a failure.
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("arkivar: {}", one_line(&format!("{error:#}")));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode> {
+    let limits = Limits::default();
+    match command {
+        Command::Extract { file, format } => extract(&file, format, &limits),
+        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, &limits),
+        Command::Schema => {
+            let mut json = serde_json::to_string_pretty(&record_schema())?;
+            json.push('\n');
+            io::stdout().lock().write_all(json.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
+    use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+    use tracing_subscriber::prelude::*;
+
+    let env = std::env::var("RUST_LOG").ok().filter(|v| !v.is_empty());
+    // Only a user-given filter pays for EnvFilter's parsing; the default is a level check.
+    let (level, filter) = match verbose.or(env.as_deref()) {
+        Some(spec) => (
+            LevelFilter::TRACE,
+            Some(
+                EnvFilter::builder()
+                    .parse(spec)
+                    .with_context(|| format!("invalid log filter {spec:?}"))?,
+            ),
+        ),
+        None => (LevelFilter::WARN, None),
+    };
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal());
+    let layer = match format {
+        LogFormat::Human => layer.boxed(),
+        LogFormat::Json => layer.json().boxed(),
+    };
+    tracing_subscriber::registry()
+        .with(level)
+        .with(filter)
+        .with(layer)
+        .try_init()
+        .context("cannot start logging")
+}
+
+fn extract(file: &Path, format: Format, limits: &Limits) -> Result<ExitCode> {
+    // `problem` is the one stderr line for a document that could not be processed.
+    let (record, problem) =
+        on_pipeline_thread(|| match dir::read_file(file, limits.max_file_bytes) {
+            Ok(bytes) => {
+                let record = pipeline::process(&bytes, SourceInfo::from_path(file), limits);
+                let problem = record
+                    .error
+                    .as_ref()
+                    .map(|e| format!("{}: {} [{}]", file.display(), e.message, e.kind.as_str()));
+                (record, problem)
+            }
+            Err(error) => {
+                let record = unreadable_record(&error);
+                let kind = record.error.as_ref().map_or("io", |e| e.kind.as_str());
+                (record, Some(format!("{error} [{kind}]")))
+            }
+        })?;
+
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &record)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Text => {
+            for page in &record.pages {
+                out.write_all(page.text.as_bytes())?;
+                out.write_all(b"\x0c")?;
+            }
+        }
+    }
+    out.flush()?;
+
+    match problem {
+        Some(line) => {
+            eprintln!("arkivar: {}", one_line(&line));
+            Ok(ExitCode::from(2))
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn batch(root: &Path, out: &Path, jobs: Option<NonZeroUsize>, limits: &Limits) -> Result<ExitCode> {
+    let found = dir::pdf_files(root)?;
+    let sink = FsSink::new(out)?;
+    let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let workers = jobs
+        .map_or(cores, NonZeroUsize::get)
+        .min(found.len())
+        .max(1);
+    tracing::info!(documents = found.len(), workers, "batch started");
+
+    let next = AtomicUsize::new(0);
+    let tally = Mutex::new(Tally::default());
+    thread::scope(|scope| -> Result<()> {
+        let mut handles = Vec::with_capacity(workers);
+        for worker in 0..workers {
+            // Each worker holds one document at a time, so `workers` bounds memory.
+            let handle = thread::Builder::new()
+                .name(format!("arkivar-{worker}"))
+                .stack_size(PIPELINE_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    while let Some(item) = found.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let record = match item {
+                            Found::Pdf(path) => match dir::read_file(path, limits.max_file_bytes) {
+                                Ok(bytes) => {
+                                    pipeline::process(&bytes, SourceInfo::from_path(path), limits)
+                                }
+                                Err(error) => unreadable_record(&error),
+                            },
+                            Found::Unreadable(error) => unreadable_record(error),
+                        };
+                        let written = sink.write(&record);
+                        let mut tally = tally.lock().unwrap_or_else(|p| p.into_inner());
+                        tally.add(&record, written);
+                    }
+                })
+                .context("cannot start a worker thread")?;
+            handles.push(handle);
+        }
+        for handle in handles {
+            // Workers contain their panics per document; one escaping here is a bug in the
+            // loop itself, and the lost documents are reported as unwritten below.
+            if handle.join().is_err() {
+                tracing::error!("a batch worker stopped unexpectedly");
+            }
+        }
+        Ok(())
+    })?;
+
+    let tally = tally.into_inner().unwrap_or_else(|p| p.into_inner());
+    let lost = found.len().saturating_sub(tally.documents);
+    println!("{}", tally.summary(out, lost));
+    Ok(if tally.unwritten > 0 || lost > 0 {
+        ExitCode::from(2)
+    } else if tally.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Counts of a batch run.
+#[derive(Debug, Default)]
+struct Tally {
+    documents: usize,
+    by_status: BTreeMap<Status, usize>,
+    failed: usize,
+    unwritten: usize,
+}
+
+impl Tally {
+    fn add(&mut self, record: &Record, written: Result<PathBuf, arkivar::sinks::fs::FsSinkError>) {
+        self.documents += 1;
+        *self.by_status.entry(record.status).or_default() += 1;
+        if record.status.is_failure() {
+            self.failed += 1;
+        }
+        let source = record.source.path.as_deref().unwrap_or_default();
+        match written {
+            Ok(path) => tracing::info!(
+                source,
+                status = record.status.as_str(),
+                record = %path.display(),
+                "document done"
+            ),
+            Err(error) => {
+                self.unwritten += 1;
+                tracing::error!(source, %error, "record not written");
+            }
+        }
+        if let Some(error) = &record.error {
+            tracing::warn!(source, kind = error.kind.as_str(), message = %error.message, "document failed");
+        }
+    }
+
+    /// `12 documents: 10 unsigned, 2 error; records in out/`.
+    fn summary(&self, out: &Path, lost: usize) -> String {
+        let counts: Vec<String> = self
+            .by_status
+            .iter()
+            .map(|(status, n)| format!("{n} {}", status.as_str()))
+            .collect();
+        let mut line = format!(
+            "{} document{}",
+            self.documents,
+            if self.documents == 1 { "" } else { "s" }
+        );
+        if !counts.is_empty() {
+            line.push_str(&format!(": {}", counts.join(", ")));
+        }
+        line.push_str(&format!("; records in {}", out.display()));
+        if self.unwritten > 0 {
+            line.push_str(&format!("; {} records NOT written", self.unwritten));
+        }
+        if lost > 0 {
+            line.push_str(&format!("; {lost} documents NOT processed"));
+        }
+        line
+    }
+}
+
+/// The error record for an input that could not be read from its folder.
+fn unreadable_record(error: &DirError) -> Record {
+    let (kind, size) = match error {
+        DirError::TooLarge { size, .. } => (ErrorKind::TooLarge, Some(*size)),
+        _ => (ErrorKind::Io, None),
+    };
+    io_error_record(
+        SourceInfo::from_path(error.path()),
+        kind,
+        &error.to_string(),
+        size,
+        jiff::Timestamp::now(),
+    )
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    let kind = error
+        .downcast_ref::<io::Error>()
+        .map(io::Error::kind)
+        .or_else(|| error.downcast_ref::<serde_json::Error>()?.io_error_kind());
+    kind == Some(io::ErrorKind::BrokenPipe)
+}
+
+/// Folds a message onto one line so that each failure is exactly one line on stderr.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs `f` on a thread with the pipeline's stack size.
+fn on_pipeline_thread<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T> {
+    thread::scope(|scope| {
+        thread::Builder::new()
+            .name("arkivar-extract".into())
+            .stack_size(PIPELINE_STACK_BYTES)
+            .spawn_scoped(scope, f)
+            .context("cannot start the pipeline thread")?
+            .join()
+            .map_err(|_| anyhow::anyhow!("the pipeline thread stopped unexpectedly"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_by_status() {
+        let mut tally = Tally::default();
+        tally.by_status.insert(Status::Unsigned, 10);
+        tally.by_status.insert(Status::Error, 2);
+        tally.documents = 12;
+        assert_eq!(
+            tally.summary(Path::new("out"), 0),
+            "12 documents: 10 unsigned, 2 error; records in out"
+        );
+    }
+
+    #[test]
+    fn summary_says_what_was_lost() {
+        let tally = Tally {
+            documents: 1,
+            by_status: BTreeMap::from([(Status::Unsigned, 1)]),
+            failed: 0,
+            unwritten: 1,
+        };
+        assert_eq!(
+            tally.summary(Path::new("out"), 2),
+            "1 document: 1 unsigned; records in out; 1 records NOT written; 2 documents NOT processed"
+        );
+    }
+
+    #[test]
+    fn messages_fold_onto_one_line() {
+        assert_eq!(
+            one_line("bad xref\n  at byte 12\r\n"),
+            "bad xref at byte 12"
+        );
+    }
+
+    #[test]
+    fn verbose_without_value_does_not_eat_the_command() {
+        let cli = Cli::try_parse_from(["arkivar", "-v", "schema"]).unwrap();
+        assert_eq!(cli.verbose.as_deref(), Some("info"));
+        assert!(matches!(cli.command, Command::Schema));
+        let cli = Cli::try_parse_from(["arkivar", "--verbose=arkivar=debug", "schema"]).unwrap();
+        assert_eq!(cli.verbose.as_deref(), Some("arkivar=debug"));
+    }
 }

@@ -7,11 +7,6 @@
 //! documents it cannot decrypt. Revisions come from [`super::revision`], which reads the
 //! file's own layout because lopdf merges revisions; metadata from [`super::metadata`].
 
-use std::any::Any;
-use std::cell::{Cell, RefCell};
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
-
 use lopdf::xref::XrefRecovery;
 use lopdf::{DecompressError, Document, LoadOptions, Object, ParseError};
 
@@ -393,83 +388,13 @@ fn check_deadline(deadline: &Deadline, during: &'static str) -> Result<(), PdfEr
     Ok(())
 }
 
-thread_local! {
-    /// True while this thread runs code under [`contain`]: its panics are expected and
-    /// reported as errors, so the panic hook stays quiet for them.
-    static CONTAINING: Cell<bool> = const { Cell::new(false) };
-    /// Where the contained panic happened, recorded by the hook for the error message.
-    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// Installs, once per process, a panic hook that stays silent for panics on threads inside
-/// [`contain`] and passes every other panic to the hook that was there before. Whether to be
-/// silent is decided per thread, so concurrent loads and unrelated panics elsewhere do not
-/// race on the hook; the hook itself is swapped only once. (If the application installs its
-/// own hook later, contained panics are merely printed again.)
-fn install_quiet_hook() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            // `try_with`: during thread teardown the thread-locals may be gone.
-            let contained = CONTAINING.try_with(Cell::get).unwrap_or(false);
-            if contained {
-                let location = info
-                    .location()
-                    .map(|l| format!("{}:{}", l.file(), l.line()));
-                let _ = PANIC_LOCATION.try_with(|slot| *slot.borrow_mut() = location);
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// Resets [`CONTAINING`] when a contained call ends, however it ends.
-struct ContainGuard {
-    was: bool,
-}
-
-impl ContainGuard {
-    fn enter() -> Self {
-        Self {
-            was: CONTAINING.with(|c| c.replace(true)),
-        }
-    }
-}
-
-impl Drop for ContainGuard {
-    fn drop(&mut self) {
-        CONTAINING.with(|c| c.set(self.was));
-    }
-}
-
 /// Runs `work` (a call into lopdf on untrusted input) and turns a panic into
 /// [`PdfError::ParserPanic`].
 pub(crate) fn contain<T>(during: &'static str, work: impl FnOnce() -> T) -> Result<T, PdfError> {
-    install_quiet_hook();
-    let _guard = ContainGuard::enter();
-    PANIC_LOCATION.with(|slot| slot.borrow_mut().take());
-    // AssertUnwindSafe: `work` only reads its inputs and returns what it builds; after a panic
-    // nothing it touched is used again, so no broken invariant can be observed.
-    panic::catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
-        let location = PANIC_LOCATION.with(|slot| slot.borrow_mut().take());
-        let mut message = panic_message(payload.as_ref());
-        if let Some(location) = location {
-            message = format!("{message} (at {location})");
-        }
-        PdfError::ParserPanic { during, message }
+    crate::contain::contain(work).map_err(|panic| PdfError::ParserPanic {
+        during,
+        message: panic.message,
     })
-}
-
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "panic with a non-text payload".to_owned()
-    }
 }
 
 #[cfg(test)]
@@ -893,8 +818,6 @@ pub(crate) mod tests {
             }
             other => panic!("expected ParserPanic, got {other:?}"),
         }
-        // The flag is reset: a later uncontained panic reaches the previous hook again.
-        assert!(!CONTAINING.with(Cell::get));
     }
 
     #[test]

@@ -129,7 +129,10 @@ impl Collector {
                         let f = &lines[li];
                         let mut t = String::new();
                         write_fragment(&self.text, &self.glyphs[class], f, &mut t);
-                        eprintln!("B{bi} [{:.1}-{:.1}] base {:.1} size {:.1}: {t}", f.x0, f.x1, f.baseline, f.size);
+                        eprintln!(
+                            "B{bi} [{:.1}-{:.1}] base {:.1} size {:.1}: {t}",
+                            f.x0, f.x1, f.baseline, f.size
+                        );
                     }
                 }
             }
@@ -143,7 +146,8 @@ impl Collector {
                 for (n, &li) in block.lines.iter().enumerate() {
                     if n > 0 {
                         // Pieces of one row (a justified line cut at a wide gap) stay one line.
-                        let same_row = block.lines.get(n - 1).map(|&p| lines[p].row) == Some(lines[li].row);
+                        let same_row =
+                            block.lines.get(n - 1).map(|&p| lines[p].row) == Some(lines[li].row);
                         out.push(if same_row { ' ' } else { '\n' });
                     }
                     write_fragment(&self.text, &self.glyphs[class], &lines[li], &mut out);

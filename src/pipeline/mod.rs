@@ -1,0 +1,10 @@
+//! The runner: one job's bytes through the stages to a [`Record`](crate::record::Record).
+//!
+//! Pure: no file, socket or clock is touched here except through arguments (`process` reads
+//! the clock once, `process_at` takes it). Sources hand bytes in; sinks take the record out.
+//! Today the stages are `load` and `text`; signatures, audit trails, minutes and the verdict
+//! slot in after them as they are written.
+
+mod run;
+
+pub use run::{io_error_record, process, process_at};

@@ -1,0 +1,204 @@
+//! `process`: hash, load, extract, and build the record for one document.
+
+use sha2::{Digest, Sha256};
+
+use crate::contain::contain;
+use crate::pdf::text::PageText;
+use crate::pdf::text::extract_pages;
+use crate::pdf::{Limits, Pdf, PdfError, load};
+use crate::record::{
+    ARKIVAR_VERSION, DocumentInfo, ErrorKind, Identity, IdentityBasis, Record, RecordError,
+    RecordVersion, Revisions, SourceInfo, Status,
+};
+
+/// Runs every stage over `bytes` and returns the record. Never fails and never panics: a
+/// document that cannot be processed becomes a record with status `error`.
+pub fn process(bytes: &[u8], source: SourceInfo, limits: &Limits) -> Record {
+    process_at(bytes, source, limits, jiff::Timestamp::now())
+}
+
+/// [`process`] with the processing time given, for reproducible records in tests.
+pub fn process_at(
+    bytes: &[u8],
+    source: SourceInfo,
+    limits: &Limits,
+    now: jiff::Timestamp,
+) -> Record {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let mut record = empty_record(
+        Identity {
+            by: IdentityBasis::Content,
+            sha256: sha256.clone(),
+        },
+        source,
+        now,
+    );
+    record.document.sha256 = Some(sha256);
+    record.document.size = Some(bytes.len() as u64);
+
+    match contain(|| run_stages(bytes, limits)) {
+        Ok(Ok(done)) => {
+            let pdf = &done.pdf;
+            record.document.pages = Some(pdf.page_count());
+            record.document.pdf_version = Some(pdf.version.clone());
+            record.document.encrypted = Some(pdf.encrypted);
+            record.document.revisions = Some(Revisions {
+                count: pdf.revisions.len(),
+                list: pdf.revisions.clone(),
+            });
+            record.document.xref_repair = pdf.xref_repair.clone();
+            record.document.metadata = Some(pdf.metadata());
+            record.pages = done.pages;
+            // No signature stage exists yet, so nothing can be verified: every document that
+            // loads is `unsigned` (verdict.md § Status) until `signature/` and `verify/` land.
+            record.status = Status::Unsigned;
+        }
+        Ok(Err(error)) => {
+            tracing::debug!(%error, "document failed");
+            record.error = Some(RecordError::from(&error));
+        }
+        Err(panic) => {
+            tracing::error!(sha256 = %record.identity.sha256, "a stage panicked; the document gets an error record");
+            record.error = Some(RecordError {
+                kind: ErrorKind::Internal,
+                message: format!(
+                    "arkivar failed on this input ({}); this is a bug, please report it with the file",
+                    panic.message
+                ),
+            });
+        }
+    }
+    record
+}
+
+/// The record for an input whose bytes could not be read at all. Without content there is
+/// no content hash, so the record is identified by the SHA-256 of `source.path` (or
+/// `source.name`) and says so in `identity.by` and in the message.
+pub fn io_error_record(
+    source: SourceInfo,
+    kind: ErrorKind,
+    message: &str,
+    size: Option<u64>,
+    now: jiff::Timestamp,
+) -> Record {
+    let label = source
+        .path
+        .as_deref()
+        .or(source.name.as_deref())
+        .unwrap_or_default();
+    let identity = Identity {
+        by: IdentityBasis::SourcePath,
+        sha256: hex::encode(Sha256::digest(label.as_bytes())),
+    };
+    let mut record = empty_record(identity, source, now);
+    record.document.size = size;
+    record.error = Some(RecordError {
+        kind,
+        message: format!(
+            "{message} (the content could not be read, so this record is named after the SHA-256 of the source path)"
+        ),
+    });
+    record
+}
+
+/// What the stages produce for a document that loads.
+struct Processed {
+    pdf: Pdf,
+    pages: Vec<PageText>,
+}
+
+fn run_stages(bytes: &[u8], limits: &Limits) -> Result<Processed, PdfError> {
+    let pdf = load(bytes, limits)?;
+    let pages = extract_pages(&pdf, limits)?;
+    Ok(Processed { pdf, pages })
+}
+
+/// A record in state `error` with nothing known yet; callers fill in what they learn.
+fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) -> Record {
+    Record {
+        record_version: RecordVersion,
+        status: Status::Error,
+        identity,
+        document: DocumentInfo {
+            sha256: None,
+            size: None,
+            pages: None,
+            pdf_version: None,
+            encrypted: None,
+            revisions: None,
+            xref_repair: None,
+            metadata: None,
+        },
+        pages: Vec::new(),
+        error: None,
+        source,
+        processed_at: now,
+        arkivar_version: ARKIVAR_VERSION.to_owned(),
+        findings: Vec::new(),
+        minutes: None,
+        signing: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> jiff::Timestamp {
+        "2024-03-01T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn garbage_becomes_an_error_record_with_its_hash() {
+        let bytes = b"this is not a PDF";
+        let r = process_at(bytes, SourceInfo::named("x.pdf"), &Limits::default(), now());
+        assert_eq!(r.status, Status::Error);
+        let error = r.error.expect("error set");
+        assert!(
+            matches!(error.kind, ErrorKind::NotPdf | ErrorKind::Malformed),
+            "{error:?}"
+        );
+        assert_eq!(
+            r.document.sha256.as_deref(),
+            Some(hex::encode(Sha256::digest(bytes)).as_str())
+        );
+        assert_eq!(r.identity.by, IdentityBasis::Content);
+        assert_eq!(r.document.size, Some(bytes.len() as u64));
+        assert!(r.pages.is_empty());
+    }
+
+    #[test]
+    fn truncated_pdf_is_an_error_not_a_panic() {
+        for bytes in [
+            &b"%PDF-1.7\n"[..],
+            b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog",
+            b"",
+        ] {
+            let r = process_at(bytes, SourceInfo::default(), &Limits::default(), now());
+            assert_eq!(
+                r.status,
+                Status::Error,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+            assert!(r.error.is_some());
+        }
+    }
+
+    #[test]
+    fn unreadable_input_is_named_after_its_path_and_says_so() {
+        let source = SourceInfo::from_path(std::path::Path::new("in/a.pdf"));
+        let r = io_error_record(source, ErrorKind::Io, "permission denied", None, now());
+        assert_eq!(r.identity.by, IdentityBasis::SourcePath);
+        assert_eq!(r.identity.sha256, hex::encode(Sha256::digest(b"in/a.pdf")));
+        assert_eq!(r.document.sha256, None);
+        assert_eq!(r.status, Status::Error);
+        let error = r.error.unwrap();
+        assert_eq!(error.kind, ErrorKind::Io);
+        assert!(
+            error
+                .message
+                .contains("named after the SHA-256 of the source path")
+        );
+    }
+}

@@ -1,0 +1,525 @@
+//! The record: what arkivar says about one document, and its published JSON Schema.
+//!
+//! The record is an API (`shared/spec/verdict.md`): archive and registrar systems route on
+//! `status`, `findings[].code` and `error.kind`, so those are closed enums or fixed strings here,
+//! and every change to the shape shows up as a diff of the committed
+//! `schema/record.schema.json` (a test compares it with [`record_schema`]). Fields may be added;
+//! none may be renamed or change meaning without bumping [`RECORD_VERSION`].
+//!
+//! This module only describes the record. Building one is the pipeline's job
+//! (`crate::pipeline`), writing one is a sink's (`crate::sinks`).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Serialize, Serializer};
+
+use crate::pdf::text::PageText;
+use crate::pdf::{DocumentMetadata, PdfError, Revision};
+
+/// The version of the record's shape that this build writes.
+pub const RECORD_VERSION: u32 = 1;
+
+/// The version of arkivar that wrote a record.
+pub const ARKIVAR_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Everything arkivar knows about one input: its identity, its text, and the verdict.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Record {
+    /// Version of the record's shape; always 1 for this schema.
+    pub record_version: RecordVersion,
+    /// The verdict (`verdict.md` § Status), or `error` when the document could not be processed.
+    pub status: Status,
+    /// What this record is named and deduplicated by.
+    pub identity: Identity,
+    /// Facts about the file itself.
+    pub document: DocumentInfo,
+    /// Text of every page, in page order.
+    pub pages: Vec<PageText>,
+    /// Why the document could not be processed; present exactly when `status` is `error`.
+    pub error: Option<RecordError>,
+    /// Where the input came from.
+    pub source: SourceInfo,
+    /// When the record was made, RFC 3339 in UTC.
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub processed_at: jiff::Timestamp,
+    /// The arkivar version that made the record.
+    pub arkivar_version: String,
+    /// What the checks found (`verdict.md` § Findings).
+    pub findings: Vec<Finding>,
+    /// The meeting the document records; null when it is not meeting minutes (or not read yet).
+    pub minutes: Option<Minutes>,
+    /// The signing events, in the order they happened.
+    pub signing: Vec<SigningEvent>,
+}
+
+/// The constant `record_version`, as its own type so the schema can say `const: 1`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordVersion;
+
+impl Serialize for RecordVersion {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(RECORD_VERSION)
+    }
+}
+
+impl JsonSchema for RecordVersion {
+    fn schema_name() -> Cow<'static, str> {
+        "RecordVersion".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "integer", "const": RECORD_VERSION })
+    }
+}
+
+/// The outcome for a document (`verdict.md` § Status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Signatures found, no finding of severity `error` or `warning`.
+    Verified,
+    /// At least one `warning`, no `error`.
+    Warnings,
+    /// At least one `error` finding.
+    Failed,
+    /// No signature of any kind, and the document is not a protocol that requires one.
+    Unsigned,
+    /// The document could not be processed; `error` says why.
+    Error,
+}
+
+impl Status {
+    /// The snake_case code as it appears in the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Warnings => "warnings",
+            Status::Failed => "failed",
+            Status::Unsigned => "unsigned",
+            Status::Error => "error",
+        }
+    }
+
+    /// True for the statuses that make a batch exit with 1.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::Failed | Status::Error)
+    }
+}
+
+/// How a record is identified: by the SHA-256 of the input's bytes, or, when the bytes could
+/// not be read at all, by the SHA-256 of the source path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Identity {
+    /// What `sha256` is a hash of.
+    pub by: IdentityBasis,
+    /// Hex SHA-256; sinks name and deduplicate records by it.
+    pub sha256: String,
+}
+
+/// What a record's identity hash was computed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityBasis {
+    /// The input's bytes (equal to `document.sha256`): the normal case.
+    Content,
+    /// The bytes of the source path, because the content could not be read. Such a record is
+    /// not deduplicated with the document's content record once the file becomes readable.
+    SourcePath,
+}
+
+/// Facts about the file. Everything but `sha256` and `size` is null when it could not be loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct DocumentInfo {
+    /// Hex SHA-256 of the input bytes; null only when the bytes could not be read.
+    pub sha256: Option<String>,
+    /// Size of the input in bytes; null when not even that is known.
+    pub size: Option<u64>,
+    /// Number of pages.
+    pub pages: Option<usize>,
+    /// PDF version from the header or catalog, e.g. `1.7`.
+    pub pdf_version: Option<String>,
+    /// True when the file was encrypted (and opened with the empty user password).
+    pub encrypted: Option<bool>,
+    /// The original file and its incremental updates.
+    pub revisions: Option<Revisions>,
+    /// How the cross-reference data was repaired; null when it needed no repair.
+    pub xref_repair: Option<String>,
+    /// Info dictionary and XMP metadata.
+    pub metadata: Option<DocumentMetadata>,
+}
+
+/// The revisions of a file: the original plus one per incremental update.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Revisions {
+    /// How many revisions the file has.
+    pub count: usize,
+    /// Every revision in file order.
+    pub list: Vec<Revision>,
+}
+
+/// Why a document could not be processed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct RecordError {
+    /// Stable code to route on.
+    pub kind: ErrorKind,
+    /// What went wrong, for people; names the object or offset when known.
+    pub message: String,
+}
+
+/// Stable codes for why a document could not be processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input is not a PDF at all.
+    NotPdf,
+    /// The document needs a password.
+    Encrypted,
+    /// The input looks like a PDF but could not be read.
+    Malformed,
+    /// The input exceeds a limit on size, objects, pages or decompressed bytes.
+    TooLarge,
+    /// Processing took longer than the per-document time limit.
+    Timeout,
+    /// The input could not be read from its source.
+    Io,
+    /// arkivar itself failed on this input (a contained panic): a bug to report.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The snake_case code as it appears in the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotPdf => "not_pdf",
+            ErrorKind::Encrypted => "encrypted",
+            ErrorKind::Malformed => "malformed",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Io => "io",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl From<&PdfError> for ErrorKind {
+    fn from(error: &PdfError) -> Self {
+        // Exhaustive on purpose (`non_exhaustive` binds only other crates): a new error variant
+        // must be given its stable kind here before the crate builds.
+        match error {
+            PdfError::NotPdf => ErrorKind::NotPdf,
+            PdfError::Encrypted { .. } => ErrorKind::Encrypted,
+            PdfError::FileTooLarge { .. }
+            | PdfError::StreamTooLarge { .. }
+            | PdfError::LoadStreamTooLarge { .. }
+            | PdfError::TooManyObjects { .. }
+            | PdfError::TooManyPages { .. } => ErrorKind::TooLarge,
+            PdfError::Timeout { .. } => ErrorKind::Timeout,
+            // A parser panic is the library failing on bad input, so the input is malformed;
+            // `internal` is kept for panics in arkivar's own code.
+            PdfError::Malformed { .. }
+            | PdfError::Xref { .. }
+            | PdfError::Object { .. }
+            | PdfError::NoPages { .. }
+            | PdfError::ParserPanic { .. } => ErrorKind::Malformed,
+        }
+    }
+}
+
+impl From<&PdfError> for RecordError {
+    fn from(error: &PdfError) -> Self {
+        RecordError {
+            kind: error.into(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Where an input came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SourceInfo {
+    /// File path, as given or as found under the batch directory.
+    pub path: Option<String>,
+    /// Name of an input that has no path (an upload's file name, a queue message id).
+    pub name: Option<String>,
+}
+
+impl SourceInfo {
+    /// A source read from a file at `path`.
+    pub fn from_path(path: &std::path::Path) -> Self {
+        SourceInfo {
+            path: Some(path.to_string_lossy().into_owned()),
+            name: None,
+        }
+    }
+
+    /// A source known only by a name.
+    pub fn named(name: impl Into<String>) -> Self {
+        SourceInfo {
+            path: None,
+            name: Some(name.into()),
+        }
+    }
+}
+
+/// One thing a check found (`verdict.md` § Findings).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Finding {
+    /// Stable code, e.g. `signature.integrity_broken`.
+    pub code: String,
+    /// How much it matters under the policy that ran.
+    pub severity: Severity,
+    /// What was found, for people.
+    pub message: String,
+    /// What the finding rests on: signature field, audit event, page and text span, dates.
+    pub evidence: BTreeMap<String, serde_json::Value>,
+}
+
+/// Severity of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Makes the status `failed`.
+    Error,
+    /// Makes the status `warnings` unless there is an error.
+    Warning,
+    /// Reported, does not change the status.
+    Info,
+}
+
+/// A meeting as the minutes record it.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Minutes {
+    /// When, where and by whom the meeting was held.
+    pub meeting: Meeting,
+    /// Who took part, with their roles.
+    pub participants: Vec<Participant>,
+    /// Who the minutes designate to sign.
+    pub designated: Designated,
+}
+
+/// The meeting's organ, date, times and place; each null when the minutes do not say.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Meeting {
+    /// The body that met, e.g. `Kommunstyrelsen`.
+    pub organ: Option<String>,
+    /// Local date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Local start time, `HH:MM`.
+    pub start: Option<String>,
+    /// Local end time, `HH:MM`.
+    pub end: Option<String>,
+    /// Where the meeting was held.
+    pub place: Option<String>,
+}
+
+/// One person in the participant list.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Participant {
+    /// Full name as written.
+    pub name: String,
+    /// Role in the meeting.
+    pub role: ParticipantRole,
+    /// Party abbreviation, e.g. `S`.
+    pub party: Option<String>,
+    /// Organisation or place the person represents.
+    pub affiliation: Option<String>,
+}
+
+/// A participant's role in the meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantRole {
+    /// Ordförande.
+    Chair,
+    /// Vice ordförande.
+    ViceChair,
+    /// Sekreterare.
+    Secretary,
+    /// Justerare.
+    Adjuster,
+    /// Ledamot.
+    Member,
+    /// Ersättare.
+    Substitute,
+    /// Anyone else present.
+    Other,
+}
+
+/// The people designated to sign, by role.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+pub struct Designated {
+    /// Designated chair(s).
+    pub chair: Vec<String>,
+    /// Designated secretary (or secretaries).
+    pub secretary: Vec<String>,
+    /// Designated adjusters (justerare).
+    pub adjusters: Vec<String>,
+}
+
+/// One signing event.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct SigningEvent {
+    /// Signer's name.
+    pub name: String,
+    /// The role the signature was given in.
+    pub role: SignerRole,
+    /// When the signature was made, RFC 3339 with offset.
+    pub time: Option<String>,
+    /// Where the event was found.
+    pub source: SigningSource,
+}
+
+/// The role a signature is given in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerRole {
+    /// Ordförande.
+    Chair,
+    /// Sekreterare.
+    Secretary,
+    /// Justerare.
+    Adjuster,
+    /// Any other signer.
+    Other,
+}
+
+/// Where a signing event was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningSource {
+    /// A PDF (PAdES/CMS) signature.
+    Pades,
+    /// An e-sign provider's audit trail.
+    AuditTrail,
+    /// A visible signing stamp in the document text.
+    Text,
+}
+
+/// The JSON Schema (draft 2020-12) of [`Record`], as committed in `schema/record.schema.json`.
+pub fn record_schema() -> serde_json::Value {
+    // The record is only ever written, so the schema describes what serialization produces.
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    generator.into_root_schema_for::<Record>().to_value()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/record.schema.json");
+
+    #[test]
+    fn committed_schema_matches_generated() {
+        let generated = record_schema();
+        let committed = std::fs::read_to_string(SCHEMA_PATH)
+            .unwrap_or_else(|e| panic!("cannot read {SCHEMA_PATH}: {e}; run `cargo run -- schema > schema/record.schema.json`"));
+        let committed: serde_json::Value = serde_json::from_str(&committed)
+            .unwrap_or_else(|e| panic!("{SCHEMA_PATH} is not JSON: {e}; run `cargo run -- schema > schema/record.schema.json`"));
+        assert!(
+            committed == generated,
+            "schema/record.schema.json is out of date with src/record.rs: the record is an API, \
+             so review the change, then run `cargo run -- schema > schema/record.schema.json` \
+             and commit it"
+        );
+    }
+
+    #[test]
+    fn record_version_is_a_constant_in_schema_and_json() {
+        let schema = record_schema();
+        assert_eq!(
+            schema["properties"]["record_version"]["const"],
+            serde_json::json!(1)
+        );
+        assert_eq!(
+            serde_json::to_value(RecordVersion).unwrap(),
+            serde_json::json!(1)
+        );
+    }
+
+    #[test]
+    fn every_pdf_error_maps_to_its_kind() {
+        let cases = [
+            (PdfError::NotPdf, "not_pdf"),
+            (
+                PdfError::Encrypted {
+                    reason: "AES-256, user password set".into(),
+                },
+                "encrypted",
+            ),
+            (PdfError::Malformed { reason: "x".into() }, "malformed"),
+            (
+                PdfError::Xref {
+                    offset: 9,
+                    reason: "x".into(),
+                },
+                "malformed",
+            ),
+            (
+                PdfError::Object {
+                    object: (3, 0),
+                    reason: "x".into(),
+                },
+                "malformed",
+            ),
+            (PdfError::NoPages { reason: "x".into() }, "malformed"),
+            (
+                PdfError::ParserPanic {
+                    during: "loading",
+                    message: "x".into(),
+                },
+                "malformed",
+            ),
+            (PdfError::FileTooLarge { size: 2, limit: 1 }, "too_large"),
+            (
+                PdfError::StreamTooLarge {
+                    object: (4, 0),
+                    limit: 1,
+                },
+                "too_large",
+            ),
+            (PdfError::TooManyObjects { count: 2, limit: 1 }, "too_large"),
+            (PdfError::TooManyPages { count: 2, limit: 1 }, "too_large"),
+            (
+                PdfError::Timeout {
+                    millis: 1,
+                    during: "extracting text",
+                },
+                "timeout",
+            ),
+        ];
+        for (error, code) in cases {
+            let record_error = RecordError::from(&error);
+            assert_eq!(record_error.kind.as_str(), code, "{error:?}");
+            assert_eq!(
+                serde_json::to_value(record_error.kind).unwrap(),
+                serde_json::json!(code)
+            );
+            assert_eq!(record_error.message, error.to_string());
+        }
+    }
+
+    #[test]
+    fn status_codes_are_the_ones_in_verdict_md() {
+        for (status, code) in [
+            (Status::Verified, "verified"),
+            (Status::Warnings, "warnings"),
+            (Status::Failed, "failed"),
+            (Status::Unsigned, "unsigned"),
+            (Status::Error, "error"),
+        ] {
+            assert_eq!(status.as_str(), code);
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::json!(code)
+            );
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! The `arkivar` binary as a user runs it: `extract`, `batch`, `schema`, exit codes and what
+//! reaches stdout and stderr.
+//!
+//! Text assertions here are the ones the interim lopdf-based extractor already meets (page
+//! texts, Swedish letters through WinAnsi, `/Differences` and ToUnicode); reading order across
+//! columns waits for `pdf::text` and is only checked for completeness here.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use sha2::{Digest, Sha256};
+
+fn arkivar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_arkivar"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run arkivar")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn extract_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.pdf", bytes);
+    let output = arkivar(&["extract", &file]);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(stderr(&output), "", "a good file logs nothing by default");
+    stdout(&output)
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+#[test]
+fn extract_text_reads_swedish_winansi() {
+    let text = extract_text(&common::swedish_winansi());
+    assert!(text.contains(common::SWEDISH_LINE), "{text:?}");
+    assert_eq!(text.matches('\x0c').count(), 1, "{text:?}");
+    assert!(text.ends_with('\x0c'), "{text:?}");
+}
+
+#[test]
+fn extract_text_ends_every_page_with_a_form_feed() {
+    let text = extract_text(&common::multi_page(3));
+    let pages: Vec<&str> = text.split('\x0c').collect();
+    assert_eq!(
+        pages.len(),
+        4,
+        "three pages and nothing after the last form feed: {text:?}"
+    );
+    assert_eq!(pages[3], "");
+    for (i, page) in pages[..3].iter().enumerate() {
+        let line = common::multi_page_line(i + 1, 3);
+        assert!(page.contains(&line), "page {}: {page:?}", i + 1);
+    }
+}
+
+#[test]
+fn extract_text_decodes_type0_identity_h_through_tounicode() {
+    let text = extract_text(&common::type0_identity_h());
+    assert!(text.contains(common::TYPE0_LINE), "{text:?}");
+}
+
+#[test]
+fn extract_text_decodes_differences_glyph_names() {
+    let text = extract_text(&common::differences());
+    assert!(text.contains(common::DIFFERENCES_LINE), "{text:?}");
+}
+
+#[test]
+fn extract_text_reads_a_rotated_page() {
+    let text = extract_text(&common::rotated_90());
+    assert!(text.contains(common::ROTATED_LINE), "{text:?}");
+}
+
+#[test]
+fn extract_text_of_two_columns_has_every_line() {
+    let text = extract_text(&common::two_columns());
+    for line in common::LEFT_COLUMN.iter().chain(&common::RIGHT_COLUMN) {
+        assert!(text.contains(line), "missing {line:?} in {text:?}");
+    }
+}
+
+#[test]
+fn extract_text_sees_the_incremental_update() {
+    let text = extract_text(&common::incremental_update());
+    assert!(text.contains(common::SWEDISH_LINE), "{text:?}");
+    assert!(text.contains(common::UPDATE_LINE), "{text:?}");
+}
+
+#[test]
+fn extract_json_prints_the_record() {
+    let bytes = common::multi_page(3);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "protokoll.pdf", &bytes);
+    let output = arkivar(&["extract", "--format", "json", &file]);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    let record = json(&output);
+    assert_eq!(record["record_version"], 1);
+    assert_eq!(record["status"], "unsigned");
+    assert_eq!(record["error"], serde_json::Value::Null);
+    assert_eq!(record["minutes"], serde_json::Value::Null);
+    assert_eq!(record["findings"], serde_json::json!([]));
+    assert_eq!(record["signing"], serde_json::json!([]));
+    assert_eq!(record["identity"]["by"], "content");
+    let sha = hex::encode(Sha256::digest(&bytes));
+    assert_eq!(record["document"]["sha256"], sha.as_str());
+    assert_eq!(record["identity"]["sha256"], sha.as_str());
+    assert_eq!(record["document"]["size"], bytes.len());
+    assert_eq!(record["document"]["pages"], 3);
+    assert_eq!(record["source"]["path"], file.as_str());
+    let pages = record["pages"].as_array().expect("pages is an array");
+    assert_eq!(pages.len(), 3);
+    for (i, page) in pages.iter().enumerate() {
+        assert_eq!(page["number"], i + 1);
+        assert_eq!(page["has_text_layer"], true);
+        let line = common::multi_page_line(i + 1, 3);
+        assert!(page["text"].as_str().unwrap().contains(&line), "{page}");
+    }
+    let processed_at = record["processed_at"].as_str().unwrap();
+    assert!(
+        processed_at.parse::<jiff::Timestamp>().is_ok(),
+        "processed_at is RFC 3339: {processed_at}"
+    );
+}
+
+/// A file that cannot be processed gets exactly one stderr line naming it, and exit 2.
+fn assert_one_line_failure(output: &Output, file: &str) {
+    assert_eq!(output.status.code(), Some(2), "stderr: {}", stderr(output));
+    let err = stderr(output);
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "exactly one line on stderr: {err:?}"
+    );
+    assert!(err.contains(file), "the line names the file: {err:?}");
+    assert!(err.starts_with("arkivar: "), "{err:?}");
+}
+
+#[test]
+fn extract_malformed_pdf_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "trasig.pdf", &common::broken());
+    let output = arkivar(&["extract", &file]);
+    assert_one_line_failure(&output, &file);
+    assert!(output.stdout.is_empty(), "no text for a broken file");
+    let err = stderr(&output);
+    assert!(
+        err.contains("[malformed]") || err.contains("[not_pdf]"),
+        "the line says what is wrong: {err:?}"
+    );
+}
+
+#[test]
+fn extract_not_a_pdf_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "kallelse.pdf", &common::not_a_pdf());
+    assert_one_line_failure(&arkivar(&["extract", &file]), &file);
+}
+
+#[test]
+fn extract_missing_file_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir
+        .path()
+        .join("finns-inte.pdf")
+        .to_string_lossy()
+        .into_owned();
+    let output = arkivar(&["extract", &file]);
+    assert_one_line_failure(&output, &file);
+    assert!(stderr(&output).contains("[io]"), "{}", stderr(&output));
+}
+
+#[test]
+fn extract_json_of_malformed_pdf_is_an_error_record() {
+    let bytes = common::broken();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "trasig.pdf", &bytes);
+    let output = arkivar(&["extract", "--format", "json", &file]);
+    assert_one_line_failure(&output, &file);
+    let record = json(&output);
+    assert_eq!(record["status"], "error");
+    let kind = record["error"]["kind"].as_str().unwrap();
+    assert!(kind == "malformed" || kind == "not_pdf", "{kind}");
+    assert!(!record["error"]["message"].as_str().unwrap().is_empty());
+    assert_eq!(
+        record["document"]["sha256"],
+        hex::encode(Sha256::digest(&bytes)).as_str()
+    );
+    assert_eq!(record["pages"], serde_json::json!([]));
+}
+
+fn records(out: &Path) -> Vec<(String, serde_json::Value)> {
+    let mut list: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let value = serde_json::from_slice(&std::fs::read(&path).unwrap())
+                .unwrap_or_else(|e| panic!("{name} is not JSON: {e}"));
+            (name, value)
+        })
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(&b.0));
+    list
+}
+
+#[test]
+fn batch_writes_a_record_per_pdf_and_exits_1_when_one_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let out = dir.path().join("out");
+    let good = common::swedish_winansi();
+    write(&input, "protokoll.pdf", &good);
+    let broken_path = write(&input, "sub/Trasig.PDF", &common::broken());
+    write(&input, "anteckningar.txt", b"not a pdf, not picked up");
+
+    let output = arkivar(&[
+        "batch",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "stderr: {}", stderr(&output));
+    let summary = stdout(&output);
+    assert_eq!(summary.lines().count(), 1, "{summary:?}");
+    assert!(summary.contains("2 documents"), "{summary:?}");
+    assert!(summary.contains("1 unsigned"), "{summary:?}");
+    assert!(summary.contains("1 error"), "{summary:?}");
+
+    let records = records(&out);
+    assert_eq!(
+        records.len(),
+        2,
+        "{:?}",
+        records.iter().map(|r| &r.0).collect::<Vec<_>>()
+    );
+    let good_name = format!("{}.json", hex::encode(Sha256::digest(&good)));
+    let (_, good_record) = records
+        .iter()
+        .find(|(name, _)| *name == good_name)
+        .expect("the good PDF's record is named by its hash");
+    assert_eq!(good_record["status"], "unsigned");
+    assert!(
+        good_record["pages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains(common::SWEDISH_LINE)
+    );
+
+    let (_, bad) = records.iter().find(|(name, _)| *name != good_name).unwrap();
+    assert_eq!(bad["status"], "error");
+    assert_eq!(bad["source"]["path"], broken_path.as_str());
+    let kind = bad["error"]["kind"].as_str().unwrap();
+    assert!(kind == "malformed" || kind == "not_pdf", "{kind}");
+    assert!(
+        !bad["error"]["message"].as_str().unwrap().is_empty(),
+        "{bad}"
+    );
+}
+
+#[test]
+fn batch_of_good_pdfs_exits_0_and_logs_json_without_document_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let out = dir.path().join("out");
+    for (name, bytes) in common::samples() {
+        write(&input, name, &bytes);
+    }
+    let output = arkivar(&[
+        "--log-format",
+        "json",
+        "-v",
+        "batch",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert_eq!(records(&out).len(), common::samples().len());
+    let log = stderr(&output);
+    assert!(log.lines().count() > 0, "-v logs each document");
+    for line in log.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+        assert!(
+            !line.contains("Sammanträdesprotokoll"),
+            "document text in the log: {line}"
+        );
+    }
+}
+
+#[test]
+fn batch_of_a_missing_folder_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("saknas").to_string_lossy().into_owned();
+    let out = dir.path().join("out").to_string_lossy().into_owned();
+    let output = arkivar(&["batch", &missing, "--out", &out]);
+    assert_one_line_failure(&output, &missing);
+}
+
+#[test]
+fn schema_command_prints_the_committed_schema() {
+    let output = arkivar(&["schema"]);
+    assert_eq!(output.status.code(), Some(0));
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/record.schema.json"
+    ))
+    .unwrap();
+    assert_eq!(
+        stdout(&output),
+        committed,
+        "run `cargo run -- schema > schema/record.schema.json`"
+    );
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let output = arkivar(&["extract"]);
+    assert_eq!(output.status.code(), Some(2));
+}
