@@ -24,10 +24,18 @@ pub const WORD_GAP: f64 = 0.15;
 pub const LITERAL_SPACE_MIN_GAP: f64 = 0.05;
 /// A gap, in ems, above which one row splits into separate line fragments.
 pub const FRAGMENT_GAP: f64 = 1.0;
+/// Word gaps a row needs before its typical gap is trusted to judge the wide ones.
+const JUSTIFIED_MIN_GAPS: usize = 3;
+/// A gap this many times the row's narrowest word gap (and wider than [`FRAGMENT_GAP`]) splits
+/// the row.
+const JUSTIFIED_GAP_FACTOR: f64 = 2.0;
 /// Baselines closer than this (in ems of the smaller font) belong to one row.
 const ROW_TOLERANCE: f64 = 0.4;
 /// Largest baseline-to-baseline distance, in ems, at which a line continues a block.
 const BLOCK_LINE_GAP: f64 = 1.75;
+/// Largest ratio of font sizes between lines of one block: a heading in another size is a
+/// block of its own, even when it sits at line distance under a table cell.
+const MAX_BLOCK_SIZE_RATIO: f64 = 1.08;
 /// Overlap allowed, in ems, between blocks that are still cut apart (glyph boxes from
 /// ascent/descent are generous).
 const CUT_TOLERANCE: f64 = 0.15;
@@ -123,19 +131,6 @@ impl Collector {
         for class in classes {
             let lines = rows_to_fragments(&self.glyphs[class]);
             let blocks = build_blocks(&lines);
-            if std::env::var_os("ARKIVAR_DEBUG_LAYOUT").is_some() {
-                for (bi, b) in blocks.iter().enumerate() {
-                    for &li in &b.lines {
-                        let f = &lines[li];
-                        let mut t = String::new();
-                        write_fragment(&self.text, &self.glyphs[class], f, &mut t);
-                        eprintln!(
-                            "B{bi} [{:.1}-{:.1}] base {:.1} size {:.1}: {t}",
-                            f.x0, f.x1, f.baseline, f.size
-                        );
-                    }
-                }
-            }
             let mut order: Vec<usize> = (0..blocks.len()).collect();
             xy_cut(&blocks, &mut order);
             for bi in order {
@@ -220,19 +215,36 @@ fn rows_to_fragments(glyphs: &[Glyph]) -> Vec<Fragment> {
     fragments
 }
 
+/// Cuts a row (glyph indices sorted by x) into fragments at gaps too wide to be word spaces.
+///
+/// "Too wide" is relative to the row: a justified line may stretch every word space past
+/// [`FRAGMENT_GAP`], but evenly, while a column gutter or a table cell border is one gap far
+/// wider than the row's usual word space.
 fn split_row(glyphs: &[Glyph], row: &[usize], row_number: usize, out: &mut Vec<Fragment>) {
-    let mut current: Vec<usize> = Vec::new();
+    // Gap before each glyph (to the furthest right edge so far), in ems.
+    let mut gaps = Vec::with_capacity(row.len());
     let mut right = f64::NEG_INFINITY;
     for &gi in row {
         let g = &glyphs[gi];
-        if let Some(&last) = current.last() {
-            let size = g.size.max(glyphs[last].size);
-            if g.x0 - right > FRAGMENT_GAP * size {
-                out.push(fragment(glyphs, std::mem::take(&mut current), row_number));
-                right = f64::NEG_INFINITY;
-            }
-        }
+        gaps.push((g.x0 - right) / g.size);
         right = right.max(g.x1);
+    }
+    // Justification stretches every space of a line alike, so the narrowest word gap is the
+    // line's word space; a gutter or cell border is wider than that by far.
+    let word_gaps = gaps
+        .iter()
+        .filter(|&&gap| gap.is_finite() && gap > WORD_GAP);
+    let narrowest = word_gaps.clone().copied().fold(f64::INFINITY, f64::min);
+    let threshold = if word_gaps.count() >= JUSTIFIED_MIN_GAPS {
+        FRAGMENT_GAP.max(JUSTIFIED_GAP_FACTOR * narrowest)
+    } else {
+        FRAGMENT_GAP
+    };
+    let mut current: Vec<usize> = Vec::new();
+    for (&gi, &gap) in row.iter().zip(&gaps) {
+        if !current.is_empty() && gap > threshold {
+            out.push(fragment(glyphs, std::mem::take(&mut current), row_number));
+        }
         current.push(gi);
     }
     if !current.is_empty() {
@@ -347,7 +359,9 @@ fn build_blocks(fragments: &[Fragment]) -> Vec<Block> {
                 overlap(b.last_x0, b.last_x1, f.x0, f.x1) > 0.0
                     || overlap(b.x0, b.x1, f.x0, f.x1) > 0.0
             };
-            connects && ratio <= 1.6 && b.last_baseline >= f.baseline - ROW_TOLERANCE * f.size
+            connects
+                && ratio <= MAX_BLOCK_SIZE_RATIO
+                && b.last_baseline >= f.baseline - ROW_TOLERANCE * f.size
         });
         let first = candidates.next();
         let second = candidates.next();
@@ -586,5 +600,74 @@ mod tests {
         let mut c = Collector::default();
         line(&mut c, 0.0, 0.0, "\u{FB01}nal");
         assert_eq!(c.into_text(), "final");
+    }
+    /// Places words at explicit x positions on one baseline.
+    fn words_at(c: &mut Collector, y: f64, words: &[(f64, &str)]) {
+        for (x, w) in words {
+            line(c, *x, y, w);
+        }
+    }
+
+    #[test]
+    fn justified_line_with_wide_even_gaps_stays_one_line() {
+        let mut c = Collector::default();
+        // Every word space stretched to 1.4 em: justification, not columns.
+        words_at(
+            &mut c,
+            700.0,
+            &[(0.0, "aa"), (24.0, "bb"), (48.0, "cc"), (72.0, "dd")],
+        );
+        line(&mut c, 0.0, 688.0, "next line");
+        assert_eq!(c.into_text(), "aa bb cc dd\nnext line");
+    }
+
+    #[test]
+    fn one_wide_gap_among_word_spaces_splits_cells() {
+        let mut c = Collector::default();
+        words_at(
+            &mut c,
+            700.0,
+            &[
+                (0.0, "Peter"),
+                (30.0, "Vigren"),
+                (200.0, "Umeå"),
+                (226.0, "kommun"),
+            ],
+        );
+        line(&mut c, 0.0, 688.0, "Anna Frej");
+        line(&mut c, 200.0, 688.0, "Vännäs kommun");
+        let text = c.into_text();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "Peter", "Vigren", "Anna", "Frej", "Umeå", "kommun", "Vännäs", "kommun"
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_in_another_size_under_a_table_cell_is_its_own_block() {
+        let mut c = Collector::default();
+        line(&mut c, 50.0, 700.0, "Justerare");
+        line(&mut c, 200.0, 700.0, "Mikael Broman");
+        // A bigger heading at line distance under the label cell.
+        for (i, ch) in "BEVIS".chars().enumerate() {
+            let mut buf = [0u8; 4];
+            c.push(&PlacedGlyph {
+                text: ch.encode_utf8(&mut buf),
+                x: 50.0 + 6.0 * i as f64,
+                y: 684.0,
+                dir: (1.0, 0.0),
+                advance: 6.0,
+                size: 12.0,
+                ascent: 0.8,
+                descent: -0.2,
+                invisible: false,
+            });
+        }
+        let text = c.into_text();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, ["Justerare", "Mikael", "Broman", "BEVIS"]);
     }
 }
