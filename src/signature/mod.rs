@@ -1,6 +1,294 @@
 //! The signature stage: every signature in a PDF, what it covers, whether its bytes and
-//! cryptography hold, who signed and when, and what changed after it. Facts only; the
-//! verdict is `verify`'s.
+//! cryptography hold, who signed and when, and what changed after it. Facts only; the verdict
+//! is `verify`'s.
+//!
+//! Two layers. The PDF side — [`field`] (finding `/Sig` fields, document timestamps, orphans)
+//! and [`byte_range`] (coverage) — reads dictionaries and offsets. The cryptographic side —
+//! the entry points below over [`cms`], [`signed_data`], [`timestamp`], [`trust`] — owns the
+//! bytes of `/Contents` and the certificates (CMS `SignedData`, RFC 5652; PAdES, ETSI EN 319
+//! 142-1; RFC 3161 timestamps; certification paths to configured anchors) and does no PDF
+//! parsing. Nothing here does I/O except [`TrustStore::add_pem_file`], and nothing is fetched
+//! (no OCSP, no CRL).
+//!
+//! Every crypto entry point returns a [`CmsReport`] of measured facts and never panics or fails
+//! on bad input: what could not be checked is said in [`CmsReport::error`].
 
+pub mod algorithm;
+pub mod ber;
 pub mod byte_range;
+pub mod certificate;
+pub mod cms;
+pub mod error;
 pub mod field;
+pub mod limits;
+pub mod oid;
+pub mod report;
+pub mod signed_data;
+pub mod time;
+pub mod timestamp;
+pub mod trust;
+
+#[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
+
+use jiff::Timestamp;
+
+pub use error::SignatureError;
+pub use report::{CmsReport, CmsWarning, RevocationInfo, Signer, TimestampReport};
+pub use trust::{TrustError, TrustStore};
+
+use algorithm::{DigestAlgorithm, PublicKey, SignatureScheme};
+use ber::{Trailing, first_tlv, tag};
+use certificate::Certificate;
+use signed_data::{Checked, Content, check};
+use trust::build_path;
+
+/// What a check needs besides the signature bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyOptions<'a> {
+    /// Trust anchors.
+    pub trust: &'a TrustStore,
+    /// Further certificates for finding the signer and building paths (e.g. the PDF DSS
+    /// `/Certs`), DER.
+    pub extra_certs: &'a [Vec<u8>],
+    /// A time to check certificate validity at when the signature carries no timestamp and no
+    /// signingTime (e.g. the signature dictionary's `/M`).
+    pub reference_time: Option<Timestamp>,
+    /// CRLs in the document's DSS, as counted by the PDF layer.
+    pub dss_crls: usize,
+    /// OCSP responses in the document's DSS, as counted by the PDF layer.
+    pub dss_ocsps: usize,
+}
+
+impl<'a> VerifyOptions<'a> {
+    /// Options with the given anchors and nothing else.
+    pub fn new(trust: &'a TrustStore) -> Self {
+        VerifyOptions {
+            trust,
+            extra_certs: &[],
+            reference_time: None,
+            dss_crls: 0,
+            dss_ocsps: 0,
+        }
+    }
+}
+
+/// Checks a CMS signature (`adbe.pkcs7.detached`, `ETSI.CAdES.detached`, `adbe.pkcs7.sha1`)
+/// over `signed_ranges`. `contents` is the hex-decoded `/Contents` value, zero padding and all.
+pub fn verify_signed_data(
+    contents: &[u8],
+    signed_ranges: &[&[u8]],
+    trust: &TrustStore,
+    extra_certs: &[Vec<u8>],
+) -> CmsReport {
+    let opts = VerifyOptions {
+        extra_certs,
+        ..VerifyOptions::new(trust)
+    };
+    verify_signed_data_with(contents, signed_ranges, &opts)
+}
+
+/// As [`verify_signed_data`], with every option.
+pub fn verify_signed_data_with(
+    contents: &[u8],
+    signed_ranges: &[&[u8]],
+    opts: &VerifyOptions<'_>,
+) -> CmsReport {
+    guarded(|| {
+        let mut report = CmsReport::default();
+        let mut state = Checked::default();
+        let result = check(
+            contents,
+            Content::Ranges(signed_ranges),
+            opts.extra_certs,
+            &mut report,
+            &mut state,
+        );
+        if let Err(e) = result {
+            report.error = Some(e.to_string());
+        }
+        // A signature timestamp vouches for the signature value (RFC 3161 Appendix A).
+        let mut timestamp_time = None;
+        if let Some(token) = state.timestamp_token.as_deref() {
+            let outcome = timestamp::check_token(token, &[&state.signature_value], opts);
+            if let Some(e) = &outcome.report.error {
+                report
+                    .warnings
+                    .push(CmsWarning::TimestampUnverifiable { error: e.clone() });
+            }
+            timestamp_time = outcome.trusted_time;
+            report.timestamp = Some(outcome.report);
+        }
+        let time = timestamp_time
+            .map(|t| (t, "timestamp"))
+            .or(state.signing_time.map(|t| (t, "signing_time")))
+            .or(opts.reference_time.map(|t| (t, "reference")));
+        finish(&mut report, &state, opts, time);
+        report
+    })
+}
+
+/// Checks a document timestamp (`ETSI.RFC3161` SubFilter, ISO 32000-2 §12.8.5): `contents`
+/// holds an RFC 3161 token whose messageImprint must be the hash of `signed_ranges`. The
+/// report's signer is the TSA; `signing_time` and `timestamp.time` are `genTime`.
+pub fn verify_document_timestamp(
+    contents: &[u8],
+    signed_ranges: &[&[u8]],
+    opts: &VerifyOptions<'_>,
+) -> CmsReport {
+    guarded(|| {
+        let outcome = timestamp::check_token(contents, signed_ranges, opts);
+        let mut report = outcome.cms;
+        report.intact = outcome.report.intact;
+        report.valid = outcome.report.valid;
+        report.signing_time = outcome.report.time.clone();
+        if report.error.is_none() {
+            report.error = outcome.report.error.clone();
+        }
+        report.timestamp = Some(outcome.report);
+        let time = outcome
+            .trusted_time
+            .map(|t| (t, "timestamp"))
+            .or(opts.reference_time.map(|t| (t, "reference")));
+        finish(&mut report, &outcome.state, opts, time);
+        report
+    })
+}
+
+/// Checks an `adbe.x509.rsa_sha1` signature (ISO 32000-1 §12.8.3.2): `contents` is a DER
+/// OCTET STRING holding a PKCS#1 v1.5 signature over the byte ranges, and the certificates
+/// come from the signature dictionary's `/Cert` (the first is the signer's).
+pub fn verify_x509_rsa_sha1(
+    contents: &[u8],
+    signed_ranges: &[&[u8]],
+    certificates: &[Vec<u8>],
+    opts: &VerifyOptions<'_>,
+) -> CmsReport {
+    guarded(|| {
+        let mut report = CmsReport::default();
+        let mut state = Checked::default();
+        if let Err(e) = check_rsa_sha1(
+            contents,
+            signed_ranges,
+            certificates,
+            opts,
+            &mut report,
+            &mut state,
+        ) {
+            report.error = Some(e.to_string());
+        }
+        let time = opts.reference_time.map(|t| (t, "reference"));
+        finish(&mut report, &state, opts, time);
+        report
+    })
+}
+
+fn check_rsa_sha1(
+    contents: &[u8],
+    signed_ranges: &[&[u8]],
+    certificates: &[Vec<u8>],
+    opts: &VerifyOptions<'_>,
+    report: &mut CmsReport,
+    state: &mut Checked,
+) -> Result<(), SignatureError> {
+    if contents.len() > limits::MAX_CONTENTS_LEN {
+        return Err(SignatureError::TooLarge {
+            len: contents.len(),
+            limit: limits::MAX_CONTENTS_LEN,
+        });
+    }
+    let (tlv, trailing) = first_tlv(contents)?;
+    if let Trailing::Garbage { offset, len } = trailing {
+        report
+            .warnings
+            .push(CmsWarning::TrailingGarbage { offset, len });
+    }
+    let signature = tlv
+        .expect(tag::OCTET_STRING, "adbe.x509.rsa_sha1 signature")?
+        .content;
+    let signer_der = certificates.first().ok_or(SignatureError::NoCertificate)?;
+    let signer = Certificate::parse(signer_der).map_err(|e| SignatureError::Certificate {
+        index: 0,
+        source: Box::new(e),
+    })?;
+    report.signer = Some(signer.signer_facts());
+    state.certificates.push(signer);
+    state.signer = Some(0);
+    for der in certificates.iter().skip(1).chain(opts.extra_certs) {
+        if let Ok(c) = Certificate::parse(der) {
+            state.certificates.push(c);
+        }
+    }
+    let key = state
+        .signer_certificate()
+        .ok_or(SignatureError::NoCertificate)?
+        .public_key()?;
+    if !matches!(key, PublicKey::Rsa(_)) {
+        return Err(SignatureError::KeyMismatch {
+            algorithm: "adbe.x509.rsa_sha1",
+            key: "non-RSA",
+        });
+    }
+    report.signature_algorithm = Some("rsassa_pkcs1v15".to_owned());
+    // The name says SHA-1, but Acrobat also wrote SHA-256 and others here (the DigestInfo
+    // names the hash): try each; the encoded message is compared whole, so this accepts
+    // nothing a fixed choice would not.
+    for digest in DigestAlgorithm::ALL {
+        if key.verify(
+            &SignatureScheme::RsaPkcs1v15 { digest },
+            signed_ranges,
+            signature,
+        )? {
+            report.digest_algorithm = Some(digest.name().to_owned());
+            report.intact = true;
+            report.valid = true;
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Path building, validity at the time of signing and revocation counts.
+fn finish(
+    report: &mut CmsReport,
+    state: &Checked,
+    opts: &VerifyOptions<'_>,
+    time: Option<(Timestamp, &'static str)>,
+) {
+    report.revocation.dss_crls = opts.dss_crls;
+    report.revocation.dss_ocsps = opts.dss_ocsps;
+    let Some(signer) = state.signer_certificate() else {
+        return;
+    };
+    let outcome = build_path(signer, &state.certificates, opts.trust);
+    // Trust is about the signer's key; it means nothing for a signature that does not verify.
+    report.trusted = outcome.trusted && report.intact && report.valid;
+    report.chain = outcome.path.iter().map(|c| c.display_name()).collect();
+    report.warnings.extend(outcome.warnings);
+    if let Some((t, source)) = time {
+        report.certificate_valid_at_signing = Some(outcome.path.iter().all(|c| c.valid_at(t)));
+        report.validity_time_source = Some(source.to_owned());
+    }
+}
+
+/// Runs a check so that a panic in a dependency (none is expected) becomes an error in the
+/// report instead of taking down the worker.
+fn guarded(f: impl FnOnce() -> CmsReport) -> CmsReport {
+    crate::contain::contain(f).unwrap_or_else(|_| CmsReport {
+        error: Some("internal error: the verifier panicked on this input".to_owned()),
+        ..CmsReport::default()
+    })
+}
+
+/// Whether `contents` is an RFC 3161 timestamp token (a `SignedData` encapsulating a
+/// `TSTInfo`), i.e. a document timestamp, whatever its SubFilter says.
+pub fn is_timestamp_token(contents: &[u8]) -> bool {
+    let Ok((tlv, _)) = first_tlv(contents) else {
+        return false;
+    };
+    cms::parse_content_info(&tlv).is_ok_and(|sd| oid::is(sd.econtent_type, &oid::ID_CT_TST_INFO))
+}

@@ -1,0 +1,84 @@
+//! Object identifiers the signature layer recognises, as `const_oid` constants compared
+//! against the raw content octets of OID TLVs.
+
+use const_oid::ObjectIdentifier as Oid;
+
+// RFC 5652 §4–5 content types.
+pub const ID_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
+pub const ID_SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
+/// RFC 3161 §2.4.2.
+pub const ID_CT_TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
+
+// Attributes (RFC 5652 §11, RFC 5035, RFC 3161 Appendix A, Adobe).
+pub const CONTENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.3");
+pub const MESSAGE_DIGEST: Oid = Oid::new_unwrap("1.2.840.113549.1.9.4");
+pub const SIGNING_TIME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.5");
+pub const SIGNING_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.12");
+pub const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
+pub const TIME_STAMP_TOKEN: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.14");
+pub const ADBE_REVOCATION_INFO_ARCHIVAL: Oid = Oid::new_unwrap("1.2.840.113583.1.1.8");
+
+// Digests.
+pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
+pub const SHA224: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.4");
+pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
+pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
+pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
+pub const SHA3_256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.8");
+pub const SHA3_384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.9");
+pub const SHA3_512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.10");
+
+// Public keys.
+pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+pub const RSASSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
+pub const MGF1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.8");
+pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+pub const ED448: Oid = Oid::new_unwrap("1.3.101.113");
+pub const SECP256R1: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+pub const SECP384R1: Oid = Oid::new_unwrap("1.3.132.0.34");
+pub const SECP521R1: Oid = Oid::new_unwrap("1.3.132.0.35");
+
+// Signature algorithms (RFC 8017 Appendix C, RFC 5758 §3.2, NIST CSOR).
+pub const SHA1_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
+pub const SHA224_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.14");
+pub const SHA256_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
+pub const SHA384_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
+pub const SHA512_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
+pub const SHA3_256_WITH_RSA: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.14");
+pub const SHA3_384_WITH_RSA: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.15");
+pub const SHA3_512_WITH_RSA: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.16");
+pub const ECDSA_WITH_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
+pub const ECDSA_WITH_SHA224: Oid = Oid::new_unwrap("1.2.840.10045.4.3.1");
+pub const ECDSA_WITH_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
+pub const ECDSA_WITH_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
+pub const ECDSA_WITH_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+pub const ECDSA_WITH_SHA3_256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.10");
+pub const ECDSA_WITH_SHA3_384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.11");
+pub const ECDSA_WITH_SHA3_512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.3.12");
+
+// Names (RFC 5280 Appendix A, RFC 4519).
+pub const AT_COMMON_NAME: Oid = Oid::new_unwrap("2.5.4.3");
+pub const AT_SURNAME: Oid = Oid::new_unwrap("2.5.4.4");
+pub const AT_SERIAL_NUMBER: Oid = Oid::new_unwrap("2.5.4.5");
+pub const AT_COUNTRY: Oid = Oid::new_unwrap("2.5.4.6");
+pub const AT_LOCALITY: Oid = Oid::new_unwrap("2.5.4.7");
+pub const AT_STATE: Oid = Oid::new_unwrap("2.5.4.8");
+pub const AT_ORGANIZATION: Oid = Oid::new_unwrap("2.5.4.10");
+pub const AT_ORGANIZATIONAL_UNIT: Oid = Oid::new_unwrap("2.5.4.11");
+pub const AT_TITLE: Oid = Oid::new_unwrap("2.5.4.12");
+pub const AT_GIVEN_NAME: Oid = Oid::new_unwrap("2.5.4.42");
+pub const AT_ORGANIZATION_IDENTIFIER: Oid = Oid::new_unwrap("2.5.4.97");
+pub const AT_EMAIL_ADDRESS: Oid = Oid::new_unwrap("1.2.840.113549.1.9.1");
+
+// Certificate extensions (RFC 5280 §4.2.1).
+pub const EXT_SUBJECT_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.14");
+pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
+pub const EXT_SUBJECT_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.17");
+pub const EXT_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
+pub const EXT_AUTHORITY_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.35");
+
+/// Whether OID content octets equal `oid`.
+pub fn is(content: &[u8], oid: &Oid) -> bool {
+    content == oid.as_bytes()
+}

@@ -1,0 +1,540 @@
+//! Test material built in code: DER by hand, keys, certificates and CMS `SignedData`.
+//!
+//! Nothing here comes from a file: every certificate, token and signature a unit test uses is
+//! made by these functions, so a test shows exactly which byte makes the difference.
+
+use const_oid::ObjectIdentifier as Oid;
+use rsa::traits::PublicKeyParts;
+use signature::Signer as _;
+
+use super::algorithm::DigestAlgorithm;
+use super::ber::{encode_tlv, tag};
+use super::certificate::Certificate;
+use super::oid;
+
+pub fn tlv(t: u8, parts: &[&[u8]]) -> Vec<u8> {
+    encode_tlv(t, &parts.concat())
+}
+pub fn seq(parts: &[&[u8]]) -> Vec<u8> {
+    tlv(tag::SEQUENCE, parts)
+}
+pub fn set(parts: &[&[u8]]) -> Vec<u8> {
+    tlv(tag::SET, parts)
+}
+pub fn ctx(n: u8, parts: &[&[u8]]) -> Vec<u8> {
+    tlv(tag::context(n), parts)
+}
+pub fn oid(o: &Oid) -> Vec<u8> {
+    encode_tlv(tag::OID, o.as_bytes())
+}
+pub fn octets(b: &[u8]) -> Vec<u8> {
+    encode_tlv(tag::OCTET_STRING, b)
+}
+pub fn bits(b: &[u8]) -> Vec<u8> {
+    tlv(tag::BIT_STRING, &[&[0], b])
+}
+pub fn null() -> Vec<u8> {
+    vec![tag::NULL, 0]
+}
+pub fn boolean(v: bool) -> Vec<u8> {
+    vec![tag::BOOLEAN, 1, if v { 0xff } else { 0 }]
+}
+pub fn utf8(s: &str) -> Vec<u8> {
+    encode_tlv(tag::UTF8_STRING, s.as_bytes())
+}
+pub fn utc(s: &str) -> Vec<u8> {
+    encode_tlv(tag::UTC_TIME, s.as_bytes())
+}
+pub fn gen_time(s: &str) -> Vec<u8> {
+    encode_tlv(tag::GENERALIZED_TIME, s.as_bytes())
+}
+/// A non-negative INTEGER from big-endian magnitude octets.
+pub fn uint_bytes(b: &[u8]) -> Vec<u8> {
+    let skip = b.iter().take_while(|&&x| x == 0).count();
+    let mut m = b.get(skip..).unwrap_or_default().to_vec();
+    if m.first().is_none_or(|&x| x & 0x80 != 0) {
+        m.insert(0, 0);
+    }
+    encode_tlv(tag::INTEGER, &m)
+}
+pub fn int(v: u64) -> Vec<u8> {
+    uint_bytes(&v.to_be_bytes())
+}
+pub fn attr(o: &Oid, value: &[u8]) -> Vec<u8> {
+    seq(&[&oid(o), &set(&[value])])
+}
+pub fn alg(o: &Oid) -> Vec<u8> {
+    seq(&[&oid(o)])
+}
+
+/// A Name with a CN and any further attributes.
+pub fn name(cn: &str, more: &[(Oid, &str)]) -> Vec<u8> {
+    let mut rdns = Vec::new();
+    for (o, v) in more {
+        rdns.extend(set(&[&seq(&[&oid(o), &utf8(v)])]));
+    }
+    rdns.extend(set(&[&seq(&[&oid(&oid::AT_COMMON_NAME), &utf8(cn)])]));
+    seq(&[&rdns])
+}
+
+/// Rewrites the outer `levels` constructed TLVs of a DER value with indefinite lengths, as
+/// BER-producing signers do.
+pub fn indefinite(der: &[u8], levels: usize) -> Vec<u8> {
+    let (t, _) = super::ber::first_tlv(der).unwrap();
+    if levels == 0 || !t.is_constructed() {
+        return t.raw.to_vec();
+    }
+    let mut out = vec![t.tag, 0x80];
+    let mut r = t.children();
+    while let Some(child) = r.next().unwrap() {
+        out.extend(indefinite(child.raw, levels - 1));
+    }
+    out.extend([0, 0]);
+    out
+}
+
+/// PEM for a DER certificate (RFC 7468).
+pub fn pem(der: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in der.chunks(3) {
+        let n = chunk.len();
+        let v = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= n {
+                b64.push(char::from(ALPHABET[((v >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+/// A signing key of one of the supported kinds.
+pub enum TestKey {
+    P256(p256::ecdsa::SigningKey),
+    Rsa(rsa::RsaPrivateKey),
+    RsaPss(rsa::RsaPrivateKey),
+    Ed25519(ed25519_dalek::SigningKey),
+}
+
+impl TestKey {
+    /// A deterministic P-256 key from a seed byte.
+    pub fn p256(seed: u8) -> Self {
+        let mut bytes = [0u8; 32];
+        bytes[31] = seed;
+        bytes[0] = 0x11;
+        TestKey::P256(p256::ecdsa::SigningKey::from_slice(&bytes).unwrap())
+    }
+
+    pub fn ed25519(seed: u8) -> Self {
+        TestKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
+    }
+
+    /// A 1024-bit RSA key: small, to keep debug-mode key generation fast; size is not what
+    /// these tests are about.
+    pub fn rsa() -> rsa::RsaPrivateKey {
+        rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 1024).unwrap()
+    }
+
+    pub fn spki(&self) -> Vec<u8> {
+        match self {
+            TestKey::P256(k) => {
+                let point = k.verifying_key().to_encoded_point(false);
+                seq(&[
+                    &seq(&[&oid(&oid::EC_PUBLIC_KEY), &oid(&oid::SECP256R1)]),
+                    &bits(point.as_bytes()),
+                ])
+            }
+            TestKey::Rsa(k) | TestKey::RsaPss(k) => {
+                let pk = k.to_public_key();
+                let inner = seq(&[
+                    &uint_bytes(&pk.n().to_bytes_be()),
+                    &uint_bytes(&pk.e().to_bytes_be()),
+                ]);
+                seq(&[&seq(&[&oid(&oid::RSA_ENCRYPTION), &null()]), &bits(&inner)])
+            }
+            TestKey::Ed25519(k) => seq(&[&alg(&oid::ED25519), &bits(k.verifying_key().as_bytes())]),
+        }
+    }
+
+    /// The AlgorithmIdentifier of this key's signatures (SHA-256 based).
+    pub fn sig_alg(&self) -> Vec<u8> {
+        match self {
+            TestKey::P256(_) => alg(&oid::ECDSA_WITH_SHA256),
+            TestKey::Rsa(_) => seq(&[&oid(&oid::SHA256_WITH_RSA), &null()]),
+            TestKey::RsaPss(_) => {
+                let sha256 = seq(&[&oid(&oid::SHA256), &null()]);
+                let params = seq(&[
+                    &ctx(0, &[&sha256]),
+                    &ctx(1, &[&seq(&[&oid(&oid::MGF1), &sha256])]),
+                    &ctx(2, &[&int(32)]),
+                ]);
+                seq(&[&oid(&oid::RSASSA_PSS), &params])
+            }
+            TestKey::Ed25519(_) => alg(&oid::ED25519),
+        }
+    }
+
+    pub fn sign(&self, msg: &[u8]) -> Vec<u8> {
+        let hash = DigestAlgorithm::Sha256.digest(msg);
+        match self {
+            TestKey::P256(k) => {
+                let s: p256::ecdsa::Signature = k.sign(msg);
+                s.to_der().as_bytes().to_vec()
+            }
+            // Private-key operations in tests only; RUSTSEC-2023-0071 is about exactly these,
+            // on a server, and does not concern test material.
+            TestKey::Rsa(k) => k
+                .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &hash)
+                .unwrap(),
+            TestKey::RsaPss(k) => k
+                .sign_with_rng(
+                    &mut rand_core::OsRng,
+                    rsa::Pss::new_with_salt::<sha2::Sha256>(32),
+                    &hash,
+                )
+                .unwrap(),
+            TestKey::Ed25519(k) => k.sign(msg).to_bytes().to_vec(),
+        }
+    }
+}
+
+/// What goes into a test certificate.
+pub struct CertSpec<'a> {
+    pub serial: u64,
+    pub subject: Vec<u8>,
+    pub issuer: Vec<u8>,
+    pub not_before: &'a str,
+    pub not_after: &'a str,
+    pub ca: bool,
+    pub ski: Option<Vec<u8>>,
+    pub aki: Option<Vec<u8>>,
+    pub email_san: Option<&'a str>,
+}
+
+impl<'a> CertSpec<'a> {
+    pub fn new(serial: u64, subject: Vec<u8>, issuer: Vec<u8>) -> Self {
+        CertSpec {
+            serial,
+            subject,
+            issuer,
+            not_before: "200101000000Z",
+            not_after: "351231235959Z",
+            ca: false,
+            ski: None,
+            aki: None,
+            email_san: None,
+        }
+    }
+}
+
+/// A v3 certificate for `subject_key`, signed by `issuer_key`.
+pub fn make_cert(spec: &CertSpec<'_>, subject_key: &TestKey, issuer_key: &TestKey) -> Vec<u8> {
+    let mut exts = Vec::new();
+    exts.extend(seq(&[
+        &oid(&oid::EXT_BASIC_CONSTRAINTS),
+        &boolean(true),
+        &octets(&seq(&[&if spec.ca { boolean(true) } else { vec![] }])),
+    ]));
+    // keyUsage: keyCertSign+cRLSign for CAs, digitalSignature+nonRepudiation otherwise.
+    let ku = if spec.ca {
+        vec![0x01, 0x06]
+    } else {
+        vec![0x06, 0xc0]
+    };
+    exts.extend(seq(&[
+        &oid(&oid::EXT_KEY_USAGE),
+        &boolean(true),
+        &octets(&encode_tlv(tag::BIT_STRING, &ku)),
+    ]));
+    if let Some(ski) = &spec.ski {
+        exts.extend(seq(&[
+            &oid(&oid::EXT_SUBJECT_KEY_IDENTIFIER),
+            &octets(&octets(ski)),
+        ]));
+    }
+    if let Some(aki) = &spec.aki {
+        exts.extend(seq(&[
+            &oid(&oid::EXT_AUTHORITY_KEY_IDENTIFIER),
+            &octets(&seq(&[&encode_tlv(tag::context_primitive(0), aki)])),
+        ]));
+    }
+    if let Some(email) = spec.email_san {
+        exts.extend(seq(&[
+            &oid(&oid::EXT_SUBJECT_ALT_NAME),
+            &octets(&seq(&[&encode_tlv(
+                tag::context_primitive(1),
+                email.as_bytes(),
+            )])),
+        ]));
+    }
+    let tbs = seq(&[
+        &ctx(0, &[&int(2)]),
+        &int(spec.serial),
+        &issuer_key.sig_alg(),
+        &spec.issuer,
+        &seq(&[&utc(spec.not_before), &utc(spec.not_after)]),
+        &spec.subject,
+        &subject_key.spki(),
+        &ctx(3, &[&seq(&[&exts])]),
+    ]);
+    let sig = issuer_key.sign(&tbs);
+    seq(&[&tbs, &issuer_key.sig_alg(), &bits(&sig)])
+}
+
+/// What goes into a test `SignedData`.
+pub struct CmsSpec<'a> {
+    pub key: &'a TestKey,
+    pub cert: &'a [u8],
+    pub extra_certs: Vec<Vec<u8>>,
+    /// The detached content (the concatenated byte ranges).
+    pub content: &'a [u8],
+    /// Encapsulated content and its type (TSTInfo, or adbe.pkcs7.sha1's digest).
+    pub econtent: Option<(Oid, Vec<u8>)>,
+    pub signing_time: Option<&'a str>,
+    pub signed_attrs: bool,
+    /// Further signed attributes (DER `Attribute`s).
+    pub more_signed_attrs: Vec<Vec<u8>>,
+    /// Name the signer by subjectKeyIdentifier instead of issuer and serial.
+    pub sid_by_ski: Option<Vec<u8>>,
+    /// Signature algorithm override (AlgorithmIdentifier DER).
+    pub signature_algorithm: Option<Vec<u8>>,
+    /// Whether the signer's certificate goes into `certificates`.
+    pub include_signer_cert: bool,
+}
+
+impl<'a> CmsSpec<'a> {
+    pub fn new(key: &'a TestKey, cert: &'a [u8], content: &'a [u8]) -> Self {
+        CmsSpec {
+            key,
+            cert,
+            extra_certs: Vec::new(),
+            content,
+            econtent: None,
+            signing_time: Some("240301120000Z"),
+            signed_attrs: true,
+            more_signed_attrs: Vec::new(),
+            sid_by_ski: None,
+            signature_algorithm: None,
+            include_signer_cert: true,
+        }
+    }
+}
+
+/// A built `SignedData` ContentInfo, and the pieces tests poke at.
+pub struct BuiltCms {
+    pub der: Vec<u8>,
+}
+
+/// Builds a `SignedData`; `unsigned` gives the unsigned attributes from the signature value.
+pub fn make_cms(spec: &CmsSpec<'_>, unsigned: &dyn Fn(&[u8]) -> Vec<Vec<u8>>) -> BuiltCms {
+    let cert = Certificate::parse(spec.cert).unwrap();
+    let econtent_type = spec
+        .econtent
+        .as_ref()
+        .map(|(o, _)| *o)
+        .unwrap_or(oid::ID_DATA);
+    let covered: &[u8] = spec.econtent.as_ref().map_or(spec.content, |(_, e)| e);
+    let md = DigestAlgorithm::Sha256.digest(covered);
+    let (signed_attrs, signature) = if spec.signed_attrs {
+        let mut attrs = vec![
+            attr(&oid::CONTENT_TYPE, &oid(&econtent_type)),
+            attr(&oid::MESSAGE_DIGEST, &octets(&md)),
+        ];
+        if let Some(t) = spec.signing_time {
+            attrs.push(attr(&oid::SIGNING_TIME, &utc(t)));
+        }
+        attrs.extend(spec.more_signed_attrs.iter().cloned());
+        let refs: Vec<&[u8]> = attrs.iter().map(Vec::as_slice).collect();
+        let as_set = set(&refs);
+        let sig = spec.key.sign(&as_set);
+        let mut implicit = as_set;
+        implicit[0] = tag::context(0);
+        (implicit, sig)
+    } else {
+        (Vec::new(), spec.key.sign(covered))
+    };
+    let sid = match &spec.sid_by_ski {
+        Some(ski) => encode_tlv(tag::context_primitive(0), ski),
+        None => seq(&[&cert.issuer.raw, &uint_bytes(&cert.serial)]),
+    };
+    let sig_alg = spec
+        .signature_algorithm
+        .clone()
+        .unwrap_or_else(|| match spec.key {
+            TestKey::Rsa(_) => seq(&[&oid(&oid::RSA_ENCRYPTION), &null()]),
+            other => other.sig_alg(),
+        });
+    let unsigned_attrs = unsigned(&signature);
+    let unsigned_der = if unsigned_attrs.is_empty() {
+        Vec::new()
+    } else {
+        let refs: Vec<&[u8]> = unsigned_attrs.iter().map(Vec::as_slice).collect();
+        ctx(1, &refs)
+    };
+    let digest_alg = seq(&[&oid(&oid::SHA256), &null()]);
+    let si_content = [
+        int(1),
+        sid.clone(),
+        digest_alg.clone(),
+        signed_attrs.clone(),
+        sig_alg,
+        octets(&signature),
+        unsigned_der,
+    ]
+    .concat();
+    let signer_info = encode_tlv(tag::SEQUENCE, &si_content);
+    let encap = match &spec.econtent {
+        Some((o, e)) => seq(&[&oid(o), &ctx(0, &[&octets(e)])]),
+        None => seq(&[&oid(&oid::ID_DATA)]),
+    };
+    let mut certs = if spec.include_signer_cert {
+        spec.cert.to_vec()
+    } else {
+        Vec::new()
+    };
+    for c in &spec.extra_certs {
+        certs.extend(c);
+    }
+    let sd = seq(&[
+        &int(1),
+        &set(&[&digest_alg]),
+        &encap,
+        &ctx(0, &[&certs]),
+        &set(&[&signer_info]),
+    ]);
+    let der = seq(&[&oid(&oid::ID_SIGNED_DATA), &ctx(0, &[&sd])]);
+    BuiltCms { der }
+}
+
+/// Position of `needle` in `hay`.
+pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// An RFC 3161 TSTInfo over `imprint_of` with SHA-256.
+pub fn tst_info(imprint_of: &[&[u8]], gen_at: &str) -> Vec<u8> {
+    let imprint = DigestAlgorithm::Sha256.digest_parts(imprint_of);
+    seq(&[
+        &int(1),
+        &oid(&Oid::new_unwrap("1.2.3.4.1")),
+        &seq(&[&seq(&[&oid(&oid::SHA256), &null()]), &octets(&imprint)]),
+        &int(4242),
+        &gen_time(gen_at),
+    ])
+}
+
+/// A test PKI: root → issuing CA → signer, plus a TSA, all P-256.
+pub struct Pki {
+    pub root: Vec<u8>,
+    pub ca_key: TestKey,
+    pub ca: Vec<u8>,
+    pub signer_key: TestKey,
+    pub signer: Vec<u8>,
+    pub tsa_key: TestKey,
+    pub tsa: Vec<u8>,
+}
+
+pub fn root_name() -> Vec<u8> {
+    name(
+        "Test Root",
+        &[
+            (oid::AT_COUNTRY, "SE"),
+            (oid::AT_ORGANIZATION, "Testkorpus"),
+        ],
+    )
+}
+pub fn ca_name() -> Vec<u8> {
+    name(
+        "Test Issuing CA",
+        &[
+            (oid::AT_COUNTRY, "SE"),
+            (oid::AT_ORGANIZATION, "Testkorpus"),
+        ],
+    )
+}
+
+impl Pki {
+    pub fn new() -> Self {
+        Self::with_signer_validity("230101000000Z", "251231235959Z")
+    }
+
+    pub fn with_signer_validity(not_before: &str, not_after: &str) -> Self {
+        let root_key = TestKey::p256(1);
+        let ca_key = TestKey::p256(2);
+        let signer_key = TestKey::p256(3);
+        let tsa_key = TestKey::p256(4);
+        let mut root_spec = CertSpec::new(1, root_name(), root_name());
+        root_spec.ca = true;
+        root_spec.ski = Some(vec![0xaa; 20]);
+        let root = make_cert(&root_spec, &root_key, &root_key);
+        let mut ca_spec = CertSpec::new(2, ca_name(), root_name());
+        ca_spec.ca = true;
+        ca_spec.ski = Some(vec![0xbb; 20]);
+        ca_spec.aki = Some(vec![0xaa; 20]);
+        let ca = make_cert(&ca_spec, &ca_key, &root_key);
+        let mut signer_spec = CertSpec::new(
+            0x0123_4567,
+            name(
+                "Erik Lövgren",
+                &[
+                    (oid::AT_COUNTRY, "SE"),
+                    (oid::AT_ORGANIZATION, "Ånge kommun"),
+                    (oid::AT_SERIAL_NUMBER, "PNOSE-197001011234"),
+                ],
+            ),
+            ca_name(),
+        );
+        signer_spec.not_before = not_before;
+        signer_spec.not_after = not_after;
+        signer_spec.ski = Some(vec![0xcc; 20]);
+        signer_spec.aki = Some(vec![0xbb; 20]);
+        signer_spec.email_san = Some("erik@example.se");
+        let signer = make_cert(&signer_spec, &signer_key, &ca_key);
+        let mut tsa_spec = CertSpec::new(9, name("Test TSA", &[]), ca_name());
+        tsa_spec.aki = Some(vec![0xbb; 20]);
+        let tsa = make_cert(&tsa_spec, &tsa_key, &ca_key);
+        Pki {
+            root,
+            ca_key,
+            ca,
+            signer_key,
+            signer,
+            tsa_key,
+            tsa,
+        }
+    }
+
+    /// A trust store holding only this PKI's root, loaded through PEM.
+    pub fn trust(&self) -> super::TrustStore {
+        super::TrustStore::from_pem(pem(&self.root).as_bytes()).unwrap()
+    }
+
+    /// A SignedData by the signer over `content`, carrying signer and CA certificates.
+    pub fn spec<'a>(&'a self, content: &'a [u8]) -> CmsSpec<'a> {
+        let mut spec = CmsSpec::new(&self.signer_key, &self.signer, content);
+        spec.extra_certs = vec![self.ca.clone()];
+        spec
+    }
+
+    /// A timestamp token by the TSA whose imprint covers `imprint_of`.
+    pub fn token(&self, imprint_of: &[&[u8]], gen_at: &str) -> Vec<u8> {
+        let mut spec = CmsSpec::new(&self.tsa_key, &self.tsa, b"");
+        spec.econtent = Some((oid::ID_CT_TST_INFO, tst_info(imprint_of, gen_at)));
+        spec.extra_certs = vec![self.ca.clone()];
+        spec.signing_time = None;
+        make_cms(&spec, &|_| Vec::new()).der
+    }
+}

@@ -1,0 +1,367 @@
+//! Trust anchors and certification path building.
+//!
+//! RustCrypto has no RFC 5280 path validator, so this is ours, and deliberately small: from
+//! the signer certificate, find an issuer by name (and AKI/SKI when both are present) among
+//! the anchors and the pool (certificates from the CMS and the caller, e.g. the PDF's DSS),
+//! check each signature with the issuer's key (RFC 5280 §6.1.3 (a)(1)), require intermediate
+//! issuers to be CAs allowed to sign certificates (§6.1.4 (k), (n)) and respect
+//! pathLenConstraint (§6.1.4 (m)), until an anchor is reached. Depth and the number of
+//! signatures tried are bounded. Revocation is not checked here (nothing is fetched); the
+//! validity period of each certificate is checked by the caller at the time of signing.
+
+use std::path::Path;
+
+use thiserror::Error;
+
+use super::certificate::Certificate;
+use super::limits::{MAX_CHAIN_LEN, MAX_PATH_ATTEMPTS};
+use super::report::CmsWarning;
+
+/// Why a trust store could not be loaded.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    #[error("reading trust anchors from {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A PEM block is not closed, or its base64 is malformed.
+    #[error("malformed PEM block #{block} (starting at line {line})")]
+    Pem { block: usize, line: usize },
+    /// A CERTIFICATE block does not hold a readable certificate.
+    #[error("PEM block #{block}: {source}")]
+    Certificate {
+        block: usize,
+        #[source]
+        source: super::error::SignatureError,
+    },
+    /// The input held no CERTIFICATE block.
+    #[error("no CERTIFICATE block found")]
+    NoCertificates,
+}
+
+/// The certificates trusted as anchors.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    anchors: Vec<Certificate>,
+}
+
+impl TrustStore {
+    /// An empty store: nothing is trusted.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A store from PEM text holding one or more `CERTIFICATE` blocks.
+    pub fn from_pem(pem: &[u8]) -> Result<Self, TrustError> {
+        let mut store = Self::new();
+        store.add_pem(pem)?;
+        Ok(store)
+    }
+
+    /// Adds every `CERTIFICATE` block of PEM text; other blocks are skipped.
+    pub fn add_pem(&mut self, pem: &[u8]) -> Result<usize, TrustError> {
+        let blocks = pem_certificates(pem)?;
+        if blocks.is_empty() {
+            return Err(TrustError::NoCertificates);
+        }
+        let n = blocks.len();
+        for (block, der) in blocks.into_iter().enumerate() {
+            let cert = Certificate::parse(&der)
+                .map_err(|source| TrustError::Certificate { block, source })?;
+            self.anchors.push(cert);
+        }
+        Ok(n)
+    }
+
+    /// Adds the PEM file at `path` (the one file read the signature layer does, for the
+    /// command line's `--trust`).
+    pub fn add_pem_file(&mut self, path: &Path) -> Result<usize, TrustError> {
+        let pem = std::fs::read(path).map_err(|source| TrustError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        self.add_pem(&pem)
+    }
+
+    /// Adds one DER certificate.
+    pub fn add_der(&mut self, der: &[u8]) -> Result<(), super::error::SignatureError> {
+        self.anchors.push(Certificate::parse(der)?);
+        Ok(())
+    }
+
+    /// Number of anchors.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// Whether there are no anchors.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// Whether `cert` is itself an anchor (same subject and key: a re-issued root counts).
+    fn contains(&self, cert: &Certificate) -> bool {
+        self.anchors
+            .iter()
+            .any(|a| a.der == cert.der || (a.subject.matches(&cert.subject) && a.spki_eq(cert)))
+    }
+}
+
+impl Certificate {
+    fn spki_eq(&self, other: &Certificate) -> bool {
+        match (self.spki_tlv(), other.spki_tlv()) {
+            (Ok(a), Ok(b)) => a.raw == b.raw,
+            _ => false,
+        }
+    }
+}
+
+/// Decodes the `CERTIFICATE` blocks of PEM text (RFC 7468 §5).
+fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, TrustError> {
+    let text = String::from_utf8_lossy(pem);
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (line_no, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line == "-----BEGIN CERTIFICATE-----" || line == "-----BEGIN X509 CERTIFICATE-----" {
+            current = Some((line_no + 1, String::new()));
+        } else if line.starts_with("-----END") {
+            if let Some((start, b64)) = current.take() {
+                let der = base64_decode(&b64).ok_or(TrustError::Pem {
+                    block: out.len(),
+                    line: start,
+                })?;
+                out.push(der);
+            }
+        } else if let Some((_, b64)) = current.as_mut() {
+            b64.push_str(line);
+        }
+    }
+    if let Some((start, _)) = current {
+        return Err(TrustError::Pem {
+            block: out.len(),
+            line: start,
+        });
+    }
+    Ok(out)
+}
+
+/// Standard base64 (RFC 4648 §4) with padding; whitespace must already be removed.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let bytes: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let body = bytes
+        .strip_suffix(b"==")
+        .or_else(|| bytes.strip_suffix(b"="));
+    let (body, pad) = match body {
+        Some(b) => (b, bytes.len() - b.len()),
+        None => (bytes.as_slice(), 0),
+    };
+    if (body.len() + pad) % 4 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.chunks(4) {
+        let mut acc = 0u32;
+        for &c in chunk {
+            acc = (acc << 6) | value(c)?;
+        }
+        // Shift a short final chunk up to 24 bits; the bytes it stands for are taken from the top.
+        acc <<= 6 * (4 - chunk.len() as u32);
+        let produced = chunk.len() * 6 / 8;
+        for i in 0..produced {
+            // Truncation to the byte is the point.
+            out.push((acc >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// The outcome of path building.
+#[derive(Debug, Clone, Default)]
+pub struct PathOutcome<'a> {
+    /// Whether the path ends at an anchor.
+    pub trusted: bool,
+    /// From the leaf towards the anchor (the longest path found when none is trusted).
+    pub path: Vec<&'a Certificate>,
+    pub warnings: Vec<CmsWarning>,
+}
+
+/// Builds a certification path from `leaf` to an anchor of `store`, through `pool`.
+pub fn build_path<'a>(
+    leaf: &'a Certificate,
+    pool: &'a [Certificate],
+    store: &'a TrustStore,
+) -> PathOutcome<'a> {
+    let mut search = Search {
+        pool,
+        store,
+        attempts: 0,
+        best: vec![leaf],
+        warnings: Vec::new(),
+    };
+    let mut path = vec![leaf];
+    let trusted = search.extend(&mut path);
+    let mut warnings = search.warnings;
+    warnings.dedup();
+    if trusted {
+        PathOutcome {
+            trusted: true,
+            path,
+            warnings,
+        }
+    } else {
+        PathOutcome {
+            trusted: false,
+            path: search.best,
+            warnings,
+        }
+    }
+}
+
+struct Search<'a> {
+    pool: &'a [Certificate],
+    store: &'a TrustStore,
+    attempts: usize,
+    best: Vec<&'a Certificate>,
+    warnings: Vec<CmsWarning>,
+}
+
+impl<'a> Search<'a> {
+    /// Depth-first: returns true with `path` ending at an anchor.
+    fn extend(&mut self, path: &mut Vec<&'a Certificate>) -> bool {
+        let Some(&current) = path.last() else {
+            return false;
+        };
+        if self.store.contains(current) {
+            return self.path_lengths_ok(path);
+        }
+        if path.len() >= MAX_CHAIN_LEN {
+            return false;
+        }
+        let anchors = self.store.anchors.iter().map(|c| (c, true));
+        let pooled = self.pool.iter().map(|c| (c, false));
+        let candidates: Vec<(&'a Certificate, bool)> = anchors
+            .chain(pooled)
+            .filter(|(c, _)| c.subject.matches(&current.issuer))
+            .filter(
+                |(c, _)| match (&current.authority_key_id, &c.subject_key_id) {
+                    (Some(aki), Some(ski)) => aki == ski,
+                    _ => true,
+                },
+            )
+            .filter(|(c, _)| !path.iter().any(|p| p.der == c.der))
+            .collect();
+        for (candidate, is_anchor) in candidates {
+            if self.attempts >= MAX_PATH_ATTEMPTS {
+                return false;
+            }
+            self.attempts += 1;
+            if !matches!(current.verify_signed_by(candidate), Ok(true)) {
+                continue;
+            }
+            if !is_anchor {
+                // RFC 5280 §6.1.4 (k), (n): an intermediate must be a CA that may sign
+                // certificates. (A v1/v2 certificate has no extensions to say so; it is
+                // accepted as an issuer, as RFC 5280 §6.1.4 (k) permits only for anchors —
+                // we are lenient here because old archived chains use them.)
+                let is_ca =
+                    candidate.version < 2 || candidate.basic_constraints.is_some_and(|(ca, _)| ca);
+                if !is_ca || !candidate.may_sign_certificates() {
+                    self.warnings.push(CmsWarning::IssuerNotCa {
+                        subject: candidate.display_name(),
+                    });
+                    continue;
+                }
+            }
+            path.push(candidate);
+            if path.len() > self.best.len() {
+                self.best = path.clone();
+            }
+            let found = if is_anchor {
+                self.path_lengths_ok(path)
+            } else {
+                self.extend(path)
+            };
+            if found {
+                return true;
+            }
+            // `extend` leaves `path` as it found it when it fails.
+            path.pop();
+        }
+        false
+    }
+
+    /// pathLenConstraint (RFC 5280 §4.2.1.9): the number of non-self-issued intermediates
+    /// below a CA certificate may not exceed it.
+    fn path_lengths_ok(&mut self, path: &[&'a Certificate]) -> bool {
+        for (i, ca) in path.iter().enumerate().skip(1) {
+            let Some((_, Some(limit))) = ca.basic_constraints else {
+                continue;
+            };
+            let below = path
+                .get(1..i)
+                .unwrap_or_default()
+                .iter()
+                .filter(|c| !c.is_self_issued())
+                .count();
+            if below > usize::try_from(limit).unwrap_or(usize::MAX) {
+                self.warnings.push(CmsWarning::PathLengthExceeded {
+                    subject: ca.display_name(),
+                });
+                return false;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trip_with_padding() {
+        assert_eq!(base64_decode("TWFu").unwrap(), b"Man");
+        assert_eq!(base64_decode("TWE=").unwrap(), b"Ma");
+        assert_eq!(base64_decode("TQ==").unwrap(), b"M");
+        assert!(base64_decode("TQ=").is_none());
+        assert!(base64_decode("T!==").is_none());
+    }
+
+    #[test]
+    fn unterminated_pem_block_is_an_error() {
+        let pem = b"-----BEGIN CERTIFICATE-----\nTWFu\n";
+        assert!(matches!(
+            TrustStore::from_pem(pem),
+            Err(TrustError::Pem { .. })
+        ));
+        assert!(matches!(
+            TrustStore::from_pem(b"nothing here"),
+            Err(TrustError::NoCertificates)
+        ));
+    }
+
+    #[test]
+    fn corpus_test_roots_load() {
+        let path = Path::new("/work/shared/corpus/pki/test-root.pem");
+        if !path.exists() {
+            println!("corpus pki absent; skipping");
+            return;
+        }
+        let mut store = TrustStore::new();
+        assert!(store.add_pem_file(path).unwrap() >= 1);
+    }
+}
