@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [flag, pages, file] if flag == "--pages" => match pages.parse::<usize>() {
             Ok(pages) if pages > 0 => {
-                std::fs::write(file, common::multi_page(pages)).map_err(|e| format!("{file}: {e}"))
+                std::fs::write(file, common::dense_pages(pages)).map_err(|e| format!("{file}: {e}"))
             }
             _ => Err(format!(
                 "--pages wants a positive number, not {pages:?}\n{USAGE}"

@@ -133,21 +133,30 @@ fn run(command: Command) -> Result<ExitCode> {
 }
 
 fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
-    use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+    use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
 
     let env = std::env::var("RUST_LOG").ok().filter(|v| !v.is_empty());
-    // Only a user-given filter pays for EnvFilter's parsing; the default is a level check.
-    let (level, filter) = match verbose.or(env.as_deref()) {
+    // Only a user-given filter pays for EnvFilter's parsing. By default arkivar warns and
+    // libraries stay quiet: lopdf's own warnings about a broken file repeat, in other words,
+    // the one line the CLI prints for it.
+    let (filter, default) = match verbose.or(env.as_deref()) {
         Some(spec) => (
-            LevelFilter::TRACE,
             Some(
                 EnvFilter::builder()
                     .parse(spec)
                     .with_context(|| format!("invalid log filter {spec:?}"))?,
             ),
+            None,
         ),
-        None => (LevelFilter::WARN, None),
+        None => (
+            None,
+            Some(
+                Targets::new()
+                    .with_target("arkivar", LevelFilter::WARN)
+                    .with_default(LevelFilter::OFF),
+            ),
+        ),
     };
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
@@ -157,7 +166,7 @@ fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
         LogFormat::Json => layer.json().boxed(),
     };
     tracing_subscriber::registry()
-        .with(level)
+        .with(default)
         .with(filter)
         .with(layer)
         .try_init()

@@ -115,6 +115,19 @@ fn extract_text_reads_two_columns_column_by_column() {
 }
 
 #[test]
+fn extract_text_reads_visible_annotation_appearances_only() {
+    let text = extract_text(&common::annotated());
+    assert!(text.contains(common::SWEDISH_LINE), "{text:?}");
+    assert!(text.contains(common::STAMP_LINE), "{text:?}");
+    assert!(!text.contains(common::HIDDEN_LINE), "{text:?}");
+    // The stamp sits under the body text on the page, so it reads after it.
+    assert!(
+        text.find(common::SWEDISH_LINE) < text.find(common::STAMP_LINE),
+        "{text:?}"
+    );
+}
+
+#[test]
 fn extract_text_sees_the_incremental_update() {
     let text = extract_text(&common::incremental_update());
     assert!(text.contains(common::SWEDISH_LINE), "{text:?}");

@@ -78,9 +78,20 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
             limit: limits.max_file_bytes,
         });
     }
-    let header_at = find_header(bytes).ok_or(PdfError::NotPdf)?;
+    // A file whose header is damaged but whose body ends like a PDF is still read, as
+    // pdftotext and pdfsig do (a signed file with a mangled first line is evidence too).
+    let header_at = match find_header(bytes) {
+        Some(at) => Some(at),
+        None if has_pdf_trailer(bytes) => None,
+        None => return Err(PdfError::NotPdf),
+    };
 
-    let (doc, retried) = open(bytes, limits)?;
+    let (doc, retried) = match header_at {
+        Some(_) => open(bytes, limits)?,
+        // lopdf insists on a header: give it a copy whose first line is one, the same length,
+        // so every byte offset (xref, revisions, signatures) stays where the file has it.
+        None => open(&with_header(bytes).ok_or(PdfError::NotPdf)?, limits)?,
+    };
     check_deadline(&deadline, "loading")?;
     refuse_undecryptable(&doc)?;
     let encrypted = doc.encryption_state.is_some();
@@ -107,7 +118,14 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
     check_deadline(&deadline, "counting pages")?;
 
     let version = version(bytes, header_at, &doc);
-    let xref_repair = describe_repair(doc.xref_recovery, retried.as_ref());
+    let xref_repair = match (
+        header_at,
+        describe_repair(doc.xref_recovery, retried.as_ref()),
+    ) {
+        (Some(_), repair) => repair,
+        (None, None) => Some(NO_HEADER.to_owned()),
+        (None, Some(repair)) => Some(format!("{NO_HEADER}; {repair}")),
+    };
     let scanned = revision::scan(bytes);
     if let Some(chain_break) = &scanned.chain_break {
         tracing::warn!(%chain_break, "revisions found by scanning for %%EOF");
@@ -132,6 +150,34 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
         xref_repair,
         size,
     })
+}
+
+/// What the record says of a file read without its `%PDF-` header.
+const NO_HEADER: &str =
+    "the file has no %PDF- header; it was read from its cross-reference data and objects";
+
+/// Bytes at the end of a file searched for `startxref` when the header is missing.
+const TRAILER_SEARCH_BYTES: usize = 2048;
+
+/// True when the end of the file has `startxref` and `%%EOF`, as a PDF's does.
+fn has_pdf_trailer(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(TRAILER_SEARCH_BYTES)..];
+    let has = |needle: &[u8]| tail.windows(needle.len()).any(|w| w == needle);
+    has(b"startxref") && has(b"%%EOF")
+}
+
+/// A copy of `bytes` whose first line is overwritten with a `%PDF-1.7` header padded with
+/// spaces, or `None` when the first line is too short to hold one.
+fn with_header(bytes: &[u8]) -> Option<Vec<u8>> {
+    const FAKE: &[u8] = b"%PDF-1.7";
+    let line_end = bytes.iter().position(|&b| b == b'\n' || b == b'\r')?;
+    if line_end < FAKE.len() {
+        return None;
+    }
+    let mut copy = bytes.to_vec();
+    copy[..FAKE.len()].copy_from_slice(FAKE);
+    copy[FAKE.len()..line_end].fill(b' ');
+    Some(copy)
 }
 
 /// Where `%PDF-` starts within the first [`HEADER_SEARCH_BYTES`] bytes.
@@ -312,9 +358,9 @@ fn why_no_pages(doc: &Document) -> String {
 
 /// The header's version, or the catalog's `/Version` when that is newer (ISO 32000-2
 /// §7.7.2: an update may raise the version without rewriting the header).
-fn version(bytes: &[u8], header_at: usize, doc: &Document) -> String {
+fn version(bytes: &[u8], header_at: Option<usize>, doc: &Document) -> String {
     let header = header_at
-        .checked_add(HEADER_MARKER.len())
+        .and_then(|at| at.checked_add(HEADER_MARKER.len()))
         .and_then(|start| bytes.get(start..))
         .and_then(parse_version)
         .or_else(|| parse_version(doc.version.as_bytes()));
@@ -701,14 +747,28 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn non_pdf_and_late_header_are_not_pdf() {
+    fn non_pdf_is_not_pdf() {
         assert!(matches!(
             load(b"<html><body>hej</body></html>", &limits()),
             Err(PdfError::NotPdf)
         ));
         assert!(matches!(load(b"", &limits()), Err(PdfError::NotPdf)));
+        // Junk with a PDF-like ending but no line to put a header on.
+        assert!(matches!(
+            load(b"x\nstartxref\n0\n%%EOF\n", &limits()),
+            Err(PdfError::NotPdf)
+        ));
+    }
+
+    #[test]
+    fn damaged_or_late_header_is_read_and_said() {
         let late = [vec![b' '; HEADER_SEARCH_BYTES], table_pdf()].concat();
-        assert!(matches!(load(&late, &limits()), Err(PdfError::NotPdf)));
+        let pdf = load(&late, &limits()).expect("a late header with a PDF body loads");
+        assert!(pdf.xref_repair.unwrap().contains("no %PDF- header"));
+        let mut mangled = table_pdf();
+        mangled[..5].copy_from_slice(b"#G\xf3\xbf\xbf");
+        let pdf = load(&mangled, &limits()).expect("a mangled header loads");
+        assert_eq!(pdf.page_count(), 1);
     }
 
     #[test]

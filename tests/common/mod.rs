@@ -184,6 +184,70 @@ pub fn multi_page(pages: usize) -> Vec<u8> {
     b.finish_pages(&list, None)
 }
 
+/// `pages` full pages of minutes-like text (46 lines each, as a typical protocol page), for
+/// the memory and speed checks: a 1,000-page document of this is about 2.5 MB of content.
+pub fn dense_pages(pages: usize) -> Vec<u8> {
+    const SENTENCES: [&str; 4] = [
+        "§ 12 Kommunstyrelsen beslutar att godkänna förslaget till årsredovisning för 2023.",
+        "Ordföranden Åsa Öberg (S) ställer proposition på förslaget och finner det bifallet.",
+        "Justerare Märta Ek och Björn Ström utses att jämte ordföranden justera protokollet.",
+        "Ärendet har beretts av förvaltningen; yttrande från utbildningsnämnden föreligger.",
+    ];
+    let mut b = PdfBuilder::new();
+    let font = b.add(helvetica_winansi());
+    let list: Vec<Page> = (1..=pages)
+        .map(|n| {
+            let header = multi_page_line(n, pages);
+            let mut lines: Vec<(f64, f64, &str)> = vec![(72.0, 800.0, header.as_str())];
+            for i in 0..45 {
+                lines.push((
+                    72.0,
+                    780.0 - 16.0 * i as f64,
+                    SENTENCES[(n + i) % SENTENCES.len()],
+                ));
+            }
+            Page::new(text_lines(&lines), font)
+        })
+        .collect();
+    b.finish_pages(&list, None)
+}
+
+/// What [`annotated`]'s visible stamp annotation shows.
+pub const STAMP_LINE: &str = "Justerat digitalt: Åsa Öberg";
+/// What [`annotated`]'s hidden annotation would show if it were drawn.
+pub const HIDDEN_LINE: &str = "Dold anteckning";
+
+/// One page with body text and two annotations with appearance streams: a visible stamp whose
+/// appearance is drawn in its own coordinates (BBox and Matrix mapped onto /Rect, ISO 32000-1
+/// §12.5.5), and a hidden one (flag bit 2) that viewers do not show.
+pub fn annotated() -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let font = b.add(helvetica_winansi());
+    let mut appearance = b"BT /F1 10 Tf 2 4 Td ".to_vec();
+    appearance.extend(literal_bytes(&winansi(STAMP_LINE)));
+    appearance.extend_from_slice(b" Tj ET");
+    let visible_ap = b.add(stream(
+        &format!("/Type /XObject /Subtype /Form /BBox [0 0 200 20] /Resources << /Font << /F1 {font} 0 R >> >>"),
+        &appearance,
+    ));
+    let mut hidden = b"BT /F1 10 Tf 2 4 Td ".to_vec();
+    hidden.extend(literal_bytes(&winansi(HIDDEN_LINE)));
+    hidden.extend_from_slice(b" Tj ET");
+    let hidden_ap = b.add(stream(
+        &format!("/Type /XObject /Subtype /Form /BBox [0 0 200 20] /Resources << /Font << /F1 {font} 0 R >> >>"),
+        &hidden,
+    ));
+    let stamp = b.add(format!(
+        "<< /Type /Annot /Subtype /Stamp /Rect [72 600 272 620] /F 4 /AP << /N {visible_ap} 0 R >> >>"
+    ));
+    let note = b.add(format!(
+        "<< /Type /Annot /Subtype /FreeText /Rect [72 500 272 520] /F 2 /AP << /N {hidden_ap} 0 R >> >>"
+    ));
+    let mut page = Page::new(text_lines(&[(72.0, 720.0, SWEDISH_LINE)]), font);
+    page.extra = format!("/Annots [{stamp} 0 R {note} 0 R]");
+    b.finish_pages(&[page], None)
+}
+
 /// [`swedish_winansi`] plus one incremental update (ISO 32000-1 §7.5.6): the original bytes
 /// unchanged, then a new content stream, the page object rewritten to show both streams,
 /// a new Info dictionary, an xref section for just those objects, and a trailer whose

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::font::{Font, WritingMode};
-use super::geometry::Matrix;
+use super::geometry::{Matrix, Rect};
 use super::lexer::{Lexer, Operand, Token};
 use crate::pdf::{Deadline, Limits, PdfError};
 
@@ -19,6 +19,8 @@ use crate::pdf::{Deadline, Limits, PdfError};
 const MAX_SAVE_DEPTH: usize = 256;
 /// References followed in a chain before giving up (a reference loop).
 const MAX_DEREF: usize = 16;
+/// Annotations drawn per page; more are ignored (a page of 100,000 empty links costs nothing).
+const MAX_ANNOTATIONS: usize = 4096;
 /// Operators between two deadline checks (a clock read per operator would cost more than
 /// most operators).
 const DEADLINE_EVERY: usize = 4096;
@@ -469,42 +471,182 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => device.image(&gs.ctm),
             Ok(b"Form") => {
-                if depth >= self.budget.limits().max_depth {
-                    return Ok(());
-                }
-                if let Some(id) = id {
-                    if self.form_stack.contains(&id) {
-                        return Ok(());
-                    }
-                    self.form_stack.push(id);
-                }
-                let matrix = stream
-                    .dict
-                    .get(b"Matrix")
-                    .ok()
-                    .and_then(|m| matrix_from(doc, m))
-                    .unwrap_or(Matrix::IDENTITY);
-                let form_resources = stream
-                    .dict
-                    .get(b"Resources")
-                    .ok()
-                    .and_then(|r| deref_dict(doc, r))
-                    .or(resources);
-                let content = self.budget.content(id, stream)?;
-                let state = GraphicsState {
-                    ctm: matrix.then(&gs.ctm),
-                    text: gs.text.clone(),
-                };
-                let result = self.run(&content, form_resources, state, device, depth + 1);
-                if id.is_some() {
-                    self.form_stack.pop();
-                }
-                result?;
+                let ctm = gs.ctm;
+                self.draw_form(id, stream, &ctm, resources, &gs.text, device, depth)?;
             }
             _ => {}
         }
         Ok(())
     }
+}
+
+impl<'d> Interpreter<'d, '_> {
+    /// Draws a form XObject (§8.10): its `/Matrix` onto `ctm`, its own resources or the
+    /// caller's, never itself recursively, never deeper than `max_depth`.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_form(
+        &mut self,
+        id: Option<ObjectId>,
+        stream: &'d lopdf::Stream,
+        ctm: &Matrix,
+        resources: Option<&'d Dictionary>,
+        text: &TextState,
+        device: &mut dyn Device,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        let doc = self.doc;
+        if depth >= self.budget.limits().max_depth {
+            return Ok(());
+        }
+        if let Some(id) = id {
+            if self.form_stack.contains(&id) {
+                return Ok(());
+            }
+            self.form_stack.push(id);
+        }
+        let matrix = stream
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|m| matrix_from(doc, m))
+            .unwrap_or(Matrix::IDENTITY);
+        let form_resources = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|r| deref_dict(doc, r))
+            .or(resources);
+        let result = self.budget.content(id, stream).and_then(|content| {
+            let state = GraphicsState {
+                ctm: matrix.then(ctm),
+                text: text.clone(),
+            };
+            self.run(&content, form_resources, state, device, depth + 1)
+        });
+        if id.is_some() {
+            self.form_stack.pop();
+        }
+        result
+    }
+
+    /// Draws the normal appearance of each visible annotation on the page (§12.5.5): stamps,
+    /// filled-in form fields and visible signatures carry text that readers show, and that
+    /// pdftotext reads too.
+    pub fn run_annotations(
+        &mut self,
+        page_id: ObjectId,
+        device: &mut dyn Device,
+    ) -> Result<(), PdfError> {
+        let doc = self.doc;
+        let Ok(page) = doc.get_dictionary(page_id) else {
+            return Ok(());
+        };
+        let Some(Object::Array(annots)) = page.get(b"Annots").ok().and_then(|a| deref(doc, a))
+        else {
+            return Ok(());
+        };
+        let resources = page_resources(doc, page);
+        for annot in annots.iter().take(MAX_ANNOTATIONS) {
+            let Some(a) = deref_dict(doc, annot) else {
+                continue;
+            };
+            let flags = a
+                .get(b"F")
+                .ok()
+                .and_then(|f| deref(doc, f))
+                .and_then(number)
+                .unwrap_or(0.0) as i64;
+            // Hidden (bit 2) and NoView (bit 6) annotations are not shown.
+            if flags & (1 << 1) != 0 || flags & (1 << 5) != 0 {
+                continue;
+            }
+            let Some((id, stream)) = normal_appearance(doc, a) else {
+                continue;
+            };
+            let Some(rect) = a.get(b"Rect").ok().and_then(|r| rect_from(doc, r)) else {
+                continue;
+            };
+            let matrix = stream
+                .dict
+                .get(b"Matrix")
+                .ok()
+                .and_then(|m| matrix_from(doc, m))
+                .unwrap_or(Matrix::IDENTITY);
+            let Some(bbox) = stream
+                .dict
+                .get(b"BBox")
+                .ok()
+                .and_then(|b| rect_from(doc, b))
+            else {
+                continue;
+            };
+            // Algorithm 8.1: the transformed bounding box is mapped onto the annotation's
+            // rectangle; the form's own /Matrix is applied inside draw_form.
+            let shown = Rect::unit_square(
+                &Matrix::new(bbox.width(), 0.0, 0.0, bbox.height(), bbox.x0, bbox.y0).then(&matrix),
+            );
+            if shown.width() <= 0.0 || shown.height() <= 0.0 {
+                continue;
+            }
+            let fit = Matrix::translate(-shown.x0, -shown.y0)
+                .then(&Matrix::new(
+                    rect.width() / shown.width(),
+                    0.0,
+                    0.0,
+                    rect.height() / shown.height(),
+                    0.0,
+                    0.0,
+                ))
+                .then(&Matrix::translate(rect.x0, rect.y0));
+            if !fit.is_finite() {
+                continue;
+            }
+            self.draw_form(
+                id,
+                stream,
+                &fit,
+                resources,
+                &TextState::default(),
+                device,
+                0,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The annotation's normal appearance stream: `/AP /N`, or the state `/AS` picks from it.
+fn normal_appearance<'d>(
+    doc: &'d Document,
+    annot: &'d Dictionary,
+) -> Option<(Option<ObjectId>, &'d lopdf::Stream)> {
+    let ap = deref_dict(doc, annot.get(b"AP").ok()?)?;
+    let n = ap.get(b"N").ok()?;
+    let pick = |obj: &'d Object| match (obj, deref(doc, obj)?) {
+        (Object::Reference(id), Object::Stream(s)) => Some((Some(*id), s)),
+        (_, Object::Stream(s)) => Some((None, s)),
+        _ => None,
+    };
+    if let Some(found) = pick(n) {
+        return Some(found);
+    }
+    let states = deref_dict(doc, n)?;
+    let state = annot.get(b"AS").ok().and_then(|s| s.as_name().ok())?;
+    pick(states.get(state).ok()?)
+}
+
+/// A rectangle array `[x0 y0 x1 y1]`, normalised.
+fn rect_from(doc: &Document, obj: &Object) -> Option<Rect> {
+    let Object::Array(a) = deref(doc, obj)? else {
+        return None;
+    };
+    let v: Vec<f64> = a
+        .iter()
+        .filter_map(|o| deref(doc, o).and_then(number))
+        .collect();
+    let [x0, y0, x1, y1] = v[..] else { return None };
+    let r = Rect::from_corners(x0, y0, x1, y1);
+    (r.x0.is_finite() && r.y0.is_finite() && r.x1.is_finite() && r.y1.is_finite()).then_some(r)
 }
 
 /// Shows a string: one glyph per character code, advancing the text matrix (§9.4.4).

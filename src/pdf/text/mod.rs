@@ -60,7 +60,9 @@ pub fn extract_pages_until(
     for (number, page_id) in doc.get_pages() {
         let media = media_box(doc, page_id);
         let mut device = PageDevice::new(media);
-        Interpreter::new(doc, &mut fonts, &mut budget).run_page(page_id, &mut device)?;
+        let mut interpreter = Interpreter::new(doc, &mut fonts, &mut budget);
+        interpreter.run_page(page_id, &mut device)?;
+        interpreter.run_annotations(page_id, &mut device)?;
         let chars = device.collector.chars;
         let text: String = device.collector.into_text().nfc().collect();
         pages.push(PageText {
