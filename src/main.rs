@@ -51,6 +51,11 @@ struct Cli {
     )]
     verbose: Option<String>,
 
+    /// The pipeline: a built-in name (`generic`) or a path to a pipeline `.toml` file. It sets
+    /// the limits every document is held to.
+    #[arg(long, global = true, default_value = pipeline::config::DEFAULT_PIPELINE, value_name = "NAME|FILE")]
+    pipeline: String,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -104,7 +109,7 @@ fn main() -> ExitCode {
         eprintln!("arkivar: {error:#}");
         return ExitCode::from(2);
     }
-    match run(cli.command) {
+    match load_pipeline(&cli.pipeline).and_then(|config| run(cli.command, &config.limits)) {
         Ok(code) => code,
         Err(error) => {
             // A closed stdout (`arkivar extract f.pdf | head`) is the reader's choice, not
@@ -118,11 +123,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<ExitCode> {
-    let limits = Limits::default();
+/// A built-in pipeline by name, or a pipeline file by path (anything with a `/` or ending in
+/// `.toml`).
+fn load_pipeline(spec: &str) -> Result<pipeline::config::PipelineConfig> {
+    if spec.contains('/') || spec.ends_with(".toml") {
+        let text = std::fs::read_to_string(spec)
+            .with_context(|| format!("cannot read pipeline file {spec}"))?;
+        Ok(pipeline::config::parse(&text, spec)?)
+    } else {
+        Ok(pipeline::config::builtin(spec)?)
+    }
+}
+
+fn run(command: Command, limits: &Limits) -> Result<ExitCode> {
     match command {
-        Command::Extract { file, format } => extract(&file, format, &limits),
-        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, &limits),
+        Command::Extract { file, format } => extract(&file, format, limits),
+        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, limits),
         Command::Schema => {
             let mut json = serde_json::to_string_pretty(&record_schema())?;
             json.push('\n');

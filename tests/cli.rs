@@ -128,6 +128,31 @@ fn extract_text_reads_visible_annotation_appearances_only() {
 }
 
 #[test]
+fn pipeline_file_sets_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write(dir.path(), "lang.pdf", &common::multi_page(3));
+    let small = dir.path().join("small.toml");
+    std::fs::write(&small, "name = \"small\"\n[limits]\nmax_pages = 2\n").unwrap();
+    let output = arkivar(&["--pipeline", small.to_str().unwrap(), "extract", &pdf]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("3 pages, over the limit of 2"),
+        "{}",
+        stderr(&output)
+    );
+
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(&typo, "name = \"typo\"\n[limits]\nmax_pagez = 2\n").unwrap();
+    let output = arkivar(&["--pipeline", typo.to_str().unwrap(), "extract", &pdf]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown field `max_pagez`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn extract_text_sees_the_incremental_update() {
     let text = extract_text(&common::incremental_update());
     assert!(text.contains(common::SWEDISH_LINE), "{text:?}");

@@ -5,6 +5,7 @@
 //! Today the stages are `load` and `text`; signatures, audit trails, minutes and the verdict
 //! slot in after them as they are written.
 
+pub mod config;
 mod run;
 
 pub use run::{io_error_record, process, process_at};

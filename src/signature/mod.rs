@@ -17,6 +17,7 @@ pub mod algorithm;
 pub mod ber;
 pub mod byte_range;
 pub mod certificate;
+pub mod changes;
 pub mod cms;
 pub mod error;
 pub mod field;

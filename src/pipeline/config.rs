@@ -1,0 +1,140 @@
+//! Pipeline files (`pipelines/*.toml`): what a pipeline runs and what it may cost, as data
+//! (design.md "Policy is data"). Parsing is pure; reading a file is the caller's.
+//!
+//! Unknown keys are errors, so a typo in a policy stops the program at start instead of being
+//! silently ignored.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::pdf::Limits;
+
+/// Pipelines built into the binary, by name: the files of `pipelines/` at build time.
+pub const BUILTIN: &[(&str, &str)] = &[("generic", include_str!("../../pipelines/generic.toml"))];
+
+/// The pipeline used when none is named.
+pub const DEFAULT_PIPELINE: &str = "generic";
+
+/// One pipeline's configuration.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// The pipeline's name, as records and jobs refer to it.
+    pub name: String,
+    /// What the pipeline is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Bounds on what one document may cost.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// Why a pipeline file was refused.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The TOML does not parse or does not fit the schema; the message names line and column.
+    #[error("pipeline {origin}: {message}")]
+    Invalid {
+        /// Where the text came from (a path or `builtin:NAME`).
+        origin: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// No built-in pipeline has this name.
+    #[error("no pipeline named {name:?}; built in: {known}")]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The names there are, comma-separated.
+        known: String,
+    },
+}
+
+/// Parses a pipeline file's text; `origin` names it in errors.
+pub fn parse(text: &str, origin: &str) -> Result<PipelineConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        origin: origin.to_owned(),
+        message: one_line(&e.to_string()),
+    })
+}
+
+/// The built-in pipeline called `name`.
+pub fn builtin(name: &str) -> Result<PipelineConfig, ConfigError> {
+    match BUILTIN.iter().find(|(n, _)| *n == name) {
+        Some((n, text)) => parse(text, &format!("builtin:{n}")),
+        None => Err(ConfigError::Unknown {
+            name: name.to_owned(),
+            known: BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// toml's messages span several lines with a source excerpt; a log line wants one.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_in_pipelines_loads_and_is_built_in() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("pipelines/") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).expect("read");
+                let config =
+                    parse(&text, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(
+                    Some(config.name.as_str()),
+                    path.file_stem().and_then(|s| s.to_str())
+                );
+                names.push(config.name);
+            }
+        }
+        names.sort();
+        let mut builtin: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+        builtin.sort();
+        assert_eq!(
+            names, builtin,
+            "every file in pipelines/ is built in, and only those"
+        );
+    }
+
+    #[test]
+    fn generic_limits_are_the_defaults() {
+        assert_eq!(builtin("generic").unwrap().limits, Limits::default());
+    }
+
+    #[test]
+    fn typo_in_a_key_is_refused_with_its_line() {
+        let err = parse("name = \"x\"\n[limits]\nmax_pagez = 3\n", "test.toml").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("max_pagez") && text.contains("line 3"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn partial_limits_keep_other_defaults() {
+        let c = parse("name = \"small\"\n[limits]\nmax_pages = 3\n", "t").unwrap();
+        assert_eq!(c.limits.max_pages, 3);
+        assert_eq!(c.limits.max_depth, Limits::default().max_depth);
+    }
+
+    #[test]
+    fn unknown_builtin_names_the_known_ones() {
+        let err = builtin("protokol-sv").unwrap_err().to_string();
+        assert!(err.contains("generic"), "{err}");
+    }
+}
