@@ -9,12 +9,12 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-use arkivar::pdf::Limits;
+use arkivar::pipeline::Settings;
 use arkivar::pipeline::process;
 use arkivar::record::SourceInfo;
 
 fn extract(c: &mut Criterion) {
-    let limits = Limits::default();
+    let settings = Settings::default();
     let mut group = c.benchmark_group("load+extract");
     let cases = [
         ("winansi-1p", common::swedish_winansi(), 1),
@@ -26,7 +26,7 @@ fn extract(c: &mut Criterion) {
     for (name, bytes, pages) in cases {
         group.throughput(Throughput::Elements(pages));
         group.bench_function(name, |b| {
-            b.iter(|| process(black_box(&bytes), SourceInfo::default(), &limits))
+            b.iter(|| process(black_box(&bytes), SourceInfo::default(), &settings))
         });
     }
     group.finish();

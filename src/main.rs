@@ -19,9 +19,10 @@ use std::thread;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use arkivar::pdf::Limits;
+use arkivar::pipeline::Settings;
 use arkivar::pipeline::{self, io_error_record};
 use arkivar::record::{ErrorKind, Record, SourceInfo, Status, record_schema};
+use arkivar::signature::examine::{SignatureFacts, examine};
 use arkivar::sinks::fs::FsSink;
 use arkivar::sources::dir::{self, DirError, Found};
 
@@ -56,6 +57,11 @@ struct Cli {
     #[arg(long, global = true, default_value = pipeline::config::DEFAULT_PIPELINE, value_name = "NAME|FILE")]
     pipeline: String,
 
+    /// A PEM file of trust anchors (one or more certificates) that signer chains may reach;
+    /// repeat for more files. Adds to the pipeline's anchors.
+    #[arg(long, global = true, value_name = "PEM")]
+    trust: Vec<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -83,6 +89,19 @@ enum Command {
         #[arg(long, short)]
         jobs: Option<NonZeroUsize>,
     },
+    /// Check the signatures of PDFs: what each covers, whether it is intact and valid, who
+    /// signed and when, whether it is trusted, what changed after it. One file prints one JSON
+    /// object (`--format json`); several print one object per line. Exits 1 when a signature
+    /// is broken or the file was changed beyond what a signature permits, 2 when a file cannot
+    /// be read.
+    Signatures {
+        /// The PDFs to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// `text`: a short summary per signature; `json`: the facts.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the JSON Schema of the record.
     Schema,
 }
@@ -109,7 +128,7 @@ fn main() -> ExitCode {
         eprintln!("arkivar: {error:#}");
         return ExitCode::from(2);
     }
-    match load_pipeline(&cli.pipeline).and_then(|config| run(cli.command, &config.limits)) {
+    match settings(&cli.pipeline, &cli.trust).and_then(|settings| run(cli.command, &settings)) {
         Ok(code) => code,
         Err(error) => {
             // A closed stdout (`arkivar extract f.pdf | head`) is the reader's choice, not
@@ -135,10 +154,28 @@ fn load_pipeline(spec: &str) -> Result<pipeline::config::PipelineConfig> {
     }
 }
 
-fn run(command: Command, limits: &Limits) -> Result<ExitCode> {
+/// The pipeline's settings, with the `--trust` anchors added.
+fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
+    let config = load_pipeline(pipeline)?;
+    let mut settings = Settings {
+        limits: config.limits,
+        ..Settings::default()
+    };
+    for pem in trust {
+        let added = settings
+            .trust
+            .add_pem_file(pem)
+            .with_context(|| format!("cannot use trust anchors from {}", pem.display()))?;
+        tracing::debug!(file = %pem.display(), added, "trust anchors");
+    }
+    Ok(settings)
+}
+
+fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
     match command {
-        Command::Extract { file, format } => extract(&file, format, limits),
-        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, limits),
+        Command::Extract { file, format } => extract(&file, format, settings),
+        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, settings),
+        Command::Signatures { files, format } => signatures(&files, format, settings),
         Command::Schema => {
             let mut json = serde_json::to_string_pretty(&record_schema())?;
             json.push('\n');
@@ -189,12 +226,13 @@ fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
         .context("cannot start logging")
 }
 
-fn extract(file: &Path, format: Format, limits: &Limits) -> Result<ExitCode> {
+fn extract(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> {
+    let limits = &settings.limits;
     // `problem` is the one stderr line for a document that could not be processed.
     let (record, problem) =
         on_pipeline_thread(|| match dir::read_file(file, limits.max_file_bytes) {
             Ok(bytes) => {
-                let record = pipeline::process(&bytes, SourceInfo::from_path(file), limits);
+                let record = pipeline::process(&bytes, SourceInfo::from_path(file), settings);
                 let problem = record
                     .error
                     .as_ref()
@@ -232,7 +270,13 @@ fn extract(file: &Path, format: Format, limits: &Limits) -> Result<ExitCode> {
     }
 }
 
-fn batch(root: &Path, out: &Path, jobs: Option<NonZeroUsize>, limits: &Limits) -> Result<ExitCode> {
+fn batch(
+    root: &Path,
+    out: &Path,
+    jobs: Option<NonZeroUsize>,
+    settings: &Settings,
+) -> Result<ExitCode> {
+    let limits = &settings.limits;
     let found = dir::pdf_files(root)?;
     let sink = FsSink::new(out)?;
     let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
@@ -256,7 +300,7 @@ fn batch(root: &Path, out: &Path, jobs: Option<NonZeroUsize>, limits: &Limits) -
                         let record = match item {
                             Found::Pdf(path) => match dir::read_file(path, limits.max_file_bytes) {
                                 Ok(bytes) => {
-                                    pipeline::process(&bytes, SourceInfo::from_path(path), limits)
+                                    pipeline::process(&bytes, SourceInfo::from_path(path), settings)
                                 }
                                 Err(error) => unreadable_record(&error),
                             },
@@ -290,6 +334,148 @@ fn batch(root: &Path, out: &Path, jobs: Option<NonZeroUsize>, limits: &Limits) -
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One file's answer from `arkivar signatures`.
+#[derive(serde::Serialize)]
+struct SignatureReport<'a> {
+    file: String,
+    sha256: Option<String>,
+    signatures: &'a [SignatureFacts],
+    error: Option<arkivar::record::RecordError>,
+}
+
+fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<ExitCode> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut worst = 0u8;
+    for file in files {
+        let (sha256, facts, error) = on_pipeline_thread(|| check_signatures(file, settings))?;
+        let broken = facts
+            .iter()
+            .any(|f| !(f.intact && f.valid) || f.modified_after_signing);
+        worst = worst.max(if error.is_some() { 2 } else { u8::from(broken) });
+        if let Some(e) = &error {
+            eprintln!(
+                "arkivar: {}: {} [{}]",
+                file.display(),
+                one_line(&e.message),
+                e.kind.as_str()
+            );
+        }
+        let report = SignatureReport {
+            file: file.display().to_string(),
+            sha256,
+            signatures: &facts,
+            error,
+        };
+        match format {
+            Format::Json if files.len() == 1 => {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                out.write_all(b"\n")?;
+            }
+            Format::Json => {
+                serde_json::to_writer(&mut out, &report)?;
+                out.write_all(b"\n")?;
+            }
+            Format::Text => write_signatures_text(&mut out, &report)?,
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::from(worst))
+}
+
+/// Loads `file` and examines its signatures; no text extraction, which this command does
+/// not need.
+fn check_signatures(
+    file: &Path,
+    settings: &Settings,
+) -> (
+    Option<String>,
+    Vec<SignatureFacts>,
+    Option<arkivar::record::RecordError>,
+) {
+    use sha2::Digest;
+    let bytes = match dir::read_file(file, settings.limits.max_file_bytes) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let record = unreadable_record(&error);
+            return (None, Vec::new(), record.error);
+        }
+    };
+    let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+    let examined = arkivar::contain::contain(|| {
+        let pdf = arkivar::pdf::load(&bytes, &settings.limits)?;
+        Ok::<_, arkivar::pdf::PdfError>(examine(&bytes, &pdf, &settings.trust, &settings.limits))
+    });
+    match examined {
+        Ok(Ok(facts)) => (Some(sha256), facts, None),
+        Ok(Err(error)) => (Some(sha256), Vec::new(), Some((&error).into())),
+        Err(panic) => (
+            Some(sha256),
+            Vec::new(),
+            Some(arkivar::record::RecordError {
+                kind: ErrorKind::Internal,
+                message: format!(
+                    "arkivar failed on this input ({}); this is a bug",
+                    panic.message
+                ),
+            }),
+        ),
+    }
+}
+
+fn write_signatures_text(out: &mut impl Write, report: &SignatureReport<'_>) -> io::Result<()> {
+    writeln!(out, "{}", report.file)?;
+    if report.signatures.is_empty() && report.error.is_none() {
+        writeln!(out, "  no signatures")?;
+    }
+    for f in report.signatures {
+        let what = if f.doc_timestamp {
+            "document timestamp"
+        } else {
+            "signature"
+        };
+        let verdict = match (f.intact, f.valid) {
+            (true, true) => "intact and valid",
+            (false, _) => "NOT INTACT: the signed bytes changed",
+            (true, false) => "INVALID: the signature value does not verify",
+        };
+        let who = f
+            .signer
+            .as_ref()
+            .and_then(|s| s.common_name.clone())
+            .unwrap_or_else(|| "unknown signer".into());
+        writeln!(
+            out,
+            "  {} {what} by {who}: {verdict}",
+            f.field.as_deref().unwrap_or("(no field)")
+        )?;
+        let time = f
+            .timestamp
+            .time
+            .as_ref()
+            .or(f.signing_time.as_ref())
+            .or(f.claimed_time.as_ref());
+        if let Some(t) = time {
+            writeln!(out, "    time {t}")?;
+        }
+        writeln!(
+            out,
+            "    coverage {:?}, changed after: {:?}{}, {}",
+            f.coverage,
+            f.modification_level,
+            if f.modified_after_signing {
+                " (NOT PERMITTED)"
+            } else {
+                ""
+            },
+            if f.trusted { "trusted" } else { "not trusted" }
+        )?;
+        if let Some(e) = &f.error {
+            writeln!(out, "    could not check: {e}")?;
+        }
+    }
+    Ok(())
 }
 
 /// Counts of a batch run.

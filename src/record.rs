@@ -17,6 +17,7 @@ use serde::{Serialize, Serializer};
 
 use crate::pdf::text::PageText;
 use crate::pdf::{DocumentMetadata, PdfError, Revision};
+use crate::signature::examine::SignatureFacts;
 
 /// The version of the record's shape that this build writes.
 pub const RECORD_VERSION: u32 = 1;
@@ -52,6 +53,8 @@ pub struct Record {
     pub minutes: Option<Minutes>,
     /// The signing events, in the order they happened.
     pub signing: Vec<SigningEvent>,
+    /// The PDF's cryptographic signatures and document timestamps, one by one.
+    pub signatures: Vec<SignatureFacts>,
 }
 
 /// The constant `record_version`, as its own type so the schema can say `const: 1`.

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use arkivar::pdf::Limits;
+use arkivar::pipeline::Settings;
 use arkivar::pipeline::process;
 use arkivar::record::{ErrorKind, SourceInfo, Status};
 
@@ -24,7 +24,7 @@ fn every_corpus_pdf_gets_a_record_and_no_internal_error() {
         println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
         return;
     };
-    let limits = Limits::default();
+    let settings = Settings::default();
     let mut files = 0;
     let mut errors = Vec::new();
     let mut internal = Vec::new();
@@ -39,7 +39,7 @@ fn every_corpus_pdf_gets_a_record_and_no_internal_error() {
         }
         files += 1;
         let bytes = std::fs::read(path).expect("read corpus file");
-        let record = process(&bytes, SourceInfo::from_path(path), &limits);
+        let record = process(&bytes, SourceInfo::from_path(path), &settings);
         match (&record.status, &record.error) {
             (Status::Error, Some(e)) if e.kind == ErrorKind::Internal => {
                 internal.push(format!("{}: {}", path.display(), e.message));

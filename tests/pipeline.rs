@@ -2,7 +2,7 @@
 
 mod common;
 
-use arkivar::pdf::Limits;
+use arkivar::pipeline::Settings;
 use arkivar::pipeline::process_at;
 use arkivar::record::{SourceInfo, Status};
 
@@ -14,7 +14,7 @@ fn now() -> jiff::Timestamp {
 fn every_fixture_loads_as_unsigned_with_its_pages() {
     let expected_pages = [1, 1, 1, 1, 1, 3, 1];
     for ((name, bytes), pages) in common::samples().into_iter().zip(expected_pages) {
-        let record = process_at(&bytes, SourceInfo::named(name), &Limits::default(), now());
+        let record = process_at(&bytes, SourceInfo::named(name), &Settings::default(), now());
         assert_eq!(
             record.status,
             Status::Unsigned,
@@ -33,7 +33,7 @@ fn record_serializes_with_the_verdict_fields() {
     let record = process_at(
         &common::swedish_winansi(),
         SourceInfo::named("protokoll.pdf"),
-        &Limits::default(),
+        &Settings::default(),
         now(),
     );
     let value = serde_json::to_value(&record).unwrap();
@@ -54,7 +54,7 @@ fn hostile_bytes_never_panic() {
         let record = process_at(
             &bytes[..end],
             SourceInfo::default(),
-            &Limits::default(),
+            &Settings::default(),
             now(),
         );
         assert!(

@@ -8,4 +8,16 @@
 pub mod config;
 mod run;
 
+use crate::pdf::Limits;
+use crate::signature::TrustStore;
+
+/// What every stage of a run is configured with: the pipeline's limits and trust anchors.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Bounds on what one document may cost.
+    pub limits: Limits,
+    /// Certificates that signer chains must reach to be `trusted`.
+    pub trust: TrustStore,
+}
+
 pub use run::{io_error_record, process, process_at};

@@ -2,26 +2,28 @@
 
 use sha2::{Digest, Sha256};
 
+use super::Settings;
 use crate::contain::contain;
 use crate::pdf::text::PageText;
 use crate::pdf::text::extract_pages;
-use crate::pdf::{Limits, Pdf, PdfError, load};
+use crate::pdf::{Pdf, PdfError, load};
 use crate::record::{
     ARKIVAR_VERSION, DocumentInfo, ErrorKind, Identity, IdentityBasis, Record, RecordError,
     RecordVersion, Revisions, SourceInfo, Status,
 };
+use crate::signature::examine::{SignatureFacts, examine};
 
 /// Runs every stage over `bytes` and returns the record. Never fails and never panics: a
 /// document that cannot be processed becomes a record with status `error`.
-pub fn process(bytes: &[u8], source: SourceInfo, limits: &Limits) -> Record {
-    process_at(bytes, source, limits, jiff::Timestamp::now())
+pub fn process(bytes: &[u8], source: SourceInfo, settings: &Settings) -> Record {
+    process_at(bytes, source, settings, jiff::Timestamp::now())
 }
 
 /// [`process`] with the processing time given, for reproducible records in tests.
 pub fn process_at(
     bytes: &[u8],
     source: SourceInfo,
-    limits: &Limits,
+    settings: &Settings,
     now: jiff::Timestamp,
 ) -> Record {
     let sha256 = hex::encode(Sha256::digest(bytes));
@@ -36,7 +38,7 @@ pub fn process_at(
     record.document.sha256 = Some(sha256);
     record.document.size = Some(bytes.len() as u64);
 
-    match contain(|| run_stages(bytes, limits)) {
+    match contain(|| run_stages(bytes, settings)) {
         Ok(Ok(done)) => {
             let pdf = &done.pdf;
             record.document.pages = Some(pdf.page_count());
@@ -49,6 +51,7 @@ pub fn process_at(
             record.document.xref_repair = pdf.xref_repair.clone();
             record.document.metadata = Some(pdf.metadata());
             record.pages = done.pages;
+            record.signatures = done.signatures;
             // No signature stage exists yet, so nothing can be verified: every document that
             // loads is `unsigned` (verdict.md § Status) until `signature/` and `verify/` land.
             record.status = Status::Unsigned;
@@ -105,12 +108,19 @@ pub fn io_error_record(
 struct Processed {
     pdf: Pdf,
     pages: Vec<PageText>,
+    signatures: Vec<SignatureFacts>,
 }
 
-fn run_stages(bytes: &[u8], limits: &Limits) -> Result<Processed, PdfError> {
+fn run_stages(bytes: &[u8], settings: &Settings) -> Result<Processed, PdfError> {
+    let limits = &settings.limits;
     let pdf = load(bytes, limits)?;
     let pages = extract_pages(&pdf, limits)?;
-    Ok(Processed { pdf, pages })
+    let signatures = examine(bytes, &pdf, &settings.trust, limits);
+    Ok(Processed {
+        pdf,
+        pages,
+        signatures,
+    })
 }
 
 /// A record in state `error` with nothing known yet; callers fill in what they learn.
@@ -137,6 +147,7 @@ fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) ->
         findings: Vec::new(),
         minutes: None,
         signing: Vec::new(),
+        signatures: Vec::new(),
     }
 }
 
@@ -151,7 +162,12 @@ mod tests {
     #[test]
     fn garbage_becomes_an_error_record_with_its_hash() {
         let bytes = b"this is not a PDF";
-        let r = process_at(bytes, SourceInfo::named("x.pdf"), &Limits::default(), now());
+        let r = process_at(
+            bytes,
+            SourceInfo::named("x.pdf"),
+            &Settings::default(),
+            now(),
+        );
         assert_eq!(r.status, Status::Error);
         let error = r.error.expect("error set");
         assert!(
@@ -174,7 +190,7 @@ mod tests {
             b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog",
             b"",
         ] {
-            let r = process_at(bytes, SourceInfo::default(), &Limits::default(), now());
+            let r = process_at(bytes, SourceInfo::default(), &Settings::default(), now());
             assert_eq!(
                 r.status,
                 Status::Error,

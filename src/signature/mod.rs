@@ -20,6 +20,7 @@ pub mod certificate;
 pub mod changes;
 pub mod cms;
 pub mod error;
+pub mod examine;
 pub mod field;
 pub mod limits;
 pub mod oid;

@@ -112,7 +112,7 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::Limits;
+    use crate::pipeline::Settings;
     use crate::pipeline::{io_error_record, process};
     use crate::record::{ErrorKind, SourceInfo};
 
@@ -120,7 +120,7 @@ mod tests {
     fn writes_record_named_by_content_hash_and_leaves_no_temp() {
         let dir = tempfile::tempdir().unwrap();
         let sink = FsSink::new(&dir.path().join("out")).unwrap();
-        let record = process(b"not a pdf", SourceInfo::named("n"), &Limits::default());
+        let record = process(b"not a pdf", SourceInfo::named("n"), &Settings::default());
         let path = sink.write(&record).unwrap();
         assert_eq!(
             path.file_name().unwrap().to_string_lossy(),
