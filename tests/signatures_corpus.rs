@@ -21,7 +21,9 @@ fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("ARKIVAR_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    dir.join("real-signed/reference.jsonl").exists().then_some(dir)
+    dir.join("real-signed/reference.jsonl")
+        .exists()
+        .then_some(dir)
 }
 
 fn signatures_of(path: &Path, trust: &TrustStore) -> Result<Vec<SignatureFacts>, PdfError> {
@@ -38,7 +40,10 @@ fn matching<'a>(sigs: &'a [SignatureFacts], p: &Value) -> Option<&'a SignatureFa
         .map(|a| a.iter().filter_map(Value::as_i64).collect());
     sigs.iter()
         .find(|s| range.as_ref() == Some(&s.byte_range))
-        .or_else(|| sigs.iter().find(|s| s.field.as_deref() == p["field"].as_str()))
+        .or_else(|| {
+            sigs.iter()
+                .find(|s| s.field.as_deref() == p["field"].as_str())
+        })
 }
 
 fn coverage_name(p: &str) -> Option<&'static str> {
@@ -77,11 +82,19 @@ const PEER_DISAGREEMENTS: &[(&str, &str, bool)] = &[
     ("dss__validation__encrypted.pdf", "Signature1", true),
     // Two SignerInfos. The first one's signature holds over the byte ranges; arkivar reports
     // a `multiple_signers` warning. pyHanko refuses such CMS outright, pdfsig checks the first.
-    ("dss__validation__pdf-double-signer-info.pdf", "Signature1", true),
+    (
+        "dss__validation__pdf-double-signer-info.pdf",
+        "Signature1",
+        true,
+    ),
     // A catalog /Extensions dictionary that pdfsig trips over; the CMS is a plain, intact
     // signature, as pyHanko also finds.
     ("pyhanko__extensions-direct.pdf", "Sig2", true),
-    ("pyhanko__extensions-indirect-not-all-paths.pdf", "Sig2", true),
+    (
+        "pyhanko__extensions-indirect-not-all-paths.pdf",
+        "Sig2",
+        true,
+    ),
     ("pyhanko__extensions-indirect.pdf", "Sig2", true),
     ("pyhanko__extensions-update-indirect.pdf", "Sig2", true),
     // adbe.pkcs7.detached with an encapsulated content: the messageDigest covers that embedded
@@ -150,7 +163,9 @@ fn integrity_agrees_with_the_peers_and_disagreements_are_argued() {
             .collect();
         for cmp in r["integrity_comparison"].as_array().into_iter().flatten() {
             let field = cmp["field"].as_str().unwrap_or_default();
-            let Some(p) = by_field.get(field) else { continue };
+            let Some(p) = by_field.get(field) else {
+                continue;
+            };
             let got = matching(&sigs, p).map(|s| s.intact && s.valid);
             if let Some(&want) = argued.get(&(file, field)) {
                 if got != Some(want) {
@@ -178,31 +193,55 @@ fn integrity_agrees_with_the_peers_and_disagreements_are_argued() {
                 cov.1 += 1;
                 match s.map(|s| json_name(&s.coverage)) {
                     Some(got) if got == want => cov.0 += 1,
-                    got => differences.push(format!("coverage {file} {field}: pyHanko {want}, arkivar {got:?}")),
+                    got => differences.push(format!(
+                        "coverage {file} {field}: pyHanko {want}, arkivar {got:?}"
+                    )),
                 }
             }
             if let Some(want) = p["modification_level"].as_str().and_then(level_name) {
                 modl.1 += 1;
                 match s.map(|s| json_name(&s.modification_level)) {
                     Some(got) if got == want => modl.0 += 1,
-                    got => differences.push(format!("modification {file} {field}: pyHanko {want}, arkivar {got:?}")),
+                    got => differences.push(format!(
+                        "modification {file} {field}: pyHanko {want}, arkivar {got:?}"
+                    )),
                 }
             }
         }
     }
-    println!("integrity {agreed}/{checked}; coverage {}/{}; modification {}/{}", cov.0, cov.1, modl.0, modl.1);
+    println!(
+        "integrity {agreed}/{checked}; coverage {}/{}; modification {}/{}",
+        cov.0, cov.1, modl.0, modl.1
+    );
     for d in &differences {
         println!("  {d}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 100, "too few comparable signatures: {checked}");
-    assert!(cov.0 * 100 >= cov.1 * 95, "coverage agreement {}/{}", cov.0, cov.1);
-    assert!(modl.0 * 100 >= modl.1 * 95, "modification agreement {}/{}", modl.0, modl.1);
+    assert!(
+        cov.0 * 100 >= cov.1 * 95,
+        "coverage agreement {}/{}",
+        cov.0,
+        cov.1
+    );
+    assert!(
+        modl.0 * 100 >= modl.1 * 95,
+        "modification agreement {}/{}",
+        modl.0,
+        modl.1
+    );
     // Every remaining difference is one argued in src/signature/changes/corpus.rs (AD-RB,
     // hello_signed_INCSAVE_signed, pades-ocsp-archiveCutOff-invalid): nothing new may appear.
-    let known = ["AD-RB.pdf", "hello_signed_INCSAVE_signed.pdf", "pades-ocsp-archiveCutOff-invalid.pdf"];
+    let known = [
+        "AD-RB.pdf",
+        "hello_signed_INCSAVE_signed.pdf",
+        "pades-ocsp-archiveCutOff-invalid.pdf",
+    ];
     for d in &differences {
-        assert!(known.iter().any(|k| d.contains(k)), "unargued difference: {d}");
+        assert!(
+            known.iter().any(|k| d.contains(k)),
+            "unargued difference: {d}"
+        );
     }
 }
 
@@ -221,16 +260,33 @@ fn protocol_signatures_chain_to_the_test_root_except_the_other_ca() {
             .expect("loads");
         assert_eq!(sigs.len(), 3, "{case}");
         for s in &sigs {
-            assert!(s.intact && s.valid && s.trusted, "{case} {:?}: {s:?}", s.field);
-            assert_eq!(s.certificate_valid_at_signing, Some(true), "{case} {:?}", s.field);
+            assert!(
+                s.intact && s.valid && s.trusted,
+                "{case} {:?}: {s:?}",
+                s.field
+            );
+            assert_eq!(
+                s.certificate_valid_at_signing,
+                Some(true),
+                "{case} {:?}",
+                s.field
+            );
         }
     }
-    let sigs = signatures_of(&root.join("protocols/003-untrusted-ca/document.pdf"), &trust).expect("loads");
+    let sigs = signatures_of(
+        &root.join("protocols/003-untrusted-ca/document.pdf"),
+        &trust,
+    )
+    .expect("loads");
     let untrusted: Vec<_> = sigs.iter().filter(|s| !s.trusted).collect();
     assert_eq!(untrusted.len(), 1, "{sigs:?}");
     assert!(untrusted[0].intact && untrusted[0].valid);
     // Without the anchor nothing is trusted, however intact.
-    let none = signatures_of(&root.join("protocols/002-pades/document.pdf"), &TrustStore::new()).expect("loads");
+    let none = signatures_of(
+        &root.join("protocols/002-pades/document.pdf"),
+        &TrustStore::new(),
+    )
+    .expect("loads");
     assert!(none.iter().all(|s| !s.trusted && s.intact));
 }
 
@@ -241,11 +297,26 @@ fn tampered_protocols_show_it() {
         return;
     };
     let trust = TrustStore::new();
-    let flipped = signatures_of(&root.join("protocols/002-bytes-flipped/document.pdf"), &trust).expect("loads");
+    let flipped = signatures_of(
+        &root.join("protocols/002-bytes-flipped/document.pdf"),
+        &trust,
+    )
+    .expect("loads");
     assert!(flipped.iter().any(|s| !s.intact), "{flipped:?}");
-    let modified =
-        signatures_of(&root.join("protocols/003-modified-after-signing/document.pdf"), &trust).expect("loads");
-    assert!(modified.iter().any(|s| s.modified_after_signing), "{modified:?}");
-    let clean = signatures_of(&root.join("protocols/003-pades/document.pdf"), &trust).expect("loads");
-    assert!(clean.iter().all(|s| s.intact && s.valid && !s.modified_after_signing));
+    let modified = signatures_of(
+        &root.join("protocols/003-modified-after-signing/document.pdf"),
+        &trust,
+    )
+    .expect("loads");
+    assert!(
+        modified.iter().any(|s| s.modified_after_signing),
+        "{modified:?}"
+    );
+    let clean =
+        signatures_of(&root.join("protocols/003-pades/document.pdf"), &trust).expect("loads");
+    assert!(
+        clean
+            .iter()
+            .all(|s| s.intact && s.valid && !s.modified_after_signing)
+    );
 }

@@ -15,6 +15,26 @@ use super::oid;
 use super::report::Signer;
 use super::time::parse_time;
 
+/// Certificate/issuer pairs whose signature check is remembered, process-wide; the memo is
+/// emptied when it reaches this size.
+const MAX_VERIFIED_PAIRS: usize = 4096;
+
+/// Outcomes of [`Certificate::verify_signed_by`], keyed by [`verified_pair_key`]. The outcome
+/// depends only on the bytes hashed into the key, so remembering it cannot change a verdict.
+static VERIFIED_PAIRS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<[u8; 32], bool>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// SHA-256 over the certificate's DER and the issuer's public key: everything the check reads.
+fn verified_pair_key(cert: &Certificate, issuer: &Certificate) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update((cert.der.len() as u64).to_be_bytes());
+    h.update(&cert.der);
+    h.update(&issuer.spki);
+    h.finalize().into()
+}
+
 /// One parsed certificate, owning its DER.
 #[derive(Debug, Clone)]
 pub struct Certificate {
@@ -330,12 +350,29 @@ impl Certificate {
     /// Whether `issuer`'s key made this certificate's signature (RFC 5280 §6.1.3 (a)(1)).
     /// `Ok(false)` when the mathematics says no, `Err` when it cannot be checked.
     pub fn verify_signed_by(&self, issuer: &Certificate) -> Result<bool> {
+        // The same certificate pairs recur across a document's signatures, timestamps and DSS
+        // (and across the documents of a batch); an RSA check costs more than the lookup.
+        let key = verified_pair_key(self, issuer);
+        if let Some(known) = VERIFIED_PAIRS
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(&key).copied())
+        {
+            return Ok(known);
+        }
         let (alg_tlv, _) = first_tlv(&self.signature_algorithm)?;
         let alg = AlgorithmId::parse(alg_tlv, "signatureAlgorithm")?;
         let scheme = SignatureScheme::from_algorithm(&alg, None)?;
-        issuer
+        let verified = issuer
             .public_key()?
-            .verify(&scheme, &[&self.tbs], &self.signature)
+            .verify(&scheme, &[&self.tbs], &self.signature)?;
+        if let Ok(mut memo) = VERIFIED_PAIRS.lock() {
+            if memo.len() >= MAX_VERIFIED_PAIRS {
+                memo.clear();
+            }
+            memo.insert(key, verified);
+        }
+        Ok(verified)
     }
 
     /// Whether subject and issuer names are the same (a self-issued certificate).
