@@ -12,3 +12,4 @@ pub mod record;
 pub mod signature;
 pub mod sinks;
 pub mod sources;
+pub mod verify;
