@@ -63,7 +63,9 @@ pub fn holiday(date: Date) -> Option<&'static str> {
         }
     }
     let nth = |month: i8, day: i8, weekday: Weekday| {
-        Date::new(y, month, day).ok().map(|d| on_or_after(d, weekday))
+        Date::new(y, month, day)
+            .ok()
+            .map(|d| on_or_after(d, weekday))
     };
     if nth(6, 19, Weekday::Friday) == Some(date) {
         return Some("midsommarafton");

@@ -43,9 +43,12 @@ pub enum NameMatch {
 /// True when `a` and `b` name the same person: same words, or the same first and last word
 /// with middle names missing on one side, or an initial for a first name.
 pub fn same_person(a: &FoldedName, b: &FoldedName) -> bool {
-    let (Some(af), Some(al), Some(bf), Some(bl)) =
-        (a.words.first(), a.words.last(), b.words.first(), b.words.last())
-    else {
+    let (Some(af), Some(al), Some(bf), Some(bl)) = (
+        a.words.first(),
+        a.words.last(),
+        b.words.first(),
+        b.words.last(),
+    ) else {
         return false;
     };
     if a.words.len() < 2 || b.words.len() < 2 {
@@ -64,7 +67,11 @@ pub fn same_person(a: &FoldedName, b: &FoldedName) -> bool {
         return false;
     }
     // The shorter name's middle words must appear, in order, among the longer one's.
-    let (short, long) = if a.words.len() <= b.words.len() { (a, b) } else { (b, a) };
+    let (short, long) = if a.words.len() <= b.words.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     let inner_long = &long.words[1..long.words.len() - 1];
     let mut it = inner_long.iter();
     short.words[1..short.words.len() - 1]
@@ -97,12 +104,16 @@ pub fn email_spells(email: &str, name: &FoldedName) -> bool {
 pub fn match_signer(name: Option<&str>, email: Option<&str>, candidates: &[&str]) -> NameMatch {
     let folded: Vec<FoldedName> = candidates.iter().map(|c| fold(c)).collect();
     let by_name: Vec<usize> = match name.map(fold) {
-        Some(n) if !n.words.is_empty() => (0..folded.len()).filter(|&i| same_person(&n, &folded[i])).collect(),
+        Some(n) if !n.words.is_empty() => (0..folded.len())
+            .filter(|&i| same_person(&n, &folded[i]))
+            .collect(),
         _ => Vec::new(),
     };
     let hits = if by_name.is_empty() {
         match email {
-            Some(e) => (0..folded.len()).filter(|&i| email_spells(e, &folded[i])).collect(),
+            Some(e) => (0..folded.len())
+                .filter(|&i| email_spells(e, &folded[i]))
+                .collect(),
             None => Vec::new(),
         }
     } else {
@@ -134,7 +145,10 @@ mod tests {
 
     #[test]
     fn missing_middle_name_matches() {
-        assert!(same_person(&fold("Elise Maria Ackerot"), &fold("Elise Ackerot")));
+        assert!(same_person(
+            &fold("Elise Maria Ackerot"),
+            &fold("Elise Ackerot")
+        ));
     }
 
     #[test]
@@ -145,12 +159,18 @@ mod tests {
     #[test]
     fn different_first_name_does_not_match() {
         assert!(!same_person(&fold("Erika Lövgren"), &fold("Erik Lövgren")));
-        assert!(!same_person(&fold("Johan Andersson"), &fold("Tony Andersson")));
+        assert!(!same_person(
+            &fold("Johan Andersson"),
+            &fold("Tony Andersson")
+        ));
     }
 
     #[test]
     fn wrong_middle_name_does_not_match() {
-        assert!(!same_person(&fold("Elise Maria Ackerot"), &fold("Elise Karin Ackerot")));
+        assert!(!same_person(
+            &fold("Elise Maria Ackerot"),
+            &fold("Elise Karin Ackerot")
+        ));
     }
 
     #[test]
@@ -163,19 +183,31 @@ mod tests {
     #[test]
     fn two_people_with_the_name_is_ambiguous() {
         let people = ["Anna Svensson", "Anna Maria Svensson", "Bo Ek"];
-        assert_eq!(match_signer(Some("A. Svensson"), None, &people), NameMatch::Ambiguous(vec![0, 1]));
+        assert_eq!(
+            match_signer(Some("A. Svensson"), None, &people),
+            NameMatch::Ambiguous(vec![0, 1])
+        );
     }
 
     #[test]
     fn the_same_person_listed_twice_is_one_match() {
         let people = ["Johan Andersson", "Johan Andersson", "Tony Andersson"];
-        assert_eq!(match_signer(Some("Johan Andersson"), None, &people), NameMatch::Unique(0));
+        assert_eq!(
+            match_signer(Some("Johan Andersson"), None, &people),
+            NameMatch::Unique(0)
+        );
     }
 
     #[test]
     fn email_is_used_when_the_name_is_unknown() {
         let people = ["Erik Lövgren", "Annelie Ledin"];
-        assert_eq!(match_signer(None, Some("annelie.ledin@kfvn.se"), &people), NameMatch::Unique(1));
-        assert_eq!(match_signer(Some("Someone Else"), Some("x@y.se"), &people), NameMatch::NoMatch);
+        assert_eq!(
+            match_signer(None, Some("annelie.ledin@kfvn.se"), &people),
+            NameMatch::Unique(1)
+        );
+        assert_eq!(
+            match_signer(Some("Someone Else"), Some("x@y.se"), &people),
+            NameMatch::NoMatch
+        );
     }
 }

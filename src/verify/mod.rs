@@ -5,3 +5,4 @@
 pub mod calendar;
 pub mod identity;
 pub mod policy;
+pub mod rules;

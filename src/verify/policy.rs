@@ -61,7 +61,11 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             checks: Checks::Protocol,
-            signing_order: vec![SigningRole::Secretary, SigningRole::Chair, SigningRole::Adjuster],
+            signing_order: vec![
+                SigningRole::Secretary,
+                SigningRole::Chair,
+                SigningRole::Adjuster,
+            ],
             justering_deadline_days: 14,
             notice_within_days: 2,
             notice_min_days: 21,
@@ -123,7 +127,8 @@ mod tests {
     #[test]
     fn a_policy_can_lower_a_severity() {
         let mut p = Policy::default();
-        p.severities.insert("signature.unverifiable".into(), Severity::Info);
+        p.severities
+            .insert("signature.unverifiable".into(), Severity::Info);
         assert_eq!(p.severity("signature.unverifiable"), Severity::Info);
     }
 }

@@ -1,0 +1,29 @@
+//! One small rule per finding code (verdict.md § Findings). A rule reads facts and returns the
+//! findings it makes, each with the evidence it rests on; the policy gives the severity.
+
+pub mod signature;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::policy::Policy;
+use crate::record::Finding;
+
+/// A finding with `code`, weighed by `policy`, with `evidence` as key/value pairs.
+pub fn finding(
+    policy: &Policy,
+    code: &str,
+    message: String,
+    evidence: &[(&str, Value)],
+) -> Finding {
+    Finding {
+        code: code.to_owned(),
+        severity: policy.severity(code),
+        message,
+        evidence: evidence
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
