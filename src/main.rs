@@ -157,8 +157,13 @@ fn load_pipeline(spec: &str) -> Result<pipeline::config::PipelineConfig> {
 /// The pipeline's settings, with the `--trust` anchors added.
 fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
     let config = load_pipeline(pipeline)?;
+    config
+        .verify
+        .zone()
+        .map_err(|e| anyhow::anyhow!("pipeline {pipeline}: {e}"))?;
     let mut settings = Settings {
         limits: config.limits,
+        policy: config.verify,
         ..Settings::default()
     };
     for pem in trust {

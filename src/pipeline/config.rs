@@ -9,12 +9,20 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::pdf::Limits;
+use crate::verify::policy::Policy;
 
 /// Pipelines built into the binary, by name: the files of `pipelines/` at build time.
-pub const BUILTIN: &[(&str, &str)] = &[("generic", include_str!("../../pipelines/generic.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "protokoll-sv",
+        include_str!("../../pipelines/protokoll-sv.toml"),
+    ),
+    ("generic", include_str!("../../pipelines/generic.toml")),
+];
 
-/// The pipeline used when none is named.
-pub const DEFAULT_PIPELINE: &str = "generic";
+/// The pipeline used when none is named: Swedish meeting minutes, which also passes any other
+/// PDF through (as `document.not_protocol`).
+pub const DEFAULT_PIPELINE: &str = "protokoll-sv";
 
 /// One pipeline's configuration.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
@@ -28,6 +36,9 @@ pub struct PipelineConfig {
     /// Bounds on what one document may cost.
     #[serde(default)]
     pub limits: Limits,
+    /// What the verdict checks and how much each finding weighs.
+    #[serde(default)]
+    pub verify: Policy,
 }
 
 /// Why a pipeline file was refused.
@@ -111,8 +122,31 @@ mod tests {
     }
 
     #[test]
-    fn generic_limits_are_the_defaults() {
-        assert_eq!(builtin("generic").unwrap().limits, Limits::default());
+    fn builtin_limits_and_policies_are_the_defaults() {
+        let generic = builtin("generic").unwrap();
+        assert_eq!(generic.limits, Limits::default());
+        assert_eq!(
+            generic.verify.checks,
+            crate::verify::policy::Checks::Signatures
+        );
+        let protocol = builtin("protokoll-sv").unwrap();
+        assert_eq!(protocol.verify, Policy::default());
+        assert_eq!(protocol.limits, Limits::default());
+    }
+
+    #[test]
+    fn severity_override_and_bad_zone_are_read() {
+        let c = parse(
+            "name = \"x\"\n[verify]\ntime_zone = \"Europe/Stockholm\"\n[verify.severities]\n\"signature.unverifiable\" = \"info\"\n",
+            "t",
+        )
+        .unwrap();
+        assert_eq!(
+            c.verify.severity("signature.unverifiable"),
+            crate::record::Severity::Info
+        );
+        let bad = parse("name = \"x\"\n[verify]\nsigning_order = [\"mayor\"]\n", "t").unwrap_err();
+        assert!(bad.to_string().contains("mayor"), "{bad}");
     }
 
     #[test]

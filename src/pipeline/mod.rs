@@ -10,6 +10,7 @@ mod run;
 
 use crate::pdf::Limits;
 use crate::signature::TrustStore;
+use crate::verify::policy::Policy;
 
 /// What every stage of a run is configured with: the pipeline's limits and trust anchors.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +19,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Certificates that signer chains must reach to be `trusted`.
     pub trust: TrustStore,
+    /// What the verdict checks and how findings weigh.
+    pub policy: Policy,
 }
 
 pub use run::{io_error_record, process, process_at};
