@@ -5,7 +5,9 @@
 //! pure stages; `pipeline` runs the stages over a job; `record` is what comes out.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod contain;
+pub mod minutes;
 pub mod pdf;
 pub mod pipeline;
 pub mod record;

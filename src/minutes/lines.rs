@@ -1,0 +1,403 @@
+//! The document as a list of lines with their page and line numbers, cleaned of layout noise.
+//!
+//! Text extraction hands over pages in reading order. Before minutes can be read, the noise of
+//! a page layout goes: headers and signature boxes repeated on every page (kept once), table of
+//! contents lines (dot leaders), words that touch across a cell border
+//! (`Niklas DaosonOrdförande`, `JA§ 29`), several "Label: value" fields on one line, and labels
+//! broken over two lines (`Deltagare` / `(beslutande):`).
+
+use std::collections::HashMap;
+
+use super::text::{norm, strip_phrase};
+use super::vocab::{LabelKind, Lexicon};
+
+/// A repeated line counts as page furniture when it is on at least this share of pages…
+const REPEAT_SHARE: f64 = 0.5;
+/// …and on at least this many pages.
+const REPEAT_MIN_PAGES: usize = 3;
+/// Lines longer than this are never labels (keeps label matching linear in practice).
+const MAX_LABEL_LINE: usize = 400;
+
+/// One line of text and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based page number.
+    pub page: usize,
+    /// 1-based line number within the page's text.
+    pub line: usize,
+    /// The text, trimmed.
+    pub text: String,
+}
+
+/// A label at the start of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelMatch<'a> {
+    /// What the label introduces.
+    pub kind: LabelKind,
+    /// The vocabulary the label came from.
+    pub language: usize,
+    /// The value after the label on the same line (may be empty).
+    pub value: &'a str,
+    /// True when a colon separated label and value.
+    pub colon: bool,
+}
+
+/// The label at the start of `line`, if any.
+pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
+    if line.len() > MAX_LABEL_LINE {
+        return None;
+    }
+    let n = norm(line);
+    if let Some(&(kind, language)) = lex.labels.get(n.as_str()) {
+        return Some(LabelMatch {
+            kind,
+            language,
+            value: "",
+            colon: line.trim_end().ends_with(':'),
+        });
+    }
+    let first = n.chars().next()?;
+    for phrase in &lex.label_phrases {
+        if !phrase.starts_with(first) {
+            continue;
+        }
+        let Some(end) = strip_phrase(line.trim_start(), phrase) else {
+            continue;
+        };
+        let rest = line.trim_start().get(end..).unwrap_or("");
+        let Some(&(kind, language)) = lex.labels.get(phrase.as_str()) else {
+            continue;
+        };
+        let trimmed = rest.trim_start();
+        if let Some(value) = trimmed.strip_prefix(':') {
+            return Some(LabelMatch {
+                kind,
+                language,
+                value: value.trim(),
+                colon: true,
+            });
+        }
+        if rest.starts_with(char::is_whitespace) && !trimmed.is_empty() {
+            return Some(LabelMatch {
+                kind,
+                language,
+                value: trimmed,
+                colon: false,
+            });
+        }
+    }
+    None
+}
+
+/// True for a table-of-contents line: dot leaders then a page number.
+fn is_toc(line: &str) -> bool {
+    let t = line.trim_end();
+    let body = t.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
+    body.len() < t.len() && (body.ends_with("....") || body.ends_with("…") || body.ends_with('\t'))
+}
+
+/// Page furniture key: digits masked so "Sida 3 av 12" repeats.
+fn furniture_key(line: &str) -> String {
+    norm(line)
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+/// True when some label or role phrase is exactly `word` (normalised).
+fn is_label_word(word: &str, lex: &Lexicon) -> bool {
+    let n = norm(word);
+    lex.labels.contains_key(&n) || lex.role_phrases.iter().any(|(p, _)| *p == n)
+}
+
+/// True when `rest` starts with a label or role phrase.
+fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
+    let first: String = rest.chars().take(1).flat_map(char::to_lowercase).collect();
+    lex.label_phrases
+        .iter()
+        .chain(lex.role_phrases.iter().map(|(p, _)| p))
+        .filter(|p| p.starts_with(first.as_str()) && p.chars().count() >= 4)
+        .any(|p| strip_phrase(rest, p).is_some())
+}
+
+/// Split points where two words touch across a layout border.
+fn deglue(line: &str, lex: &Lexicon) -> Vec<String> {
+    let mut cuts = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut word_start = 0;
+    for (i, c) in line.char_indices() {
+        if c.is_whitespace() {
+            word_start = i + c.len_utf8();
+        }
+        if let Some(p) = prev {
+            // "JA§ 29": footer initials glued to a paragraph heading.
+            if c == '§' && p.is_alphabetic() {
+                cuts.push(i);
+            } else if p.is_lowercase() && c.is_uppercase() {
+                let before = line.get(word_start..i).unwrap_or("");
+                let after = line.get(i..).unwrap_or("");
+                if is_label_word(before, lex) || starts_with_label(after, lex) {
+                    cuts.push(i);
+                }
+            }
+        }
+        prev = Some(c);
+    }
+    split_at(line, &cuts)
+}
+
+/// Signature lines ("Sekreterare ............") become a cell border: the dots carry nothing.
+fn drop_leaders(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut run = 0;
+    for c in line.chars() {
+        if matches!(c, '.' | '_' | '…') {
+            run += 1;
+            continue;
+        }
+        if run > 0 {
+            out.push_str(if run >= 4 { "  " } else { &"..."[..run.min(3)] });
+            run = 0;
+        }
+        out.push(c);
+    }
+    if run > 0 && run < 4 {
+        out.push_str(&"..."[..run.min(3)]);
+    }
+    out.trim().to_owned()
+}
+
+/// Split points before a second "Label:" on the same line
+/// ("Sammanträdesdatum: 2023-11-30 Justeringsdatum: 2023-12-20"), and before a label that
+/// starts a table cell ("Datum då anslaget sätts upp 2024-02-09  Datum då anslaget tas ned").
+fn inline_labels(line: &str, lex: &Lexicon) -> Vec<String> {
+    if line.len() > MAX_LABEL_LINE {
+        return vec![line.to_owned()];
+    }
+    let mut cuts = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut gap = 0usize;
+    for (i, c) in line.char_indices() {
+        let boundary = prev.is_some_and(char::is_whitespace);
+        let cell_start = gap >= 2;
+        gap = if c.is_whitespace() { gap + 1 } else { 0 };
+        prev = Some(c);
+        if !boundary || !c.is_alphabetic() {
+            continue;
+        }
+        if cell_start
+            && let Some(rest) = line.get(i..)
+            && classify(rest, lex).is_some_and(|m| {
+                !matches!(m.kind, LabelKind::Role(_) | LabelKind::Section(_)) || m.colon
+            })
+        {
+            cuts.push(i);
+            continue;
+        }
+        // Only after a first "Label: value" ("och plats:" is the tail of a broken label).
+        let before = line.get(..i).unwrap_or("");
+        let has_field = before
+            .split_once(':')
+            .is_some_and(|(_, v)| !v.trim().is_empty());
+        if !has_field {
+            continue;
+        }
+        let Some(rest) = line.get(i..) else { continue };
+        let first: String = c.to_lowercase().collect();
+        let hit = lex
+            .label_phrases
+            .iter()
+            .filter(|p| p.starts_with(first.as_str()))
+            .filter_map(|p| strip_phrase(rest, p))
+            .any(|end| {
+                rest.get(end..)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            });
+        if hit {
+            cuts.push(i);
+        }
+    }
+    split_at(line, &cuts)
+}
+
+fn split_at(line: &str, cuts: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for &c in cuts {
+        if let Some(piece) = line.get(from..c) {
+            let p = piece.trim();
+            if !p.is_empty() {
+                out.push(p.to_owned());
+            }
+            from = c;
+        }
+    }
+    if let Some(piece) = line.get(from..) {
+        let p = piece.trim();
+        if !p.is_empty() {
+            out.push(p.to_owned());
+        }
+    }
+    out
+}
+
+/// Builds the cleaned line list from page texts (page 1 first).
+pub fn build(pages: &[&str], lex: &Lexicon) -> Vec<Line> {
+    // Furniture: lines on many pages. The first occurrence stays (a header names the organ, a
+    // signature box is a designation), the repeats go.
+    let mut on_pages: HashMap<String, usize> = HashMap::new();
+    for page in pages {
+        let mut seen = std::collections::HashSet::new();
+        for raw in page.lines() {
+            let k = furniture_key(raw);
+            if !k.is_empty() && seen.insert(k.clone()) {
+                *on_pages.entry(k).or_default() += 1;
+            }
+        }
+    }
+    let threshold = ((pages.len() as f64) * REPEAT_SHARE).ceil() as usize;
+    let furniture = |k: &str| {
+        pages.len() >= REPEAT_MIN_PAGES
+            && on_pages
+                .get(k)
+                .is_some_and(|&n| n >= threshold.max(REPEAT_MIN_PAGES))
+    };
+    let mut kept_once = std::collections::HashSet::new();
+    let mut out: Vec<Line> = Vec::new();
+    for (p, page) in pages.iter().enumerate() {
+        for (l, raw) in page.lines().enumerate() {
+            let text = raw.trim();
+            if text.is_empty() || is_toc(text) {
+                continue;
+            }
+            let key = furniture_key(text);
+            if furniture(&key) && !kept_once.insert(key) {
+                continue;
+            }
+            let text = drop_leaders(text);
+            if text.is_empty() {
+                continue;
+            }
+            for piece in deglue(&text, lex) {
+                for piece in inline_labels(&piece, lex) {
+                    out.push(Line {
+                        page: p + 1,
+                        line: l + 1,
+                        text: piece,
+                    });
+                }
+            }
+        }
+    }
+    merge_split_labels(out, lex)
+}
+
+/// Joins a label broken over two lines ("Justeringens tid" / "och plats:").
+fn merge_split_labels(lines: Vec<Line>, lex: &Lexicon) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut iter = lines.into_iter().peekable();
+    while let Some(mut line) = iter.next() {
+        if line.text.len() < 60
+            && let Some(next) = iter.peek()
+            && next.text.len() < 60
+        {
+            let joined = format!("{} {}", line.text, next.text);
+            if lex.labels.contains_key(&norm(&joined)) {
+                line.text = joined;
+                iter.next();
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::minutes::vocab::lexicon;
+
+    fn texts(pages: &[&str]) -> Vec<String> {
+        build(pages, lexicon())
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
+    }
+
+    #[test]
+    fn glued_role_after_name_is_split() {
+        let t = texts(&["Niklas DaosonOrdförande\nJusterareInnehållsförteckning\nJA§ 29 Budget"]);
+        assert_eq!(
+            t,
+            vec![
+                "Niklas Daoson",
+                "Ordförande",
+                "Justerare",
+                "Innehållsförteckning",
+                "JA",
+                "§ 29 Budget"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_labels_on_one_line() {
+        let t = texts(&["Sammanträdesdatum: 2023-11-30 Justeringsdatum: 2023-12-20"]);
+        assert_eq!(
+            t,
+            vec![
+                "Sammanträdesdatum: 2023-11-30",
+                "Justeringsdatum: 2023-12-20"
+            ]
+        );
+    }
+
+    #[test]
+    fn label_in_a_second_table_cell_and_signature_dots() {
+        let t = texts(&[
+            "Datum då anslaget sätts upp 2024-02-09  Datum då anslaget tas ned 2024-03-02\n\
+             Sekreterare ..........................",
+        ]);
+        assert_eq!(
+            t,
+            vec![
+                "Datum då anslaget sätts upp 2024-02-09",
+                "Datum då anslaget tas ned 2024-03-02",
+                "Sekreterare"
+            ]
+        );
+    }
+
+    #[test]
+    fn label_broken_over_two_lines_is_joined() {
+        let t = texts(&["Deltagare\n(beslutande):\nAnna Berg (S)"]);
+        assert_eq!(t, vec!["Deltagare (beslutande):", "Anna Berg (S)"]);
+    }
+
+    #[test]
+    fn repeated_page_header_is_kept_once() {
+        let page = "Hälsingerådet\nSAMMANTRÄDESPROTOKOLL\nSida 1\n§ 1 x";
+        let pages = [page, page, page, page];
+        let t = texts(&pages);
+        assert_eq!(t.iter().filter(|l| *l == "Hälsingerådet").count(), 1);
+        assert_eq!(t.iter().filter(|l| l.starts_with("§ 1")).count(), 1);
+    }
+
+    #[test]
+    fn toc_lines_are_dropped() {
+        let t = texts(&["Utses att justera........ 1\n§784 Mötets öppnande....... 4\nx"]);
+        assert_eq!(t, vec!["x"]);
+    }
+
+    #[test]
+    fn label_with_value_on_the_same_line() {
+        let m = classify("Tid: 2022-09-23 kl. 13.00-15.00", lexicon()).expect("label");
+        assert_eq!(m.kind, LabelKind::Time);
+        assert!(m.colon);
+        assert_eq!(m.value, "2022-09-23 kl. 13.00-15.00");
+        let m = classify("Paragrafer 28 – 36", lexicon()).expect("label");
+        assert_eq!(m.kind, LabelKind::Paragraphs);
+        assert!(!m.colon);
+        assert!(classify("Tidningen skrev", lexicon()).is_none());
+    }
+}

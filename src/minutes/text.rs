@@ -1,0 +1,164 @@
+//! Small text helpers that never slice a string off a char boundary.
+//!
+//! Every offset these functions return comes from `char_indices` or from `len()` of a prefix
+//! that was walked char by char, so callers may slice with it. Matching is case-insensitive
+//! through `char::to_lowercase`, and any run of whitespace in the text matches one space of a
+//! phrase.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lowercase, whitespace collapsed to single spaces, trimmed, a trailing colon removed.
+pub fn norm(s: &str) -> String {
+    let lower: String = s.chars().flat_map(char::to_lowercase).collect();
+    let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed
+        .trim_end_matches(|c: char| c == ':' || c.is_whitespace())
+        .to_owned()
+}
+
+/// The name key of the spec's identity rule: NFKD, diacritics dropped, case folded,
+/// whitespace collapsed (`Lövgren` = `lovgren`).
+pub fn fold(name: &str) -> String {
+    let s: String = name
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn lower_eq(a: char, b: char) -> bool {
+    a == b || a.to_lowercase().eq(b.to_lowercase())
+}
+
+/// If `text` starts with `phrase` (normalised: lowercase, single spaces), the byte offset in
+/// `text` just after it. The phrase must end on a word boundary of `text`.
+pub fn strip_phrase(text: &str, phrase: &str) -> Option<usize> {
+    let mut t = text.char_indices().peekable();
+    for pc in phrase.chars() {
+        if pc == ' ' {
+            // One or more whitespace characters in the text.
+            let mut saw = false;
+            while let Some(&(_, tc)) = t.peek() {
+                if tc.is_whitespace() {
+                    saw = true;
+                    t.next();
+                } else {
+                    break;
+                }
+            }
+            if !saw {
+                return None;
+            }
+            continue;
+        }
+        let (_, tc) = t.next()?;
+        if !lower_eq(tc, pc) {
+            return None;
+        }
+    }
+    let end = t.peek().map(|&(i, _)| i).unwrap_or(text.len());
+    let last_is_word = phrase.chars().last().is_some_and(char::is_alphanumeric);
+    match text.get(end..).and_then(|r| r.chars().next()) {
+        Some(c) if last_is_word && c.is_alphanumeric() => None,
+        _ => Some(end),
+    }
+}
+
+/// The first occurrence of `phrase` in `text` that starts and ends on word boundaries:
+/// `(start, end)` byte offsets.
+pub fn find_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
+    let first_is_word = phrase.chars().next().is_some_and(char::is_alphanumeric);
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let boundary = !first_is_word || !prev.is_some_and(char::is_alphanumeric);
+        prev = Some(c);
+        if !boundary {
+            continue;
+        }
+        if let Some(rest) = text.get(i..)
+            && let Some(len) = strip_phrase(rest, phrase)
+        {
+            return Some((i, i + len));
+        }
+    }
+    None
+}
+
+/// True when the first letter of `s` is uppercase.
+pub fn starts_upper(s: &str) -> bool {
+    s.chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(char::is_uppercase)
+}
+
+/// True when the first character of `s` is a lowercase letter.
+pub fn starts_lower(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// `s` without surrounding whitespace and the punctuation that trails a list item.
+pub fn trim_item(s: &str) -> &str {
+    s.trim()
+        .trim_start_matches([
+            '•', '·', '-', '–', '—', '*', '▪', '◦', '\u{f0b7}', '\u{f0a7}', ' ',
+        ])
+        .trim_end_matches([',', ';', '.', ':', ' ', '/', '–', '-'])
+        .trim()
+}
+
+/// Splits `s` into whitespace-separated tokens with their byte spans.
+pub fn tokens(s: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            if let Some(st) = start.take()
+                && let Some(t) = s.get(st..i)
+            {
+                out.push((st, i, t));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(st) = start
+        && let Some(t) = s.get(st..)
+    {
+        out.push((st, s.len(), t));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_drops_diacritics_and_case() {
+        assert_eq!(fold("Erik  Lövgren"), "erik lovgren");
+        assert_eq!(fold("ÅSA SJÖDÉN"), "asa sjoden");
+    }
+
+    #[test]
+    fn phrase_matches_across_whitespace_runs_and_case() {
+        assert_eq!(
+            strip_phrase("Tid  och\tplats: x", "tid och plats"),
+            Some(14)
+        );
+        assert_eq!(strip_phrase("Tidning", "tid"), None);
+        assert_eq!(find_phrase("Anna ersätter Bo", "ersätter"), Some((5, 14)));
+        assert_eq!(find_phrase("Annaersätter Bo", "ersätter"), None);
+    }
+
+    #[test]
+    fn multibyte_text_never_splits_a_char() {
+        for s in ["ÅÄÖ", "İstanbul", "ß", "§§", "a\u{301}"] {
+            let _ = find_phrase(s, "i");
+            let _ = find_phrase(s, "s");
+            let _ = strip_phrase(s, "is");
+            let _ = tokens(s);
+        }
+    }
+}
