@@ -102,6 +102,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Verify one PDF: signatures, and for meeting minutes who signed in what role, order and
+    /// time against the minutes. Prints a short verdict (status first, then findings with their
+    /// evidence, then who signed when), or the record with `--format json`. Exits 0 when
+    /// verified or unsigned, 1 with warnings or failures, 2 when the file cannot be processed.
+    Verify {
+        /// The PDF to verify.
+        file: PathBuf,
+        /// `text`: the verdict for people; `json`: the record.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the JSON Schema of the record.
     Schema,
 }
@@ -179,6 +190,7 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
 fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
     match command {
         Command::Extract { file, format } => extract(&file, format, settings),
+        Command::Verify { file, format } => verify(&file, format, settings),
         Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, settings),
         Command::Signatures { files, format } => signatures(&files, format, settings),
         Command::Schema => {
@@ -231,26 +243,29 @@ fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
         .context("cannot start logging")
 }
 
-fn extract(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> {
+/// Runs the pipeline over one file; the second value is the one stderr line for a document
+/// that could not be processed.
+fn process_file(file: &Path, settings: &Settings) -> Result<(Record, Option<String>)> {
     let limits = &settings.limits;
-    // `problem` is the one stderr line for a document that could not be processed.
-    let (record, problem) =
-        on_pipeline_thread(|| match dir::read_file(file, limits.max_file_bytes) {
-            Ok(bytes) => {
-                let record = pipeline::process(&bytes, SourceInfo::from_path(file), settings);
-                let problem = record
-                    .error
-                    .as_ref()
-                    .map(|e| format!("{}: {} [{}]", file.display(), e.message, e.kind.as_str()));
-                (record, problem)
-            }
-            Err(error) => {
-                let record = unreadable_record(&error);
-                let kind = record.error.as_ref().map_or("io", |e| e.kind.as_str());
-                (record, Some(format!("{error} [{kind}]")))
-            }
-        })?;
+    on_pipeline_thread(|| match dir::read_file(file, limits.max_file_bytes) {
+        Ok(bytes) => {
+            let record = pipeline::process(&bytes, SourceInfo::from_path(file), settings);
+            let problem = record
+                .error
+                .as_ref()
+                .map(|e| format!("{}: {} [{}]", file.display(), e.message, e.kind.as_str()));
+            (record, problem)
+        }
+        Err(error) => {
+            let record = unreadable_record(&error);
+            let kind = record.error.as_ref().map_or("io", |e| e.kind.as_str());
+            (record, Some(format!("{error} [{kind}]")))
+        }
+    })
+}
 
+fn extract(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> {
+    let (record, problem) = process_file(file, settings)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
@@ -273,6 +288,94 @@ fn extract(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode>
         }
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn verify(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> {
+    let (record, problem) = process_file(file, settings)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &record)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Text => write_verdict(&mut out, file, &record, io::stdout().is_terminal())?,
+    }
+    out.flush()?;
+    if let Some(line) = problem {
+        eprintln!("arkivar: {}", one_line(&line));
+        return Ok(ExitCode::from(2));
+    }
+    Ok(match record.status {
+        Status::Verified | Status::Unsigned => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    })
+}
+
+/// The verdict a person reads in ten seconds: status, findings with evidence, who signed when.
+fn write_verdict(
+    out: &mut impl Write,
+    file: &Path,
+    record: &Record,
+    colour: bool,
+) -> io::Result<()> {
+    let paint = |code: &str, text: &str| {
+        if colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let status = record.status.as_str().to_uppercase();
+    let status = match record.status {
+        Status::Verified => paint("1;32", &status),
+        Status::Warnings => paint("1;33", &status),
+        Status::Failed | Status::Error => paint("1;31", &status),
+        Status::Unsigned => paint("1", &status),
+    };
+    writeln!(out, "{status}  {}", file.display())?;
+    if let Some(e) = &record.error {
+        writeln!(out, "  {} [{}]", e.message, e.kind.as_str())?;
+    }
+    if let Some(m) = &record.minutes {
+        let meeting = &m.meeting;
+        writeln!(
+            out,
+            "  {} {} {}",
+            meeting.organ.as_deref().unwrap_or("(organ unknown)"),
+            meeting.date.as_deref().unwrap_or("(date unknown)"),
+            meeting.place.as_deref().unwrap_or("")
+        )?;
+    }
+    for f in &record.findings {
+        let sev = match f.severity {
+            arkivar::record::Severity::Error => paint("31", "error  "),
+            arkivar::record::Severity::Warning => paint("33", "warning"),
+            arkivar::record::Severity::Info => paint("2", "info   "),
+        };
+        writeln!(out, "  {sev} {}  {}", f.code, f.message)?;
+        for (k, v) in &f.evidence {
+            if !v.is_null() {
+                writeln!(out, "            {k}: {v}")?;
+            }
+        }
+    }
+    if !record.signing.is_empty() {
+        writeln!(out, "  signed:")?;
+        for s in &record.signing {
+            let time = s
+                .time
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "(no time)".into());
+            writeln!(
+                out,
+                "    {time}  {:<10} {}  [{:?}]",
+                format!("{:?}", s.role).to_lowercase(),
+                s.name,
+                s.source
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn batch(

@@ -15,9 +15,13 @@ use std::collections::BTreeMap;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
 
+use crate::audit::AuditTrail;
+use crate::audit::stamp::Stamp;
+use crate::minutes::MinutesFacts;
 use crate::pdf::text::PageText;
 use crate::pdf::{DocumentMetadata, PdfError, Revision};
 use crate::signature::examine::SignatureFacts;
+use crate::verify::signing::Signing;
 
 /// The version of the record's shape that this build writes.
 pub const RECORD_VERSION: u32 = 1;
@@ -49,10 +53,14 @@ pub struct Record {
     pub arkivar_version: String,
     /// What the checks found (`verdict.md` § Findings).
     pub findings: Vec<Finding>,
-    /// The meeting the document records; null when it is not meeting minutes (or not read yet).
-    pub minutes: Option<Minutes>,
-    /// The signing events, in the order they happened.
-    pub signing: Vec<SigningEvent>,
+    /// The meeting the document records; null when it is not meeting minutes.
+    pub minutes: Option<MinutesFacts>,
+    /// The signing events, one per person, in the order they happened.
+    pub signing: Vec<Signing>,
+    /// E-sign audit trails found in the text, with their events.
+    pub audit_trails: Vec<AuditTrail>,
+    /// Visible signing stamps found in the text.
+    pub stamps: Vec<Stamp>,
     /// The PDF's cryptographic signatures and document timestamps, one by one.
     pub signatures: Vec<SignatureFacts>,
 }
@@ -295,89 +303,6 @@ pub enum Severity {
     Warning,
     /// Reported, does not change the status.
     Info,
-}
-
-/// A meeting as the minutes record it.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Minutes {
-    /// When, where and by whom the meeting was held.
-    pub meeting: Meeting,
-    /// Who took part, with their roles.
-    pub participants: Vec<Participant>,
-    /// Who the minutes designate to sign.
-    pub designated: Designated,
-}
-
-/// The meeting's organ, date, times and place; each null when the minutes do not say.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Meeting {
-    /// The body that met, e.g. `Kommunstyrelsen`.
-    pub organ: Option<String>,
-    /// Local date, `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// Local start time, `HH:MM`.
-    pub start: Option<String>,
-    /// Local end time, `HH:MM`.
-    pub end: Option<String>,
-    /// Where the meeting was held.
-    pub place: Option<String>,
-}
-
-/// One person in the participant list.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Participant {
-    /// Full name as written.
-    pub name: String,
-    /// Role in the meeting.
-    pub role: ParticipantRole,
-    /// Party abbreviation, e.g. `S`.
-    pub party: Option<String>,
-    /// Organisation or place the person represents.
-    pub affiliation: Option<String>,
-}
-
-/// A participant's role in the meeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ParticipantRole {
-    /// Ordförande.
-    Chair,
-    /// Vice ordförande.
-    ViceChair,
-    /// Sekreterare.
-    Secretary,
-    /// Justerare.
-    Adjuster,
-    /// Ledamot.
-    Member,
-    /// Ersättare.
-    Substitute,
-    /// Anyone else present.
-    Other,
-}
-
-/// The people designated to sign, by role.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
-pub struct Designated {
-    /// Designated chair(s).
-    pub chair: Vec<String>,
-    /// Designated secretary (or secretaries).
-    pub secretary: Vec<String>,
-    /// Designated adjusters (justerare).
-    pub adjusters: Vec<String>,
-}
-
-/// One signing event.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct SigningEvent {
-    /// Signer's name.
-    pub name: String,
-    /// The role the signature was given in.
-    pub role: SignerRole,
-    /// When the signature was made, RFC 3339 with offset.
-    pub time: Option<String>,
-    /// Where the event was found.
-    pub source: SigningSource,
 }
 
 /// The role a signature is given in.

@@ -18,7 +18,7 @@ use super::text::name_key;
 use super::{AuditEvent, AuditTrail, EventKind, Stamp};
 
 /// One signing event of a person, in trail order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Signing {
     /// The signer's name: as signed, else as typed at signing, else as the trail sent to them.
     pub name: Option<String>,
@@ -103,7 +103,7 @@ pub fn signings(trail: &AuditTrail) -> Vec<Signing> {
 }
 
 /// One recipient's path through the trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SignerSequence {
     /// The recipient's e-mail address.
     pub email: String,
@@ -150,7 +150,7 @@ pub fn signer_sequences(trail: &AuditTrail) -> Vec<SignerSequence> {
 }
 
 /// How a signing is out of order with the signer's other events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SequenceProblemKind {
@@ -165,7 +165,7 @@ pub enum SequenceProblemKind {
 }
 
 /// A signing out of order, with its evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SequenceProblem {
     /// What is out of order.
     pub kind: SequenceProblemKind,
@@ -249,7 +249,7 @@ pub fn sequence_problems(trail: &AuditTrail) -> Vec<SequenceProblem> {
 }
 
 /// An event whose time is earlier than the event listed before it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BackwardStep {
     /// Index of the event in `trail.events`.
     pub index: usize,
@@ -295,7 +295,7 @@ pub fn is_completed(trail: &AuditTrail) -> bool {
 }
 
 /// A signer slot the agreement was sent to that nobody signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct UnsignedSlot {
     /// The addresses that could have signed for it (the recipient, alternatives, delegates).
     pub emails: Vec<String>,
@@ -466,7 +466,7 @@ fn first_seen(trail: &AuditTrail, email: &str) -> usize {
 }
 
 /// A visible stamp set against the trail's signing of the same person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StampCheck {
     /// The stamp.
     pub stamp: Stamp,

@@ -42,7 +42,7 @@ pub use template::TemplateError;
 pub use text::name_key;
 
 /// The platform that wrote an audit trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Provider {
@@ -51,7 +51,7 @@ pub enum Provider {
 }
 
 /// A person as a trail names them: a name, an e-mail address, or both.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Party {
     /// The name as written.
     pub name: Option<String>,
@@ -60,7 +60,7 @@ pub struct Party {
 }
 
 /// The state of the agreement that the trail's header gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TrailStatus {
@@ -79,7 +79,7 @@ pub enum TrailStatus {
 }
 
 /// First and last page a trail occupies (1-based, inclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PageRange {
     /// First page.
     pub first: usize,
@@ -88,7 +88,7 @@ pub struct PageRange {
 }
 
 /// One audit trail (one report) found in a document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AuditTrail {
     /// The platform.
     pub provider: Provider,
@@ -119,7 +119,7 @@ pub struct AuditTrail {
 }
 
 /// What an audit event records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EventKind {
@@ -160,7 +160,7 @@ pub enum EventKind {
 }
 
 /// One event of an audit trail.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AuditEvent {
     /// What happened.
     pub kind: EventKind,
@@ -193,7 +193,7 @@ pub struct AuditEvent {
 }
 
 /// Something in a trail that could not be read; the trail is kept, the issue says where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Error, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TrailIssue {

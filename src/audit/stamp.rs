@@ -25,7 +25,7 @@ const MAX_NAME_CHARS: usize = 80;
 const MAX_NAME_WORDS: usize = 6;
 
 /// A visible stamp: who, and when in local time with its offset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Stamp {
     /// The name as written.
     pub name: String,

@@ -3,7 +3,10 @@
 use sha2::{Digest, Sha256};
 
 use super::Settings;
+use crate::audit::stamp::{Stamp, find_stamps_in};
+use crate::audit::{AuditTrail, find_audit_trails_in};
 use crate::contain::contain;
+use crate::minutes::{MinutesFacts, read_minutes_pages};
 use crate::pdf::text::PageText;
 use crate::pdf::text::extract_pages;
 use crate::pdf::{Pdf, PdfError, load};
@@ -12,6 +15,8 @@ use crate::record::{
     RecordVersion, Revisions, SourceInfo, Status,
 };
 use crate::signature::examine::{SignatureFacts, examine};
+use crate::verify::policy::Checks;
+use crate::verify::{Inputs, Verdict, verify};
 
 /// Runs every stage over `bytes` and returns the record. Never fails and never panics: a
 /// document that cannot be processed becomes a record with status `error`.
@@ -38,7 +43,7 @@ pub fn process_at(
     record.document.sha256 = Some(sha256);
     record.document.size = Some(bytes.len() as u64);
 
-    match contain(|| run_stages(bytes, settings)) {
+    match contain(|| run_stages(bytes, settings, now)) {
         Ok(Ok(done)) => {
             let pdf = &done.pdf;
             record.document.pages = Some(pdf.page_count());
@@ -52,9 +57,12 @@ pub fn process_at(
             record.document.metadata = Some(pdf.metadata());
             record.pages = done.pages;
             record.signatures = done.signatures;
-            // No signature stage exists yet, so nothing can be verified: every document that
-            // loads is `unsigned` (verdict.md § Status) until `signature/` and `verify/` land.
-            record.status = Status::Unsigned;
+            record.minutes = done.minutes;
+            record.audit_trails = done.trails;
+            record.stamps = done.stamps;
+            record.status = done.verdict.status;
+            record.findings = done.verdict.findings;
+            record.signing = done.verdict.signing;
         }
         Ok(Err(error)) => {
             tracing::debug!(%error, "document failed");
@@ -109,17 +117,55 @@ struct Processed {
     pdf: Pdf,
     pages: Vec<PageText>,
     signatures: Vec<SignatureFacts>,
+    minutes: Option<MinutesFacts>,
+    trails: Vec<AuditTrail>,
+    stamps: Vec<Stamp>,
+    verdict: Verdict,
 }
 
-fn run_stages(bytes: &[u8], settings: &Settings) -> Result<Processed, PdfError> {
+fn run_stages(
+    bytes: &[u8],
+    settings: &Settings,
+    now: jiff::Timestamp,
+) -> Result<Processed, PdfError> {
     let limits = &settings.limits;
     let pdf = load(bytes, limits)?;
     let pages = extract_pages(&pdf, limits)?;
     let signatures = examine(bytes, &pdf, &settings.trust, limits);
+    let protocol = settings.policy.checks == Checks::Protocol;
+    let minutes = if protocol {
+        read_minutes_pages(&pages)
+    } else {
+        None
+    };
+    let trails = if protocol {
+        find_audit_trails_in(&pages)
+    } else {
+        Vec::new()
+    };
+    let stamps = if protocol {
+        find_stamps_in(&pages)
+    } else {
+        Vec::new()
+    };
+    let verdict = verify(
+        &Inputs {
+            signatures: &signatures,
+            minutes: minutes.as_ref(),
+            trails: &trails,
+            stamps: &stamps,
+            now,
+        },
+        &settings.policy,
+    );
     Ok(Processed {
         pdf,
         pages,
         signatures,
+        minutes,
+        trails,
+        stamps,
+        verdict,
     })
 }
 
@@ -147,6 +193,8 @@ fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) ->
         findings: Vec::new(),
         minutes: None,
         signing: Vec::new(),
+        audit_trails: Vec::new(),
+        stamps: Vec::new(),
         signatures: Vec::new(),
     }
 }

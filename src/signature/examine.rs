@@ -74,6 +74,8 @@ pub struct SignatureFacts {
     pub sub_filter: Option<String>,
     /// True for a document timestamp (`/DocTimeStamp`, `ETSI.RFC3161`).
     pub doc_timestamp: bool,
+    /// True for a certification signature (it carries DocMDP permissions).
+    pub certification: bool,
     /// The revision (1-based) whose end the signed bytes reach.
     pub revision: Option<usize>,
     /// `/ByteRange` as written.
@@ -270,6 +272,7 @@ fn facts(
         filter: sig.filter.clone(),
         sub_filter: sig.sub_filter.clone(),
         doc_timestamp,
+        certification: sig.docmdp.is_some(),
         revision: range.revision.or(changed.signed_revision),
         byte_range: sig.byte_range.clone(),
         digest_algorithm: report.digest_algorithm,

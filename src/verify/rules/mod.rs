@@ -1,6 +1,9 @@
 //! One small rule per finding code (verdict.md § Findings). A rule reads facts and returns the
 //! findings it makes, each with the evidence it rests on; the policy gives the severity.
 
+pub mod audit;
+pub mod notice;
+pub mod protocol;
 pub mod signature;
 
 use std::collections::BTreeMap;

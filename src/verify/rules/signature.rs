@@ -203,6 +203,7 @@ mod tests {
             filter: None,
             sub_filter: Some("ETSI.CAdES.detached".into()),
             doc_timestamp: false,
+            certification: false,
             revision: Some(1),
             byte_range: vec![0, 10, 20, 10],
             digest_algorithm: Some("sha256".into()),
