@@ -31,6 +31,11 @@ use arkivar::sources::dir::{self, DirError, Found};
 /// `catch_unwind` can contain.
 const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
 
+// Parsing a PDF allocates many small objects; mimalloc serves them markedly faster than the
+// system allocator (measured with scripts/bench-signatures.sh and bench-text.sh).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Signed PDFs in, verified records out.
 #[derive(Debug, Parser)]
 #[command(name = "arkivar", version, about, max_term_width = 100)]

@@ -170,3 +170,47 @@ pub fn delivery_failed(trails: &[AuditTrail], policy: &Policy) -> Vec<Finding> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::adobe_sign::tests::SV_INLINE;
+    use crate::audit::find_audit_trails;
+
+    fn trails(text: &str) -> Vec<AuditTrail> {
+        let t = find_audit_trails(&[text]);
+        assert_eq!(t.len(), 1);
+        t
+    }
+
+    fn codes(f: &[Finding]) -> Vec<&str> {
+        f.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn clean_trail_makes_no_finding() {
+        let (t, p) = (trails(SV_INLINE), Policy::default());
+        assert!(not_chronological(&t, &p).is_empty());
+        assert!(incomplete(&t, &p).is_empty());
+        assert!(alternative_signer(&t, &p).is_empty());
+        assert!(delivery_failed(&t, &p).is_empty());
+    }
+
+    #[test]
+    fn signing_before_viewing_is_not_chronological() {
+        // Olle Ek views the document an hour after he signed it.
+        let text = SV_INLINE.replace(
+            "E-postmeddelandet har visats av Olle Ek (olle.ek@example.se)\n2023-03-02 - 08:00:00 GMT",
+            "E-postmeddelandet har visats av Olle Ek (olle.ek@example.se)\n2023-03-02 - 09:00:00 GMT",
+        );
+        let f = not_chronological(&trails(&text), &Policy::default());
+        assert!(codes(&f).contains(&"audit.not_chronological"), "{f:?}");
+    }
+
+    #[test]
+    fn missing_completion_is_incomplete() {
+        let text = SV_INLINE.replace("Avtal har slutförts.\n2023-03-03 - 12:01:02 GMT\n", "");
+        let f = incomplete(&trails(&text), &Policy::default());
+        assert_eq!(codes(&f), ["audit.incomplete"]);
+    }
+}
