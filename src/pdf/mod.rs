@@ -4,6 +4,7 @@ pub mod error;
 pub mod limits;
 pub mod load;
 pub mod metadata;
+pub mod object;
 pub mod revision;
 pub mod text;
 

@@ -17,6 +17,7 @@ use super::{
     CmsReport, CmsWarning, RevocationInfo, TrustStore, VerifyOptions, is_timestamp_token,
     verify_document_timestamp, verify_signed_data_with, verify_x509_rsa_sha1,
 };
+use crate::pdf::object::deref;
 use crate::pdf::{Limits, Pdf};
 
 /// Certificates, CRLs and OCSP responses read from the DSS; more are ignored.
@@ -142,19 +143,19 @@ fn dss(doc: &Document) -> Dss {
         .catalog()
         .ok()
         .and_then(|c| c.get(b"DSS").ok())
-        .and_then(|d| resolve(doc, d))
+        .and_then(|d| deref(doc, d))
         .and_then(|d| d.as_dict().ok())
     else {
         return out;
     };
     let items = |key: &[u8]| -> Vec<&Object> {
-        match dss.get(key).ok().and_then(|o| resolve(doc, o)) {
+        match dss.get(key).ok().and_then(|o| deref(doc, o)) {
             Some(Object::Array(a)) => a.iter().take(MAX_DSS_ITEMS).collect(),
             _ => Vec::new(),
         }
     };
     for cert in items(b"Certs") {
-        if let Some(Object::Stream(s)) = resolve(doc, cert) {
+        if let Some(Object::Stream(s)) = deref(doc, cert) {
             let data = s
                 .decompressed_content()
                 .unwrap_or_else(|_| s.content.clone());
@@ -164,13 +165,6 @@ fn dss(doc: &Document) -> Dss {
     out.crls = items(b"CRLs").len();
     out.ocsps = items(b"OCSPs").len();
     out
-}
-
-fn resolve<'d>(doc: &'d Document, obj: &'d Object) -> Option<&'d Object> {
-    match obj {
-        Object::Reference(id) => doc.objects.get(id),
-        o => Some(o),
-    }
 }
 
 /// Reads every signature of `pdf` (whose file is `bytes`) and checks it against `trust`.

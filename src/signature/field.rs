@@ -11,13 +11,12 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::pdf::metadata::{decode_text_string as text_string, pdf_date_to_rfc3339};
+use crate::pdf::object::{deref, deref_dict as dict, get};
 
 /// Deepest `/Kids` nesting followed in the field tree.
 const MAX_FIELD_DEPTH: usize = 32;
 /// Most fields visited in one document.
 const MAX_FIELDS: usize = 10_000;
-/// References followed in a chain before giving up (a reference loop).
-const MAX_DEREF: usize = 16;
 
 /// Whether a dictionary is a signature or a document timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -98,28 +97,6 @@ pub struct SignatureDict {
     pub docmdp: Option<DocMdp>,
     /// FieldMDP lock from the signature reference or the field's `/Lock`.
     pub field_lock: Option<FieldLock>,
-}
-
-fn deref<'d>(doc: &'d Document, mut obj: &'d Object) -> Option<&'d Object> {
-    for _ in 0..MAX_DEREF {
-        match obj {
-            Object::Reference(id) => obj = doc.objects.get(id)?,
-            _ => return Some(obj),
-        }
-    }
-    None
-}
-
-fn dict<'d>(doc: &'d Document, obj: &'d Object) -> Option<&'d Dictionary> {
-    match deref(doc, obj)? {
-        Object::Dictionary(d) => Some(d),
-        Object::Stream(s) => Some(&s.dict),
-        _ => None,
-    }
-}
-
-fn get<'d>(doc: &'d Document, d: &'d Dictionary, key: &[u8]) -> Option<&'d Object> {
-    deref(doc, d.get(key).ok()?)
 }
 
 fn name(doc: &Document, d: &Dictionary, key: &[u8]) -> Option<String> {

@@ -12,13 +12,12 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::font::{Font, WritingMode};
 use super::geometry::{Matrix, Rect};
 use super::lexer::{Lexer, Operand, Token};
+use crate::pdf::object::{MAX_DEREF, deref, deref_dict, number};
 use crate::pdf::{Deadline, Limits, PdfError};
 
 /// Deepest `q` nesting kept; deeper saves are counted but not stored (their `Q` restores the
 /// deepest stored state), so a stream of a million `q` cannot grow memory.
 const MAX_SAVE_DEPTH: usize = 256;
-/// References followed in a chain before giving up (a reference loop).
-const MAX_DEREF: usize = 16;
 /// Annotations drawn per page; more are ignored (a page of 100,000 empty links costs nothing).
 const MAX_ANNOTATIONS: usize = 4096;
 /// Operators between two deadline checks (a clock read per operator would cost more than
@@ -131,33 +130,6 @@ impl Budget {
         };
         self.decompressed += data.len() as u64;
         Ok(data)
-    }
-}
-
-/// Follows references to the object they name.
-fn deref<'d>(doc: &'d Document, mut obj: &'d Object) -> Option<&'d Object> {
-    for _ in 0..MAX_DEREF {
-        match obj {
-            Object::Reference(id) => obj = doc.objects.get(id)?,
-            _ => return Some(obj),
-        }
-    }
-    None
-}
-
-fn deref_dict<'d>(doc: &'d Document, obj: &'d Object) -> Option<&'d Dictionary> {
-    match deref(doc, obj)? {
-        Object::Dictionary(d) => Some(d),
-        Object::Stream(s) => Some(&s.dict),
-        _ => None,
-    }
-}
-
-fn number(obj: &Object) -> Option<f64> {
-    match obj {
-        Object::Integer(i) => Some(*i as f64),
-        Object::Real(r) => Some(f64::from(*r)),
-        _ => None,
     }
 }
 
