@@ -13,9 +13,12 @@ set -euo pipefail
 N=${1:-500}
 PDF=${2:-../shared/corpus/protocols/002-pades/document.pdf}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin arkivar --example bench_worker_publish
-BIN="$TARGET/release/arkivar"
-PUB="$TARGET/release/examples/bench_worker_publish"
+# PROFILE=dev measures a debug build (quick to build, slower to run; only to try the script).
+PROFILE=${PROFILE:-release}
+DIR=$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
+cargo build --profile "$PROFILE" --quiet --bin arkivar --example bench_worker_publish
+BIN="$TARGET/$DIR/arkivar"
+PUB="$TARGET/$DIR/examples/bench_worker_publish"
 ROOT=$(cd "$(dirname "$PDF")" && pwd)
 NAME=$(basename "$PDF")
 
