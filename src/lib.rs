@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod contain;
+pub mod job;
 pub mod minutes;
 pub mod pdf;
 pub mod pipeline;
@@ -15,3 +16,4 @@ pub mod signature;
 pub mod sinks;
 pub mod sources;
 pub mod verify;
+pub mod worker;

@@ -120,6 +120,9 @@ enum Command {
     },
     /// Print the JSON Schema of the record.
     Schema,
+    /// Verify jobs from RabbitMQ and forward the records to the archive and the results
+    /// exchange; runs until SIGTERM or SIGINT (see README "The queue worker").
+    Worker(Box<arkivar::worker::WorkerArgs>),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -198,6 +201,9 @@ fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
         Command::Verify { file, format } => verify(&file, format, settings),
         Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, settings),
         Command::Signatures { files, format } => signatures(&files, format, settings),
+        Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Into::into),
         Command::Schema => {
             let mut json = serde_json::to_string_pretty(&record_schema())?;
             json.push('\n');

@@ -63,6 +63,24 @@ pub struct Record {
     pub stamps: Vec<Stamp>,
     /// The PDF's cryptographic signatures and document timestamps, one by one.
     pub signatures: Vec<SignatureFacts>,
+    /// The queue job this record answers; absent for records made outside the worker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobInfo>,
+}
+
+/// The job a record was made for (`schema/job.schema.json`), and what the archive said.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct JobInfo {
+    /// The caller's job id.
+    pub job_id: String,
+    /// The pipeline that ran.
+    pub pipeline: String,
+    /// The caller's metadata, unchanged.
+    pub metadata: BTreeMap<String, serde_json::Value>,
+    /// The AMQP correlation id of the job message, when it had one.
+    pub correlation_id: Option<String>,
+    /// The id the HTTP archive gave the record, once it accepted it.
+    pub archive_id: Option<String>,
 }
 
 /// The constant `record_version`, as its own type so the schema can say `const: 1`.

@@ -196,6 +196,7 @@ fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) ->
         audit_trails: Vec::new(),
         stamps: Vec::new(),
         signatures: Vec::new(),
+        job: None,
     }
 }
 

@@ -1,4 +1,6 @@
-//! Sources: the edges that bring documents in. Today a directory (for `arkivar batch`); a
-//! message queue and an HTTP endpoint join later and hand the same bytes to the pipeline.
+//! Sources: the edges that bring documents in: a directory (for `arkivar batch`) and a
+//! RabbitMQ job queue (for `arkivar worker`); an HTTP endpoint joins later and hands the same
+//! bytes to the pipeline.
 
+pub mod amqp;
 pub mod dir;

@@ -1,0 +1,94 @@
+//! Publisher side of `scripts/bench-worker.sh`: waits for the worker's topology, binds a queue
+//! to the results exchange, publishes N path jobs of one document, and reports documents/s
+//! from the first publish to the N-th record.
+//!
+//! Usage: `bench_worker_publish AMQP_URL PATH N WORKERS`
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use lapin::options::{
+    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, QueueBindOptions,
+    QueueDeclareOptions,
+};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Connection, ConnectionProperties};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, url, path, n, workers] = args.as_slice() else {
+        anyhow::bail!("usage: bench_worker_publish AMQP_URL PATH N WORKERS");
+    };
+    let n: usize = n.parse()?;
+    let conn = Connection::connect(url, ConnectionProperties::default()).await?;
+    let ch = conn.create_channel().await?;
+    // The worker declares the topology; wait until the job queue exists.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let probe = conn.create_channel().await?;
+        let passive = QueueDeclareOptions {
+            passive: true,
+            ..Default::default()
+        };
+        if probe
+            .queue_declare("arkivar.jobs".into(), passive, FieldTable::default())
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "no worker declared arkivar.jobs");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ch.queue_declare(
+        "bench.records".into(),
+        QueueDeclareOptions::default(),
+        FieldTable::default(),
+    )
+    .await?;
+    ch.queue_bind(
+        "bench.records".into(),
+        "arkivar.records".into(),
+        "record.#".into(),
+        QueueBindOptions::default(),
+        FieldTable::default(),
+    )
+    .await?;
+    let mut consumer = ch
+        .basic_consume(
+            "bench.records".into(),
+            "bench".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    let started = Instant::now();
+    for i in 0..n {
+        let body = serde_json::json!({
+            "version": 1, "job_id": format!("bench-{i}"), "document": {"path": path},
+            "pipeline": "generic"
+        });
+        ch.basic_publish(
+            "".into(),
+            "arkivar.jobs".into(),
+            BasicPublishOptions::default(),
+            body.to_string().as_bytes(),
+            BasicProperties::default().with_delivery_mode(2),
+        )
+        .await?;
+    }
+    let mut seen = 0;
+    while seen < n {
+        let next = tokio::time::timeout(Duration::from_secs(60), consumer.next()).await?;
+        let Some(delivery) = next else { break };
+        delivery?.ack(BasicAckOptions::default()).await?;
+        seen += 1;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{workers} worker(s): {seen} documents in {secs:.2} s = {:.1} documents/s",
+        seen as f64 / secs
+    );
+    Ok(())
+}

@@ -1,0 +1,417 @@
+//! The job message: what a registrar system puts on the queue to have one document verified.
+//!
+//! A job is JSON with a version and a published JSON Schema (`schema/job.schema.json`, compared
+//! with [`job_schema`] by a test), like the record. Parsing is strict (`deny_unknown_fields`) and
+//! pure; [`JobRules::check`] then applies the worker's configured limits: a `path` must stay under
+//! the document root, a `url` must start with an allowed prefix, inline `base64` has a size cap.
+//! Reading the document is the worker's job, not this module's: nothing here touches a file or
+//! socket.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use base64::Engine as _;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer};
+use thiserror::Error;
+
+use crate::pipeline::config::DEFAULT_PIPELINE;
+
+/// The version of the job message this build reads.
+pub const JOB_VERSION: u32 = 1;
+
+/// Longest `job_id` accepted; it lands in headers, logs and file names.
+pub const MAX_JOB_ID_LEN: usize = 200;
+
+/// One job: a document to verify, the pipeline to verify it with, and the caller's metadata.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// Version of the job message; always 1.
+    pub version: JobVersion,
+    /// The caller's id for this job; echoed in the record, the reply and every log line.
+    #[schemars(length(min = 1, max = 200))]
+    pub job_id: String,
+    /// Where the document's bytes are.
+    pub document: JobDocument,
+    /// The built-in pipeline to run (`protokoll-sv`, `generic`); `protokoll-sv` when absent.
+    #[serde(default = "default_pipeline")]
+    pub pipeline: String,
+    /// The caller's own data (e.g. a diarienummer), carried unchanged into the record.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, serde_json::Value>,
+}
+
+fn default_pipeline() -> String {
+    DEFAULT_PIPELINE.to_owned()
+}
+
+/// The constant `version`, as its own type so a wrong version is a parse error that says so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobVersion;
+
+impl<'de> Deserialize<'de> for JobVersion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let v = u32::deserialize(deserializer)?;
+        if v == JOB_VERSION {
+            Ok(JobVersion)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "job version {v} is not supported; this arkivar reads version {JOB_VERSION}"
+            )))
+        }
+    }
+}
+
+impl JsonSchema for JobVersion {
+    fn schema_name() -> Cow<'static, str> {
+        "JobVersion".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "integer", "const": JOB_VERSION })
+    }
+}
+
+/// Where a job's document is: exactly one of a path, a URL or the bytes themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum JobDocument {
+    /// A path relative to the worker's document root (absolute paths must lie under it).
+    #[serde(rename = "path")]
+    Path(String),
+    /// An http(s) URL that starts with one of the worker's allowed prefixes.
+    #[serde(rename = "url")]
+    Url(String),
+    /// The PDF itself, standard base64.
+    #[serde(rename = "base64")]
+    Base64(String),
+}
+
+/// Why a job message was refused. Every variant is permanent: the same message would be
+/// refused again, so it goes to the dead-letter queue instead of back to the queue.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum JobError {
+    /// Not JSON, or JSON that does not fit the schema; serde's message names the field.
+    #[error("job is not valid: {0}")]
+    Invalid(String),
+    /// `job_id` is empty, too long, or has control characters.
+    #[error(
+        "job_id must be 1 to {MAX_JOB_ID_LEN} printable characters, got {len} characters: {shown:?}"
+    )]
+    BadJobId {
+        /// Its length in characters.
+        len: usize,
+        /// Its first characters.
+        shown: String,
+    },
+    /// A `path` job arrived but the worker has no document root.
+    #[error("job {job_id}: path documents are not accepted: the worker has no --document-root")]
+    PathsDisabled {
+        /// The job.
+        job_id: String,
+    },
+    /// The path leaves the document root (`..`, or an absolute path elsewhere).
+    #[error("job {job_id}: path {path:?} is outside the document root {}", .root.display())]
+    PathEscapes {
+        /// The job.
+        job_id: String,
+        /// The path as given.
+        path: String,
+        /// The root it must stay under.
+        root: PathBuf,
+    },
+    /// The URL does not start with any allowed prefix.
+    #[error("job {job_id}: url {url:?} is not on the allow-list (see --allow-url)")]
+    UrlNotAllowed {
+        /// The job.
+        job_id: String,
+        /// The URL as given.
+        url: String,
+    },
+    /// Inline bytes over the limit.
+    #[error(
+        "job {job_id}: inline document is about {size} bytes, over the limit of {limit} bytes; send a path or url instead"
+    )]
+    InlineTooLarge {
+        /// The job.
+        job_id: String,
+        /// Decoded size, estimated from the base64 length.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The inline bytes are not base64.
+    #[error("job {job_id}: document.base64 is not valid base64: {message}")]
+    BadBase64 {
+        /// The job.
+        job_id: String,
+        /// The decoder's message.
+        message: String,
+    },
+}
+
+/// What the worker allows a job to point at.
+#[derive(Debug, Clone, Default)]
+pub struct JobRules {
+    /// Folder that `path` documents are resolved in; `None` refuses path documents.
+    pub document_root: Option<PathBuf>,
+    /// URL prefixes a `url` document must start with; empty refuses URL documents.
+    pub allowed_urls: Vec<String>,
+    /// Largest inline document, in decoded bytes.
+    pub max_inline_bytes: usize,
+}
+
+/// A job whose document reference passed the rules: ready to be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Document {
+    /// A file under the document root (the root joined with the job's path).
+    File(PathBuf),
+    /// An allowed URL to GET.
+    Url(String),
+    /// The decoded bytes.
+    Inline(Vec<u8>),
+}
+
+/// Parses a job message's body.
+pub fn parse(body: &[u8]) -> Result<Job, JobError> {
+    let job: Job = serde_json::from_slice(body).map_err(|e| JobError::Invalid(e.to_string()))?;
+    let len = job.job_id.chars().count();
+    if len == 0 || len > MAX_JOB_ID_LEN || job.job_id.chars().any(char::is_control) {
+        return Err(JobError::BadJobId {
+            len,
+            shown: job.job_id.chars().take(40).collect(),
+        });
+    }
+    Ok(job)
+}
+
+impl JobRules {
+    /// Checks the job's document against the rules and says what to read.
+    pub fn check(&self, job: &Job) -> Result<Document, JobError> {
+        let job_id = || job.job_id.clone();
+        match &job.document {
+            JobDocument::Path(path) => {
+                let root = self
+                    .document_root
+                    .as_ref()
+                    .ok_or_else(|| JobError::PathsDisabled { job_id: job_id() })?;
+                resolve_under(root, path)
+                    .map(Document::File)
+                    .ok_or_else(|| JobError::PathEscapes {
+                        job_id: job_id(),
+                        path: path.clone(),
+                        root: root.clone(),
+                    })
+            }
+            JobDocument::Url(url) => {
+                // Prefix matching on the whole URL: an allowed `https://archive.example/` does
+                // not admit `https://archive.example.evil/`, because the prefix ends in `/`.
+                let web = url.starts_with("https://") || url.starts_with("http://");
+                if web
+                    && self
+                        .allowed_urls
+                        .iter()
+                        .any(|p| url.starts_with(p.as_str()))
+                {
+                    Ok(Document::Url(url.clone()))
+                } else {
+                    Err(JobError::UrlNotAllowed {
+                        job_id: job_id(),
+                        url: url.clone(),
+                    })
+                }
+            }
+            JobDocument::Base64(text) => {
+                // Check the size before decoding so a huge message costs no allocation.
+                let size = text.len() / 4 * 3;
+                if size > self.max_inline_bytes.saturating_add(3) {
+                    return Err(JobError::InlineTooLarge {
+                        job_id: job_id(),
+                        size,
+                        limit: self.max_inline_bytes,
+                    });
+                }
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(text.trim())
+                    .map_err(|e| JobError::BadBase64 {
+                        job_id: job_id(),
+                        message: e.to_string(),
+                    })?;
+                if bytes.len() > self.max_inline_bytes {
+                    return Err(JobError::InlineTooLarge {
+                        job_id: job_id(),
+                        size: bytes.len(),
+                        limit: self.max_inline_bytes,
+                    });
+                }
+                Ok(Document::Inline(bytes))
+            }
+        }
+    }
+}
+
+/// `root` joined with `path` when the result stays under `root`, judged on the path's text:
+/// `..` is refused outright rather than normalised, so `a/../b` is refused too. Symbolic links
+/// inside the root are the operator's choice and are followed.
+fn resolve_under(root: &Path, path: &str) -> Option<PathBuf> {
+    let given = Path::new(path);
+    let relative = if given.is_absolute() {
+        given.strip_prefix(root).ok()?
+    } else {
+        given
+    };
+    let mut out = root.to_path_buf();
+    let mut any = false;
+    for part in relative.components() {
+        match part {
+            Component::Normal(name) => {
+                out.push(name);
+                any = true;
+            }
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    any.then_some(out)
+}
+
+/// The JSON Schema (draft 2020-12) of [`Job`], as committed in `schema/job.schema.json`.
+pub fn job_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Job);
+    serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> JobRules {
+        JobRules {
+            document_root: Some(PathBuf::from("/srv/docs")),
+            allowed_urls: vec!["https://files.example/".to_owned()],
+            max_inline_bytes: 16,
+        }
+    }
+
+    fn job(document: &str) -> Result<Job, JobError> {
+        parse(
+            format!(
+                r#"{{"version":1,"job_id":"j1","document":{document},"metadata":{{"dnr":"KS 2024/17"}}}}"#
+            )
+            .as_bytes(),
+        )
+    }
+
+    #[test]
+    fn full_job_parses_with_default_pipeline_and_metadata() {
+        let j = job(r#"{"path":"a/b.pdf"}"#).unwrap();
+        assert_eq!(j.pipeline, "protokoll-sv");
+        assert_eq!(j.metadata["dnr"], "KS 2024/17");
+        assert_eq!(
+            rules().check(&j).unwrap(),
+            Document::File(PathBuf::from("/srv/docs/a/b.pdf"))
+        );
+    }
+
+    #[test]
+    fn path_escaping_the_root_is_refused() {
+        for p in [
+            "../etc/passwd",
+            "a/../../x",
+            "/etc/passwd",
+            "/srv/docsx/a.pdf",
+            "",
+            ".",
+        ] {
+            let j = job(&format!(r#"{{"path":{p:?}}}"#)).unwrap();
+            let err = rules().check(&j).unwrap_err();
+            assert!(matches!(err, JobError::PathEscapes { .. }), "{p}: {err}");
+        }
+        let inside = job(r#"{"path":"/srv/docs/x.pdf"}"#).unwrap();
+        assert!(rules().check(&inside).is_ok());
+    }
+
+    #[test]
+    fn url_must_be_on_the_allow_list() {
+        let ok = job(r#"{"url":"https://files.example/a.pdf"}"#).unwrap();
+        assert!(rules().check(&ok).is_ok());
+        for u in [
+            "https://files.example.evil/a.pdf",
+            "file:///etc/passwd",
+            "http://files.example/a.pdf",
+        ] {
+            let j = job(&format!(r#"{{"url":{u:?}}}"#)).unwrap();
+            assert!(
+                matches!(rules().check(&j), Err(JobError::UrlNotAllowed { .. })),
+                "{u}"
+            );
+        }
+    }
+
+    #[test]
+    fn inline_document_has_a_size_limit() {
+        let small = job(r#"{"base64":"JVBERi0xLjc="}"#).unwrap();
+        assert_eq!(
+            rules().check(&small).unwrap(),
+            Document::Inline(b"%PDF-1.7".to_vec())
+        );
+        let big = base64::engine::general_purpose::STANDARD.encode([0u8; 64]);
+        let j = job(&format!(r#"{{"base64":{big:?}}}"#)).unwrap();
+        assert!(matches!(
+            rules().check(&j),
+            Err(JobError::InlineTooLarge { .. })
+        ));
+        let bad = job(r#"{"base64":"not base64!"}"#).unwrap();
+        assert!(matches!(
+            rules().check(&bad),
+            Err(JobError::BadBase64 { .. })
+        ));
+    }
+
+    #[test]
+    fn malformed_messages_say_what_is_wrong() {
+        let cases: [(&[u8], &str); 5] = [
+            (b"not json", "expected"),
+            (
+                br#"{"version":2,"job_id":"a","document":{"path":"x"}}"#,
+                "version 2",
+            ),
+            (br#"{"version":1,"job_id":"a"}"#, "document"),
+            (
+                br#"{"version":1,"job_id":"a","document":{"path":"x","url":"y"}}"#,
+                "",
+            ),
+            (
+                br#"{"version":1,"job_id":"a","document":{"path":"x"},"extra":1}"#,
+                "extra",
+            ),
+        ];
+        for (body, needle) in cases {
+            let err = parse(body).unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+        let err = parse(br#"{"version":1,"job_id":"","document":{"path":"x"}}"#).unwrap_err();
+        assert!(matches!(err, JobError::BadJobId { .. }));
+    }
+
+    #[test]
+    fn committed_schema_is_current() {
+        const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/job.schema.json");
+        let committed: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(PATH).expect("schema/job.schema.json exists"),
+        )
+        .expect("schema is JSON");
+        assert_eq!(
+            committed,
+            job_schema(),
+            "schema/job.schema.json is out of date: run `cargo run -- worker --print-job-schema > schema/job.schema.json`"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! The results exchange: every record published with publisher confirms, so the job is acked
+//! only after the broker has taken responsibility for its record (design.md "Nothing is lost").
+//!
+//! Records go to the topic exchange as `record.<status>` and, for RPC callers, to their
+//! `reply_to` queue with their correlation id. The message id is the idempotency key
+//! (`<sha256>:<pipeline>`), so consumers can drop a record a redelivery published twice.
+
+use lapin::options::BasicPublishOptions;
+use lapin::types::ShortString;
+use lapin::{BasicProperties, Channel, Connection};
+use thiserror::Error;
+
+use crate::record::Record;
+
+/// Why a message could not be handed to the broker.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PublishError {
+    /// The channel or connection failed; the broker may or may not have the message.
+    #[error("publishing to exchange {exchange:?} failed: {source}")]
+    Broker {
+        /// The exchange.
+        exchange: String,
+        /// lapin's error.
+        source: lapin::Error,
+    },
+    /// The broker refused the message (a nack: e.g. a queue full under `reject-publish`).
+    #[error("the broker refused the message for exchange {exchange:?} (routing key {key:?})")]
+    Nacked {
+        /// The exchange.
+        exchange: String,
+        /// The routing key.
+        key: String,
+    },
+    /// The record could not be serialized (a bug: records are plain data).
+    #[error("cannot serialize the record: {0}")]
+    Serialize(#[from] serde_json::Error),
+}
+
+/// A confirm-mode channel shared by every task of one connection.
+#[derive(Clone)]
+pub struct Publisher {
+    channel: Channel,
+}
+
+impl Publisher {
+    /// Opens a channel in confirm mode on `connection`.
+    pub async fn open(connection: &Connection) -> lapin::Result<Self> {
+        let channel = connection.create_channel().await?;
+        channel
+            .confirm_select(lapin::options::ConfirmSelectOptions::default())
+            .await?;
+        Ok(Publisher { channel })
+    }
+
+    /// Publishes `body` persistently and waits for the broker's confirm.
+    pub async fn publish(
+        &self,
+        exchange: &str,
+        key: &str,
+        body: &[u8],
+        properties: BasicProperties,
+    ) -> Result<(), PublishError> {
+        let broker = |source| PublishError::Broker {
+            exchange: exchange.to_owned(),
+            source,
+        };
+        let confirm = self
+            .channel
+            .basic_publish(
+                exchange.into(),
+                key.into(),
+                BasicPublishOptions::default(),
+                body,
+                properties.with_delivery_mode(2),
+            )
+            .await
+            .map_err(broker)?
+            .await
+            .map_err(broker)?;
+        if confirm.is_ack() {
+            Ok(())
+        } else {
+            Err(PublishError::Nacked {
+                exchange: exchange.to_owned(),
+                key: key.to_owned(),
+            })
+        }
+    }
+
+    /// Publishes `record` to `exchange` as `record.<status>`, and to `reply_to` when given.
+    pub async fn publish_record(
+        &self,
+        exchange: &str,
+        record: &Record,
+        message_id: &str,
+        correlation_id: Option<&ShortString>,
+        reply_to: Option<&ShortString>,
+    ) -> Result<(), PublishError> {
+        let body = serde_json::to_vec(record)?;
+        let mut properties = BasicProperties::default()
+            .with_content_type("application/json".into())
+            .with_message_id(message_id.into())
+            .with_type(format!("record.{}", record.status.as_str()).as_str().into());
+        if let Some(id) = correlation_id {
+            properties = properties.with_correlation_id(id.clone());
+        }
+        let key = format!("record.{}", record.status.as_str());
+        self.publish(exchange, &key, &body, properties.clone())
+            .await?;
+        if let Some(queue) = reply_to {
+            self.publish("", queue.as_str(), &body, properties).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,306 @@
+//! The HTTP archive: POST each record (optionally with its PDF, multipart) to an archive API.
+//!
+//! What the archive answers decides what the worker does with the job:
+//! - 2xx: archived; the archive's id (JSON `id`, else the `Location` header) is kept;
+//! - 409: the archive already has a record under this `Idempotency-Key`: archived, too —
+//!   this is how a redelivery after a crash stays a single record;
+//! - 5xx, 429 and timeouts: retried here with exponential back-off (429 and 503 honour
+//!   `Retry-After`), then reported as [`ArchiveError::Unavailable`] so the job can be retried
+//!   later through the retry queues;
+//! - any other 4xx: [`ArchiveError::Rejected`], not retried: the same request would fail again.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
+use thiserror::Error;
+
+/// Longest wait a `Retry-After` may ask for; a longer one is the retry queue's business.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// How to reach the archive.
+#[derive(Debug, Clone)]
+pub struct ArchiveConfig {
+    /// The endpoint records are POSTed to.
+    pub url: String,
+    /// Bearer token, if the archive wants one.
+    pub token: Option<String>,
+    /// Limit on one request, connect to last byte.
+    pub timeout: Duration,
+    /// Requests per record before giving up for now (1 = no retry here).
+    pub max_attempts: u32,
+    /// First back-off; doubled after each failure up to `max_backoff`.
+    pub backoff: Duration,
+    /// Longest back-off.
+    pub max_backoff: Duration,
+    /// Send the PDF with the record as `multipart/form-data` (`record`, `document`).
+    pub multipart: bool,
+}
+
+/// Why a token could not be read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The token file could not be read.
+    #[error("cannot read the archive token from {}: {source}", .path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The token file or variable is empty.
+    #[error("the archive token from {0} is empty")]
+    Empty(String),
+}
+
+/// The bearer token from a file (preferred: it does not show in `/proc/*/environ`) or from the
+/// environment variable `var`.
+pub fn read_token(file: Option<&PathBuf>, var: &str) -> Result<Option<String>, TokenError> {
+    let (origin, token) = match file {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).map_err(|source| TokenError::File {
+                path: path.clone(),
+                source,
+            })?,
+        ),
+        None => match std::env::var(var) {
+            Ok(value) => (format!("${var}"), value),
+            Err(_) => return Ok(None),
+        },
+    };
+    let token = token.trim().to_owned();
+    if token.is_empty() {
+        return Err(TokenError::Empty(origin));
+    }
+    Ok(Some(token))
+}
+
+/// Why the archive did not take a record.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ArchiveError {
+    /// The archive refused the record (4xx other than 408, 409 and 429): permanent.
+    #[error("the archive refused the record: HTTP {status}: {body}")]
+    Rejected {
+        /// The status.
+        status: u16,
+        /// The start of the response body.
+        body: String,
+    },
+    /// The archive could not be reached or kept failing: try again later.
+    #[error("the archive is unavailable after {attempts} attempts: {last}")]
+    Unavailable {
+        /// Requests made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The HTTP client could not be built (bad TLS setup).
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+}
+
+/// What the archive said when it took the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The archive's id for the record, when it told us.
+    pub id: Option<String>,
+    /// True when the archive already had it (409).
+    pub duplicate: bool,
+    /// Requests it took.
+    pub attempts: u32,
+}
+
+/// A client for one archive endpoint.
+#[derive(Debug, Clone)]
+pub struct ArchiveSink {
+    client: reqwest::Client,
+    config: ArchiveConfig,
+}
+
+enum Attempt {
+    Done(Receipt),
+    Permanent(ArchiveError),
+    Transient {
+        reason: String,
+        wait: Option<Duration>,
+    },
+}
+
+impl ArchiveSink {
+    /// A sink for `config`.
+    pub fn new(config: ArchiveConfig) -> Result<Self, ArchiveError> {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .build()
+            .map_err(|e| ArchiveError::Client(e.to_string()))?;
+        Ok(ArchiveSink { client, config })
+    }
+
+    /// POSTs `record_json` (and `pdf` when multipart is on) under `key`, retrying transient
+    /// failures; `on_retry` is told about each retry (for metrics).
+    pub async fn send(
+        &self,
+        record_json: &[u8],
+        pdf: &[u8],
+        key: &str,
+        on_retry: impl Fn(),
+    ) -> Result<Receipt, ArchiveError> {
+        let mut backoff = self.config.backoff;
+        let max_attempts = self.config.max_attempts.max(1);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.attempt(record_json, pdf, key, attempt).await {
+                Attempt::Done(receipt) => return Ok(receipt),
+                Attempt::Permanent(error) => return Err(error),
+                Attempt::Transient { reason, wait } => {
+                    if attempt >= max_attempts {
+                        return Err(ArchiveError::Unavailable {
+                            attempts: attempt,
+                            last: reason,
+                        });
+                    }
+                    let wait = wait.unwrap_or(backoff).min(MAX_RETRY_AFTER);
+                    tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, %reason, "archive failed; retrying");
+                    on_retry();
+                    tokio::time::sleep(wait).await;
+                    backoff = (backoff * 2).min(self.config.max_backoff);
+                }
+            }
+        }
+    }
+
+    async fn attempt(&self, record_json: &[u8], pdf: &[u8], key: &str, attempt: u32) -> Attempt {
+        let mut request = self
+            .client
+            .post(&self.config.url)
+            .header("Idempotency-Key", key);
+        if let Some(token) = &self.config.token {
+            match HeaderValue::from_str(&format!("Bearer {token}")) {
+                Ok(mut value) => {
+                    value.set_sensitive(true);
+                    request = request.header(AUTHORIZATION, value);
+                }
+                Err(_) => {
+                    return Attempt::Permanent(ArchiveError::Client(
+                        "the archive token has characters not allowed in a header".to_owned(),
+                    ));
+                }
+            }
+        }
+        request = if self.config.multipart {
+            let record =
+                reqwest::multipart::Part::bytes(record_json.to_vec()).mime_str("application/json");
+            let document = reqwest::multipart::Part::bytes(pdf.to_vec())
+                .file_name("document.pdf")
+                .mime_str("application/pdf");
+            match (record, document) {
+                (Ok(r), Ok(d)) => request.multipart(
+                    reqwest::multipart::Form::new()
+                        .part("record", r)
+                        .part("document", d),
+                ),
+                _ => {
+                    return Attempt::Permanent(ArchiveError::Client(
+                        "cannot build the multipart body".to_owned(),
+                    ));
+                }
+            }
+        } else {
+            request
+                .header(CONTENT_TYPE, "application/json")
+                .body(record_json.to_vec())
+        };
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                return Attempt::Transient {
+                    reason: error_chain(&e),
+                    wait: None,
+                };
+            }
+        };
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.unwrap_or_default();
+        if status.is_success() || status == StatusCode::CONFLICT {
+            let id = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| match v.get("id") {
+                    Some(serde_json::Value::String(s)) => Some(s.clone()),
+                    Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                })
+                .or(location);
+            return Attempt::Done(Receipt {
+                id,
+                duplicate: status == StatusCode::CONFLICT,
+                attempts: attempt,
+            });
+        }
+        let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+        if status.is_server_error()
+            || status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::REQUEST_TIMEOUT
+        {
+            Attempt::Transient {
+                reason: format!("HTTP {}: {text}", status.as_u16()),
+                wait: retry_after,
+            }
+        } else {
+            Attempt::Permanent(ArchiveError::Rejected {
+                status: status.as_u16(),
+                body: text,
+            })
+        }
+    }
+}
+
+/// reqwest's top error says little ("error sending request"); its sources say why.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_file_is_trimmed_and_empty_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "s3cret\n").unwrap();
+        assert_eq!(
+            read_token(Some(&path), "ARKIVAR_TEST_UNSET").unwrap(),
+            Some("s3cret".to_owned())
+        );
+        std::fs::write(&path, " \n").unwrap();
+        assert!(matches!(
+            read_token(Some(&path), "X"),
+            Err(TokenError::Empty(_))
+        ));
+        assert_eq!(read_token(None, "ARKIVAR_TEST_SURELY_UNSET").unwrap(), None);
+    }
+}

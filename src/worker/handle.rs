@@ -1,0 +1,389 @@
+//! One job, from delivery to settlement: parse, read the document, run the pipeline on the
+//! blocking pool, hand the record to every sink, and only then ack. Every way out of
+//! [`handle`] settles the delivery exactly once (ack, move to retry/dead, or nack back), or
+//! leaves it unsettled when the channel is gone, so the broker redelivers it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::Semaphore;
+use tracing::{Instrument, field};
+
+use crate::job::{self, Document, JobRules};
+use crate::pipeline::{self, Settings};
+use crate::record::{JobInfo, Record, SourceInfo, Status};
+use crate::sinks::amqp::Publisher;
+use crate::sinks::http::{ArchiveError, ArchiveSink};
+use crate::sources::amqp::{Incoming, Topology};
+
+use super::metrics::Metrics;
+
+/// What every job task shares.
+pub struct Context {
+    /// Names of the broker objects.
+    pub topology: Topology,
+    /// What jobs may point at.
+    pub rules: JobRules,
+    /// Settings by pipeline name.
+    pub pipelines: HashMap<String, Arc<Settings>>,
+    /// Bounds the documents on the blocking pool.
+    pub cpu: Arc<Semaphore>,
+    /// The archive, when configured.
+    pub archive: Option<ArchiveSink>,
+    /// Client for `url` documents.
+    pub http: reqwest::Client,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+}
+
+/// How a job ended, for the log and the metrics.
+enum End {
+    Acked(Status),
+    Dead { code: &'static str, reason: String },
+    Retry { reason: String },
+}
+
+/// Why a document could not be read.
+enum ReadError {
+    /// It will not get better (missing file, 404): dead-letter.
+    Permanent(String),
+    /// It may (network, 5xx): retry.
+    Transient(String),
+}
+
+/// Handles one delivery on `publisher`'s connection.
+pub async fn handle(ctx: Arc<Context>, publisher: Publisher, incoming: Incoming) {
+    let started = Instant::now();
+    let metrics = Arc::clone(&ctx.metrics);
+    let _in_flight = metrics.in_flight();
+    let span = tracing::info_span!(
+        "job",
+        job_id = field::Empty,
+        sha256 = field::Empty,
+        attempt = incoming.attempt(),
+        redelivered = incoming.redelivered()
+    );
+    async move {
+        let (end, job_id, incoming) = run(&ctx, &publisher, incoming).await;
+        let outcome = settle(&ctx, &publisher, incoming, end, job_id.as_deref()).await;
+        ctx.metrics.job_done(outcome, started.elapsed());
+    }
+    .instrument(span)
+    .await;
+}
+
+/// Runs the job up to the point where it is known how to settle it. Returns the delivery
+/// for settling, or `None` in its place when it was already acked.
+async fn run(
+    ctx: &Context,
+    publisher: &Publisher,
+    incoming: Incoming,
+) -> (End, Option<String>, Option<Incoming>) {
+    let span = tracing::Span::current();
+    let job = match job::parse(incoming.body()) {
+        Ok(job) => job,
+        Err(e) => {
+            return (
+                End::Dead {
+                    code: "malformed_job",
+                    reason: e.to_string(),
+                },
+                None,
+                Some(incoming),
+            );
+        }
+    };
+    span.record("job_id", job.job_id.as_str());
+    let job_id = Some(job.job_id.clone());
+    let dead = |code, reason: String| End::Dead { code, reason };
+    let Some(settings) = ctx.pipelines.get(&job.pipeline).cloned() else {
+        let mut known: Vec<&str> = ctx.pipelines.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let reason = format!(
+            "job {}: no pipeline named {:?}; known: {}",
+            job.job_id,
+            job.pipeline,
+            known.join(", ")
+        );
+        return (dead("unknown_pipeline", reason), job_id, Some(incoming));
+    };
+    let document = match ctx.rules.check(&job) {
+        Ok(d) => d,
+        Err(e) => return (dead("malformed_job", e.to_string()), job_id, Some(incoming)),
+    };
+    let (bytes, source) = match read(ctx, &document, &settings).await {
+        Ok(read) => read,
+        Err(ReadError::Permanent(reason)) => {
+            return (
+                dead(
+                    "document_unavailable",
+                    format!("job {}: {reason}", job.job_id),
+                ),
+                job_id,
+                Some(incoming),
+            );
+        }
+        Err(ReadError::Transient(reason)) => {
+            return (End::Retry { reason }, job_id, Some(incoming));
+        }
+    };
+    let source = SourceInfo {
+        name: Some(job.job_id.clone()),
+        ..source
+    };
+
+    // The pipeline is CPU-bound and synchronous: run it on the blocking pool, at most
+    // `concurrency` documents at once, so the broker's prefetch cannot pile up threads.
+    let permit = match ctx.cpu.clone().acquire_owned().await {
+        Ok(p) => p,
+        Err(_) => {
+            return (
+                End::Retry {
+                    reason: "worker stopping".into(),
+                },
+                job_id,
+                Some(incoming),
+            );
+        }
+    };
+    let bytes = Arc::new(bytes);
+    let for_cpu = Arc::clone(&bytes);
+    let processed = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        pipeline::process(&for_cpu, source, &settings)
+    })
+    .await;
+    let mut record: Record = match processed {
+        Ok(r) => r,
+        Err(e) => {
+            // `process` contains panics itself; a join error means the task was cancelled.
+            return (
+                End::Retry {
+                    reason: format!("processing was interrupted: {e}"),
+                },
+                job_id,
+                Some(incoming),
+            );
+        }
+    };
+    span.record("sha256", record.identity.sha256.as_str());
+    record.job = Some(JobInfo {
+        job_id: job.job_id.clone(),
+        pipeline: job.pipeline.clone(),
+        metadata: job.metadata.clone(),
+        correlation_id: incoming.correlation_id().map(|c| c.as_str().to_owned()),
+        archive_id: None,
+    });
+    // Content plus pipeline: the same document under another pipeline is another record.
+    let key = format!("{}:{}", record.identity.sha256, job.pipeline);
+
+    if record.status == Status::Error {
+        let reason = record
+            .error
+            .as_ref()
+            .map(|e| format!("{}: {}", e.kind.as_str(), e.message))
+            .unwrap_or_else(|| "the document could not be processed".to_owned());
+        if let Err(e) = publish(ctx, publisher, &record, &key, &incoming).await {
+            return (End::Retry { reason: e }, job_id, Some(incoming));
+        }
+        return (dead("document_error", reason), job_id, Some(incoming));
+    }
+
+    if let Some(archive) = &ctx.archive {
+        let json = match serde_json::to_vec(&record) {
+            Ok(j) => j,
+            Err(e) => return (dead("internal", e.to_string()), job_id, Some(incoming)),
+        };
+        let metrics = Arc::clone(&ctx.metrics);
+        match archive
+            .send(&json, &bytes, &key, || metrics.archive_retried())
+            .await
+        {
+            Ok(receipt) => {
+                tracing::info!(archive_id = ?receipt.id, duplicate = receipt.duplicate, attempts = receipt.attempts, "archived");
+                if let Some(info) = record.job.as_mut() {
+                    info.archive_id = receipt.id;
+                }
+            }
+            Err(e @ ArchiveError::Unavailable { .. }) => {
+                return (
+                    End::Retry {
+                        reason: e.to_string(),
+                    },
+                    job_id,
+                    Some(incoming),
+                );
+            }
+            Err(e) => {
+                return (
+                    dead("archive_rejected", e.to_string()),
+                    job_id,
+                    Some(incoming),
+                );
+            }
+        }
+    }
+    if let Err(reason) = publish(ctx, publisher, &record, &key, &incoming).await {
+        return (End::Retry { reason }, job_id, Some(incoming));
+    }
+    let status = record.status;
+    match incoming.ack().await {
+        Ok(()) => (End::Acked(status), job_id, None),
+        Err(e) => {
+            // The channel is gone: the broker redelivers, and the sinks deduplicate.
+            tracing::warn!(error = %e, "record delivered but the ack failed; the job will be redelivered");
+            (End::Acked(status), job_id, None)
+        }
+    }
+}
+
+async fn publish(
+    ctx: &Context,
+    publisher: &Publisher,
+    record: &Record,
+    key: &str,
+    incoming: &Incoming,
+) -> Result<(), String> {
+    publisher
+        .publish_record(
+            &ctx.topology.records_exchange,
+            record,
+            key,
+            incoming.correlation_id(),
+            incoming.reply_to(),
+        )
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Settles a delivery that was not acked yet; returns the metrics outcome.
+async fn settle(
+    ctx: &Context,
+    publisher: &Publisher,
+    incoming: Option<Incoming>,
+    end: End,
+    job_id: Option<&str>,
+) -> &'static str {
+    let (incoming, end) = match (incoming, end) {
+        (None, End::Acked(status)) => {
+            tracing::info!(status = status.as_str(), "job done");
+            return status.as_str();
+        }
+        (Some(incoming), end) => (incoming, end),
+        (None, _) => return "unsettled",
+    };
+    let (code, reason) = match end {
+        End::Retry { reason } => {
+            let step = incoming.attempt() as usize;
+            if step < ctx.topology.retry_delays_ms.len() {
+                tracing::warn!(%reason, step = step + 1, "job will be retried");
+                return match incoming
+                    .retry(publisher, &ctx.topology, step, &reason)
+                    .await
+                {
+                    Ok(()) => {
+                        ctx.metrics.retried();
+                        "retried"
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot send the job to its retry queue");
+                        "unsettled"
+                    }
+                };
+            }
+            (
+                "retries_exhausted",
+                format!(
+                    "gave up after {} retries: {reason}",
+                    ctx.topology.retry_delays_ms.len()
+                ),
+            )
+        }
+        End::Dead { code, reason } => (code, reason),
+        End::Acked(status) => return status.as_str(),
+    };
+    tracing::warn!(code, %reason, "job dead-lettered");
+    match incoming
+        .dead_letter(publisher, &ctx.topology, code, &reason, job_id)
+        .await
+    {
+        Ok(()) => {
+            ctx.metrics.dead_lettered(code);
+            "dead_lettered"
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot dead-letter the job");
+            "unsettled"
+        }
+    }
+}
+
+async fn read(
+    ctx: &Context,
+    document: &Document,
+    settings: &Settings,
+) -> Result<(Vec<u8>, SourceInfo), ReadError> {
+    let limit = settings.limits.max_file_bytes;
+    match document {
+        Document::Inline(bytes) => Ok((bytes.clone(), SourceInfo::default())),
+        Document::File(path) => {
+            let meta = tokio::fs::metadata(path)
+                .await
+                .map_err(|e| io_error(path, e))?;
+            if meta.len() > limit {
+                return Err(ReadError::Permanent(format!(
+                    "{} is {} bytes, over the limit of {limit}",
+                    path.display(),
+                    meta.len()
+                )));
+            }
+            let bytes = tokio::fs::read(path).await.map_err(|e| io_error(path, e))?;
+            Ok((bytes, SourceInfo::from_path(path)))
+        }
+        Document::Url(url) => {
+            let response = ctx
+                .http
+                .get(url)
+                .send()
+                .await
+                .map_err(|e| ReadError::Transient(format!("cannot fetch {url}: {e}")))?;
+            let status = response.status();
+            if status.is_server_error() || status.as_u16() == 429 {
+                return Err(ReadError::Transient(format!(
+                    "fetching {url}: HTTP {status}"
+                )));
+            }
+            if !status.is_success() {
+                return Err(ReadError::Permanent(format!(
+                    "fetching {url}: HTTP {status}"
+                )));
+            }
+            if response.content_length().is_some_and(|n| n > limit) {
+                return Err(ReadError::Permanent(format!(
+                    "{url} is over the limit of {limit} bytes"
+                )));
+            }
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| ReadError::Transient(format!("reading {url}: {e}")))?;
+            if bytes.len() as u64 > limit {
+                return Err(ReadError::Permanent(format!(
+                    "{url} is over the limit of {limit} bytes"
+                )));
+            }
+            Ok((bytes.to_vec(), SourceInfo::named(url.clone())))
+        }
+    }
+}
+
+fn io_error(path: &std::path::Path, e: std::io::Error) -> ReadError {
+    let text = format!("cannot read {}: {e}", path.display());
+    match e.kind() {
+        std::io::ErrorKind::NotFound
+        | std::io::ErrorKind::PermissionDenied
+        | std::io::ErrorKind::IsADirectory => ReadError::Permanent(text),
+        _ => ReadError::Transient(text),
+    }
+}
