@@ -6,11 +6,13 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod batch;
 pub mod contain;
 pub mod minutes;
 pub mod pdf;
 pub mod pipeline;
 pub mod record;
+pub mod report;
 pub mod signature;
 pub mod sinks;
 pub mod sources;

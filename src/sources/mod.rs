@@ -2,3 +2,4 @@
 //! message queue and an HTTP endpoint join later and hand the same bytes to the pipeline.
 
 pub mod dir;
+pub mod http;
