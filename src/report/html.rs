@@ -219,7 +219,14 @@ const SCRIPT: &str = r##"
       tr.appendChild(el("td", null, m ? [m.date, m.organ].filter(Boolean).join(" · ") : ""));
       tr.appendChild(el("td", null, signers(r)));
       var fc = el("td");
-      r.findings.forEach(function (f) { fc.appendChild(el("span", "code sev-" + f.severity, f.code)); });
+      // One badge per code, worst severity first as the record lists them; repeats counted.
+      var seen = {};
+      r.findings.forEach(function (f) {
+        if (seen[f.code]) { seen[f.code].n += 1; seen[f.code].span.textContent = f.code + " \u00d7" + seen[f.code].n; return; }
+        var span = el("span", "code sev-" + f.severity, f.code);
+        seen[f.code] = { n: 1, span: span };
+        fc.appendChild(span);
+      });
       tr.appendChild(fc);
       tr.addEventListener("click", function () { open[r.sha256] = !open[r.sha256]; render(); });
       tbody.appendChild(tr);
