@@ -94,7 +94,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line
 th { cursor: pointer; user-select: none; background: #f0f0f0; }
 th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
 tr.doc { cursor: pointer; } tr.doc:hover { background: #f5f8ff; }
-.file { font-family: ui-monospace, monospace; word-break: break-all; }
+.file { font-family: ui-monospace, monospace; overflow-wrap: anywhere; min-width: 16em; }
 .status { font-weight: 600; padding: 1px 6px; border-radius: 8px; color: #fff; font-size: 12px; }
 .s-verified { background: var(--ok); } .s-warnings { background: var(--warn); }
 .s-failed, .s-error { background: var(--bad); } .s-unsigned { background: var(--mute); }
