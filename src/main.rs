@@ -154,7 +154,9 @@ fn main() -> ExitCode {
         eprintln!("arkivar: {error:#}");
         return ExitCode::from(2);
     }
-    match settings(&cli.pipeline, &cli.trust).and_then(|settings| run(cli.command, &settings)) {
+    match settings(&cli.pipeline, &cli.trust)
+        .and_then(|settings| run(cli.command, cli.log_format, &settings))
+    {
         Ok(code) => code,
         Err(error) => {
             // A closed stdout (`arkivar extract f.pdf | head`) is the reader's choice, not
@@ -202,11 +204,11 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
     Ok(settings)
 }
 
-fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
+fn run(command: Command, log_format: LogFormat, settings: &Settings) -> Result<ExitCode> {
     match command {
         Command::Extract { file, format } => extract(&file, format, settings),
         Command::Verify { file, format } => verify(&file, format, settings),
-        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, settings),
+        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, log_format, settings),
         Command::Signatures { files, format } => signatures(&files, format, settings),
         Command::Serve {
             listen,
@@ -424,10 +426,16 @@ fn batch(
     root: &Path,
     out: &Path,
     jobs: Option<NonZeroUsize>,
+    log_format: LogFormat,
     settings: &Settings,
 ) -> Result<ExitCode> {
     let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let progress = if io::stderr().is_terminal() {
+    // With JSON logs stderr is for machines: every line must be a JSON object, so no bar, no
+    // progress lines and no table; the counts go into the log instead.
+    let json_logs = matches!(log_format, LogFormat::Json);
+    let progress = if json_logs {
+        arkivar::batch::progress::Mode::Hidden
+    } else if io::stderr().is_terminal() {
         arkivar::batch::progress::Mode::Bar
     } else {
         arkivar::batch::progress::Mode::Plain {
@@ -444,9 +452,21 @@ fn batch(
     let tally = &outcome.tally;
     // The table is for the person at the terminal, on stderr with the progress; stdout keeps
     // the one summary line that scripts read.
-    eprint!("{}", tally.table());
-    for report in &outcome.reports {
-        eprintln!("report: {}", report.display());
+    if json_logs {
+        tracing::info!(
+            documents = tally.documents,
+            skipped = tally.skipped,
+            failed = tally.failed,
+            by_status = ?tally.by_status,
+            by_code = ?tally.by_code,
+            reports = ?outcome.reports,
+            "batch done"
+        );
+    } else {
+        eprint!("{}", tally.table());
+        for report in &outcome.reports {
+            eprintln!("report: {}", report.display());
+        }
     }
     println!("{}", tally.line(out));
     Ok(if tally.unwritten > 0 || tally.lost > 0 {
