@@ -6,12 +6,14 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod batch;
 pub mod contain;
 pub mod job;
 pub mod minutes;
 pub mod pdf;
 pub mod pipeline;
 pub mod record;
+pub mod report;
 pub mod signature;
 pub mod sinks;
 pub mod sources;

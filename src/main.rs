@@ -7,7 +7,6 @@
 //! pipelines that compare it with `pdftotext`, so nothing heavy happens before the arguments
 //! are parsed, and logging uses a plain level filter unless a filter string is given.
 
-use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -23,8 +22,7 @@ use arkivar::pipeline::Settings;
 use arkivar::pipeline::{self, io_error_record};
 use arkivar::record::{ErrorKind, Record, SourceInfo, Status, record_schema};
 use arkivar::signature::examine::{SignatureFacts, examine};
-use arkivar::sinks::fs::FsSink;
-use arkivar::sources::dir::{self, DirError, Found};
+use arkivar::sources::dir::{self, DirError};
 
 /// Stack for threads that run the pipeline. lopdf recurses on nested objects; a generous stack
 /// turns hostile nesting into the depth limit's error instead of an abort that no
@@ -123,6 +121,23 @@ enum Command {
     /// Verify jobs from RabbitMQ and forward the records to the archive and the results
     /// exchange; runs until SIGTERM or SIGINT (see README "The queue worker").
     Worker(Box<arkivar::worker::WorkerArgs>),
+    /// Serve the HTTP API: `POST /v1/verify` (a PDF in, its record out), `/healthz`,
+    /// `/metrics`, `/openapi.json`. Runs until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on (`:0` picks a free port, printed on stderr).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Largest request body in bytes; larger requests get 413.
+        #[arg(long, default_value_t = arkivar::sources::http::DEFAULT_MAX_BODY_BYTES)]
+        max_body_bytes: usize,
+        /// Documents verified at once; more wait for a slot [default: number of cores].
+        #[arg(long)]
+        concurrency: Option<NonZeroUsize>,
+        /// A file holding the bearer token requests must send; else the ARKIVAR_TOKEN
+        /// environment variable; with neither, no authentication.
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -147,7 +162,9 @@ fn main() -> ExitCode {
         eprintln!("arkivar: {error:#}");
         return ExitCode::from(2);
     }
-    match settings(&cli.pipeline, &cli.trust).and_then(|settings| run(cli.command, &settings)) {
+    match settings(&cli.pipeline, &cli.trust)
+        .and_then(|settings| run(cli.command, cli.log_format, &settings))
+    {
         Ok(code) => code,
         Err(error) => {
             // A closed stdout (`arkivar extract f.pdf | head`) is the reader's choice, not
@@ -195,15 +212,42 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
     Ok(settings)
 }
 
-fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
+fn run(command: Command, log_format: LogFormat, settings: &Settings) -> Result<ExitCode> {
     match command {
         Command::Extract { file, format } => extract(&file, format, settings),
         Command::Verify { file, format } => verify(&file, format, settings),
-        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, settings),
+        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, log_format, settings),
         Command::Signatures { files, format } => signatures(&files, format, settings),
         Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
+        Command::Serve {
+            listen,
+            max_body_bytes,
+            concurrency,
+            token_file,
+        } => {
+            let token = match token_file {
+                Some(file) => Some(
+                    std::fs::read_to_string(&file)
+                        .with_context(|| format!("cannot read the token file {}", file.display()))?
+                        .trim()
+                        .to_owned(),
+                ),
+                None => std::env::var("ARKIVAR_TOKEN")
+                    .ok()
+                    .filter(|t| !t.is_empty()),
+            };
+            let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
+            let config = arkivar::sources::http::Config {
+                listen,
+                max_body_bytes,
+                concurrency: concurrency.map_or(cores, NonZeroUsize::get),
+                token,
+            };
+            arkivar::sources::http::run(config, settings.clone())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             let mut json = serde_json::to_string_pretty(&record_schema())?;
             json.push('\n');
@@ -393,60 +437,50 @@ fn batch(
     root: &Path,
     out: &Path,
     jobs: Option<NonZeroUsize>,
+    log_format: LogFormat,
     settings: &Settings,
 ) -> Result<ExitCode> {
-    let limits = &settings.limits;
-    let found = dir::pdf_files(root)?;
-    let sink = FsSink::new(out)?;
     let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let workers = jobs
-        .map_or(cores, NonZeroUsize::get)
-        .min(found.len())
-        .max(1);
-    tracing::info!(documents = found.len(), workers, "batch started");
-
-    let next = AtomicUsize::new(0);
-    let tally = Mutex::new(Tally::default());
-    thread::scope(|scope| -> Result<()> {
-        let mut handles = Vec::with_capacity(workers);
-        for worker in 0..workers {
-            // Each worker holds one document at a time, so `workers` bounds memory.
-            let handle = thread::Builder::new()
-                .name(format!("arkivar-{worker}"))
-                .stack_size(PIPELINE_STACK_BYTES)
-                .spawn_scoped(scope, || {
-                    while let Some(item) = found.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let record = match item {
-                            Found::Pdf(path) => match dir::read_file(path, limits.max_file_bytes) {
-                                Ok(bytes) => {
-                                    pipeline::process(&bytes, SourceInfo::from_path(path), settings)
-                                }
-                                Err(error) => unreadable_record(&error),
-                            },
-                            Found::Unreadable(error) => unreadable_record(error),
-                        };
-                        let written = sink.write(&record);
-                        let mut tally = tally.lock().unwrap_or_else(|p| p.into_inner());
-                        tally.add(&record, written);
-                    }
-                })
-                .context("cannot start a worker thread")?;
-            handles.push(handle);
+    // With JSON logs stderr is for machines: every line must be a JSON object, so no bar, no
+    // progress lines and no table; the counts go into the log instead.
+    let json_logs = matches!(log_format, LogFormat::Json);
+    let progress = if json_logs {
+        arkivar::batch::progress::Mode::Hidden
+    } else if io::stderr().is_terminal() {
+        arkivar::batch::progress::Mode::Bar
+    } else {
+        arkivar::batch::progress::Mode::Plain {
+            interval: arkivar::batch::progress::PLAIN_INTERVAL,
         }
-        for handle in handles {
-            // Workers contain their panics per document; one escaping here is a bug in the
-            // loop itself, and the lost documents are reported as unwritten below.
-            if handle.join().is_err() {
-                tracing::error!("a batch worker stopped unexpectedly");
-            }
+    };
+    let options = arkivar::batch::Options {
+        root: root.to_owned(),
+        out: out.to_owned(),
+        jobs: jobs.map_or(cores, NonZeroUsize::get),
+        progress,
+    };
+    let outcome = arkivar::batch::run(&options, settings)?;
+    let tally = &outcome.tally;
+    // The table is for the person at the terminal, on stderr with the progress; stdout keeps
+    // the one summary line that scripts read.
+    if json_logs {
+        tracing::info!(
+            documents = tally.documents,
+            skipped = tally.skipped,
+            failed = tally.failed,
+            by_status = ?tally.by_status,
+            by_code = ?tally.by_code,
+            reports = ?outcome.reports,
+            "batch done"
+        );
+    } else {
+        eprint!("{}", tally.table());
+        for report in &outcome.reports {
+            eprintln!("report: {}", report.display());
         }
-        Ok(())
-    })?;
-
-    let tally = tally.into_inner().unwrap_or_else(|p| p.into_inner());
-    let lost = found.len().saturating_sub(tally.documents);
-    println!("{}", tally.summary(out, lost));
-    Ok(if tally.unwritten > 0 || lost > 0 {
+    }
+    println!("{}", tally.line(out));
+    Ok(if tally.unwritten > 0 || tally.lost > 0 {
         ExitCode::from(2)
     } else if tally.failed > 0 {
         ExitCode::from(1)
@@ -600,66 +634,6 @@ fn write_signatures_text(out: &mut impl Write, report: &SignatureReport<'_>) -> 
     Ok(())
 }
 
-/// Counts of a batch run.
-#[derive(Debug, Default)]
-struct Tally {
-    documents: usize,
-    by_status: BTreeMap<Status, usize>,
-    failed: usize,
-    unwritten: usize,
-}
-
-impl Tally {
-    fn add(&mut self, record: &Record, written: Result<PathBuf, arkivar::sinks::fs::FsSinkError>) {
-        self.documents += 1;
-        *self.by_status.entry(record.status).or_default() += 1;
-        if record.status.is_failure() {
-            self.failed += 1;
-        }
-        let source = record.source.path.as_deref().unwrap_or_default();
-        match written {
-            Ok(path) => tracing::info!(
-                source,
-                status = record.status.as_str(),
-                record = %path.display(),
-                "document done"
-            ),
-            Err(error) => {
-                self.unwritten += 1;
-                tracing::error!(source, %error, "record not written");
-            }
-        }
-        if let Some(error) = &record.error {
-            tracing::warn!(source, kind = error.kind.as_str(), message = %error.message, "document failed");
-        }
-    }
-
-    /// `12 documents: 10 unsigned, 2 error; records in out/`.
-    fn summary(&self, out: &Path, lost: usize) -> String {
-        let counts: Vec<String> = self
-            .by_status
-            .iter()
-            .map(|(status, n)| format!("{n} {}", status.as_str()))
-            .collect();
-        let mut line = format!(
-            "{} document{}",
-            self.documents,
-            if self.documents == 1 { "" } else { "s" }
-        );
-        if !counts.is_empty() {
-            line.push_str(&format!(": {}", counts.join(", ")));
-        }
-        line.push_str(&format!("; records in {}", out.display()));
-        if self.unwritten > 0 {
-            line.push_str(&format!("; {} records NOT written", self.unwritten));
-        }
-        if lost > 0 {
-            line.push_str(&format!("; {lost} documents NOT processed"));
-        }
-        line
-    }
-}
-
 /// The error record for an input that could not be read from its folder.
 fn unreadable_record(error: &DirError) -> Record {
     let (kind, size) = match error {
@@ -750,32 +724,6 @@ fn on_pipeline_thread<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn summary_counts_by_status() {
-        let mut tally = Tally::default();
-        tally.by_status.insert(Status::Unsigned, 10);
-        tally.by_status.insert(Status::Error, 2);
-        tally.documents = 12;
-        assert_eq!(
-            tally.summary(Path::new("out"), 0),
-            "12 documents: 10 unsigned, 2 error; records in out"
-        );
-    }
-
-    #[test]
-    fn summary_says_what_was_lost() {
-        let tally = Tally {
-            documents: 1,
-            by_status: BTreeMap::from([(Status::Unsigned, 1)]),
-            failed: 0,
-            unwritten: 1,
-        };
-        assert_eq!(
-            tally.summary(Path::new("out"), 2),
-            "1 document: 1 unsigned; records in out; 1 records NOT written; 2 documents NOT processed"
-        );
-    }
 
     #[test]
     fn messages_fold_onto_one_line() {

@@ -270,10 +270,12 @@ fn extract_json_of_malformed_pdf_is_an_error_record() {
 }
 
 fn records(out: &Path) -> Vec<(String, serde_json::Value)> {
+    // Records only: the batch also leaves its ledger and reports in the folder.
     let mut list: Vec<_> = std::fs::read_dir(out)
         .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let value = serde_json::from_slice(&std::fs::read(&path).unwrap())
                 .unwrap_or_else(|e| panic!("{name} is not JSON: {e}"));

@@ -4,3 +4,4 @@
 
 pub mod amqp;
 pub mod dir;
+pub mod http;

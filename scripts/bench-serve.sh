@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Latency of `POST /v1/verify` under bounded loopback load: `arkivar serve` (release build) on
+# a free port, then wrk with CONNECTIONS connections for DURATION posting one signed
+# four-page protocol again and again. Prints requests/s, p50/p90/p99 latency and the error
+# counts (non-2xx answers, socket errors). Goal on a 2-core machine: p99 < 50 ms, no errors.
+#
+#   scripts/bench-serve.sh                         # ../shared/corpus/protocols/002-pades/document.pdf
+#   scripts/bench-serve.sh some.pdf                # any PDF
+#   CONNECTIONS=50 DURATION=30s THREADS=2 CONCURRENCY=2 scripts/bench-serve.sh
+#
+# Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pdf=${1:-../shared/corpus/protocols/002-pades/document.pdf}
+connections=${CONNECTIONS:-50}
+duration=${DURATION:-30s}
+threads=${THREADS:-2}
+concurrency=${CONCURRENCY:-}
+
+command -v wrk >/dev/null || { echo "bench-serve: wrk is missing (apt-get install wrk)" >&2; exit 2; }
+[ -f "$pdf" ] || { echo "bench-serve: no such PDF: $pdf" >&2; exit 2; }
+
+cargo build --release --quiet --bin arkivar
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+arkivar="$target_dir/release/arkivar"
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+args=(serve --listen 127.0.0.1:0)
+[ -n "$concurrency" ] && args+=(--concurrency "$concurrency")
+"$arkivar" "${args[@]}" 2>"$work/server.log" &
+server=$!
+url=""
+for _ in $(seq 100); do
+    url=$(sed -n 's/^arkivar: listening on \(http:[^ ]*\)$/\1/p' "$work/server.log")
+    [ -n "$url" ] && break
+    sleep 0.1
+done
+[ -n "$url" ] || { echo "bench-serve: the server did not start:" >&2; cat "$work/server.log" >&2; exit 2; }
+
+# One request first: the answer must be a record, or the numbers mean nothing.
+code=$(curl -s -o "$work/record.json" -w '%{http_code}' -H 'Content-Type: application/pdf' \
+    --data-binary @"$pdf" "$url/v1/verify" || true)
+if [ "$code" != 200 ]; then
+    echo "bench-serve: POST /v1/verify answered $code" >&2
+    exit 2
+fi
+echo "document: $pdf ($(wc -c <"$pdf") bytes), status $(sed -n 's/^{"record_version":1,"status":"\([a-z]*\)".*/\1/p' "$work/record.json")"
+
+# wrk's Lua reads the body once; `done` prints the percentiles and the error counts.
+cat >"$work/post.lua" <<LUA
+local f = assert(io.open("$pdf", "rb"))
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/pdf"
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("requests: %d in %.1f s, %.1f/s\n", summary.requests,
+    summary.duration / 1e6, summary.requests / (summary.duration / 1e6)))
+  for _, p in ipairs({50, 90, 99}) do
+    io.write(string.format("p%d: %.1f ms\n", p, latency:percentile(p) / 1000))
+  end
+  io.write(string.format("max: %.1f ms\n", latency.max / 1000))
+  io.write(string.format("errors: non-2xx %d, connect %d, read %d, write %d, timeout %d\n",
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
+LUA
+
+echo "wrk: $connections connections, $threads threads, $duration, $url/v1/verify"
+wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/post.lua" "$url/v1/verify" |
+    sed -n '/^requests:/,$p'

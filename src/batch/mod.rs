@@ -1,0 +1,338 @@
+//! `arkivar batch`: every PDF under a folder into records in another, in parallel, resumable,
+//! with progress while it runs and reports when it ends.
+//!
+//! The edges are the ones on the map (design.md): [`crate::sources::dir`] finds the files,
+//! [`crate::pipeline::process`] makes the records, [`crate::sinks::fs::FsSink`] writes them.
+//! This module adds what a long run over thousands of files needs:
+//!
+//! - **bounded parallelism**: `jobs` worker threads, each holding one document, so memory is
+//!   bounded by `jobs` × the largest document the limits allow;
+//! - **resumability**: the [`ledger`] in the output folder lists finished documents by
+//!   SHA-256. A document is skipped when the ledger lists its hash *and* its record file
+//!   exists. Killing the process (crash, Ctrl-C, SIGKILL) at any point is safe: records are
+//!   written atomically, and the ledger line follows the record, never precedes it;
+//! - **progress** ([`progress`]) and a **summary** ([`summary`]), and the reports
+//!   (`report.csv`, `report.html`, [`crate::report`]) over every document, including the ones
+//!   an earlier run did.
+
+pub mod ledger;
+pub mod progress;
+pub mod summary;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Instant;
+
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::pipeline::{self, Settings, io_error_record};
+use crate::record::{ErrorKind, SourceInfo};
+use crate::report::{self, Row};
+use crate::sinks::fs::{FsSink, FsSinkError};
+use crate::sources::dir::{self, DirError, Found};
+
+pub use ledger::{LEDGER_FILE, Ledger};
+pub use summary::Tally;
+
+/// Stack for threads that run the pipeline. lopdf recurses on nested objects; a generous stack
+/// turns hostile nesting into the depth limit's error instead of an abort that no
+/// `catch_unwind` can contain.
+pub const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The CSV report's file name in the output folder.
+pub const CSV_REPORT: &str = "report.csv";
+/// The HTML report's file name in the output folder.
+pub const HTML_REPORT: &str = "report.html";
+
+/// Why a batch could not run or finish.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// The input folder could not be read.
+    #[error(transparent)]
+    Source(#[from] DirError),
+    /// The output folder could not be created.
+    #[error(transparent)]
+    Sink(#[from] FsSinkError),
+    /// The ledger could not be opened.
+    #[error(transparent)]
+    Ledger(#[from] ledger::LedgerError),
+    /// A worker thread could not be started.
+    #[error("cannot start a worker thread: {0}")]
+    Thread(io::Error),
+    /// A report could not be written.
+    #[error("cannot write the report {}: {source}", .path.display())]
+    Report { path: PathBuf, source: io::Error },
+}
+
+/// What a batch is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Folder to search for PDFs.
+    pub root: PathBuf,
+    /// Folder for records, ledger and reports.
+    pub out: PathBuf,
+    /// Worker threads, each with one document in flight.
+    pub jobs: usize,
+    /// How progress is shown.
+    pub progress: progress::Mode,
+}
+
+/// What a batch did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The counts.
+    pub tally: Tally,
+    /// Where the reports went.
+    pub reports: [PathBuf; 2],
+}
+
+/// Runs the batch. Errors only when the batch as a whole cannot go on; a document that fails
+/// gets an error record and is counted.
+pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError> {
+    let found = dir::pdf_files(&options.root)?;
+    let sink = FsSink::new(&options.out)?;
+    let ledger = Ledger::open(&options.out)?;
+    let workers = options.jobs.min(found.len()).max(1);
+    tracing::info!(
+        documents = found.len(),
+        workers,
+        in_ledger = ledger.len(),
+        "batch started"
+    );
+
+    let progress = progress::Progress::new(options.progress, found.len() as u64);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(found.len()));
+    let worker = Worker {
+        settings,
+        sink: &sink,
+        ledger: &ledger,
+        out: &options.out,
+    };
+    thread::scope(|scope| -> Result<(), BatchError> {
+        let mut handles = Vec::with_capacity(workers);
+        for n in 0..workers {
+            let handle = thread::Builder::new()
+                .name(format!("arkivar-{n}"))
+                .stack_size(PIPELINE_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    while let Some(item) = found.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let done = worker.one(item);
+                        results.lock().unwrap_or_else(|p| p.into_inner()).push(done);
+                        progress.inc();
+                    }
+                })
+                .map_err(BatchError::Thread)?;
+            handles.push(handle);
+        }
+        for handle in handles {
+            // The pipeline contains its panics per document; one escaping here is a bug in
+            // the loop itself, and its documents are counted as not processed below.
+            if handle.join().is_err() {
+                tracing::error!("a batch worker stopped unexpectedly");
+            }
+        }
+        Ok(())
+    })?;
+    progress.finish();
+
+    let mut done = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_by(|a, b| a.row.file.cmp(&b.row.file));
+    let mut tally = Tally::default();
+    for d in &done {
+        tally.add(&d.row);
+        tally.skipped += usize::from(d.skipped);
+        tally.unwritten += usize::from(!d.written);
+    }
+    tally.lost = found.len().saturating_sub(done.len());
+
+    let rows: Vec<Row> = done.into_iter().map(|d| d.row).collect();
+    let generated = jiff::Timestamp::now().to_string();
+    let csv_path = options.out.join(CSV_REPORT);
+    let html_path = options.out.join(HTML_REPORT);
+    write_atomically(&csv_path, report::csv::render(&rows).as_bytes())?;
+    write_atomically(
+        &html_path,
+        report::html::render(&rows, &generated).as_bytes(),
+    )?;
+    Ok(Outcome {
+        tally,
+        reports: [csv_path, html_path],
+    })
+}
+
+/// One document's result.
+#[derive(Debug)]
+struct Done {
+    row: Row,
+    /// An earlier run had finished it.
+    skipped: bool,
+    /// Its record is on disk.
+    written: bool,
+}
+
+/// What every worker thread shares.
+struct Worker<'a> {
+    settings: &'a Settings,
+    sink: &'a FsSink,
+    ledger: &'a Ledger,
+    out: &'a Path,
+}
+
+impl Worker<'_> {
+    fn one(&self, item: &Found) -> Done {
+        let path = match item {
+            Found::Pdf(path) => path,
+            Found::Unreadable(error) => return self.unreadable(error),
+        };
+        let bytes = match dir::read_file(path, self.settings.limits.max_file_bytes) {
+            Ok(bytes) => bytes,
+            Err(error) => return self.unreadable(&error),
+        };
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        if let Some(row) = self.earlier(&sha256) {
+            return Done {
+                row,
+                skipped: true,
+                written: true,
+            };
+        }
+
+        let started = Instant::now();
+        let record = pipeline::process(&bytes, SourceInfo::from_path(path), self.settings);
+        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        drop(bytes);
+        let source = path.display().to_string();
+        let written = match self.sink.write(&record) {
+            Ok(file) => {
+                tracing::info!(source, status = record.status.as_str(), record = %file.display(), "document done");
+                // The ledger line follows the durable record: a line always means the record
+                // exists. A failed append only means the document is done again next time.
+                if let Err(error) = self.ledger.append(&sha256, &source, record.status.as_str()) {
+                    tracing::error!(%error, "ledger not updated");
+                }
+                true
+            }
+            Err(error) => {
+                tracing::error!(source, %error, "record not written");
+                false
+            }
+        };
+        if let Some(error) = &record.error {
+            tracing::warn!(source, kind = error.kind.as_str(), message = %error.message, "document failed");
+        }
+        let json = serde_json::to_value(&record).unwrap_or_default();
+        Done {
+            row: Row::from_record(&json, Some(millis)),
+            skipped: false,
+            written,
+        }
+    }
+
+    /// The row of a document an earlier run finished: the ledger lists it and its record is
+    /// readable. A record that is gone or damaged means the document is done again.
+    fn earlier(&self, sha256: &str) -> Option<Row> {
+        self.ledger.get(sha256)?;
+        let file = self.out.join(format!("{sha256}.json"));
+        let json: serde_json::Value = serde_json::from_slice(&fs::read(&file).ok()?).ok()?;
+        (json["identity"]["sha256"] == sha256).then(|| Row::from_record(&json, None))
+    }
+
+    /// An input whose bytes could not be read gets an error record named by its path. It is
+    /// not put in the ledger, which lists content hashes: a rerun tries to read it again.
+    fn unreadable(&self, error: &DirError) -> Done {
+        let (kind, size) = match error {
+            DirError::TooLarge { size, .. } => (ErrorKind::TooLarge, Some(*size)),
+            _ => (ErrorKind::Io, None),
+        };
+        let record = io_error_record(
+            SourceInfo::from_path(error.path()),
+            kind,
+            &error.to_string(),
+            size,
+            jiff::Timestamp::now(),
+        );
+        tracing::warn!(source = %error.path().display(), %error, "document unreadable");
+        let written = match self.sink.write(&record) {
+            Ok(_) => true,
+            Err(error) => {
+                tracing::error!(%error, "record not written");
+                false
+            }
+        };
+        let json = serde_json::to_value(&record).unwrap_or_default();
+        Done {
+            row: Row::from_record(&json, None),
+            skipped: false,
+            written,
+        }
+    }
+}
+
+/// Writes a report so that a reader sees the old one or the new one, never half.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
+    let temp = path.with_extension(format!("tmp.{}", std::process::id()));
+    let result = fs::File::create(&temp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&temp, path));
+    result.map_err(|source| {
+        // Best effort: the write error is what matters.
+        let _ = fs::remove_file(&temp);
+        BatchError::Report {
+            path: path.to_owned(),
+            source,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(root: &Path, out: &Path) -> Options {
+        Options {
+            root: root.to_owned(),
+            out: out.to_owned(),
+            jobs: 2,
+            progress: progress::Mode::Hidden,
+        }
+    }
+
+    #[test]
+    fn second_run_skips_what_the_first_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("in"), dir.path().join("out"));
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join("a.pdf"), b"%PDF-1.4 not really").unwrap();
+        fs::write(root.join("b.pdf"), b"nothing").unwrap();
+        let first = run(&options(&root, &out), &Settings::default()).unwrap();
+        assert_eq!(first.tally.documents, 2);
+        assert_eq!(first.tally.skipped, 0);
+        let second = run(&options(&root, &out), &Settings::default()).unwrap();
+        assert_eq!(second.tally.documents, 2);
+        assert_eq!(second.tally.skipped, 2);
+        assert_eq!(second.tally.by_status.get("error"), Some(&2));
+        let csv = fs::read_to_string(out.join(CSV_REPORT)).unwrap();
+        assert_eq!(csv.lines().count(), 3, "{csv}");
+    }
+
+    #[test]
+    fn a_deleted_record_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("in"), dir.path().join("out"));
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join("a.pdf"), b"nothing").unwrap();
+        run(&options(&root, &out), &Settings::default()).unwrap();
+        let sha = hex::encode(Sha256::digest(b"nothing"));
+        fs::remove_file(out.join(format!("{sha}.json"))).unwrap();
+        let again = run(&options(&root, &out), &Settings::default()).unwrap();
+        assert_eq!(again.tally.skipped, 0);
+        assert!(out.join(format!("{sha}.json")).exists());
+    }
+}

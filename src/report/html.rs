@@ -1,0 +1,288 @@
+//! `report.html`: one self-contained page over a batch, for an archivist working offline.
+//!
+//! Everything is inline: the CSS, the script, and the rows as JSON in a
+//! `<script type="application/json">` element. The page loads nothing from the network (its
+//! Content-Security-Policy says so: `default-src 'none'`, only inline style and script).
+//! The script builds the table with `textContent`, never `innerHTML`, because names, file
+//! names and messages come from untrusted documents; and the embedded JSON has `<`, `>` and
+//! `&` escaped as `\u003c` etc., so no document text can close the script element.
+//!
+//! The filter state lives in the URL fragment (`#q=lövgren&status=failed`), so a filtered view
+//! can be bookmarked or handed on, and a headless browser test can ask for one.
+
+use super::Row;
+
+/// The page's title and heading.
+const TITLE: &str = "arkivar batch report";
+
+/// Renders the page for `rows`; `generated` is shown under the heading (an RFC 3339 time).
+pub fn render(rows: &[Row], generated: &str) -> String {
+    // Serializing plain strings, numbers and JSON values cannot fail; an empty list keeps the
+    // page valid should it ever.
+    let data = serde_json::to_string(rows).unwrap_or_else(|_| "[]".to_owned());
+    let data = escape_script_json(&data);
+    let generated = escape_html(generated);
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{TITLE}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<h1>{TITLE}</h1>
+<p class="meta">Generated {generated} · <span id="counts"></span></p>
+<div class="controls">
+<input id="q" type="search" placeholder="Filter: file, signer, finding code, organ…" aria-label="Filter">
+<select id="status" aria-label="Status">
+<option value="">all statuses</option>
+<option>verified</option><option>warnings</option><option>failed</option><option>unsigned</option><option>error</option>
+</select>
+<span id="shown"></span>
+</div>
+</header>
+<main>
+<table id="docs">
+<thead><tr>
+<th data-key="file">File</th><th data-key="status">Status</th><th data-key="pages">Pages</th>
+<th data-key="date">Meeting</th><th data-key="signers">Signed by</th><th data-key="findings">Findings</th>
+</tr></thead>
+<tbody></tbody>
+</table>
+<p class="hint">Click a row for who signed when, the findings with their evidence, and the meeting facts. Click a column heading to sort.</p>
+</main>
+<script type="application/json" id="arkivar-data">{data}</script>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"#
+    )
+}
+
+/// Makes JSON safe inside a `<script>` element: `</script>` or `<!--` in a string must not
+/// end it. The escapes are valid JSON, so `JSON.parse` reads the same values.
+fn escape_script_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = r#"
+:root { --ok:#1b7f3b; --warn:#a86400; --bad:#b3261e; --mute:#666; --line:#ddd; }
+* { box-sizing: border-box; }
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; }
+header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid var(--line); padding: 8px 16px; }
+h1 { font-size: 18px; margin: 0 0 2px; }
+.meta { margin: 0 0 6px; color: var(--mute); }
+.controls { display: flex; gap: 8px; align-items: center; }
+#q { flex: 1; max-width: 420px; padding: 4px 6px; }
+#shown { color: var(--mute); }
+main { padding: 8px 16px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { cursor: pointer; user-select: none; background: #f0f0f0; }
+th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
+tr.doc { cursor: pointer; } tr.doc:hover { background: #f5f8ff; }
+.file { font-family: ui-monospace, monospace; overflow-wrap: anywhere; min-width: 16em; }
+.status { font-weight: 600; padding: 1px 6px; border-radius: 8px; color: #fff; font-size: 12px; }
+.s-verified { background: var(--ok); } .s-warnings { background: var(--warn); }
+.s-failed, .s-error { background: var(--bad); } .s-unsigned { background: var(--mute); }
+.code { font-family: ui-monospace, monospace; font-size: 12px; display: inline-block; margin-right: 6px; }
+.sev-error { color: var(--bad); } .sev-warning { color: var(--warn); } .sev-info { color: var(--mute); }
+tr.detail td { background: #fcfcfc; padding: 8px 16px 12px; }
+.detail h3 { font-size: 13px; margin: 8px 0 4px; }
+.detail table { width: auto; }
+.detail pre { margin: 2px 0 6px; font-size: 12px; background: #f4f4f4; padding: 4px 6px; white-space: pre-wrap; }
+.hint { color: var(--mute); }
+"#;
+
+const SCRIPT: &str = r##"
+"use strict";
+(function () {
+  var rows = JSON.parse(document.getElementById("arkivar-data").textContent);
+  var tbody = document.querySelector("#docs tbody");
+  var q = document.getElementById("q");
+  var statusSel = document.getElementById("status");
+  var sortKey = "file", sortDir = 1, open = {};
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function signers(r) { return r.signing.map(function (s) { return s.name; }).join(", "); }
+  function codes(r) {
+    var seen = [];
+    r.findings.forEach(function (f) { if (seen.indexOf(f.code) < 0) seen.push(f.code); });
+    return seen;
+  }
+  function sortValue(r, key) {
+    if (key === "pages") return r.pages === null ? -1 : r.pages;
+    if (key === "signers") return signers(r).toLowerCase();
+    if (key === "findings") return r.findings.length;
+    if (key === "date") return r.meeting && r.meeting.date ? r.meeting.date : "";
+    return String(r[key] || "").toLowerCase();
+  }
+  function haystack(r) {
+    var m = r.meeting || {};
+    return [r.file, r.sha256, r.status, signers(r), codes(r).join(" "), m.organ, m.date, m.place, r.error]
+      .join(" ").toLowerCase();
+  }
+  function readHash() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    q.value = params.get("q") || "";
+    statusSel.value = params.get("status") || "";
+    if (params.get("sort")) { sortKey = params.get("sort"); sortDir = params.get("dir") === "desc" ? -1 : 1; }
+  }
+  function writeHash() {
+    var params = new URLSearchParams();
+    if (q.value) params.set("q", q.value);
+    if (statusSel.value) params.set("status", statusSel.value);
+    if (sortKey !== "file" || sortDir !== 1) { params.set("sort", sortKey); params.set("dir", sortDir < 0 ? "desc" : "asc"); }
+    var hash = params.toString();
+    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+  }
+  function detail(r) {
+    var td = el("td"); td.colSpan = 6;
+    var box = el("div", "detail");
+    box.appendChild(el("div", "file", r.sha256));
+    if (r.error) { box.appendChild(el("h3", null, "Could not be processed")); box.appendChild(el("pre", null, r.error)); }
+    box.appendChild(el("h3", null, "Signed"));
+    if (r.signing.length === 0) box.appendChild(el("p", null, "No signatures."));
+    else {
+      var t = el("table"), head = el("tr");
+      ["Time", "Name", "Role", "Source"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+      t.appendChild(head);
+      r.signing.forEach(function (s) {
+        var tr = el("tr");
+        [s.time || "(no time)", s.name, s.role, s.source].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+        t.appendChild(tr);
+      });
+      box.appendChild(t);
+    }
+    box.appendChild(el("h3", null, "Findings"));
+    if (r.findings.length === 0) box.appendChild(el("p", null, "None."));
+    r.findings.forEach(function (f) {
+      var p = el("div");
+      p.appendChild(el("span", "code sev-" + f.severity, f.severity + " " + f.code));
+      p.appendChild(el("span", null, f.message));
+      box.appendChild(p);
+      if (f.evidence && Object.keys(f.evidence).length) box.appendChild(el("pre", null, JSON.stringify(f.evidence, null, 2)));
+    });
+    if (r.meeting) {
+      var m = r.meeting;
+      box.appendChild(el("h3", null, "Meeting"));
+      var facts = [["Organ", m.organ], ["Date", m.date], ["Time", [m.start, m.end].filter(Boolean).join("–")],
+        ["Place", m.place], ["Participants", m.participants], ["Chair", m.chair.join(", ")],
+        ["Secretary", m.secretary.join(", ")], ["Adjusters", m.adjusters.join(", ")]];
+      var ft = el("table");
+      facts.forEach(function (kv) {
+        var tr = el("tr"); tr.appendChild(el("th", null, kv[0])); tr.appendChild(el("td", null, kv[1] === undefined || kv[1] === null ? "" : kv[1]));
+        ft.appendChild(tr);
+      });
+      box.appendChild(ft);
+    }
+    td.appendChild(box);
+    var tr = el("tr", "detail"); tr.appendChild(td);
+    return tr;
+  }
+  function render() {
+    var needle = q.value.trim().toLowerCase(), want = statusSel.value;
+    var shown = rows.filter(function (r) {
+      return (!want || r.status === want) && (!needle || haystack(r).indexOf(needle) >= 0);
+    });
+    shown.sort(function (a, b) {
+      var x = sortValue(a, sortKey), y = sortValue(b, sortKey);
+      return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
+    });
+    while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+    shown.forEach(function (r) {
+      var tr = el("tr", "doc");
+      tr.dataset.sha256 = r.sha256;
+      tr.dataset.status = r.status;
+      tr.appendChild(el("td", "file", r.file));
+      var st = el("td"); st.appendChild(el("span", "status s-" + r.status, r.status)); tr.appendChild(st);
+      tr.appendChild(el("td", null, r.pages === null ? "" : r.pages));
+      var m = r.meeting;
+      tr.appendChild(el("td", null, m ? [m.date, m.organ].filter(Boolean).join(" · ") : ""));
+      tr.appendChild(el("td", null, signers(r)));
+      var fc = el("td");
+      // One badge per code, worst severity first as the record lists them; repeats counted.
+      var seen = {};
+      r.findings.forEach(function (f) {
+        if (seen[f.code]) { seen[f.code].n += 1; seen[f.code].span.textContent = f.code + " \u00d7" + seen[f.code].n; return; }
+        var span = el("span", "code sev-" + f.severity, f.code);
+        seen[f.code] = { n: 1, span: span };
+        fc.appendChild(span);
+      });
+      tr.appendChild(fc);
+      tr.addEventListener("click", function () { open[r.sha256] = !open[r.sha256]; render(); });
+      tbody.appendChild(tr);
+      if (open[r.sha256]) tbody.appendChild(detail(r));
+    });
+    document.querySelectorAll("#docs thead th").forEach(function (th) {
+      th.className = th.dataset.key === sortKey ? (sortDir > 0 ? "asc" : "desc") : "";
+    });
+    document.getElementById("shown").textContent = shown.length + " of " + rows.length + " shown";
+    document.body.dataset.shown = String(shown.length);
+  }
+  var counts = {};
+  rows.forEach(function (r) { counts[r.status] = (counts[r.status] || 0) + 1; });
+  document.getElementById("counts").textContent = rows.length + " documents: " +
+    Object.keys(counts).sort().map(function (k) { return counts[k] + " " + k; }).join(", ");
+  document.querySelectorAll("#docs thead th").forEach(function (th) {
+    th.addEventListener("click", function () {
+      if (sortKey === th.dataset.key) sortDir = -sortDir; else { sortKey = th.dataset.key; sortDir = 1; }
+      writeHash(); render();
+    });
+  });
+  q.addEventListener("input", function () { writeHash(); render(); });
+  statusSel.addEventListener("change", function () { writeHash(); render(); });
+  window.addEventListener("hashchange", function () { readHash(); render(); });
+  readHash();
+  if (new URLSearchParams(location.hash.replace(/^#/, "")).get("open") === "all") rows.forEach(function (r) { open[r.sha256] = true; });
+  render();
+  document.body.dataset.ready = "true";
+})();
+"##;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_text_cannot_close_the_data_script() {
+        let row = Row {
+            file: "</script><script>alert(1)</script>.pdf".into(),
+            ..Row::default()
+        };
+        let page = render(&[row], "2024-01-01T00:00:00Z");
+        assert!(!page.contains("</script><script>alert(1)"));
+        assert!(page.contains("\\u003c/script\\u003e"));
+        // Exactly the two script elements the page has.
+        assert_eq!(page.matches("</script>").count(), 2);
+    }
+
+    #[test]
+    fn page_loads_nothing_from_the_network() {
+        let page = render(&[], "now");
+        assert!(page.contains("default-src 'none'"));
+        assert!(
+            !page.contains("http://") && !page.contains("https://"),
+            "no remote URLs"
+        );
+        assert!(!page.contains("src="), "no external script or image");
+    }
+}

@@ -1,0 +1,206 @@
+//! The HTTP source (`arkivar serve`): an axum API that verifies one PDF per request.
+//!
+//! - `POST /v1/verify`: the PDF as the body (`application/pdf`) or as the first file part of
+//!   `multipart/form-data`; answers the record as JSON.
+//! - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /openapi.json` (the committed
+//!   OpenAPI 3.1 document, `openapi.json` next to this file).
+//!
+//! Async only at the edge (design.md): the request is read on tokio, the pipeline runs on
+//! `spawn_blocking`, and a semaphore bounds how many documents are in the pipeline at once, so
+//! memory is bounded by `concurrency` × `max_body_bytes` plus what waits for a permit (which
+//! is itself bounded by the body limit per connection). The queue-based endpoints
+//! (`/v1/jobs`, the e-sign webhook) need the RabbitMQ worker and are not served yet.
+//!
+//! Files: [`service`] holds the handlers, [`metrics`] the counters; this file the
+//! configuration, the route table and the server loop.
+
+pub mod metrics;
+pub mod service;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post};
+use thiserror::Error;
+use tokio::sync::Semaphore;
+
+use crate::pipeline::Settings;
+
+/// The OpenAPI document served at `/openapi.json`. A test checks that it lists exactly the
+/// routes in [`ROUTES`].
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Every route the server has, as `(method, path)`. [`router`] builds the router from this
+/// table, so the table cannot drift from what is served.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
+    ("POST", "/v1/verify"),
+];
+
+/// Routes a request may use without the bearer token: probes and the API description.
+pub const OPEN_ROUTES: &[&str] = &["/healthz", "/openapi.json"];
+
+/// Default largest body `POST /v1/verify` accepts.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 50 * 1024 * 1024;
+
+/// How the server is configured.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// Largest request body, in bytes; larger gets 413.
+    pub max_body_bytes: usize,
+    /// Documents in the pipeline at once; more wait for a slot.
+    pub concurrency: usize,
+    /// The bearer token requests must carry; `None` serves without authentication.
+    pub token: Option<String>,
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// The tokio runtime could not be built.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+    /// The configuration cannot work.
+    #[error("invalid server configuration: {0}")]
+    Config(&'static str),
+}
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct App {
+    /// The pipeline's settings.
+    pub settings: Arc<Settings>,
+    /// Limits and token.
+    pub config: Config,
+    /// One permit per document in the pipeline.
+    pub permits: Arc<Semaphore>,
+    /// Counters for `/metrics`.
+    pub metrics: metrics::Metrics,
+}
+
+impl App {
+    /// Checks `config` and builds the shared state.
+    pub fn new(config: Config, settings: Settings) -> Result<Arc<Self>, HttpError> {
+        if config.concurrency == 0 {
+            return Err(HttpError::Config("concurrency must be at least 1"));
+        }
+        if config.token.as_deref().is_some_and(str::is_empty) {
+            return Err(HttpError::Config("the bearer token is empty"));
+        }
+        Ok(Arc::new(App {
+            settings: Arc::new(settings),
+            permits: Arc::new(Semaphore::new(config.concurrency)),
+            config,
+            metrics: metrics::Metrics::default(),
+        }))
+    }
+}
+
+/// The handler for one entry of [`ROUTES`].
+fn route(method: &str, path: &str) -> Option<MethodRouter<Arc<App>>> {
+    Some(match (method, path) {
+        ("GET", "/healthz") => get(service::healthz),
+        ("GET", "/metrics") => get(service::metrics),
+        ("GET", "/openapi.json") => get(service::openapi),
+        ("POST", "/v1/verify") => post(service::verify),
+        _ => return None,
+    })
+}
+
+/// The router over [`ROUTES`], with authentication and request counting.
+pub fn router(app: Arc<App>) -> Router {
+    let mut router = Router::new();
+    for (method, path) in ROUTES {
+        if let Some(handler) = route(method, path) {
+            router = router.route(path, handler);
+        } else {
+            // A table entry without a handler is a bug the route test catches; serving the
+            // rest is better than refusing to start.
+            tracing::error!(method, path, "route without a handler");
+        }
+    }
+    router
+        // The verify handler applies its own limit (`max_body_bytes`), for raw and multipart
+        // bodies alike; axum's 2 MB default would cut in first.
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            service::authenticate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            service::count,
+        ))
+        .with_state(app)
+}
+
+/// Runs the server until Ctrl-C or SIGTERM; in-flight requests finish first.
+pub fn run(config: Config, settings: Settings) -> Result<(), HttpError> {
+    let concurrency = config.concurrency;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // The pipeline runs on the blocking pool; lopdf recurses on nested objects, so those
+        // threads get the same generous stack as batch workers. At most `concurrency` of
+        // them run the pipeline (the semaphore); a few more serve other blocking work.
+        .thread_stack_size(crate::batch::PIPELINE_STACK_BYTES)
+        .max_blocking_threads(concurrency + 4)
+        .build()
+        .map_err(HttpError::Runtime)?;
+    runtime.block_on(async move {
+        let addr = config.listen;
+        let app = App::new(config, settings)?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| HttpError::Bind { addr, source })?;
+        let local = listener.local_addr().map_err(HttpError::Serve)?;
+        // Tests and scripts read this line to find a port chosen with `:0`.
+        eprintln!("arkivar: listening on http://{local}");
+        tracing::info!(%local, concurrency, "serving");
+        axum::serve(listener, router(app))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(HttpError::Serve)
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `docker stop` and systemd send).
+async fn shutdown() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // Without a handler there is no Ctrl-C to wait for; SIGTERM still works.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

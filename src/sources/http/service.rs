@@ -1,0 +1,338 @@
+//! The handlers: the only code here that reads requests and writes responses.
+//!
+//! `POST /v1/verify` answers:
+//!
+//! | code | when | body |
+//! | --- | --- | --- |
+//! | 200 | the pipeline made a record | the record |
+//! | 401 | a token is configured and the request lacks it | problem |
+//! | 413 | the body is over `max_body_bytes`, or the document over a pipeline limit | problem or record |
+//! | 415 | the body (or file part) does not start like a PDF | problem |
+//! | 422 | a PDF the pipeline could not read (malformed, encrypted, timed out) | the record, whose `error` says what and where |
+//! | 500 | arkivar failed on the input (a contained panic) | the record |
+//!
+//! A "problem" is `{"error": code, "message": text}`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, MatchedPath, Multipart, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::{LengthLimitError, Limited};
+
+use super::{App, OPEN_ROUTES, OPENAPI};
+use crate::pipeline;
+use crate::record::{ErrorKind, Record, SourceInfo};
+
+/// How far into the body `%PDF-` may start. ISO 32000-2 §7.5.2 wants it first, but readers
+/// accept junk before it (Acrobat looks in the first 1024 bytes), and so does the pipeline.
+const HEADER_WINDOW: usize = 1024;
+
+/// `GET /healthz`: the process is up and answering.
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /metrics`: Prometheus text.
+pub async fn metrics(State(app): State<Arc<App>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        app.metrics.render(),
+    )
+        .into_response()
+}
+
+/// `GET /openapi.json`: the committed OpenAPI document.
+pub async fn openapi() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+/// `POST /v1/verify`.
+pub async fn verify(State(app): State<Arc<App>>, request: Request) -> Response {
+    let limit = app.config.max_body_bytes;
+    // A declared length over the limit is refused before a byte of the body is read.
+    if declared_length(request.headers()).is_some_and(|n| n > limit as u64) {
+        return too_large(limit);
+    }
+    let (bytes, name) = match read_pdf(request, limit).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    if !looks_like_pdf(&bytes) {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not_pdf",
+            "the body is not a PDF: it does not start with %PDF-; send the file as \
+             application/pdf or as a multipart/form-data file part",
+        );
+    }
+
+    app.metrics.in_flight(1);
+    let record = run_pipeline(&app, bytes, name).await;
+    app.metrics.in_flight(-1);
+    let Some((record, took)) = record else {
+        return problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the pipeline task stopped unexpectedly",
+        );
+    };
+    app.metrics.document(record.status.as_str(), took);
+    let code = match record.error.as_ref().map(|e| e.kind) {
+        None => StatusCode::OK,
+        Some(ErrorKind::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+        Some(ErrorKind::NotPdf) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Some(ErrorKind::Malformed | ErrorKind::Encrypted | ErrorKind::Timeout) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Some(ErrorKind::Io | ErrorKind::Internal) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    json(code, &record)
+}
+
+/// Runs the pipeline on the blocking pool once a permit is free; `None` when the task died
+/// (it cannot panic, `process` contains its panics, but a runtime shutting down can cancel it).
+async fn run_pipeline(
+    app: &Arc<App>,
+    bytes: Bytes,
+    name: Option<String>,
+) -> Option<(Record, std::time::Duration)> {
+    // The semaphore is never closed, so acquiring only fails if it were; treat it as the
+    // task failing rather than running unbounded.
+    let permit = app.permits.clone().acquire_owned().await.ok()?;
+    let settings = app.settings.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let started = Instant::now();
+        let source = name.map(SourceInfo::named).unwrap_or_default();
+        let record = pipeline::process(&bytes, source, &settings);
+        (record, started.elapsed())
+    })
+    .await
+    .ok()
+}
+
+/// The PDF's bytes and file name, from a raw body or the first file part of a multipart body,
+/// read under `limit`.
+async fn read_pdf(request: Request, limit: usize) -> Result<(Bytes, Option<String>), Response> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let request = request.map(|body| Body::new(Limited::new(body, limit)));
+    if !multipart {
+        return match axum::body::to_bytes(request.into_body(), usize::MAX).await {
+            Ok(bytes) => Ok((bytes, None)),
+            Err(error) => Err(body_error(&error, limit)),
+        };
+    }
+    let mut form = Multipart::from_request(request, &())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                // The first part with a file name is the document; other parts (metadata a
+                // form may add) are read past.
+                let name = field.file_name().map(str::to_owned);
+                let is_file = name.is_some() || field.name() == Some("file");
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(&e, limit))?;
+                if is_file {
+                    return Ok((bytes, name));
+                }
+            }
+            Ok(None) => {
+                return Err(problem(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "no_file",
+                    "the multipart body has no file part; send the PDF as a part named \
+                     \"file\" with a filename",
+                ));
+            }
+            Err(error) => return Err(multipart_error(&error, limit)),
+        }
+    }
+}
+
+fn body_error(error: &axum::Error, limit: usize) -> Response {
+    if is_length_limit(error) {
+        too_large(limit)
+    } else {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "bad_body",
+            &format!("cannot read the request body: {error}"),
+        )
+    }
+}
+
+fn multipart_error(error: &axum::extract::multipart::MultipartError, limit: usize) -> Response {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE || is_length_limit(error) {
+        too_large(limit)
+    } else {
+        problem(
+            error.status(),
+            "bad_multipart",
+            &format!("cannot read the multipart body: {}", error.body_text()),
+        )
+    }
+}
+
+/// True when `error` or one of its sources is the body limit.
+fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// `%PDF-` within the first [`HEADER_WINDOW`] bytes.
+fn looks_like_pdf(bytes: &[u8]) -> bool {
+    let window = &bytes[..bytes.len().min(HEADER_WINDOW)];
+    window.windows(5).any(|w| w == b"%PDF-")
+}
+
+fn too_large(limit: usize) -> Response {
+    problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        &format!("the body is larger than the limit of {limit} bytes"),
+    )
+}
+
+/// A `{"error", "message"}` answer.
+fn problem(code: StatusCode, error: &str, message: &str) -> Response {
+    json(
+        code,
+        &serde_json::json!({ "error": error, "message": message }),
+    )
+}
+
+fn json(code: StatusCode, value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (
+            code,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response(),
+        // Records are plain data; failing to serialize one is a bug, said plainly.
+        Err(error) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot serialize the answer: {error}"),
+        )
+            .into_response(),
+    }
+}
+
+/// Middleware: requires `Authorization: Bearer <token>` when a token is configured, except on
+/// [`OPEN_ROUTES`].
+pub async fn authenticate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let Some(token) = app.config.token.as_deref() else {
+        return next.run(request).await;
+    };
+    if OPEN_ROUTES.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    if given.is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())) {
+        return next.run(request).await;
+    }
+    let mut response = problem(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "this server needs Authorization: Bearer <token>",
+    );
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"arkivar\""),
+    );
+    response
+}
+
+/// Compares without stopping at the first difference, so the time taken does not tell an
+/// attacker how much of a guessed token was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Middleware: counts every answer by route (the route's pattern, not the raw path, so that
+/// scanners probing random paths cannot grow the label set: they all count as `unmatched`).
+pub async fn count(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    app.metrics.request(&route, response.status().as_u16());
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_header_may_follow_junk_within_the_window() {
+        assert!(looks_like_pdf(b"%PDF-1.7\n"));
+        let mut late = vec![b' '; 1000];
+        late.extend_from_slice(b"%PDF-1.4");
+        assert!(looks_like_pdf(&late));
+        let mut too_late = vec![b' '; 1024];
+        too_late.extend_from_slice(b"%PDF-1.4");
+        assert!(!looks_like_pdf(&too_late));
+        assert!(!looks_like_pdf(b"PK\x03\x04"));
+    }
+
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secret2"));
+    }
+}

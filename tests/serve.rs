@@ -1,0 +1,271 @@
+//! The HTTP API in process (`tower::ServiceExt::oneshot` on the router): status codes,
+//! multipart, limits, the bearer token, metrics, and the OpenAPI document against the routes.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use arkivar::pipeline::Settings;
+use arkivar::sources::http::{App, Config, OPENAPI, ROUTES, router};
+
+fn app(max_body_bytes: usize, token: Option<&str>) -> Arc<App> {
+    App::new(
+        Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            max_body_bytes,
+            concurrency: 2,
+            token: token.map(str::to_owned),
+        },
+        Settings::default(),
+    )
+    .unwrap()
+}
+
+async fn call(app: &Arc<App>, request: Request<Body>) -> (StatusCode, serde_json::Value, String) {
+    let response = router(app.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, json, text)
+}
+
+fn post_pdf(bytes: Vec<u8>) -> Request<Body> {
+    Request::post("/v1/verify")
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .body(Body::from(bytes))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn verify_returns_the_record() {
+    let app = app(1 << 20, None);
+    let pdf = common::swedish_winansi();
+    let (status, record, _) = call(&app, post_pdf(pdf)).await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    assert_eq!(record["status"], "unsigned");
+    assert_eq!(record["document"]["pages"], 1);
+    assert!(
+        record["pages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains(common::SWEDISH_LINE)
+    );
+}
+
+#[tokio::test]
+async fn verify_takes_a_multipart_file_part() {
+    let app = app(1 << 20, None);
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n\
+          --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"protokoll.pdf\"\r\n\
+          Content-Type: application/pdf\r\n\r\n",
+    );
+    body.extend_from_slice(&common::multi_page(2));
+    body.extend_from_slice(b"\r\n--XyZ--\r\n");
+    let request = Request::post("/v1/verify")
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, record, text) = call(&app, request).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(record["document"]["pages"], 2);
+    assert_eq!(record["source"]["name"], "protokoll.pdf");
+}
+
+#[tokio::test]
+async fn broken_pdf_is_422_with_the_parse_error() {
+    let app = app(1 << 20, None);
+    let (status, record, _) = call(&app, post_pdf(common::broken())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{record}");
+    assert_eq!(record["status"], "error");
+    assert_eq!(record["error"]["kind"], "malformed");
+    assert!(!record["error"]["message"].as_str().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn not_a_pdf_is_415() {
+    let app = app(1 << 20, None);
+    let (status, problem, _) = call(&app, post_pdf(common::not_a_pdf())).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(problem["error"], "not_pdf");
+}
+
+#[tokio::test]
+async fn too_large_is_413_declared_or_streamed() {
+    let app = app(100, None);
+    let (status, problem, _) = call(&app, post_pdf(common::swedish_winansi())).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem["error"], "too_large");
+
+    // No Content-Length: the limit applies while the body streams in.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b'%'; 80]), Ok(vec![b'x'; 80])];
+    let body = Body::from_stream(stream_of(chunks));
+    let request = Request::post("/v1/verify").body(body).unwrap();
+    let (status, _, _) = call(&app, request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // The same in a multipart body.
+    let mut body =
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+            .to_vec();
+    body.extend_from_slice(&[b'x'; 200]);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    let request = Request::post("/v1/verify")
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, text) = call(&app, request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+}
+
+/// A body stream without a known length.
+fn stream_of<T: Send + Unpin>(items: Vec<T>) -> impl futures_core::Stream<Item = T> + Send {
+    struct Iter<T>(std::vec::IntoIter<T>);
+    impl<T> futures_core::Stream for Iter<T>
+    where
+        T: Unpin,
+    {
+        type Item = T;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<T>> {
+            std::task::Poll::Ready(self.0.next())
+        }
+    }
+    Iter(items.into_iter())
+}
+
+#[tokio::test]
+async fn token_guards_the_api_but_not_the_probes() {
+    let app = app(1 << 20, Some("s3cret"));
+    let (status, _, _) = call(&app, post_pdf(common::swedish_winansi())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let wrong = Request::post("/v1/verify")
+        .header(header::AUTHORIZATION, "Bearer s3creT")
+        .body(Body::from(common::swedish_winansi()))
+        .unwrap();
+    assert_eq!(call(&app, wrong).await.0, StatusCode::UNAUTHORIZED);
+    let right = Request::post("/v1/verify")
+        .header(header::AUTHORIZATION, "Bearer s3cret")
+        .body(Body::from(common::swedish_winansi()))
+        .unwrap();
+    assert_eq!(call(&app, right).await.0, StatusCode::OK);
+    let metrics = Request::get("/metrics").body(Body::empty()).unwrap();
+    assert_eq!(call(&app, metrics).await.0, StatusCode::UNAUTHORIZED);
+    for open in ["/healthz", "/openapi.json"] {
+        let request = Request::get(open).body(Body::empty()).unwrap();
+        assert_eq!(call(&app, request).await.0, StatusCode::OK, "{open}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_requests_and_documents() {
+    let app = app(1 << 20, None);
+    call(&app, post_pdf(common::swedish_winansi())).await;
+    call(&app, post_pdf(common::not_a_pdf())).await;
+    let request = Request::get("/nowhere").body(Body::empty()).unwrap();
+    assert_eq!(call(&app, request).await.0, StatusCode::NOT_FOUND);
+    let request = Request::get("/metrics").body(Body::empty()).unwrap();
+    let (status, _, text) = call(&app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains("arkivar_http_requests_total{route=\"/v1/verify\",code=\"200\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arkivar_http_requests_total{route=\"/v1/verify\",code=\"415\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arkivar_http_requests_total{route=\"unmatched\",code=\"404\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arkivar_documents_total{status=\"unsigned\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arkivar_pipeline_duration_seconds_count 1"),
+        "{text}"
+    );
+}
+
+/// The committed document is OpenAPI 3.1 with the required fields, and its operations are
+/// exactly the router's routes: every route is documented, every documented route is served.
+#[tokio::test]
+async fn openapi_document_matches_the_routes() {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI).expect("openapi.json is JSON");
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1."),
+        "OpenAPI 3.1"
+    );
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    let paths = doc["paths"].as_object().expect("paths");
+
+    let mut documented = Vec::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let method = method.to_ascii_uppercase();
+            assert!(
+                operation["responses"].is_object(),
+                "{method} {path} has responses"
+            );
+            assert!(
+                operation["operationId"].is_string(),
+                "{method} {path} has an operationId"
+            );
+            documented.push((method, path.clone()));
+        }
+    }
+    let mut served: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    documented.sort();
+    served.sort();
+    assert_eq!(documented, served, "OpenAPI paths and router routes differ");
+
+    // Every `$ref` resolves inside the document.
+    let text = OPENAPI;
+    for piece in text.split("\"$ref\": \"#/").skip(1) {
+        let pointer = format!("/{}", &piece[..piece.find('"').unwrap()]);
+        assert!(doc.pointer(&pointer).is_some(), "dangling $ref {pointer}");
+    }
+
+    // And the router really answers each one (not 404, not 405).
+    let app = app(1 << 20, None);
+    for (method, path) in &served {
+        let request = Request::builder()
+            .method(method.as_str())
+            .uri(path.as_str())
+            .body(Body::from(common::swedish_winansi()))
+            .unwrap();
+        let (status, _, _) = call(&app, request).await;
+        assert!(
+            status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}: {status}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn healthz_and_openapi_answer() {
+    let app = app(1 << 20, None);
+    let (status, _, text) = call(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, "ok\n"));
+    let (status, doc, _) = call(
+        &app,
+        Request::get("/openapi.json").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+}
