@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod contain;
 pub mod minutes;
+pub mod ocr;
 pub mod pdf;
 pub mod pipeline;
 pub mod record;

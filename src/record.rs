@@ -18,6 +18,7 @@ use serde::{Serialize, Serializer};
 use crate::audit::AuditTrail;
 use crate::audit::stamp::Stamp;
 use crate::minutes::MinutesFacts;
+use crate::ocr::OcrInfo;
 use crate::pdf::text::PageText;
 use crate::pdf::{DocumentMetadata, PdfError, Revision};
 use crate::signature::examine::SignatureFacts;
@@ -63,6 +64,9 @@ pub struct Record {
     pub stamps: Vec<Stamp>,
     /// The PDF's cryptographic signatures and document timestamps, one by one.
     pub signatures: Vec<SignatureFacts>,
+    /// OCR of scanned pages: engine, version, languages and each page read; null when no
+    /// page needed OCR.
+    pub ocr: Option<OcrInfo>,
 }
 
 /// The constant `record_version`, as its own type so the schema can say `const: 1`.
