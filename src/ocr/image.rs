@@ -116,15 +116,15 @@ fn int(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<i64> {
 /// The image XObject of the page's resources with the most pixels.
 fn largest_image(doc: &Document, page_id: ObjectId) -> Option<(ObjectId, &Stream)> {
     let (direct, inherited) = doc.get_page_resources(page_id).ok()?;
-    let dicts = direct
-        .into_iter()
-        .chain(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    let dicts = direct.into_iter().chain(
+        inherited
+            .iter()
+            .filter_map(|id| doc.get_dictionary(*id).ok()),
+    );
     let mut best: Option<(i64, ObjectId, &Stream)> = None;
     for resources in dicts {
-        let Some(Object::Dictionary(xobjects)) = resources
-            .get(b"XObject")
-            .ok()
-            .and_then(|o| resolve(doc, o))
+        let Some(Object::Dictionary(xobjects)) =
+            resources.get(b"XObject").ok().and_then(|o| resolve(doc, o))
         else {
             continue;
         };
@@ -161,7 +161,10 @@ enum Colour {
     Rgb,
     Cmyk,
     /// Base components and a palette of `components` bytes per entry.
-    Indexed { base: Box<Colour>, palette: Vec<u8> },
+    Indexed {
+        base: Box<Colour>,
+        palette: Vec<u8>,
+    },
 }
 
 impl Colour {
@@ -329,8 +332,8 @@ pub fn decode_image(
                     }
                 })?
             };
-            let samples = unpack(&data, width, height, &colour, bits).ok_or_else(|| {
-                match bits {
+            let samples =
+                unpack(&data, width, height, &colour, bits).ok_or_else(|| match bits {
                     1 | 8 => corrupt(format!(
                         "{} bytes are too few for {width} × {height} at {bits} bits",
                         data.len()
@@ -340,8 +343,7 @@ pub fn decode_image(
                         object,
                         what: format!("{bits} bits per component"),
                     },
-                }
-            })?;
+                })?;
             // An image mask paints where the sample is 0 (ISO 32000-2 §8.9.6.2), so its 0 bits
             // already read as black ink on white.
             GrayImage {
@@ -434,7 +436,13 @@ fn decode_jpeg(data: &[u8], width: usize, height: usize) -> Result<GrayImage, St
     if (w, h) != (width, height) {
         // The stream is authoritative for what the samples are; the dictionary only says how
         // the page should scale them, which OCR does not need.
-        tracing::debug!(w, h, width, height, "JPEG size differs from the image dictionary");
+        tracing::debug!(
+            w,
+            h,
+            width,
+            height,
+            "JPEG size differs from the image dictionary"
+        );
     }
     Ok(GrayImage {
         width: w,
@@ -497,7 +505,10 @@ mod tests {
             "Indexed".into(),
             "DeviceRGB".into(),
             1.into(),
-            Object::String(vec![0, 0, 0, 255, 255, 255], lopdf::StringFormat::Hexadecimal),
+            Object::String(
+                vec![0, 0, 0, 255, 255, 255],
+                lopdf::StringFormat::Hexadecimal,
+            ),
         ]);
         let img = decode(
             dictionary! {"Width" => 3, "Height" => 1, "BitsPerComponent" => 8, "ColorSpace" => cs},
@@ -533,7 +544,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!((img.width, img.height), (16, 8));
-        assert!(img.pixels[0] < 40 && img.pixels[15] > 215, "{:?}", img.pixels);
+        assert!(
+            img.pixels[0] < 40 && img.pixels[15] > 215,
+            "{:?}",
+            img.pixels
+        );
     }
 
     #[test]

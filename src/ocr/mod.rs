@@ -153,7 +153,12 @@ enum PageResult {
 
 /// OCRs every page of `pages` that [`needs_ocr`], in parallel, and puts the text it reads in
 /// place of the page's (empty) text layer. `None` when no page needed OCR.
-pub fn ocr_pages(doc: &Document, pages: &mut [PageText], settings: &OcrSettings, max_stream_bytes: usize) -> Option<OcrInfo> {
+pub fn ocr_pages(
+    doc: &Document,
+    pages: &mut [PageText],
+    settings: &OcrSettings,
+    max_stream_bytes: usize,
+) -> Option<OcrInfo> {
     let page_ids = doc.get_pages();
     let todo: Vec<usize> = pages
         .iter()
@@ -176,7 +181,10 @@ pub fn ocr_pages(doc: &Document, pages: &mut [PageText], settings: &OcrSettings,
         let Some(page) = todo.get(k).and_then(|&i| pages.get(i)) else {
             return PageResult::Failed("no such page".into());
         };
-        let Some(&page_id) = u32::try_from(page.number).ok().and_then(|n| page_ids.get(&n)) else {
+        let Some(&page_id) = u32::try_from(page.number)
+            .ok()
+            .and_then(|n| page_ids.get(&n))
+        else {
             return PageResult::Failed(format!("page {} is not in the page tree", page.number));
         };
         let image = match image::page_image(doc, page.number, page_id, max_stream_bytes) {
@@ -313,7 +321,12 @@ mod tests {
                 version: "1".into(),
             })
         }
-        fn recognize(&self, image: &GrayImage, _: &[String], _: Duration) -> Result<Vec<Word>, EngineError> {
+        fn recognize(
+            &self,
+            image: &GrayImage,
+            _: &[String],
+            _: Duration,
+        ) -> Result<Vec<Word>, EngineError> {
             if image.width == self.fail_on_width {
                 return Err(EngineError::Timeout { seconds: 1.0 });
             }
@@ -355,7 +368,10 @@ mod tests {
             kids.push(Object::Reference(page));
         }
         let count = kids.len() as i64;
-        doc.objects.insert(pages_id, Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => kids, "Count" => count}));
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => kids, "Count" => count}),
+        );
         let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
         doc.trailer.set("Root", catalog);
         doc
@@ -375,7 +391,13 @@ mod tests {
         let doc = doc_with_images(&[10, 20, 30]);
         let mut pages = vec![page(1, false, 1.0), page(2, true, 1.0), page(3, false, 0.9)];
         pages[1].text = "born digital".into();
-        let info = ocr_pages(&doc, &mut pages, &settings(Scripted { fail_on_width: 30 }), 1 << 20).unwrap();
+        let info = ocr_pages(
+            &doc,
+            &mut pages,
+            &settings(Scripted { fail_on_width: 30 }),
+            1 << 20,
+        )
+        .unwrap();
         assert_eq!(pages[0].text, "w10\n");
         assert_eq!(pages[0].source, TextSource::Ocr);
         assert_eq!(pages[0].ocr_confidence, Some(90.0));
@@ -384,7 +406,11 @@ mod tests {
         assert_eq!(pages[2].source, TextSource::TextLayer);
         assert_eq!(info.pages.len(), 2);
         assert_eq!(info.pages_with_text(), 1);
-        assert!(info.pages[1].error.as_deref().unwrap().contains("page 3"), "{:?}", info.pages[1]);
+        assert!(
+            info.pages[1].error.as_deref().unwrap().contains("page 3"),
+            "{:?}",
+            info.pages[1]
+        );
         assert_eq!(info.version.as_deref(), Some("1"));
     }
 
@@ -392,9 +418,25 @@ mod tests {
     fn a_born_digital_document_needs_no_ocr() {
         let doc = doc_with_images(&[10]);
         let mut pages = vec![page(1, true, 0.0)];
-        assert!(ocr_pages(&doc, &mut pages, &settings(Scripted { fail_on_width: 0 }), 1 << 20).is_none());
+        assert!(
+            ocr_pages(
+                &doc,
+                &mut pages,
+                &settings(Scripted { fail_on_width: 0 }),
+                1 << 20
+            )
+            .is_none()
+        );
         // Text layer missing but hardly any image: a blank page, not a scan.
         let mut pages = vec![page(1, false, 0.1)];
-        assert!(ocr_pages(&doc, &mut pages, &settings(Scripted { fail_on_width: 0 }), 1 << 20).is_none());
+        assert!(
+            ocr_pages(
+                &doc,
+                &mut pages,
+                &settings(Scripted { fail_on_width: 0 }),
+                1 << 20
+            )
+            .is_none()
+        );
     }
 }

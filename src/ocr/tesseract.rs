@@ -123,9 +123,7 @@ impl OcrEngine for Tesseract {
 /// policy cannot smuggle options into the command line.
 fn language_argument(languages: &[String]) -> Result<String, EngineError> {
     let ok = |l: &String| {
-        !l.is_empty()
-            && l.len() <= 32
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        !l.is_empty() && l.len() <= 32 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     match languages.iter().find(|l| !ok(l)) {
         Some(bad) => Err(EngineError::Language(bad.clone())),
@@ -169,8 +167,18 @@ pub(super) fn run_with_limit(
             buf
         })
     };
-    let out = reader(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let err = reader(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let out = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,

@@ -198,7 +198,10 @@ mod tests {
         assert_eq!(ink_lines(&words), [(1, 1, 2)]);
         assert_eq!(text(&words), "Sekreterare\nJohanna Persson\n");
         // Badly printed text of normal height stays: it is print, not ink.
-        let words = [word(1, 40, 95.0, "Plats"), word(2, 40, 30.0, "Méteskallelse")];
+        let words = [
+            word(1, 40, 95.0, "Plats"),
+            word(2, 40, 30.0, "Méteskallelse"),
+        ];
         assert!(ink_lines(&words).is_empty());
     }
 
@@ -206,7 +209,10 @@ mod tests {
     fn confidence_is_the_mean_over_words() {
         let words = parse(SAMPLE).unwrap();
         let mean = mean_confidence(&words).unwrap();
-        assert!((mean - (96.5 + 91.0 + 88.5 + 60.0) / 4.0).abs() < 1e-9, "{mean}");
+        assert!(
+            (mean - (96.5 + 91.0 + 88.5 + 60.0) / 4.0).abs() < 1e-9,
+            "{mean}"
+        );
         assert_eq!(mean_confidence(&[]), None);
     }
 

@@ -97,7 +97,8 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
         }
     }
     findings.sort_by_key(|f| f.severity);
-    let signed = !signing.is_empty() || !inputs.trails.is_empty() || sigs.iter().any(|s| !s.doc_timestamp);
+    let signed =
+        !signing.is_empty() || !inputs.trails.is_empty() || sigs.iter().any(|s| !s.doc_timestamp);
     Verdict {
         status: status(&findings, signed),
         findings,

@@ -114,11 +114,50 @@ pub fn pen_signings(
                         page: page.number,
                         line: j + 1,
                     });
+                    // OCR can lose a row's label under the ink (004-scanned: "Justerare"
+                    // vanished): a designated name right after a signature row continues the
+                    // block, in the role the minutes designate it for.
+                    continue_block(&lines, j, page.number, minutes, &mut out);
                 }
             }
         }
     }
     out
+}
+
+/// Adds the designated people named on the lines right after line `j` (0-based) of a
+/// signature block, until a line names nobody.
+fn continue_block(
+    lines: &[&str],
+    j: usize,
+    page: usize,
+    minutes: &MinutesFacts,
+    out: &mut Vec<PenSigning>,
+) {
+    for (k, line) in lines.iter().enumerate().skip(j + 1).take(NAME_WITHIN_LINES) {
+        if label_role(line).is_some() {
+            return;
+        }
+        let next = [
+            SignerRole::Secretary,
+            SignerRole::Chair,
+            SignerRole::Adjuster,
+        ]
+        .into_iter()
+        .flat_map(|r| designated(minutes, r).iter().map(move |n| (r, n)))
+        .find(|(_, n)| {
+            line_names(line, n) && !out.iter().any(|s| same_person(&fold(&s.name), &fold(n)))
+        });
+        match next {
+            Some((role, name)) => out.push(PenSigning {
+                name: name.clone(),
+                role,
+                page,
+                line: k + 1,
+            }),
+            None => return,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -169,7 +208,8 @@ mod tests {
     #[test]
     fn the_signature_block_names_the_pen_signers_in_its_order() {
         let got = pen_signings(&[page(BLOCK)], Some(&ocr(3)), Some(&minutes()));
-        let names: Vec<(&str, SignerRole)> = got.iter().map(|s| (s.name.as_str(), s.role)).collect();
+        let names: Vec<(&str, SignerRole)> =
+            got.iter().map(|s| (s.name.as_str(), s.role)).collect();
         assert_eq!(
             names,
             [
@@ -178,6 +218,14 @@ mod tests {
                 ("Johan Andersson", SignerRole::Adjuster)
             ]
         );
+    }
+
+    #[test]
+    fn a_row_whose_label_ocr_lost_still_continues_the_block() {
+        let text = "Sekreterare\nJohanna Långdal Persson\nOrdförande oo Un.\nErik Lövgren\nJohan Andersson\nBEVIS\n";
+        let got = pen_signings(&[page(text)], Some(&ocr(0)), Some(&minutes()));
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[2].role, SignerRole::Adjuster);
     }
 
     #[test]

@@ -7,10 +7,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::identity::{NameMatch, fold, match_signer, same_person};
+use super::pen::PenSigning;
 use super::rules::signature::signing_time;
 use crate::audit::facts::signings;
 use crate::audit::{AuditTrail, stamp::Stamp};
-use super::pen::PenSigning;
 use crate::minutes::MinutesFacts;
 use crate::record::{SignerRole, SigningSource};
 use crate::signature::examine::SignatureFacts;

@@ -105,7 +105,11 @@ mod tests {
             Some(&info(vec![page(1, 0, Some("OCR took longer than 60 s"))])),
             &Policy::default(),
         );
-        assert!(f[0].message.contains("no recognisable text"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("no recognisable text"),
+            "{}",
+            f[0].message
+        );
         assert!(f[0].message.contains("60 s"), "{}", f[0].message);
     }
 }
