@@ -10,6 +10,7 @@ pub mod batch;
 pub mod contain;
 pub mod job;
 pub mod minutes;
+pub mod ocr;
 pub mod pdf;
 pub mod pipeline;
 pub mod record;

@@ -197,9 +197,15 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
         .verify
         .zone()
         .map_err(|e| anyhow::anyhow!("pipeline {pipeline}: {e}"))?;
+    // The one OCR engine of the process: it asks `tesseract --version` once, on first use.
+    let ocr: Option<std::sync::Arc<dyn arkivar::ocr::OcrEngine>> = config
+        .verify
+        .ocr
+        .then(|| std::sync::Arc::new(arkivar::ocr::tesseract::Tesseract::default()) as _);
     let mut settings = Settings {
         limits: config.limits,
         policy: config.verify,
+        ocr,
         ..Settings::default()
     };
     for pem in trust {

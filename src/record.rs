@@ -18,6 +18,7 @@ use serde::{Serialize, Serializer};
 use crate::audit::AuditTrail;
 use crate::audit::stamp::Stamp;
 use crate::minutes::MinutesFacts;
+use crate::ocr::OcrInfo;
 use crate::pdf::text::PageText;
 use crate::pdf::{DocumentMetadata, PdfError, Revision};
 use crate::signature::examine::SignatureFacts;
@@ -66,6 +67,9 @@ pub struct Record {
     /// The queue job this record answers; absent for records made outside the worker.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<JobInfo>,
+    /// OCR of scanned pages: engine, version, languages and each page read; null when no
+    /// page needed OCR.
+    pub ocr: Option<OcrInfo>,
 }
 
 /// The job a record was made for (`schema/job.schema.json`), and what the archive said.

@@ -8,6 +8,9 @@
 pub mod config;
 mod run;
 
+use std::sync::Arc;
+
+use crate::ocr::OcrEngine;
 use crate::pdf::Limits;
 use crate::signature::TrustStore;
 use crate::verify::policy::Policy;
@@ -21,6 +24,10 @@ pub struct Settings {
     pub trust: TrustStore,
     /// What the verdict checks and how findings weigh.
     pub policy: Policy,
+    /// The OCR engine for scanned pages; `None` leaves image pages without text. The engine
+    /// is the one stage dependency that does I/O, so the caller chooses it (the CLI: the
+    /// `tesseract` program; tests: whatever they show).
+    pub ocr: Option<Arc<dyn OcrEngine>>,
 }
 
 pub use run::{io_error_record, process, process_at};

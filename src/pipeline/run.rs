@@ -7,6 +7,7 @@ use crate::audit::stamp::{Stamp, find_stamps_in};
 use crate::audit::{AuditTrail, find_audit_trails_in};
 use crate::contain::contain;
 use crate::minutes::{MinutesFacts, read_minutes_pages};
+use crate::ocr::{OcrInfo, OcrSettings, ocr_pages};
 use crate::pdf::text::PageText;
 use crate::pdf::text::extract_pages;
 use crate::pdf::{Pdf, PdfError, load};
@@ -60,6 +61,7 @@ pub fn process_at(
             record.minutes = done.minutes;
             record.audit_trails = done.trails;
             record.stamps = done.stamps;
+            record.ocr = done.ocr;
             record.status = done.verdict.status;
             record.findings = done.verdict.findings;
             record.signing = done.verdict.signing;
@@ -120,6 +122,7 @@ struct Processed {
     minutes: Option<MinutesFacts>,
     trails: Vec<AuditTrail>,
     stamps: Vec<Stamp>,
+    ocr: Option<OcrInfo>,
     verdict: Verdict,
 }
 
@@ -130,7 +133,23 @@ fn run_stages(
 ) -> Result<Processed, PdfError> {
     let limits = &settings.limits;
     let pdf = load(bytes, limits)?;
-    let pages = extract_pages(&pdf, limits)?;
+    let mut pages = extract_pages(&pdf, limits)?;
+    let ocr = match (&settings.ocr, settings.policy.ocr) {
+        (Some(engine), true) => ocr_pages(
+            &pdf.doc,
+            &mut pages,
+            &OcrSettings {
+                engine: engine.clone(),
+                languages: settings.policy.ocr_languages.clone(),
+                page_time_limit: std::time::Duration::from_secs(
+                    settings.policy.ocr_seconds_per_page,
+                ),
+                parallel: std::thread::available_parallelism().map_or(1, usize::from),
+            },
+            usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX),
+        ),
+        _ => None,
+    };
     let signatures = examine(bytes, &pdf, &settings.trust, limits);
     let protocol = settings.policy.checks == Checks::Protocol;
     let minutes = if protocol {
@@ -154,6 +173,8 @@ fn run_stages(
             minutes: minutes.as_ref(),
             trails: &trails,
             stamps: &stamps,
+            pages: &pages,
+            ocr: ocr.as_ref(),
             now,
         },
         &settings.policy,
@@ -165,6 +186,7 @@ fn run_stages(
         minutes,
         trails,
         stamps,
+        ocr,
         verdict,
     })
 }
@@ -197,6 +219,7 @@ fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) ->
         stamps: Vec::new(),
         signatures: Vec::new(),
         job: None,
+        ocr: None,
     }
 }
 

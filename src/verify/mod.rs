@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod identity;
+pub mod pen;
 pub mod policy;
 pub mod rules;
 pub mod signing;
@@ -13,6 +14,8 @@ use jiff::Timestamp;
 use crate::audit::AuditTrail;
 use crate::audit::stamp::Stamp;
 use crate::minutes::MinutesFacts;
+use crate::ocr::OcrInfo;
+use crate::pdf::text::PageText;
 use crate::record::{Finding, Severity, Status};
 use crate::signature::examine::SignatureFacts;
 use policy::{Checks, Policy};
@@ -29,6 +32,10 @@ pub struct Inputs<'a> {
     pub trails: &'a [AuditTrail],
     /// Visible signing stamps in the text.
     pub stamps: &'a [Stamp],
+    /// The page texts (for pen signatures on scanned pages).
+    pub pages: &'a [PageText],
+    /// OCR of scanned pages, when any page needed it.
+    pub ocr: Option<&'a OcrInfo>,
     /// When the document is processed (for `time.in_future`).
     pub now: Timestamp,
 }
@@ -46,7 +53,7 @@ pub struct Verdict {
 
 /// Weighs the facts by `policy`.
 pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
-    use rules::{audit, notice, protocol, signature};
+    use rules::{audit, notice, ocr, protocol, signature};
     // The zone was validated when the pipeline was loaded; UTC keeps a bad one harmless here.
     let tz = policy.zone().unwrap_or(jiff::tz::TimeZone::UTC);
     let sigs = inputs.signatures;
@@ -57,10 +64,13 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
     findings.extend(signature::untrusted(sigs, policy));
     findings.extend(signature::certificate_invalid(sigs, policy));
     findings.extend(signature::in_future(sigs, inputs.now, policy));
+    findings.extend(ocr::ocr_used(inputs.ocr, policy));
 
     let protocol_checks = policy.checks == Checks::Protocol;
     let minutes = inputs.minutes.filter(|_| protocol_checks);
-    let signing = signing_events(sigs, inputs.trails, inputs.stamps, minutes);
+    let pens = pen::pen_signings(inputs.pages, inputs.ocr, minutes);
+    findings.extend(signature::unverifiable_pen(&pens, policy));
+    let signing = signing_events(sigs, inputs.trails, inputs.stamps, &pens, minutes);
     if protocol_checks {
         findings.extend(audit::not_chronological(inputs.trails, policy));
         findings.extend(audit::incomplete(inputs.trails, policy));
@@ -144,6 +154,8 @@ mod tests {
                 minutes: None,
                 trails: &[],
                 stamps: &[],
+                pages: &[],
+                ocr: None,
                 now: Timestamp::UNIX_EPOCH,
             },
             &Policy::default(),

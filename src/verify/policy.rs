@@ -53,6 +53,12 @@ pub struct Policy {
     pub time_zone: String,
     /// Show Swedish personal identity numbers masked.
     pub mask_personal_numbers: bool,
+    /// OCR pages that have no text layer but an image (scans).
+    pub ocr: bool,
+    /// Tesseract languages (traineddata names) OCR reads with, in order of preference.
+    pub ocr_languages: Vec<String>,
+    /// Seconds one page's OCR may take before it is stopped.
+    pub ocr_seconds_per_page: u64,
     /// Severity per finding code, overriding the defaults of verdict.md.
     pub severities: BTreeMap<String, Severity>,
 }
@@ -72,6 +78,9 @@ impl Default for Policy {
             time_tolerance_seconds: 120,
             time_zone: "Europe/Stockholm".into(),
             mask_personal_numbers: true,
+            ocr: true,
+            ocr_languages: vec!["swe".into(), "eng".into()],
+            ocr_seconds_per_page: 60,
             severities: BTreeMap::new(),
         }
     }

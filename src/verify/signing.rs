@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::identity::{NameMatch, fold, match_signer, same_person};
+use super::pen::PenSigning;
 use super::rules::signature::signing_time;
 use crate::audit::facts::signings;
 use crate::audit::{AuditTrail, stamp::Stamp};
@@ -106,6 +107,7 @@ pub fn signing_events(
     signatures: &[SignatureFacts],
     trails: &[AuditTrail],
     stamps: &[Stamp],
+    pens: &[PenSigning],
     minutes: Option<&MinutesFacts>,
 ) -> Vec<Signing> {
     let people = people(minutes);
@@ -225,7 +227,27 @@ pub fn signing_events(
             e.time = Some(best.time);
         }
     }
-    events.sort_by_key(|e| e.time);
+    // Pen signatures have no time: they come after the timed events, in the block's order
+    // (the sort is stable), and never join another source's event.
+    for pen in pens {
+        if events
+            .iter()
+            .any(|e| same_person(&fold(&e.name), &fold(&pen.name)))
+        {
+            continue;
+        }
+        events.push(Signing {
+            name: pen.name.clone(),
+            signer_name: Some(pen.name.clone()),
+            email: None,
+            role: pen.role,
+            matched: MatchState::Matched,
+            source: SigningSource::Text,
+            time: None,
+            times: Vec::new(),
+        });
+    }
+    events.sort_by_key(|e| (e.time.is_none(), e.time));
     events
 }
 
@@ -277,6 +299,7 @@ mod tests {
                 stamp("Erik Lovgren", "2022-09-26T09:09:00Z"),
                 stamp("Annelie Ledin", "2022-09-26T08:58:00Z"),
             ],
+            &[],
             Some(&m),
         );
         let got: Vec<(&str, SignerRole)> =
@@ -298,6 +321,7 @@ mod tests {
             &[],
             &[],
             &[stamp("Okänd Person", "2022-09-26T09:09:00Z")],
+            &[],
             Some(&m),
         );
         assert_eq!(events[0].matched, MatchState::Unmatched);

@@ -109,6 +109,8 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
                 limits: config.limits,
                 policy: config.verify,
                 trust: settings.trust.clone(),
+                // Scans in a job are read with the engine the CLI chose, as in batch.
+                ocr: settings.ocr.clone(),
             }),
         );
     }

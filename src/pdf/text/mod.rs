@@ -21,6 +21,20 @@ pub struct PageText {
     pub has_text_layer: bool,
     /// Share of the page area covered by images, 0.0 to 1.0.
     pub image_coverage: f64,
+    /// Where `text` came from: the PDF's text layer, or OCR of the page image.
+    pub source: TextSource,
+    /// Mean OCR word confidence, 0–100, when the text came from OCR.
+    pub ocr_confidence: Option<f64>,
+}
+
+/// Where a page's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSource {
+    /// The PDF's own text (its content streams).
+    TextLayer,
+    /// OCR of the page image.
+    Ocr,
 }
 
 pub mod geometry;
@@ -70,6 +84,8 @@ pub fn extract_pages_until(
             text,
             has_text_layer: chars >= MIN_TEXT_LAYER_CHARS,
             image_coverage: device.coverage.fraction(),
+            source: TextSource::TextLayer,
+            ocr_confidence: None,
         });
     }
     Ok(pages)

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod notice;
+pub mod ocr;
 pub mod protocol;
 pub mod signature;
 

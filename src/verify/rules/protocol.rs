@@ -206,12 +206,28 @@ pub fn justering_time(minutes: &MinutesFacts, events: &[Signing]) -> Option<Time
     .into_iter()
     .flat_map(|r| designated(minutes, r))
     .collect();
-    let times: Vec<Timestamp> = events
+    let signed: Vec<&Signing> = events
         .iter()
         .filter(|e| required.iter().any(|n| signed_by(e, n)))
-        .filter_map(|e| e.time)
         .collect();
-    times.into_iter().max()
+    let latest = signed.iter().filter_map(|e| e.time).max();
+    if latest.is_some() || signed.is_empty() {
+        return latest;
+    }
+    // Every required signature is undated (pen on paper): the minutes' own justering date
+    // ("Justeringsdatum: 2023-12-20") is when they were justerade, taken as the start of
+    // that day in UTC, which is the same local date in Swedish time.
+    minutes
+        .justering
+        .as_ref()?
+        .date
+        .as_deref()?
+        .parse::<Date>()
+        .ok()?
+        .to_datetime(Time::midnight())
+        .to_zoned(TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 /// `time.justering_deadline_exceeded`: the last required signature came later than the

@@ -54,6 +54,29 @@ pub fn integrity_broken(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding
         .collect()
 }
 
+/// `signature.unverifiable` for each pen signature on a scan: ink can be read, not checked,
+/// so a person looks at it (verdict.md: a warning, so a scan is never `verified`).
+pub fn unverifiable_pen(pens: &[crate::verify::pen::PenSigning], policy: &Policy) -> Vec<Finding> {
+    pens.iter()
+        .map(|p| {
+            finding(
+                policy,
+                "signature.unverifiable",
+                format!(
+                    "{} signed by hand on the scanned page {}; a handwritten signature can only be read, not checked.",
+                    p.name, p.page
+                ),
+                &[
+                    ("name", serde_json::json!(p.name)),
+                    ("role", serde_json::json!(p.role)),
+                    ("page", serde_json::json!(p.page)),
+                    ("line", serde_json::json!(p.line)),
+                ],
+            )
+        })
+        .collect()
+}
+
 /// `signature.unverifiable`: a PDF signature that can be read but not checked (an algorithm
 /// arkivar does not implement).
 pub fn unverifiable_pdf(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {

@@ -1,0 +1,442 @@
+//! OCR of scanned pages: which pages need it, their images, and the text an engine reads.
+//!
+//! The stage owns the choice of pages (no usable text layer, mostly covered by an image: the
+//! text stage's per-page facts), decoding their images ([`image`]), running an engine over
+//! them in parallel with a time limit per page, and what the record says about it
+//! ([`OcrInfo`]). The engine is a trait ([`OcrEngine`]): the pipeline is handed one, and
+//! only its implementation ([`tesseract`]) spawns processes. Reading the minutes out of the
+//! text is left to `minutes`; judging it to `verify` (`document.ocr_used`).
+
+pub mod image;
+pub mod tesseract;
+pub mod tsv;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lopdf::Document;
+use schemars::JsonSchema;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::pdf::text::{PageText, TextSource};
+use image::{GrayImage, ImageError};
+use tsv::{TsvError, Word};
+
+/// A page whose images cover at least this share of it, and that has no usable text layer,
+/// is a scanned page.
+pub const MIN_IMAGE_COVERAGE: f64 = 0.5;
+/// Most OCR runs at once, whatever the core count: each tesseract holds a page image and its
+/// models (~100 MB).
+pub const MAX_PARALLEL_PAGES: usize = 16;
+
+/// The engine's name and version, for the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineInfo {
+    /// `tesseract`.
+    pub engine: String,
+    /// `5.3.0`.
+    pub version: String,
+}
+
+/// Why an engine could not read a page.
+#[derive(Debug, Clone, Error, PartialEq)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The program could not be started.
+    #[error(
+        "OCR engine {program} could not be started: {reason} (install it: apt-get install tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng)"
+    )]
+    Unavailable {
+        /// The program.
+        program: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The engine ran past the time limit and was killed.
+    #[error("OCR took longer than {seconds} s and was stopped")]
+    Timeout {
+        /// The limit.
+        seconds: f64,
+    },
+    /// The engine exited with an error.
+    #[error("OCR engine failed (exit status {status:?}): {stderr}")]
+    Failed {
+        /// Exit code, when it exited normally.
+        status: Option<i32>,
+        /// The start of its error output.
+        stderr: String,
+    },
+    /// The engine's output did not parse.
+    #[error("OCR engine output: {0}")]
+    Output(TsvError),
+    /// A language name that is not a traineddata name.
+    #[error("OCR language {0:?} is not a language name (e.g. \"swe\")")]
+    Language(String),
+}
+
+/// Reads the words of a page image.
+///
+/// Implementations do I/O (a subprocess, a library call); callers run them on worker
+/// threads. `Send + Sync` because pages are read in parallel through one engine.
+pub trait OcrEngine: Send + Sync + std::fmt::Debug {
+    /// The engine's name and version.
+    fn info(&self) -> Result<EngineInfo, EngineError>;
+    /// The words of `image`, in reading order, in `languages` (traineddata names).
+    fn recognize(
+        &self,
+        image: &GrayImage,
+        languages: &[String],
+        time_limit: Duration,
+    ) -> Result<Vec<Word>, EngineError>;
+}
+
+/// How OCR is run for a document.
+#[derive(Debug, Clone)]
+pub struct OcrSettings {
+    /// The engine.
+    pub engine: Arc<dyn OcrEngine>,
+    /// Traineddata names, in order of preference.
+    pub languages: Vec<String>,
+    /// Time limit per page.
+    pub page_time_limit: Duration,
+    /// Most pages read at once.
+    pub parallel: usize,
+}
+
+/// What the record says about OCR: engine, languages and each OCRed page.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct OcrInfo {
+    /// The engine (`tesseract`).
+    pub engine: String,
+    /// Its version, or null when it could not be asked.
+    pub version: Option<String>,
+    /// The languages it read with.
+    pub languages: Vec<String>,
+    /// One entry per page that needed OCR, in page order.
+    pub pages: Vec<OcrPage>,
+}
+
+/// One OCRed page.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct OcrPage {
+    /// 1-based page number.
+    pub page: usize,
+    /// Words recognised.
+    pub words: usize,
+    /// Mean word confidence, 0–100; null without words.
+    pub confidence: Option<f64>,
+    /// Lines that look like handwriting (pen signatures, initials), left out of the text.
+    pub ink_marks: usize,
+    /// Why the page could not be read (no image, undecodable image, engine failure).
+    pub error: Option<String>,
+}
+
+impl OcrInfo {
+    /// Pages whose text came from OCR (at least one word).
+    pub fn pages_with_text(&self) -> usize {
+        self.pages.iter().filter(|p| p.words > 0).count()
+    }
+}
+
+/// True when `page` has no usable text layer and is mostly image: a scan.
+pub fn needs_ocr(page: &PageText) -> bool {
+    !page.has_text_layer && page.image_coverage >= MIN_IMAGE_COVERAGE
+}
+
+/// What OCR of one page gave.
+enum PageResult {
+    Read(Vec<Word>),
+    Failed(String),
+}
+
+/// OCRs every page of `pages` that [`needs_ocr`], in parallel, and puts the text it reads in
+/// place of the page's (empty) text layer. `None` when no page needed OCR.
+pub fn ocr_pages(
+    doc: &Document,
+    pages: &mut [PageText],
+    settings: &OcrSettings,
+    max_stream_bytes: usize,
+) -> Option<OcrInfo> {
+    let page_ids = doc.get_pages();
+    let todo: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| needs_ocr(p))
+        .map(|(i, _)| i)
+        .collect();
+    if todo.is_empty() {
+        return None;
+    }
+    let info = settings.engine.info();
+    let results: Mutex<Vec<Option<PageResult>>> =
+        Mutex::new((0..todo.len()).map(|_| None).collect());
+    let next = AtomicUsize::new(0);
+    let workers = settings
+        .parallel
+        .clamp(1, MAX_PARALLEL_PAGES)
+        .min(todo.len());
+    let read_one = |k: usize| -> PageResult {
+        let Some(page) = todo.get(k).and_then(|&i| pages.get(i)) else {
+            return PageResult::Failed("no such page".into());
+        };
+        let Some(&page_id) = u32::try_from(page.number)
+            .ok()
+            .and_then(|n| page_ids.get(&n))
+        else {
+            return PageResult::Failed(format!("page {} is not in the page tree", page.number));
+        };
+        let image = match image::page_image(doc, page.number, page_id, max_stream_bytes) {
+            Ok(Some(image)) => image,
+            Ok(None) => {
+                return PageResult::Failed(format!(
+                    "page {}: no image XObject to read (vector-only pages are not rendered)",
+                    page.number
+                ));
+            }
+            Err(e) => return PageResult::Failed(ImageError::to_string(&e)),
+        };
+        match settings
+            .engine
+            .recognize(&image, &settings.languages, settings.page_time_limit)
+        {
+            Ok(words) => PageResult::Read(words),
+            Err(e) => PageResult::Failed(format!("page {}: {e}", page.number)),
+        }
+    };
+    // An engine that cannot even say its version cannot read pages either: one message for
+    // all of them, and no processes started.
+    if let Err(e) = &info {
+        let mut r = results.lock().unwrap_or_else(|p| p.into_inner());
+        for slot in r.iter_mut() {
+            *slot = Some(PageResult::Failed(e.to_string()));
+        }
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        if k >= todo.len() {
+                            break;
+                        }
+                        let result = read_one(k);
+                        // A poisoned lock means another worker panicked mid-write of its
+                        // own slot; ours is still ours to fill.
+                        let mut r = results.lock().unwrap_or_else(|p| p.into_inner());
+                        if let Some(slot) = r.get_mut(k) {
+                            *slot = Some(result);
+                        }
+                    }
+                });
+            }
+        });
+    }
+    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut report = Vec::with_capacity(todo.len());
+    for (&i, result) in todo.iter().zip(results) {
+        let Some(page) = pages.get_mut(i) else {
+            continue;
+        };
+        let entry = match result {
+            Some(PageResult::Read(words)) => {
+                let confidence = tsv::mean_confidence(&words);
+                page.text = tsv::text(&words);
+                page.source = TextSource::Ocr;
+                page.ocr_confidence = confidence;
+                OcrPage {
+                    page: page.number,
+                    words: words.len(),
+                    confidence,
+                    ink_marks: tsv::ink_lines(&words).len(),
+                    error: None,
+                }
+            }
+            Some(PageResult::Failed(error)) => OcrPage {
+                page: page.number,
+                words: 0,
+                confidence: None,
+                ink_marks: 0,
+                error: Some(error),
+            },
+            None => OcrPage {
+                page: page.number,
+                words: 0,
+                confidence: None,
+                ink_marks: 0,
+                error: Some("OCR did not run (a worker failed)".into()),
+            },
+        };
+        report.push(entry);
+    }
+    let (engine, version) = match info {
+        Ok(i) => (i.engine, Some(i.version)),
+        Err(_) => ("tesseract".to_owned(), None),
+    };
+    Some(OcrInfo {
+        engine,
+        version,
+        languages: settings.languages.clone(),
+        pages: report,
+    })
+}
+
+/// Helpers shared by the OCR tests: images built in code.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A grey JPEG of `w` × `h` whose pixel (x, y) is `f(x, y)`.
+    pub fn gray_jpeg(w: u16, h: u16, f: impl Fn(u16, u16) -> u8) -> Vec<u8> {
+        let mut pixels = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                pixels.push(f(x, y));
+            }
+        }
+        let mut out = Vec::new();
+        let encoder = jpeg_encoder::Encoder::new(&mut out, 95);
+        encoder
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Luma)
+            .expect("encode");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An engine that answers from a script: the OCR stage's own logic (page choice, order,
+    /// failure per page) is what these tests show; real tesseract is exercised in
+    /// `tests/ocr.rs`.
+    #[derive(Debug)]
+    struct Scripted {
+        fail_on_width: usize,
+    }
+
+    impl OcrEngine for Scripted {
+        fn info(&self) -> Result<EngineInfo, EngineError> {
+            Ok(EngineInfo {
+                engine: "scripted".into(),
+                version: "1".into(),
+            })
+        }
+        fn recognize(
+            &self,
+            image: &GrayImage,
+            _: &[String],
+            _: Duration,
+        ) -> Result<Vec<Word>, EngineError> {
+            if image.width == self.fail_on_width {
+                return Err(EngineError::Timeout { seconds: 1.0 });
+            }
+            Ok(vec![Word {
+                line: (1, 1, 1),
+                bbox: (0, 0, 1, 1),
+                confidence: 90.0,
+                text: format!("w{}", image.width),
+            }])
+        }
+    }
+
+    fn page(number: usize, has_text_layer: bool, image_coverage: f64) -> PageText {
+        PageText {
+            number,
+            text: String::new(),
+            has_text_layer,
+            image_coverage,
+            source: TextSource::TextLayer,
+            ocr_confidence: None,
+        }
+    }
+
+    /// A document of pages that each paint one grey image `widths[i]` pixels wide.
+    fn doc_with_images(widths: &[i64]) -> Document {
+        use lopdf::{Object, Stream, dictionary};
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let mut kids = Vec::new();
+        for &w in widths {
+            let img = doc.add_object(Stream::new(
+                dictionary! {"Type" => "XObject", "Subtype" => "Image", "Width" => w, "Height" => 1, "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray"},
+                vec![255; usize::try_from(w).unwrap()],
+            ));
+            let page = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id,
+                "Resources" => dictionary! {"XObject" => dictionary! {"Im0" => img}},
+            });
+            kids.push(Object::Reference(page));
+        }
+        let count = kids.len() as i64;
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => kids, "Count" => count}),
+        );
+        let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+        doc.trailer.set("Root", catalog);
+        doc
+    }
+
+    fn settings(engine: Scripted) -> OcrSettings {
+        OcrSettings {
+            engine: Arc::new(engine),
+            languages: vec!["swe".into()],
+            page_time_limit: Duration::from_secs(1),
+            parallel: 2,
+        }
+    }
+
+    #[test]
+    fn only_image_pages_without_text_are_read_and_a_failure_stays_on_its_page() {
+        let doc = doc_with_images(&[10, 20, 30]);
+        let mut pages = vec![page(1, false, 1.0), page(2, true, 1.0), page(3, false, 0.9)];
+        pages[1].text = "born digital".into();
+        let info = ocr_pages(
+            &doc,
+            &mut pages,
+            &settings(Scripted { fail_on_width: 30 }),
+            1 << 20,
+        )
+        .unwrap();
+        assert_eq!(pages[0].text, "w10\n");
+        assert_eq!(pages[0].source, TextSource::Ocr);
+        assert_eq!(pages[0].ocr_confidence, Some(90.0));
+        assert_eq!(pages[1].text, "born digital");
+        assert_eq!(pages[1].source, TextSource::TextLayer);
+        assert_eq!(pages[2].source, TextSource::TextLayer);
+        assert_eq!(info.pages.len(), 2);
+        assert_eq!(info.pages_with_text(), 1);
+        assert!(
+            info.pages[1].error.as_deref().unwrap().contains("page 3"),
+            "{:?}",
+            info.pages[1]
+        );
+        assert_eq!(info.version.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn a_born_digital_document_needs_no_ocr() {
+        let doc = doc_with_images(&[10]);
+        let mut pages = vec![page(1, true, 0.0)];
+        assert!(
+            ocr_pages(
+                &doc,
+                &mut pages,
+                &settings(Scripted { fail_on_width: 0 }),
+                1 << 20
+            )
+            .is_none()
+        );
+        // Text layer missing but hardly any image: a blank page, not a scan.
+        let mut pages = vec![page(1, false, 0.1)];
+        assert!(
+            ocr_pages(
+                &doc,
+                &mut pages,
+                &settings(Scripted { fail_on_width: 0 }),
+                1 << 20
+            )
+            .is_none()
+        );
+    }
+}
