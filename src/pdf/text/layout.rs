@@ -462,24 +462,26 @@ fn recurse_parts(blocks: &[Block], idx: &mut [usize], cuts: &[usize]) {
 mod tests {
     use super::*;
 
+    /// Places one character with its origin at `(x, y)`, reading along `dir`.
+    fn glyph(c: &mut Collector, ch: char, (x, y): (f64, f64), dir: (f64, f64), size: f64) {
+        let mut buf = [0u8; 4];
+        c.push(&PlacedGlyph {
+            text: ch.encode_utf8(&mut buf),
+            x,
+            y,
+            dir,
+            advance: size / 2.0,
+            size,
+            ascent: 0.8,
+            descent: -0.2,
+            invisible: false,
+        });
+    }
+
     /// Places `words` left to right at `(x, y)` with a 10-point font whose glyphs are 5 wide.
     fn line(c: &mut Collector, x: f64, y: f64, words: &str) {
-        let mut cx = x;
-        for ch in words.chars() {
-            let mut buf = [0u8; 4];
-            let s = ch.encode_utf8(&mut buf);
-            c.push(&PlacedGlyph {
-                text: s,
-                x: cx,
-                y,
-                dir: (1.0, 0.0),
-                advance: 5.0,
-                size: 10.0,
-                ascent: 0.8,
-                descent: -0.2,
-                invisible: false,
-            });
-            cx += 5.0;
+        for (i, ch) in words.chars().enumerate() {
+            glyph(c, ch, (x + 5.0 * i as f64, y), (1.0, 0.0), 10.0);
         }
     }
 
@@ -579,18 +581,13 @@ mod tests {
         let mut c = Collector::default();
         // Text running up the page (90°), as on a landscape page drawn rotated.
         for (i, ch) in "Plan".chars().enumerate() {
-            let mut buf = [0u8; 4];
-            c.push(&PlacedGlyph {
-                text: ch.encode_utf8(&mut buf),
-                x: 100.0,
-                y: 100.0 + 5.0 * i as f64,
-                dir: (0.0, 1.0),
-                advance: 5.0,
-                size: 10.0,
-                ascent: 0.8,
-                descent: -0.2,
-                invisible: false,
-            });
+            glyph(
+                &mut c,
+                ch,
+                (100.0, 100.0 + 5.0 * i as f64),
+                (0.0, 1.0),
+                10.0,
+            );
         }
         assert_eq!(c.into_text(), "Plan");
     }
@@ -653,18 +650,7 @@ mod tests {
         line(&mut c, 200.0, 700.0, "Mikael Broman");
         // A bigger heading at line distance under the label cell.
         for (i, ch) in "BEVIS".chars().enumerate() {
-            let mut buf = [0u8; 4];
-            c.push(&PlacedGlyph {
-                text: ch.encode_utf8(&mut buf),
-                x: 50.0 + 6.0 * i as f64,
-                y: 684.0,
-                dir: (1.0, 0.0),
-                advance: 6.0,
-                size: 12.0,
-                ascent: 0.8,
-                descent: -0.2,
-                invisible: false,
-            });
+            glyph(&mut c, ch, (50.0 + 6.0 * i as f64, 684.0), (1.0, 0.0), 12.0);
         }
         let text = c.into_text();
         let words: Vec<&str> = text.split_whitespace().collect();

@@ -11,7 +11,7 @@ use super::finding;
 use crate::minutes::MinutesFacts;
 use crate::record::{Finding, SignerRole};
 use crate::verify::calendar::deadline;
-use crate::verify::identity::{NameMatch, fold, match_signer, same_person};
+use crate::verify::identity::{fold, same_person};
 use crate::verify::policy::{Policy, SigningRole};
 use crate::verify::signing::{MatchState, Signing};
 
@@ -306,15 +306,6 @@ pub fn sources_disagree(events: &[Signing], policy: &Policy) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Whether `name` signs for `role` (for tests and callers that hold only names).
-pub fn is_designated(minutes: &MinutesFacts, role: SignerRole, name: &str) -> bool {
-    let list: Vec<&str> = designated(minutes, role)
-        .iter()
-        .map(String::as_str)
-        .collect();
-    matches!(match_signer(Some(name), None, &list), NameMatch::Unique(_))
 }
 
 #[cfg(test)]
