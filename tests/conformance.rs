@@ -8,6 +8,8 @@
 //! so this test guards the born-digital cases until then. Skipped, with a message, when the
 //! corpus is not beside the project (`ARKIVAR_CORPUS`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use arkivar::pipeline::Settings;
@@ -17,10 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ARKIVAR_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    dir.join("protocols").is_dir().then_some(dir)
+    common::corpus_with("protocols")
 }
 
 fn fold(name: &str) -> String {

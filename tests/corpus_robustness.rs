@@ -5,6 +5,8 @@
 //!
 //! Skipped, with a message, when the corpus is not beside the project (`ARKIVAR_CORPUS`).
 
+mod common;
+
 use std::path::PathBuf;
 
 use arkivar::pipeline::Settings;
@@ -12,10 +14,7 @@ use arkivar::pipeline::process;
 use arkivar::record::{ErrorKind, SourceInfo, Status};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ARKIVAR_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    dir.is_dir().then_some(dir)
+    common::corpus_with("")
 }
 
 #[test]

@@ -8,6 +8,8 @@
 //! The corpus lives beside the project (`../shared/corpus`, or `ARKIVAR_CORPUS`); without it
 //! the test says it skipped and why.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -20,10 +22,7 @@ use unicode_normalization::char::is_combining_mark;
 const MIN_PARTICIPANT_SCORE: f64 = 0.98;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ARKIVAR_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    dir.join("protocols").is_dir().then_some(dir)
+    common::corpus_with("protocols")
 }
 
 /// conformance.py's `fold`.

@@ -9,6 +9,8 @@
 //!
 //! Skipped, with a message, when the corpus is not beside the project (`ARKIVAR_CORPUS`).
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -18,12 +20,7 @@ use arkivar::signature::examine::{SignatureFacts, examine};
 use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ARKIVAR_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    dir.join("real-signed/reference.jsonl")
-        .exists()
-        .then_some(dir)
+    common::corpus_with("real-signed/reference.jsonl")
 }
 
 fn signatures_of(path: &Path, trust: &TrustStore) -> Result<Vec<SignatureFacts>, PdfError> {

@@ -6,6 +6,8 @@
 //! The corpus lives beside the project (`../shared/corpus`, or `ARKIVAR_CORPUS`); without it
 //! the test says it skipped and why.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -13,10 +15,7 @@ use arkivar::pdf::{Limits, load, text::extract_pages};
 use unicode_normalization::UnicodeNormalization;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ARKIVAR_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    dir.join("text-truth/MANIFEST.tsv").exists().then_some(dir)
+    common::corpus_with("text-truth/MANIFEST.tsv")
 }
 
 const BULLETS: &str = "\u{2022}\u{25e6}\u{25aa}\u{25ab}\u{2023}\u{2219}\u{00b7}\u{25cf}\u{25cb}\u{25a0}\u{25a1}\u{27a2}\u{27a4}\u{2713}\u{2043}\u{25c6}\u{25c7}\u{2666}";

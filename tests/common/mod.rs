@@ -529,3 +529,14 @@ fn literal_bytes(bytes: &[u8]) -> Vec<u8> {
     out.push(b')');
     out
 }
+
+/// The shared corpus (`ARKIVAR_CORPUS`, else `../shared/corpus` beside the project), when
+/// `marker` (a path inside it) exists; corpus tests skip with a message otherwise.
+pub fn corpus_with(marker: &str) -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("ARKIVAR_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+        });
+    dir.join(marker).exists().then_some(dir)
+}
