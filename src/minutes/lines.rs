@@ -47,6 +47,11 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
     if line.len() > MAX_LABEL_LINE {
         return None;
     }
+    // Every label, whole or as a prefix, starts with one of the indexed initials: most lines
+    // are answered here without normalising them.
+    let first = lowercase_initial(line)?;
+    let mut phrases = lex.label_phrases_starting(first).peekable();
+    phrases.peek()?;
     let n = norm(line);
     if let Some(&(kind, language)) = lex.labels.get(n.as_str()) {
         return Some(LabelMatch {
@@ -56,16 +61,12 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
             colon: line.trim_end().ends_with(':'),
         });
     }
-    let first = n.chars().next()?;
-    for phrase in &lex.label_phrases {
-        if !phrase.starts_with(first) {
-            continue;
-        }
+    for phrase in phrases {
         let Some(end) = strip_phrase(line.trim_start(), phrase) else {
             continue;
         };
         let rest = line.trim_start().get(end..).unwrap_or("");
-        let Some(&(kind, language)) = lex.labels.get(phrase.as_str()) else {
+        let Some(&(kind, language)) = lex.labels.get(phrase) else {
             continue;
         };
         let trimmed = rest.trim_start();
@@ -87,6 +88,11 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
         }
     }
     None
+}
+
+/// The first character of `line`'s normalised form: its first non-blank character, lowercased.
+fn lowercase_initial(line: &str) -> Option<char> {
+    line.trim_start().chars().next()?.to_lowercase().next()
 }
 
 /// True for a table-of-contents line: dot leaders then a page number.
@@ -112,11 +118,17 @@ fn is_label_word(word: &str, lex: &Lexicon) -> bool {
 
 /// True when `rest` starts with a label or role phrase.
 fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
-    let first: String = rest.chars().take(1).flat_map(char::to_lowercase).collect();
-    lex.label_phrases
-        .iter()
-        .chain(lex.role_phrases.iter().map(|(p, _)| p))
-        .filter(|p| p.starts_with(first.as_str()) && p.chars().count() >= 4)
+    let Some(first) = rest.chars().next().and_then(|c| c.to_lowercase().next()) else {
+        return false;
+    };
+    lex.label_phrases_starting(first)
+        .chain(
+            lex.role_phrases
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .filter(|p| p.starts_with(first)),
+        )
+        .filter(|p| p.chars().count() >= 4)
         .any(|p| strip_phrase(rest, p).is_some())
 }
 
@@ -203,11 +215,11 @@ fn inline_labels(line: &str, lex: &Lexicon) -> Vec<String> {
             continue;
         }
         let Some(rest) = line.get(i..) else { continue };
-        let first: String = c.to_lowercase().collect();
+        let Some(first) = c.to_lowercase().next() else {
+            continue;
+        };
         let hit = lex
-            .label_phrases
-            .iter()
-            .filter(|p| p.starts_with(first.as_str()))
+            .label_phrases_starting(first)
             .filter_map(|p| strip_phrase(rest, p))
             .any(|end| {
                 rest.get(end..)

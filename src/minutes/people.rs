@@ -7,7 +7,7 @@
 //! affiliation, role and attendance in any order the list chose.
 
 use super::Role;
-use super::text::{find_phrase, norm, starts_lower, tokens, trim_item};
+use super::text::{find_phrase, may_contain_phrase, norm, starts_lower, tokens, trim_item};
 use super::vocab::Lexicon;
 
 /// Lowercase words that may stand inside a name ("Carl von Otter").
@@ -266,7 +266,11 @@ pub fn parse_entry(text: &str, lex: &Lexicon) -> Option<Entry> {
     let (text, paragraphs) = split_paragraphs(text);
     // "X ersätter Y" / "Y ersätts av X".
     let mut split = None;
+    let lower = text.to_lowercase();
     for (phrase, reversed) in &lex.substitution {
+        if !may_contain_phrase(&lower, phrase) {
+            continue;
+        }
         if let Some((s, e)) = find_phrase(text, phrase) {
             split = Some((s, e, *reversed));
             break;

@@ -10,16 +10,43 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Lowercase, whitespace collapsed to single spaces, trimmed, a trailing colon removed.
 pub fn norm(s: &str) -> String {
-    let lower: String = s.chars().flat_map(char::to_lowercase).collect();
-    let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
+    // One pass, ASCII without the Unicode case tables: this runs on every line several times.
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    let end = out
         .trim_end_matches(|c: char| c == ':' || c.is_whitespace())
-        .to_owned()
+        .len();
+    out.truncate(end);
+    out
+}
+
+/// True when the lowercased `text` contains every word of `phrase` (normalised): a cheap
+/// test that must pass before [`find_phrase`] can match, so callers may skip the scan.
+pub fn may_contain_phrase(lower_text: &str, phrase: &str) -> bool {
+    phrase.split(' ').all(|word| lower_text.contains(word))
 }
 
 /// The name key of the spec's identity rule: NFKD, diacritics dropped, case folded,
 /// whitespace collapsed (`Lövgren` = `lovgren`).
 pub fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        return norm_ascii_words(name);
+    }
     let s: String = name
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
@@ -28,7 +55,23 @@ pub fn fold(name: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// ASCII `fold`: lowercase, whitespace collapsed (nothing to decompose).
+fn norm_ascii_words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
 fn lower_eq(a: char, b: char) -> bool {
+    // ASCII first: nearly every comparison, and `to_lowercase` is a table search.
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(&b);
+    }
     a == b || a.to_lowercase().eq(b.to_lowercase())
 }
 
@@ -69,12 +112,14 @@ pub fn strip_phrase(text: &str, phrase: &str) -> Option<usize> {
 /// The first occurrence of `phrase` in `text` that starts and ends on word boundaries:
 /// `(start, end)` byte offsets.
 pub fn find_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
-    let first_is_word = phrase.chars().next().is_some_and(char::is_alphanumeric);
+    let first = phrase.chars().next()?;
+    let first_is_word = first.is_alphanumeric();
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
         let boundary = !first_is_word || !prev.is_some_and(char::is_alphanumeric);
         prev = Some(c);
-        if !boundary {
+        // A phrase never starts with a space, so its first char must match `c` itself.
+        if !boundary || !lower_eq(c, first) {
             continue;
         }
         if let Some(rest) = text.get(i..)
@@ -134,6 +179,23 @@ pub fn tokens(s: &str) -> Vec<(usize, usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn norm_lowercases_collapses_and_drops_the_trailing_colon() {
+        assert_eq!(norm("  Justerare\t Anna  BERG : "), "justerare anna berg");
+        assert_eq!(norm("ÅSA Öberg:"), "åsa öberg");
+        assert_eq!(norm(" \n "), "");
+        assert_eq!(norm("a:b:"), "a:b");
+    }
+
+    #[test]
+    fn phrase_prefilter_never_rejects_a_match() {
+        let text = "Anna Berg (S) ERSÄTTER   Bo Ek";
+        let lower = text.to_lowercase();
+        assert!(find_phrase(text, "ersätter").is_some());
+        assert!(may_contain_phrase(&lower, "ersätter"));
+        assert!(!may_contain_phrase(&lower, "ersätts av"));
+    }
 
     #[test]
     fn fold_drops_diacritics_and_case() {

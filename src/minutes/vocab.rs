@@ -204,6 +204,9 @@ pub struct Lexicon {
     pub labels: HashMap<String, (LabelKind, usize)>,
     /// Label phrases, longest first, for prefix matching.
     pub label_phrases: Vec<String>,
+    /// Indexes into `label_phrases` by the phrase's first character, longest first: label
+    /// matching runs at every word of every line, and most words start no label.
+    label_initials: HashMap<char, Vec<usize>>,
     /// Role phrases (normalised), longest first.
     pub role_phrases: Vec<(String, Role)>,
     /// Month spelling → month number 1–12.
@@ -273,6 +276,16 @@ fn longest_first(mut v: Vec<String>) -> Vec<String> {
 }
 
 impl Lexicon {
+    /// The label phrases (normalised, longest first) that start with `first`, a lowercase
+    /// character.
+    pub fn label_phrases_starting(&self, first: char) -> impl Iterator<Item = &str> {
+        self.label_initials
+            .get(&first)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.label_phrases.get(i).map(String::as_str))
+    }
+
     /// Merges languages into lookup tables.
     pub fn build(languages: Vec<Vocabulary>) -> Lexicon {
         let mut labels: HashMap<String, (LabelKind, usize)> = HashMap::new();
@@ -282,6 +295,7 @@ impl Lexicon {
             languages: Vec::new(),
             labels: HashMap::new(),
             label_phrases: Vec::new(),
+            label_initials: HashMap::new(),
             role_phrases: Vec::new(),
             months: HashMap::new(),
             fillers: Vec::new(),
@@ -374,6 +388,11 @@ impl Lexicon {
         lex.organ_meetings
             .sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         lex.label_phrases = longest_first(labels.keys().cloned().collect());
+        for (i, phrase) in lex.label_phrases.iter().enumerate() {
+            if let Some(first) = phrase.chars().next() {
+                lex.label_initials.entry(first).or_default().push(i);
+            }
+        }
         let mut non_name = std::collections::HashSet::new();
         for phrase in labels
             .keys()

@@ -387,6 +387,9 @@ impl PublicKey {
     ) -> Result<bool> {
         match (scheme, self) {
             (SignatureScheme::RsaPkcs1v15 { digest }, PublicKey::Rsa(key)) => {
+                if rsa_pkcs1v15_verify_fast(key, *digest, message, signature) {
+                    return Ok(true);
+                }
                 let hash = digest.digest_parts(message);
                 Ok(rsa_pkcs1v15_verify(key, *digest, &hash, signature))
             }
@@ -513,6 +516,41 @@ fn rsa_pkcs1v15_verify(
     })
 }
 
+/// RSASSA-PKCS1-v1_5 through aws-lc (already linked for TLS), several times faster than the
+/// portable big-integer code on the common case. Only a yes counts: `false` sends the caller
+/// to [`rsa_pkcs1v15_verify`], which also takes what aws-lc has no parameters for (SHA-224,
+/// SHA-3, SHA-384 under 2048 bits) or refuses (a DigestInfo without the NULL parameters).
+fn rsa_pkcs1v15_verify_fast(
+    key: &RsaPublicKey,
+    digest: DigestAlgorithm,
+    message: &[&[u8]],
+    signature: &[u8],
+) -> bool {
+    use DigestAlgorithm as D;
+    use aws_lc_rs::signature as lc;
+    let params = match digest {
+        D::Sha1 => &lc::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        D::Sha256 => &lc::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        D::Sha384 => &lc::RSA_PKCS1_2048_8192_SHA384,
+        D::Sha512 => &lc::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        D::Sha224 | D::Sha3_256 | D::Sha3_384 | D::Sha3_512 => return false,
+    };
+    let components = lc::RsaPublicKeyComponents {
+        n: key.n().to_bytes_be(),
+        e: key.e().to_bytes_be(),
+    };
+    let sig = left_pad(signature, key.size());
+    let joined;
+    let message = match message {
+        [one] => *one,
+        parts => {
+            joined = parts.concat();
+            joined.as_slice()
+        }
+    };
+    components.verify(params, message, &sig).is_ok()
+}
+
 fn rsa_pss_verify(
     key: &RsaPublicKey,
     digest: DigestAlgorithm,
@@ -563,6 +601,38 @@ mod tests {
             hex::encode(DigestAlgorithm::Sha256.digest(b"abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    /// The aws-lc path may only say yes where the portable path says yes, and must say yes to
+    /// an ordinary signature (or it is dead weight).
+    #[test]
+    fn rsa_fast_path_agrees_with_the_portable_check() {
+        let private = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 1024).unwrap();
+        let key = private.to_public_key();
+        let parts: [&[u8]; 2] = [b"signed ", b"attributes"];
+        for digest in [
+            DigestAlgorithm::Sha1,
+            DigestAlgorithm::Sha256,
+            DigestAlgorithm::Sha512,
+        ] {
+            let hash = digest.digest_parts(&parts);
+            let t = digest_info(digest, &hash, true);
+            let good = private.sign(Pkcs1v15Sign::new_unprefixed(), &t).unwrap();
+            assert!(rsa_pkcs1v15_verify_fast(&key, digest, &parts, &good));
+            assert!(rsa_pkcs1v15_verify(&key, digest, &hash, &good));
+
+            let mut bad = good.clone();
+            bad[10] ^= 1;
+            assert!(!rsa_pkcs1v15_verify_fast(&key, digest, &parts, &bad));
+            assert!(!rsa_pkcs1v15_verify(&key, digest, &hash, &bad));
+            assert!(!rsa_pkcs1v15_verify_fast(&key, digest, &[b"other"], &good));
+
+            // Without the NULL parameters: aws-lc refuses, the portable check accepts.
+            let bare = digest_info(digest, &hash, false);
+            let odd = private.sign(Pkcs1v15Sign::new_unprefixed(), &bare).unwrap();
+            assert!(!rsa_pkcs1v15_verify_fast(&key, digest, &parts, &odd));
+            assert!(rsa_pkcs1v15_verify(&key, digest, &hash, &odd));
+        }
     }
 
     #[test]
