@@ -407,10 +407,16 @@ macro_rules! setup {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn happy_path_archives_publishes_and_replies() {
+async fn happy_path_archives_writes_publishes_and_replies() {
     let (vhost, root) = setup!();
     let archive = Archive::start(Behaviour::default()).await;
-    let _worker = Worker::spawn(&vhost, root.path(), Some(&archive), &[]);
+    let records_dir = tempfile::tempdir().unwrap();
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--records-dir", records_dir.path().to_str().unwrap()],
+    );
     let client = Client::connect(&vhost).await;
     wait_for_topology(&client).await;
     client.queue("replies", false).await;
@@ -468,6 +474,21 @@ async fn happy_path_archives_publishes_and_replies() {
             .iter()
             .all(|a| a == "Bearer test-token")
     );
+    // The filesystem sink: each record as <sha256>.json, written after the archive answered.
+    for i in 0..3 {
+        let file = records_dir
+            .path()
+            .join(format!("{}.json", sha256_hex(&document(i))));
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(written["job"]["job_id"], format!("job-{i}"));
+        assert!(
+            written["job"]["archive_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("arch-")
+        );
+    }
 }
 
 /// Poison messages are dead-lettered with their reason, and an RPC caller hears back about

@@ -34,6 +34,10 @@ pub struct WorkerArgs {
     /// Largest inline (base64) document, in bytes.
     #[arg(long, default_value_t = 8 * 1024 * 1024)]
     pub max_inline_bytes: usize,
+    /// Folder each record is also written to, atomically, as `<sha256>.json` (the filesystem
+    /// sink `arkivar batch` writes with); a failed write sends the job round the retry queues.
+    #[arg(long, value_name = "DIR")]
+    pub records_dir: Option<PathBuf>,
     /// The HTTP archive, shared with `arkivar batch`.
     #[command(flatten)]
     pub archive: ArchiveArgs,

@@ -19,6 +19,7 @@ use crate::job::{self, Document, JobRejection, JobRules};
 use crate::pipeline::{self, Settings};
 use crate::record::{JobInfo, Record, SourceInfo, Status};
 use crate::sinks::amqp::Publisher;
+use crate::sinks::fs::FsSink;
 use crate::sinks::http::{ArchiveError, ArchiveSink};
 use crate::sources::amqp::{Incoming, Topology};
 
@@ -36,6 +37,8 @@ pub struct Context {
     pub cpu: Arc<Semaphore>,
     /// The archive, when configured.
     pub archive: Option<ArchiveSink>,
+    /// The folder of records (`--records-dir`), when configured.
+    pub records: Option<Arc<FsSink>>,
     /// Client for `url` documents.
     pub http: reqwest::Client,
     /// Counters.
@@ -241,6 +244,27 @@ async fn run(
                 archive_refusal = Some(refusal);
             }
         }
+    }
+    if let Some(records) = &ctx.records {
+        // fsync and rename block: off the async threads, like the pipeline.
+        // The record travels to the blocking thread and back rather than being copied.
+        let records = Arc::clone(records);
+        let written = tokio::task::spawn_blocking(move || {
+            let written = records.write(&record);
+            (record, written)
+        })
+        .await;
+        record = match written {
+            Ok((back, Ok(_))) => back,
+            Ok((_, Err(e))) => {
+                let reason = e.to_string();
+                return (End::Retry { reason }, job_id, Some(incoming));
+            }
+            Err(e) => {
+                let reason = format!("writing the record was interrupted: {e}");
+                return (End::Retry { reason }, job_id, Some(incoming));
+            }
+        };
     }
     if let Err(reason) = publish(ctx, publisher, &record, &key, &incoming).await {
         return (End::Retry { reason }, job_id, Some(incoming));

@@ -1,6 +1,7 @@
 //! `arkivar worker`: the queue worker. Jobs come from RabbitMQ (`sources::amqp`), run through
 //! the same pipeline as the CLI on a bounded blocking pool, and go to the sinks (the HTTP
-//! archive, the results exchange); a job is acked only after all of them confirmed.
+//! archive, a folder of records, the results exchange); a job is acked only after all of them
+//! confirmed.
 //!
 //! This module owns the run loop and its life cycle:
 //! - a supervisor of its own (connect, declare, consume; on failure drop everything, back off,
@@ -85,6 +86,9 @@ pub enum WorkerError {
         /// What is wrong.
         reason: String,
     },
+    /// The folder for `--records-dir` could not be created.
+    #[error(transparent)]
+    Records(#[from] crate::sinks::fs::FsSinkError),
     /// Writing to stdout failed.
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
@@ -119,6 +123,11 @@ pub fn main(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
 async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
     let pipelines = pipelines(&args, &settings)?;
     let archive = args.archive.config()?.map(ArchiveSink::new).transpose()?;
+    let records = args
+        .records_dir
+        .as_deref()
+        .map(crate::sinks::fs::FsSink::new)
+        .transpose()?;
     let concurrency = args.concurrency.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
@@ -129,6 +138,7 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
         pipelines,
         cpu: Arc::new(Semaphore::new(concurrency.max(1))),
         archive,
+        records: records.map(Arc::new),
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
