@@ -258,21 +258,31 @@ impl Client {
         }
     }
 
+    /// Publishes a job and waits for the broker's confirm. A nack means the broker did not
+    /// take the message, and a publisher's answer to that is to send it again: seen once
+    /// here when a test published into a quorum queue created a moment before on a loaded
+    /// machine (RabbitMQ 3.10, `x-overflow: reject-publish`).
     async fn publish(&self, body: &[u8], props: BasicProperties) {
-        let confirm = self
-            .ch
-            .basic_publish(
-                "".into(),
-                "arkivar.jobs".into(),
-                BasicPublishOptions::default(),
-                body,
-                props.with_delivery_mode(2),
-            )
-            .await
-            .unwrap()
-            .await
-            .unwrap();
-        assert!(confirm.is_ack());
+        for _ in 0..20 {
+            let confirm = self
+                .ch
+                .basic_publish(
+                    "".into(),
+                    "arkivar.jobs".into(),
+                    BasicPublishOptions::default(),
+                    body,
+                    props.clone().with_delivery_mode(2),
+                )
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+            if confirm.is_ack() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the broker refused the job 20 times");
     }
 
     async fn get(&self, queue: &str) -> Option<lapin::message::BasicGetMessage> {
