@@ -657,14 +657,30 @@ async fn retries_exhausted_goes_to_the_dead_letter_queue() {
     );
     let client = Client::connect(&vhost).await;
     wait_for_topology(&client).await;
+    client.queue("replies", false).await;
     let docs = write_docs(root.path(), 1);
     client
-        .publish(&job("x", &docs[0]), BasicProperties::default())
+        .publish(&job("x", &docs[0]), rpc("replies", "c-x"))
         .await;
     let dead = client
         .drain("arkivar.dead", 1, Duration::from_secs(20))
         .await;
     assert_eq!(dead.len(), 1, "dead-lettered after the retries");
+    // The caller hears once, when the worker gives up, not at each retry.
+    let replies = client.drain("replies", 2, Duration::from_millis(500)).await;
+    assert_eq!(replies.len(), 1);
+    assert_eq!(
+        replies[0]
+            .properties
+            .correlation_id()
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "c-x"
+    );
+    let rejection = json(&replies[0]);
+    assert_eq!(rejection["code"], "retries_exhausted");
+    assert_eq!(rejection["job_id"], "x");
     assert_eq!(
         header(&dead[0], "x-arkivar-reason-code").unwrap(),
         "retries_exhausted"
