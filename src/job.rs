@@ -6,6 +6,9 @@
 //! the document root, a `url` must start with an allowed prefix, inline `base64` has a size cap.
 //! Reading the document is the worker's job, not this module's: nothing here touches a file or
 //! socket.
+//!
+//! A job that ends without a record for its caller (refused, or given up on) is answered with
+//! a [`JobRejection`] instead, so an RPC caller waiting on `reply_to` always hears back.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -13,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 
 use base64::Engine as _;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
 use crate::pipeline::config::DEFAULT_PIPELINE;
@@ -155,6 +158,37 @@ pub enum JobError {
         /// The decoder's message.
         message: String,
     },
+}
+
+/// The answer to a job that produced no record for its caller: a malformed message, an
+/// unknown pipeline, a document that cannot be read, or retries exhausted. Sent to the job's
+/// `reply_to` (AMQP type `job.rejected`) before the job is dead-lettered with the same code
+/// and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobRejection {
+    /// Version of this answer's shape; always 1.
+    pub version: u32,
+    /// Always `rejected`; a record's `status` never is, so a caller can tell them apart.
+    pub status: &'static str,
+    /// The job's id, when the message parsed far enough to have one.
+    pub job_id: Option<String>,
+    /// The stable reason code, as in the dead letter's `x-arkivar-reason-code`.
+    pub code: String,
+    /// What went wrong, for people.
+    pub reason: String,
+}
+
+impl JobRejection {
+    /// A rejection with `code` and `reason`.
+    pub fn new(job_id: Option<&str>, code: &str, reason: &str) -> Self {
+        JobRejection {
+            version: JOB_VERSION,
+            status: "rejected",
+            job_id: job_id.map(str::to_owned),
+            code: code.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
 }
 
 /// What the worker allows a job to point at.

@@ -3,9 +3,10 @@
 //!
 //! This is the only module that uses `anyhow`: everything below it returns typed errors, and
 //! here they become one line on stderr and an exit code (0 ok, 1 some documents failed,
-//! 2 error). The startup path stays cheap on purpose: `extract` runs once per file in
-//! pipelines that compare it with `pdftotext`, so nothing heavy happens before the arguments
-//! are parsed, and logging uses a plain level filter unless a filter string is given.
+//! 2 error; `batch` stopped by a signal: 130 for SIGINT, 143 for SIGTERM). The startup path
+//! stays cheap on purpose: `extract` runs once per file in pipelines that compare it with
+//! `pdftotext`, so nothing heavy happens before the arguments are parsed, and logging uses a
+//! plain level filter unless a filter string is given.
 
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
@@ -80,8 +81,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Turn every PDF under DIR into a JSON record in OUT (`<sha256>.json`). Exits 1 when
-    /// any document failed; failures get error records too.
+    /// Turn every PDF under DIR into a JSON record in OUT (`<sha256>.json`), and send each to
+    /// the archive with `--sink URL`. Exits 1 when any document failed (failures get error
+    /// records too), 2 when a record was not written or not confirmed by the archive, 130
+    /// (SIGINT) or 143 (SIGTERM) when a signal stopped it: rerun to finish.
     Batch {
         /// Folder to search for `*.pdf` files, recursively.
         dir: PathBuf,
@@ -91,6 +94,9 @@ enum Command {
         /// Documents processed at once [default: number of cores].
         #[arg(long, short)]
         jobs: Option<NonZeroUsize>,
+        /// The HTTP archive each record is also sent to, as the worker sends it.
+        #[command(flatten)]
+        archive: arkivar::sinks::http::ArchiveArgs,
     },
     /// Check the signatures of PDFs: what each covers, whether it is intact and valid, who
     /// signed and when, whether it is trusted, what changed after it. One file prints one JSON
@@ -163,7 +169,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     match settings(&cli.pipeline, &cli.trust)
-        .and_then(|settings| run(cli.command, cli.log_format, &settings))
+        .and_then(|(settings, name)| run(cli.command, cli.log_format, &settings, &name))
     {
         Ok(code) => code,
         Err(error) => {
@@ -190,8 +196,8 @@ fn load_pipeline(spec: &str) -> Result<pipeline::config::PipelineConfig> {
     }
 }
 
-/// The pipeline's settings, with the `--trust` anchors added.
-fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
+/// The pipeline's settings, with the `--trust` anchors added, and the pipeline's name.
+fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<(Settings, String)> {
     let config = load_pipeline(pipeline)?;
     config
         .verify
@@ -215,14 +221,38 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<Settings> {
             .with_context(|| format!("cannot use trust anchors from {}", pem.display()))?;
         tracing::debug!(file = %pem.display(), added, "trust anchors");
     }
-    Ok(settings)
+    Ok((settings, config.name))
 }
 
-fn run(command: Command, log_format: LogFormat, settings: &Settings) -> Result<ExitCode> {
+fn run(
+    command: Command,
+    log_format: LogFormat,
+    settings: &Settings,
+    pipeline: &str,
+) -> Result<ExitCode> {
     match command {
         Command::Extract { file, format } => extract(&file, format, settings),
         Command::Verify { file, format } => verify(&file, format, settings),
-        Command::Batch { dir, out, jobs } => batch(&dir, &out, jobs, log_format, settings),
+        Command::Batch {
+            dir,
+            out,
+            jobs,
+            archive,
+        } => {
+            let options = arkivar::batch::Options {
+                root: dir,
+                out,
+                jobs: jobs.map_or_else(
+                    || thread::available_parallelism().map_or(1, NonZeroUsize::get),
+                    NonZeroUsize::get,
+                ),
+                progress: progress_mode(log_format),
+                pipeline: pipeline.to_owned(),
+                archive: archive.config()?,
+                interrupt: None,
+            };
+            batch(options, log_format, settings)
+        }
         Command::Signatures { files, format } => signatures(&files, format, settings),
         Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
             .map(|()| ExitCode::SUCCESS)
@@ -439,18 +469,10 @@ fn write_verdict(
     Ok(())
 }
 
-fn batch(
-    root: &Path,
-    out: &Path,
-    jobs: Option<NonZeroUsize>,
-    log_format: LogFormat,
-    settings: &Settings,
-) -> Result<ExitCode> {
-    let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    // With JSON logs stderr is for machines: every line must be a JSON object, so no bar, no
-    // progress lines and no table; the counts go into the log instead.
-    let json_logs = matches!(log_format, LogFormat::Json);
-    let progress = if json_logs {
+/// How batch progress is shown: nothing with JSON logs (stderr is for machines: every line
+/// must be a JSON object), a bar on a terminal, plain lines otherwise.
+fn progress_mode(log_format: LogFormat) -> arkivar::batch::progress::Mode {
+    if matches!(log_format, LogFormat::Json) {
         arkivar::batch::progress::Mode::Hidden
     } else if io::stderr().is_terminal() {
         arkivar::batch::progress::Mode::Bar
@@ -458,22 +480,32 @@ fn batch(
         arkivar::batch::progress::Mode::Plain {
             interval: arkivar::batch::progress::PLAIN_INTERVAL,
         }
-    };
-    let options = arkivar::batch::Options {
-        root: root.to_owned(),
-        out: out.to_owned(),
-        jobs: jobs.map_or(cores, NonZeroUsize::get),
-        progress,
-    };
+    }
+}
+
+fn batch(
+    mut options: arkivar::batch::Options,
+    log_format: LogFormat,
+    settings: &Settings,
+) -> Result<ExitCode> {
+    // Ctrl-C and SIGTERM finish the documents in flight instead of killing them.
+    let interrupt = arkivar::batch::Interrupt::new();
+    interrupt
+        .listen()
+        .context("cannot install the handlers for Ctrl-C and SIGTERM")?;
+    options.interrupt = Some(interrupt);
     let outcome = arkivar::batch::run(&options, settings)?;
     let tally = &outcome.tally;
+    let json_logs = matches!(log_format, LogFormat::Json);
     // The table is for the person at the terminal, on stderr with the progress; stdout keeps
-    // the one summary line that scripts read.
+    // the one summary line that scripts read. With JSON logs the counts go into the log.
     if json_logs {
         tracing::info!(
             documents = tally.documents,
             skipped = tally.skipped,
             failed = tally.failed,
+            unsent = tally.unsent,
+            not_started = tally.not_started,
             by_status = ?tally.by_status,
             by_code = ?tally.by_code,
             reports = ?outcome.reports,
@@ -481,18 +513,43 @@ fn batch(
         );
     } else {
         eprint!("{}", tally.table());
-        for report in &outcome.reports {
+        for report in outcome.reports.iter().flatten() {
             eprintln!("report: {}", report.display());
         }
     }
-    println!("{}", tally.line(out));
-    Ok(if tally.unwritten > 0 || tally.lost > 0 {
-        ExitCode::from(2)
-    } else if tally.failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    println!("{}", tally.line(&options.out));
+    if let Some(signal) = outcome.interrupted {
+        let hint = "run the same command again to do them; finished documents are skipped";
+        if json_logs {
+            tracing::warn!(
+                signal = signal.name(),
+                not_started = tally.not_started,
+                "batch interrupted after the documents in flight finished; {hint}"
+            );
+        } else {
+            eprintln!(
+                "interrupted by {}: the documents in flight were finished, {} not started; {hint}",
+                signal.name(),
+                tally.not_started
+            );
+        }
+        return Ok(ExitCode::from(signal.exit_code()));
+    }
+    if tally.unsent > 0 && !json_logs {
+        eprintln!(
+            "{} records were not confirmed by the archive; run the same command again to send them",
+            tally.unsent
+        );
+    }
+    Ok(
+        if tally.unwritten > 0 || tally.lost > 0 || tally.unsent > 0 {
+            ExitCode::from(2)
+        } else if tally.failed > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 /// One file's answer from `arkivar signatures`.

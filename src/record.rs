@@ -85,6 +85,9 @@ pub struct JobInfo {
     pub correlation_id: Option<String>,
     /// The id the HTTP archive gave the record, once it accepted it.
     pub archive_id: Option<String>,
+    /// Why the HTTP archive refused the record (its HTTP status and answer), when it did; the
+    /// job is then dead-lettered instead of acked.
+    pub archive_error: Option<String>,
 }
 
 /// The constant `record_version`, as its own type so the schema can say `const: 1`.

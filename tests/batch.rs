@@ -1,25 +1,30 @@
 //! `arkivar batch` as a long run: killed halfway and run again, it ends with exactly one
-//! record per document and an intact ledger; the reports cover every document.
+//! record per document and an intact ledger; the reports cover every document. Interrupted
+//! with SIGINT, it finishes what is in flight and says how to resume. With `--sink` every
+//! record goes to a real archive server, and only confirmed records reach the ledger.
 
+mod archive_server;
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use archive_server::{Archive, Behaviour};
 
 /// Documents in the batch, as in issue 8's "done when"; also enough that the kill lands in
 /// the middle.
 const DOCUMENTS: usize = 1000;
 
-/// `DOCUMENTS` distinct PDFs: the fixtures, each with a different trailing comment after
+/// `count` distinct PDFs: the fixtures, each with a different trailing comment after
 /// `%%EOF` (readers ignore it; the bytes, and so the identities, differ), and every tenth a
 /// denser multi-page document (minutes-like text, so its status is `failed`: nobody signed)
 /// so the run takes long enough to be interrupted.
-fn generate(dir: &Path) {
+fn generate(dir: &Path, count: usize) {
     let samples = common::samples();
     let dense = common::dense_pages(8);
-    for i in 0..DOCUMENTS {
+    for i in 0..count {
         let mut bytes = if i % 10 == 0 {
             dense.clone()
         } else {
@@ -65,7 +70,7 @@ fn record_names(out: &Path) -> BTreeSet<String> {
 fn killed_halfway_and_rerun_ends_with_every_record_once_and_an_intact_ledger() {
     let dir = tempfile::tempdir().unwrap();
     let (input, out) = (dir.path().join("in"), dir.path().join("out"));
-    generate(&input);
+    generate(&input, DOCUMENTS);
 
     let mut child = batch(&input, &out)
         .stdout(Stdio::null())
@@ -150,4 +155,198 @@ fn killed_halfway_and_rerun_ends_with_every_record_once_and_an_intact_ledger() {
         "{stdout}"
     );
     assert_eq!(ledger_lines(&out).len(), DOCUMENTS);
+}
+
+/// Runs a batch command to its end off the async runtime, so the archive server the test
+/// started keeps answering meanwhile.
+async fn finish(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Every ledger line names a record that exists and is that document's; returns the hashes.
+fn ledger_hashes_with_records(out: &Path) -> BTreeSet<String> {
+    let mut hashes = BTreeSet::new();
+    for line in ledger_lines(out) {
+        let sha = line.split('\t').next().unwrap().to_owned();
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join(format!("{sha}.json"))).unwrap())
+                .unwrap_or_else(|e| panic!("the record of {line:?}: {e}"));
+        assert_eq!(record["identity"]["sha256"], sha.as_str());
+        assert!(hashes.insert(sha), "duplicate ledger line {line:?}");
+    }
+    hashes
+}
+
+/// `--sink URL`: each record also goes to the HTTP archive, through the worker's client
+/// (bearer token from a file, idempotency key `<sha256>:<pipeline>`). The archive fails the
+/// first three requests, which are not retried here (`--archive-attempts 1`): those three
+/// documents get no ledger line, the run exits 2 and says so, and the rerun sends exactly
+/// those three and nothing else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sink_sends_every_record_and_the_ledger_lists_only_what_the_archive_confirmed() {
+    const COUNT: usize = 12;
+    let archive = Archive::start(Behaviour {
+        fail_first: 3,
+        ..Default::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    generate(&input, COUNT);
+    let token = dir.path().join("token");
+    std::fs::write(&token, "batch-token\n").unwrap();
+    let with_sink = || {
+        let mut cmd = batch(&input, &out);
+        cmd.args(["--sink", &archive.url(), "--archive-attempts", "1"])
+            .arg("--archive-token-file")
+            .arg(&token);
+        cmd
+    };
+
+    let first = finish(with_sink()).await;
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("3 records NOT confirmed by the archive"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("run the same command again"), "{stderr}");
+    assert_eq!(archive.requests(), COUNT as u32);
+    assert_eq!(archive.stored(), COUNT - 3);
+    let ledgered = ledger_hashes_with_records(&out);
+    assert_eq!(
+        ledgered.len(),
+        COUNT - 3,
+        "only confirmed records are ledgered"
+    );
+    assert_eq!(record_names(&out).len(), COUNT, "every record is in OUT");
+    {
+        let inner = archive.inner.lock().unwrap();
+        let archived: BTreeSet<String> = inner
+            .stored
+            .keys()
+            .map(|k| k.strip_suffix(":protokoll-sv").unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            archived, ledgered,
+            "the ledger lists exactly what was archived"
+        );
+        assert!(inner.auth.iter().all(|a| a == "Bearer batch-token"));
+    }
+
+    let second = finish(with_sink()).await;
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    // 1: the dense documents read as minutes without signatures, and fail.
+    assert_eq!(second.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("({} done by an earlier run)", COUNT - 3)),
+        "{stdout}"
+    );
+    assert_eq!(
+        archive.requests(),
+        COUNT as u32 + 3,
+        "only the 3 were resent"
+    );
+    assert_eq!(archive.stored(), COUNT);
+    assert_eq!(ledger_hashes_with_records(&out).len(), COUNT);
+
+    let third = finish(with_sink()).await;
+    assert_eq!(third.status.code(), Some(1));
+    assert_eq!(archive.requests(), COUNT as u32 + 3, "nothing left to send");
+}
+
+/// SIGINT during a batch of a few hundred documents: no new document is started, the ones in
+/// flight finish (record, archive, ledger line), the summary says how to resume, and the exit
+/// status is 130. The archive is slow (50 ms a record) so documents are in flight at the
+/// signal; it saw exactly as many requests as there are ledger lines, so none was cut off.
+/// The rerun does exactly the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_finishes_the_documents_in_flight_and_the_rerun_does_exactly_the_rest() {
+    const COUNT: usize = 300;
+    let archive = Archive::start(Behaviour {
+        stall: Duration::from_millis(50),
+        ..Default::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    generate(&input, COUNT);
+    let with_sink = || {
+        let mut cmd = batch(&input, &out);
+        cmd.args(["--sink", &archive.url()]);
+        cmd
+    };
+
+    let mut child = with_sink()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ledger_lines(&out).len() < 20 {
+        assert!(child.try_wait().unwrap().is_none(), "the batch ended early");
+        assert!(Instant::now() < deadline, "the batch made no progress");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
+
+    let done = ledger_hashes_with_records(&out);
+    assert!(
+        done.len() >= 20 && done.len() < COUNT,
+        "{} done",
+        done.len()
+    );
+    assert_eq!(
+        record_names(&out),
+        done,
+        "every record written has its ledger line: nothing was cut off"
+    );
+    assert_eq!(archive.requests() as usize, done.len());
+    assert_eq!(archive.stored(), done.len());
+    let rest = COUNT - done.len();
+    assert!(
+        stdout.contains(&format!("{rest} documents not started (interrupted)")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("interrupted by SIGINT") && stderr.contains("run the same command again"),
+        "{stderr}"
+    );
+    assert!(
+        !out.join("report.csv").exists(),
+        "reports wait for a finished run"
+    );
+
+    archive.set(Behaviour::default());
+    let rerun = finish(with_sink()).await;
+    let stdout = String::from_utf8_lossy(&rerun.stdout);
+    assert_eq!(rerun.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("({} done by an earlier run)", done.len())),
+        "{stdout}"
+    );
+    assert_eq!(
+        archive.requests() as usize,
+        COUNT,
+        "the rerun sent exactly the rest"
+    );
+    assert_eq!(archive.stored(), COUNT);
+    assert_eq!(ledger_hashes_with_records(&out).len(), COUNT);
+    assert!(out.join("report.csv").exists());
 }

@@ -7,6 +7,7 @@
 mod archive_server;
 mod common;
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,11 +27,14 @@ struct Vhost {
 impl Vhost {
     /// A fresh vhost, or `None` (after saying why) when there is no broker to test against.
     fn create() -> Option<Vhost> {
-        let reachable =
+        // Asked once per test process: each rabbitmqctl call starts an Erlang VM (~1 s).
+        static BROKER_USABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let usable = *BROKER_USABLE.get_or_init(|| {
             std::net::TcpStream::connect_timeout(&BROKER.parse().unwrap(), Duration::from_secs(2))
-                .is_ok();
-        let ctl = reachable && rabbitmqctl(&["status"]).is_ok();
-        if !ctl {
+                .is_ok()
+                && rabbitmqctl(&["status"]).is_ok()
+        });
+        if !usable {
             let why = format!("no RabbitMQ at {BROKER} with a working rabbitmqctl");
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("{why}; CI=true requires the broker");
@@ -46,6 +50,24 @@ impl Vhost {
 
     fn url(&self) -> String {
         format!("amqp://guest:guest@{BROKER}/{}", self.name)
+    }
+
+    /// Takes the test user's permissions away: connections to the vhost are refused.
+    fn revoke(&self) {
+        rabbitmqctl(&["clear_permissions", "-p", &self.name, "guest"]).unwrap();
+    }
+
+    fn grant(&self) {
+        rabbitmqctl(&[
+            "set_permissions",
+            "-p",
+            &self.name,
+            "guest",
+            ".*",
+            ".*",
+            ".*",
+        ])
+        .unwrap();
     }
 
     fn cut_connections(&self) {
@@ -80,17 +102,28 @@ fn rabbitmqctl(args: &[&str]) -> Result<String, String> {
 /// A running `arkivar worker`; killed on drop if still running.
 struct Worker {
     child: Child,
+    /// Where it serves `/healthz`, `/readyz` and `/metrics`.
+    metrics: SocketAddr,
+}
+
+/// A port nothing listens on right now (bound, then released for the worker to take).
+fn free_port() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
 
 impl Worker {
     fn spawn(vhost: &Vhost, root: &Path, archive: Option<&Archive>, extra: &[&str]) -> Worker {
+        let metrics = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_arkivar"));
         cmd.args([
             "worker",
             "--amqp",
             &vhost.url(),
             "--metrics-addr",
-            "127.0.0.1:0",
+            &metrics.to_string(),
         ])
         .arg("--document-root")
         .arg(root)
@@ -122,7 +155,39 @@ impl Worker {
         cmd.args(extra);
         Worker {
             child: cmd.spawn().expect("spawn the arkivar binary"),
+            metrics,
         }
+    }
+
+    /// GET `path` on the worker's metrics port: the status and body, or `None` while nothing
+    /// answers there.
+    async fn get(&self, path: &str) -> Option<(u16, String)> {
+        let response = reqwest::get(format!("http://{}{path}", self.metrics))
+            .await
+            .ok()?;
+        let status = response.status().as_u16();
+        Some((status, response.text().await.ok()?))
+    }
+
+    /// Waits until `path` answers `status`.
+    async fn wait_for(&self, path: &str, status: u16, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            match self.get(path).await {
+                Some((s, body)) if s == status => return body,
+                other => assert!(
+                    Instant::now() < deadline,
+                    "{path} did not answer {status} in time; last: {other:?}"
+                ),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The value of one line of `/metrics` (`name{labels} value`), 0 when it is absent.
+    async fn metric(&self, series: &str) -> f64 {
+        let (_, body) = self.get("/metrics").await.expect("/metrics answers");
+        metric_value(&body, series)
     }
 
     fn terminate(&self) {
@@ -193,21 +258,31 @@ impl Client {
         }
     }
 
+    /// Publishes a job and waits for the broker's confirm. A nack means the broker did not
+    /// take the message, and a publisher's answer to that is to send it again: seen once
+    /// here when a test published into a quorum queue created a moment before on a loaded
+    /// machine (RabbitMQ 3.10, `x-overflow: reject-publish`).
     async fn publish(&self, body: &[u8], props: BasicProperties) {
-        let confirm = self
-            .ch
-            .basic_publish(
-                "".into(),
-                "arkivar.jobs".into(),
-                BasicPublishOptions::default(),
-                body,
-                props.with_delivery_mode(2),
-            )
-            .await
-            .unwrap()
-            .await
-            .unwrap();
-        assert!(confirm.is_ack());
+        for _ in 0..20 {
+            let confirm = self
+                .ch
+                .basic_publish(
+                    "".into(),
+                    "arkivar.jobs".into(),
+                    BasicPublishOptions::default(),
+                    body,
+                    props.clone().with_delivery_mode(2),
+                )
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+            if confirm.is_ack() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the broker refused the job 20 times");
     }
 
     async fn get(&self, queue: &str) -> Option<lapin::message::BasicGetMessage> {
@@ -290,12 +365,40 @@ fn write_docs(root: &Path, n: usize) -> Vec<String> {
 }
 
 fn job(id: &str, path: &str) -> Vec<u8> {
+    job_for(id, serde_json::json!({"path": path}))
+}
+
+/// A job whose `document` is `document` (`{"path": …}`, `{"url": …}`, …).
+fn job_for(id: &str, document: serde_json::Value) -> Vec<u8> {
     serde_json::json!({
-        "version": 1, "job_id": id, "document": {"path": path},
+        "version": 1, "job_id": id, "document": document,
         "pipeline": "generic", "metadata": {"diarienummer": format!("KS {id}")}
     })
     .to_string()
     .into_bytes()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// `series`'s value in a Prometheus text exposition, 0 when it is absent.
+fn metric_value(exposition: &str, series: &str) -> f64 {
+    exposition
+        .lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+fn rpc(reply_to: &str, correlation_id: &str) -> BasicProperties {
+    BasicProperties::default()
+        .with_reply_to(reply_to.into())
+        .with_correlation_id(correlation_id.into())
+}
+
+fn json(d: &lapin::message::Delivery) -> serde_json::Value {
+    serde_json::from_slice(&d.data).unwrap()
 }
 
 fn header(d: &lapin::message::Delivery, key: &str) -> Option<String> {
@@ -314,10 +417,16 @@ macro_rules! setup {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn happy_path_archives_publishes_and_replies() {
+async fn happy_path_archives_writes_publishes_and_replies() {
     let (vhost, root) = setup!();
     let archive = Archive::start(Behaviour::default()).await;
-    let _worker = Worker::spawn(&vhost, root.path(), Some(&archive), &[]);
+    let records_dir = tempfile::tempdir().unwrap();
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--records-dir", records_dir.path().to_str().unwrap()],
+    );
     let client = Client::connect(&vhost).await;
     wait_for_topology(&client).await;
     client.queue("replies", false).await;
@@ -375,60 +484,124 @@ async fn happy_path_archives_publishes_and_replies() {
             .iter()
             .all(|a| a == "Bearer test-token")
     );
+    // The filesystem sink: each record as <sha256>.json, written after the archive answered.
+    for i in 0..3 {
+        let file = records_dir
+            .path()
+            .join(format!("{}.json", sha256_hex(&document(i))));
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(written["job"]["job_id"], format!("job-{i}"));
+        assert!(
+            written["job"]["archive_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("arch-")
+        );
+    }
 }
 
+/// Poison messages are dead-lettered with their reason, and an RPC caller hears back about
+/// each: a `job.rejected` answer when no record could be made, the error record when the
+/// document itself is broken. That error record also reaches the archive (the default
+/// `--archive-error-records send`) before the job is dead-lettered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn poison_messages_are_dead_lettered_with_their_reason() {
+async fn poison_messages_are_dead_lettered_and_their_callers_answered() {
     let (vhost, root) = setup!();
     let archive = Archive::start(Behaviour::default()).await;
     let _worker = Worker::spawn(&vhost, root.path(), Some(&archive), &[]);
     let client = Client::connect(&vhost).await;
     wait_for_topology(&client).await;
-    client
-        .publish(b"this is not json", BasicProperties::default())
-        .await;
-    client
-        .publish(
-            br#"{"version":1,"job_id":"p","document":{"path":"x.pdf"},"pipeline":"nope"}"#,
-            BasicProperties::default(),
-        )
-        .await;
-    client
-        .publish(&job("missing", "missing.pdf"), BasicProperties::default())
-        .await;
-    client
-        .publish(&job("escape", "../etc/passwd"), BasicProperties::default())
-        .await;
-    std::fs::write(root.path().join("broken.pdf"), common::not_a_pdf()).unwrap();
+    client.queue("replies", false).await;
     client.queue("records", true).await;
-    client
-        .publish(&job("broken", "broken.pdf"), BasicProperties::default())
-        .await;
+    std::fs::write(root.path().join("broken.pdf"), common::not_a_pdf()).unwrap();
+    let poison: [(&str, Vec<u8>); 5] = [
+        ("not-json", b"this is not json".to_vec()),
+        (
+            "unknown-pipeline",
+            br#"{"version":1,"job_id":"p","document":{"path":"x.pdf"},"pipeline":"nope"}"#.to_vec(),
+        ),
+        ("missing", job("missing", "missing.pdf")),
+        ("escape", job("escape", "../etc/passwd")),
+        ("broken", job("broken", "broken.pdf")),
+    ];
+    for (corr, body) in &poison {
+        client.publish(body, rpc("replies", corr)).await;
+    }
     let dead = client
         .drain("arkivar.dead", 5, Duration::from_secs(20))
         .await;
-    let mut codes: Vec<String> = dead
-        .iter()
-        .map(|d| header(d, "x-arkivar-reason-code").unwrap())
-        .collect();
-    codes.sort();
-    assert_eq!(
-        codes,
-        [
-            "document_error",
-            "document_unavailable",
-            "malformed_job",
-            "malformed_job",
-            "unknown_pipeline"
-        ]
-    );
-    for d in &dead {
+    let code_of = |corr: &str| {
+        let d = dead
+            .iter()
+            .find(|d| d.properties.correlation_id().as_ref().unwrap().as_str() == corr)
+            .unwrap_or_else(|| panic!("{corr} was dead-lettered"));
         assert!(!header(d, "x-arkivar-reason").unwrap().is_empty());
+        header(d, "x-arkivar-reason-code").unwrap()
+    };
+    assert_eq!(code_of("not-json"), "malformed_job");
+    assert_eq!(code_of("unknown-pipeline"), "unknown_pipeline");
+    assert_eq!(code_of("missing"), "document_unavailable");
+    assert_eq!(code_of("escape"), "malformed_job");
+    assert_eq!(code_of("broken"), "document_error");
+
+    // Every caller got exactly one answer, with its correlation id.
+    let replies = client.drain("replies", 5, Duration::from_secs(10)).await;
+    assert_eq!(replies.len(), 5);
+    for reply in &replies {
+        let corr = reply
+            .properties
+            .correlation_id()
+            .as_ref()
+            .unwrap()
+            .to_string();
+        let kind = reply.properties.kind().as_ref().unwrap().to_string();
+        let body = json(reply);
+        if corr == "broken" {
+            assert_eq!(kind, "record.error");
+            assert_eq!(body["status"], "error");
+            assert_eq!(body["job"]["job_id"], "broken");
+            continue;
+        }
+        assert_eq!(kind, "job.rejected", "{corr}");
+        assert_eq!(body["status"], "rejected");
+        assert_eq!(body["code"], code_of(&corr).as_str(), "{corr}");
+        assert!(!body["reason"].as_str().unwrap().is_empty());
     }
-    // The unreadable document still got an error record on the results exchange.
+    let answer = |corr: &str| {
+        json(
+            replies
+                .iter()
+                .find(|r| r.properties.correlation_id().as_ref().unwrap().as_str() == corr)
+                .unwrap(),
+        )
+    };
+    assert_eq!(answer("not-json")["job_id"], serde_json::Value::Null);
+    assert_eq!(answer("missing")["job_id"], "missing");
+    assert!(
+        answer("escape")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("outside the document root")
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(client.get("replies").await.is_none(), "one answer per job");
+
+    // The unreadable document's error record went to the exchange and the archive.
     let records = client.drain("records", 1, Duration::from_secs(5)).await;
     assert_eq!(records[0].routing_key.as_str(), "record.error");
-    assert_eq!(archive.stored(), 0);
+    {
+        let inner = archive.inner.lock().unwrap();
+        assert_eq!(inner.stored.len(), 1, "only the error record is archived");
+        let stored = inner.stored.values().next().unwrap();
+        assert_eq!(stored["status"], "error");
+        assert_eq!(stored["job"]["job_id"], "broken");
+        assert_eq!(
+            json(&records[0])["job"]["archive_id"],
+            "arch-1",
+            "the published error record carries the archive's id"
+        );
+    }
     // Nothing is left on the job queue to come back.
     assert!(client.get("arkivar.jobs").await.is_none());
 }
@@ -484,14 +657,30 @@ async fn retries_exhausted_goes_to_the_dead_letter_queue() {
     );
     let client = Client::connect(&vhost).await;
     wait_for_topology(&client).await;
+    client.queue("replies", false).await;
     let docs = write_docs(root.path(), 1);
     client
-        .publish(&job("x", &docs[0]), BasicProperties::default())
+        .publish(&job("x", &docs[0]), rpc("replies", "c-x"))
         .await;
     let dead = client
         .drain("arkivar.dead", 1, Duration::from_secs(20))
         .await;
     assert_eq!(dead.len(), 1, "dead-lettered after the retries");
+    // The caller hears once, when the worker gives up, not at each retry.
+    let replies = client.drain("replies", 2, Duration::from_millis(500)).await;
+    assert_eq!(replies.len(), 1);
+    assert_eq!(
+        replies[0]
+            .properties
+            .correlation_id()
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "c-x"
+    );
+    let rejection = json(&replies[0]);
+    assert_eq!(rejection["code"], "retries_exhausted");
+    assert_eq!(rejection["job_id"], "x");
     assert_eq!(
         header(&dead[0], "x-arkivar-reason-code").unwrap(),
         "retries_exhausted"
@@ -619,4 +808,521 @@ async fn sigterm_finishes_work_in_flight_and_exits_zero() {
         .await;
     }
     assert!(client.get("arkivar.dead").await.is_none());
+}
+
+/// `url` documents: one under an `--allow-url` prefix is fetched and archived; one off the
+/// list is refused before any request, one on the list that is not there (404) is
+/// unavailable; both are dead-lettered with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_documents_are_fetched_only_from_allowed_prefixes() {
+    let (vhost, root) = setup!();
+    let archive = Archive::start(Behaviour::default()).await;
+    let pdf = document(7);
+    archive.serve("minutes.pdf", pdf.clone());
+    let allowed = format!("http://{}/files/", archive.addr);
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--allow-url", &allowed],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let url = |u: String| serde_json::json!({ "url": u });
+    client
+        .publish(
+            &job_for("u-ok", url(archive.file_url("minutes.pdf"))),
+            BasicProperties::default(),
+        )
+        .await;
+    let off_list = format!("http://{}/elsewhere/minutes.pdf", archive.addr);
+    client
+        .publish(&job_for("u-off", url(off_list)), BasicProperties::default())
+        .await;
+    client
+        .publish(
+            &job_for("u-404", url(archive.file_url("gone.pdf"))),
+            BasicProperties::default(),
+        )
+        .await;
+    let mut dead = client
+        .drain("arkivar.dead", 2, Duration::from_secs(20))
+        .await;
+    assert_eq!(dead.len(), 2);
+    dead.sort_by_key(|d| header(d, "x-arkivar-job-id"));
+    assert_eq!(header(&dead[0], "x-arkivar-job-id").unwrap(), "u-404");
+    assert_eq!(
+        header(&dead[0], "x-arkivar-reason-code").unwrap(),
+        "document_unavailable"
+    );
+    assert!(
+        header(&dead[0], "x-arkivar-reason")
+            .unwrap()
+            .contains("404")
+    );
+    assert_eq!(header(&dead[1], "x-arkivar-job-id").unwrap(), "u-off");
+    assert_eq!(
+        header(&dead[1], "x-arkivar-reason-code").unwrap(),
+        "malformed_job"
+    );
+    assert!(
+        header(&dead[1], "x-arkivar-reason")
+            .unwrap()
+            .contains("not on the allow-list")
+    );
+    wait_until(
+        Duration::from_secs(20),
+        "the fetched document archived",
+        || archive.stored() == 1,
+    )
+    .await;
+    let inner = archive.inner.lock().unwrap();
+    let (key, record) = inner.stored.iter().next().unwrap();
+    assert_eq!(key, &format!("{}:generic", sha256_hex(&pdf)));
+    assert_eq!(record["job"]["job_id"], "u-ok");
+    assert_eq!(record["identity"]["sha256"], sha256_hex(&pdf).as_str());
+}
+
+/// `--archive-multipart`: the archive receives the record and the PDF in one
+/// multipart/form-data request, and stores both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multipart_archive_receives_the_record_and_the_pdf() {
+    let (vhost, root) = setup!();
+    let archive = Archive::start(Behaviour::default()).await;
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--archive-multipart"],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let docs = write_docs(root.path(), 2);
+    for (i, d) in docs.iter().enumerate() {
+        client
+            .publish(&job(&format!("m{i}"), d), BasicProperties::default())
+            .await;
+    }
+    wait_until(Duration::from_secs(20), "2 multipart records", || {
+        archive.stored() == 2
+    })
+    .await;
+    let inner = archive.inner.lock().unwrap();
+    assert!(
+        inner
+            .seen
+            .iter()
+            .all(|s| s.content_type.starts_with("multipart/form-data; boundary="))
+    );
+    for i in 0..2 {
+        let pdf = document(i);
+        let key = format!("{}:generic", sha256_hex(&pdf));
+        assert_eq!(inner.documents.get(&key), Some(&pdf), "the PDF of m{i}");
+        assert_eq!(inner.stored[&key]["job"]["job_id"], format!("m{i}"));
+    }
+}
+
+/// 429 with `Retry-After: 2`: the worker waits about two seconds (not its 10 ms back-off)
+/// before the next request, which succeeds; the job is neither retried through the queues
+/// nor dead-lettered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn archive_429_retry_after_is_waited_out_then_the_record_is_stored() {
+    let (vhost, root) = setup!();
+    let archive = Archive::start(Behaviour {
+        too_many_first: 1,
+        retry_after_secs: 2,
+        ..Default::default()
+    })
+    .await;
+    let worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--archive-backoff-ms", "10"],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let docs = write_docs(root.path(), 1);
+    client
+        .publish(&job("slow-down", &docs[0]), BasicProperties::default())
+        .await;
+    wait_until(
+        Duration::from_secs(20),
+        "the record after Retry-After",
+        || archive.stored() == 1,
+    )
+    .await;
+    let seen = archive.seen();
+    assert_eq!(
+        seen.iter().map(|s| s.answered).collect::<Vec<_>>(),
+        [429, 201]
+    );
+    let waited = seen[1].at - seen[0].at;
+    assert!(
+        waited >= Duration::from_millis(1900) && waited < Duration::from_secs(4),
+        "waited {waited:?} for Retry-After: 2"
+    );
+    assert_eq!(worker.metric("arkivar_archive_retries_total").await, 1.0);
+    assert_eq!(worker.metric("arkivar_job_retries_total").await, 0.0);
+    assert!(client.get("arkivar.dead").await.is_none());
+}
+
+/// A 4xx other than 409 (here 422) is final: one request, no retry in the sink or through the
+/// retry queues. The record is still published (exchange and caller) with the archive's answer
+/// in `job.archive_error`, and the job is dead-lettered as `archive_rejected` for a person to
+/// look at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn archive_refusal_is_not_retried_and_the_job_is_dead_lettered_with_its_record_published() {
+    let (vhost, root) = setup!();
+    let archive = Archive::start(Behaviour {
+        reject_with: Some(422),
+        ..Default::default()
+    })
+    .await;
+    let worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &[
+            "--archive-attempts",
+            "3",
+            "--archive-backoff-ms",
+            "10",
+            "--retry-delays-ms",
+            "100,200",
+        ],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    client.queue("replies", false).await;
+    client.queue("records", true).await;
+    let docs = write_docs(root.path(), 1);
+    client
+        .publish(&job("refused", &docs[0]), rpc("replies", "c-refused"))
+        .await;
+    let dead = client
+        .drain("arkivar.dead", 1, Duration::from_secs(20))
+        .await;
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        header(&dead[0], "x-arkivar-reason-code").unwrap(),
+        "archive_rejected"
+    );
+    assert!(
+        header(&dead[0], "x-arkivar-reason")
+            .unwrap()
+            .contains("HTTP 422")
+    );
+    assert_eq!(header(&dead[0], "x-arkivar-job-id").unwrap(), "refused");
+
+    let records = client.drain("records", 1, Duration::from_secs(5)).await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].routing_key.as_str(), "record.unsigned");
+    let record = json(&records[0]);
+    assert!(
+        record["job"]["archive_error"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 422"),
+        "{record}"
+    );
+    assert_eq!(record["job"]["archive_id"], serde_json::Value::Null);
+    let replies = client.drain("replies", 1, Duration::from_secs(5)).await;
+    assert_eq!(replies.len(), 1);
+    assert_eq!(
+        replies[0].properties.kind().as_ref().unwrap().as_str(),
+        "record.unsigned",
+        "the caller gets the record, not a rejection"
+    );
+
+    // Long enough for both retry queues to have brought the job back, had it been retried.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(archive.requests(), 1, "a 4xx is not retried");
+    assert_eq!(archive.stored(), 0);
+    assert!(client.get("arkivar.jobs").await.is_none());
+    assert!(client.get("arkivar.dead").await.is_none());
+    assert!(client.get("replies").await.is_none(), "one answer");
+    assert_eq!(worker.metric("arkivar_job_retries_total").await, 0.0);
+    assert_eq!(
+        worker
+            .metric("arkivar_dead_lettered_total{reason=\"archive_rejected\"}")
+            .await,
+        1.0
+    );
+}
+
+/// `/healthz` answers while the process runs; `/readyz` only while the worker is connected
+/// and consuming (not before the broker lets it in, not after it is shut out); `/metrics`
+/// counts jobs by outcome, dead letters by reason, and retries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_readiness_and_metrics_follow_the_worker() {
+    let (vhost, root) = setup!();
+    vhost.revoke();
+    let archive = Archive::start(Behaviour {
+        fail_first: 1,
+        ..Default::default()
+    })
+    .await;
+    let worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--archive-attempts", "1", "--retry-delays-ms", "100"],
+    );
+    assert_eq!(
+        worker
+            .wait_for("/healthz", 200, Duration::from_secs(20))
+            .await,
+        "ok\n"
+    );
+    let (status, _) = worker.get("/readyz").await.unwrap();
+    assert_eq!(status, 503, "not ready while the broker refuses the worker");
+    assert_eq!(worker.metric("arkivar_ready").await, 0.0);
+
+    vhost.grant();
+    worker
+        .wait_for("/readyz", 200, Duration::from_secs(15))
+        .await;
+    let client = Client::connect(&vhost).await;
+    let docs = write_docs(root.path(), 1);
+    client
+        .publish(&job("counted", &docs[0]), BasicProperties::default())
+        .await;
+    client
+        .publish(b"{\"version\": 1}", BasicProperties::default())
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while worker
+        .metric("arkivar_jobs_total{outcome=\"unsigned\"}")
+        .await
+        < 1.0
+    {
+        assert!(Instant::now() < deadline, "the job was not counted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, text) = worker.get("/metrics").await.unwrap();
+    // The first archive request failed: one round through the retry queue, then done.
+    for (series, value) in [
+        ("arkivar_jobs_total{outcome=\"unsigned\"}", 1.0),
+        ("arkivar_jobs_total{outcome=\"retried\"}", 1.0),
+        ("arkivar_jobs_total{outcome=\"dead_lettered\"}", 1.0),
+        ("arkivar_dead_lettered_total{reason=\"malformed_job\"}", 1.0),
+        ("arkivar_job_retries_total", 1.0),
+        ("arkivar_job_duration_seconds_count", 3.0),
+        ("arkivar_jobs_in_flight", 0.0),
+        ("arkivar_ready", 1.0),
+    ] {
+        assert_eq!(metric_value(&text, series), value, "{series} in\n{text}");
+    }
+    assert!(metric_value(&text, "arkivar_broker_connections_total") >= 1.0);
+    assert_eq!(archive.stored(), 1);
+
+    // Shut out: the connection is cut and the reconnect refused, so not ready.
+    vhost.revoke();
+    vhost.cut_connections();
+    worker
+        .wait_for("/readyz", 503, Duration::from_secs(10))
+        .await;
+    assert_eq!(worker.get("/healthz").await.unwrap().0, 200);
+}
+
+/// Writes `deploy/rabbitmq/definitions.json`, moved into `vhost` and changed by `edit`, and
+/// imports it with `rabbitmqctl import_definitions` (the management plugin is off here).
+async fn import_definitions(vhost: &Vhost, edit: impl Fn(&mut serde_json::Value)) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/rabbitmq/definitions.json");
+    let mut definitions: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    definitions["vhosts"] = serde_json::json!([{ "name": vhost.name }]);
+    for kind in ["queues", "exchanges", "bindings"] {
+        for item in definitions[kind].as_array_mut().unwrap() {
+            assert_eq!(item["vhost"], "/", "the committed definitions are for /");
+            item["vhost"] = vhost.name.clone().into();
+        }
+    }
+    edit(&mut definitions);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), definitions.to_string()).unwrap();
+    // The broker reads the file as its own user; tempfile makes it private to ours.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    rabbitmqctl(&["import_definitions", file.path().to_str().unwrap()]).unwrap();
+    // The import is asynchronous: wait until the last queue it declares is there.
+    let client = Client::connect(vhost).await;
+    let last = definitions["queues"].as_array().unwrap().last().unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let probe = client._conn.create_channel().await.unwrap();
+        let options = QueueDeclareOptions {
+            passive: true,
+            ..Default::default()
+        };
+        if probe
+            .queue_declare(last.as_str().into(), options, FieldTable::default())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the definitions were not imported"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The committed broker definitions, loaded into a live broker the way an operator would,
+/// agree with what the worker declares: it becomes ready (a declaration with other arguments
+/// fails with PRECONDITION_FAILED and the worker never would) and processes a job. The
+/// control: the same file with another delivery limit keeps the worker from becoming ready.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_definitions_imported_into_the_broker_agree_with_the_worker() {
+    let (vhost, root) = setup!();
+    import_definitions(&vhost, |_| {}).await;
+    let archive = Archive::start(Behaviour::default()).await;
+    let worker = Worker::spawn(&vhost, root.path(), Some(&archive), &[]);
+    worker
+        .wait_for("/readyz", 200, Duration::from_secs(20))
+        .await;
+    let client = Client::connect(&vhost).await;
+    let docs = write_docs(root.path(), 1);
+    client
+        .publish(&job("imported", &docs[0]), BasicProperties::default())
+        .await;
+    wait_until(
+        Duration::from_secs(20),
+        "the job through the imported topology",
+        || archive.stored() == 1,
+    )
+    .await;
+
+    let Some(other) = Vhost::create() else { return };
+    import_definitions(&other, |d| {
+        let jobs = d["queues"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|q| q["name"] == "arkivar.jobs")
+            .unwrap();
+        jobs["arguments"]["x-delivery-limit"] = 7.into();
+    })
+    .await;
+    let mismatched = Worker::spawn(&other, root.path(), None, &[]);
+    mismatched
+        .wait_for("/healthz", 200, Duration::from_secs(20))
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    // Each connection is counted before the declarations; two mean one attempt failed.
+    while mismatched.metric("arkivar_broker_connections_total").await < 2.0 {
+        assert!(Instant::now() < deadline, "the worker did not try again");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(mismatched.get("/readyz").await.unwrap().0, 503);
+}
+
+/// `--pipelines-dir`: jobs may name the pipelines in that folder, and their settings apply
+/// (here a file-size limit of 100 bytes); a name nobody has is refused with the known names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_may_name_a_pipeline_from_the_pipelines_dir() {
+    let (vhost, root) = setup!();
+    let pipelines = tempfile::tempdir().unwrap();
+    let generic = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/generic.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        pipelines.path().join("custom.toml"),
+        generic.replace("name = \"generic\"", "name = \"custom\""),
+    )
+    .unwrap();
+    std::fs::write(
+        pipelines.path().join("tiny.toml"),
+        "name = \"tiny\"\n[limits]\nmax_file_bytes = 100\n",
+    )
+    .unwrap();
+    let archive = Archive::start(Behaviour::default()).await;
+    let dir = pipelines.path().to_str().unwrap();
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--pipelines-dir", dir],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let docs = write_docs(root.path(), 1);
+    let named = |id: &str, pipeline: &str| {
+        serde_json::json!({
+            "version": 1, "job_id": id, "document": {"path": docs[0]}, "pipeline": pipeline
+        })
+        .to_string()
+        .into_bytes()
+    };
+    for (id, pipeline) in [("c", "custom"), ("t", "tiny"), ("a", "absent")] {
+        client
+            .publish(&named(id, pipeline), BasicProperties::default())
+            .await;
+    }
+    let mut dead = client
+        .drain("arkivar.dead", 2, Duration::from_secs(20))
+        .await;
+    assert_eq!(dead.len(), 2);
+    dead.sort_by_key(|d| header(d, "x-arkivar-job-id"));
+    assert_eq!(
+        header(&dead[0], "x-arkivar-reason-code").unwrap(),
+        "unknown_pipeline"
+    );
+    let known = header(&dead[0], "x-arkivar-reason").unwrap();
+    assert!(
+        known.contains("custom, generic, protokoll-sv, tiny"),
+        "{known}"
+    );
+    assert_eq!(
+        header(&dead[1], "x-arkivar-reason-code").unwrap(),
+        "document_unavailable"
+    );
+    assert!(
+        header(&dead[1], "x-arkivar-reason")
+            .unwrap()
+            .contains("over the limit of 100")
+    );
+    wait_until(
+        Duration::from_secs(20),
+        "the custom pipeline's record",
+        || archive.stored() == 1,
+    )
+    .await;
+    let inner = archive.inner.lock().unwrap();
+    let key = format!("{}:custom", sha256_hex(&document(0)));
+    assert_eq!(inner.stored[&key]["job"]["pipeline"], "custom");
+}
+
+/// A pipeline file that does not parse stops the worker at start, naming the file, before
+/// it touches the broker.
+#[test]
+fn a_bad_pipeline_file_stops_the_worker_at_start() {
+    let pipelines = tempfile::tempdir().unwrap();
+    std::fs::write(
+        pipelines.path().join("typo.toml"),
+        "name = \"typo\"\n[limits]\nmax_file_byte = 1\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+        .args(["worker", "--amqp", "amqp://127.0.0.1:1/%2f"])
+        .arg("--pipelines-dir")
+        .arg(pipelines.path())
+        .args(["--metrics-addr", &free_port().to_string()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("typo.toml") && stderr.contains("max_file_byte"),
+        "{stderr}"
+    );
 }

@@ -7,14 +7,20 @@
 //!
 //! - **bounded parallelism**: `jobs` worker threads, each holding one document, so memory is
 //!   bounded by `jobs` × the largest document the limits allow;
+//! - **sinks**: besides the record file in the output folder, each record can go to the HTTP
+//!   archive through the worker's own client ([`crate::sinks::http::blocking`]);
 //! - **resumability**: the [`ledger`] in the output folder lists finished documents by
 //!   SHA-256. A document is skipped when the ledger lists its hash *and* its record file
-//!   exists. Killing the process (crash, Ctrl-C, SIGKILL) at any point is safe: records are
-//!   written atomically, and the ledger line follows the record, never precedes it;
+//!   exists. The ledger line is written only after every sink confirmed the record (the file
+//!   is durable, the archive answered), never before, so a rerun redoes and resends exactly
+//!   what was not confirmed. Killing the process (crash, SIGKILL) at any point is safe;
+//! - **interruption** ([`interrupt`]): Ctrl-C or SIGTERM stops taking new documents, lets the
+//!   ones in flight finish, and ends with the summary and an exit status of its own;
 //! - **progress** ([`progress`]) and a **summary** ([`summary`]), and the reports
 //!   (`report.csv`, `report.html`, [`crate::report`]) over every document, including the ones
 //!   an earlier run did.
 
+pub mod interrupt;
 pub mod ledger;
 pub mod progress;
 pub mod summary;
@@ -22,8 +28,8 @@ pub mod summary;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
 
@@ -31,11 +37,15 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::pipeline::{self, Settings, io_error_record};
-use crate::record::{ErrorKind, SourceInfo};
+use crate::record::{ErrorKind, Record, SourceInfo};
 use crate::report::{self, Row};
 use crate::sinks::fs::{FsSink, FsSinkError};
+use crate::sinks::http::blocking::BlockingArchive;
+use crate::sinks::http::{ArchiveConfig, ArchiveError};
+use crate::sinks::record_key;
 use crate::sources::dir::{self, DirError, Found};
 
+pub use interrupt::{Interrupt, Signal};
 pub use ledger::{LEDGER_FILE, Ledger};
 pub use summary::Tally;
 
@@ -68,6 +78,9 @@ pub enum BatchError {
     /// A report could not be written.
     #[error("cannot write the report {}: {source}", .path.display())]
     Report { path: PathBuf, source: io::Error },
+    /// The archive client could not be set up.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
 }
 
 /// What a batch is asked to do.
@@ -81,6 +94,12 @@ pub struct Options {
     pub jobs: usize,
     /// How progress is shown.
     pub progress: progress::Mode,
+    /// The pipeline's name: with the content hash, the key sinks deduplicate records by.
+    pub pipeline: String,
+    /// The HTTP archive every record goes to besides the output folder, when configured.
+    pub archive: Option<ArchiveConfig>,
+    /// Polled between documents: once set, no new document is started.
+    pub interrupt: Option<Arc<Interrupt>>,
 }
 
 /// What a batch did.
@@ -88,8 +107,11 @@ pub struct Options {
 pub struct Outcome {
     /// The counts.
     pub tally: Tally,
-    /// Where the reports went.
-    pub reports: [PathBuf; 2],
+    /// Where the reports went; `None` when the run was interrupted (reports cover every
+    /// document, so they wait for the run that finishes).
+    pub reports: Option<[PathBuf; 2]>,
+    /// The signal that stopped the run before every document was done.
+    pub interrupted: Option<Signal>,
 }
 
 /// Runs the batch. Errors only when the batch as a whole cannot go on; a document that fails
@@ -97,6 +119,11 @@ pub struct Outcome {
 pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError> {
     let found = dir::pdf_files(&options.root)?;
     let sink = FsSink::new(&options.out)?;
+    let archive = options
+        .archive
+        .clone()
+        .map(BlockingArchive::new)
+        .transpose()?;
     let ledger = Ledger::open(&options.out)?;
     let workers = options.jobs.min(found.len()).max(1);
     tracing::info!(
@@ -112,8 +139,16 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
     let worker = Worker {
         settings,
         sink: &sink,
+        archive: archive.as_ref(),
+        pipeline: &options.pipeline,
         ledger: &ledger,
         out: &options.out,
+    };
+    let stopping = || {
+        options
+            .interrupt
+            .as_ref()
+            .is_some_and(|i| i.requested().is_some())
     };
     thread::scope(|scope| -> Result<(), BatchError> {
         let mut handles = Vec::with_capacity(workers);
@@ -122,7 +157,12 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
                 .name(format!("arkivar-{n}"))
                 .stack_size(PIPELINE_STACK_BYTES)
                 .spawn_scoped(scope, || {
-                    while let Some(item) = found.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    // The stop check comes before taking an index, so a document is either
+                    // done completely or not started.
+                    while !stopping() {
+                        let Some(item) = found.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                            break;
+                        };
                         let done = worker.one(item);
                         results.lock().unwrap_or_else(|p| p.into_inner()).push(done);
                         progress.inc();
@@ -149,8 +189,24 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
         tally.add(&d.row);
         tally.skipped += usize::from(d.skipped);
         tally.unwritten += usize::from(!d.written);
+        tally.unsent += usize::from(d.unsent);
     }
-    tally.lost = found.len().saturating_sub(done.len());
+    let missing = found.len().saturating_sub(done.len());
+    // A signal that came after the last document was taken stopped nothing.
+    let interrupted = options
+        .interrupt
+        .as_ref()
+        .and_then(|i| i.requested())
+        .filter(|_| missing > 0);
+    if interrupted.is_some() {
+        tally.not_started = missing;
+        return Ok(Outcome {
+            tally,
+            reports: None,
+            interrupted,
+        });
+    }
+    tally.lost = missing;
 
     let rows: Vec<Row> = done.into_iter().map(|d| d.row).collect();
     let generated = jiff::Timestamp::now().to_string();
@@ -163,7 +219,8 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
     )?;
     Ok(Outcome {
         tally,
-        reports: [csv_path, html_path],
+        reports: Some([csv_path, html_path]),
+        interrupted: None,
     })
 }
 
@@ -175,12 +232,16 @@ struct Done {
     skipped: bool,
     /// Its record is on disk.
     written: bool,
+    /// The archive did not confirm its record.
+    unsent: bool,
 }
 
 /// What every worker thread shares.
 struct Worker<'a> {
     settings: &'a Settings,
     sink: &'a FsSink,
+    archive: Option<&'a BlockingArchive>,
+    pipeline: &'a str,
     ledger: &'a Ledger,
     out: &'a Path,
 }
@@ -201,29 +262,38 @@ impl Worker<'_> {
                 row,
                 skipped: true,
                 written: true,
+                unsent: false,
             };
         }
 
         let started = Instant::now();
         let record = pipeline::process(&bytes, SourceInfo::from_path(path), self.settings);
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        drop(bytes);
         let source = path.display().to_string();
-        let written = match self.sink.write(&record) {
-            Ok(file) => {
-                tracing::info!(source, status = record.status.as_str(), record = %file.display(), "document done");
-                // The ledger line follows the durable record: a line always means the record
-                // exists. A failed append only means the document is done again next time.
-                if let Err(error) = self.ledger.append(&sha256, &source, record.status.as_str()) {
-                    tracing::error!(%error, "ledger not updated");
+        let (written, unsent) = match self.sink.write(&record) {
+            Ok(file) => match self.deliver(&record, &bytes) {
+                Ok(()) => {
+                    tracing::info!(source, status = record.status.as_str(), record = %file.display(), "document done");
+                    // The ledger line follows every sink's confirmation: a line always means
+                    // the record exists everywhere. A failed append only means the document
+                    // is done again next time.
+                    if let Err(error) = self.ledger.append(&sha256, &source, record.status.as_str())
+                    {
+                        tracing::error!(%error, "ledger not updated");
+                    }
+                    (true, false)
                 }
-                true
-            }
+                Err(error) => {
+                    tracing::error!(source, %error, "the archive did not confirm the record; the next run sends it again");
+                    (true, true)
+                }
+            },
             Err(error) => {
                 tracing::error!(source, %error, "record not written");
-                false
+                (false, false)
             }
         };
+        drop(bytes);
         if let Some(error) = &record.error {
             tracing::warn!(source, kind = error.kind.as_str(), message = %error.message, "document failed");
         }
@@ -232,7 +302,19 @@ impl Worker<'_> {
             row: Row::from_record(&json, Some(millis)),
             skipped: false,
             written,
+            unsent,
         }
+    }
+
+    /// Hands the record to the archive, when there is one and it takes records of this
+    /// status; returns once the archive confirmed (2xx, or 409 for a record it has).
+    fn deliver(&self, record: &Record, pdf: &[u8]) -> Result<(), ArchiveError> {
+        let Some(archive) = self.archive.filter(|a| a.accepts(record.status)) else {
+            return Ok(());
+        };
+        let receipt = archive.send_record(record, pdf, &record_key(record, self.pipeline))?;
+        tracing::debug!(archive_id = ?receipt.id, duplicate = receipt.duplicate, attempts = receipt.attempts, "archived");
+        Ok(())
     }
 
     /// The row of a document an earlier run finished: the ledger lists it and its record is
@@ -259,11 +341,17 @@ impl Worker<'_> {
             jiff::Timestamp::now(),
         );
         tracing::warn!(source = %error.path().display(), %error, "document unreadable");
-        let written = match self.sink.write(&record) {
-            Ok(_) => true,
+        let (written, unsent) = match self.sink.write(&record) {
+            Ok(_) => match self.deliver(&record, &[]) {
+                Ok(()) => (true, false),
+                Err(error) => {
+                    tracing::error!(%error, "the archive did not confirm the record");
+                    (true, true)
+                }
+            },
             Err(error) => {
                 tracing::error!(%error, "record not written");
-                false
+                (false, false)
             }
         };
         let json = serde_json::to_value(&record).unwrap_or_default();
@@ -271,6 +359,7 @@ impl Worker<'_> {
             row: Row::from_record(&json, None),
             skipped: false,
             written,
+            unsent,
         }
     }
 }
@@ -301,6 +390,9 @@ mod tests {
             out: out.to_owned(),
             jobs: 2,
             progress: progress::Mode::Hidden,
+            pipeline: "generic".into(),
+            archive: None,
+            interrupt: None,
         }
     }
 
@@ -320,6 +412,29 @@ mod tests {
         assert_eq!(second.tally.by_status.get("error"), Some(&2));
         let csv = fs::read_to_string(out.join(CSV_REPORT)).unwrap();
         assert_eq!(csv.lines().count(), 3, "{csv}");
+    }
+
+    #[test]
+    fn a_stop_requested_before_the_start_does_nothing_and_writes_no_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("in"), dir.path().join("out"));
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join("a.pdf"), b"nothing").unwrap();
+        fs::write(root.join("b.pdf"), b"nothing either").unwrap();
+        let stop = Interrupt::new();
+        stop.request(Signal::Interrupt);
+        let options = Options {
+            interrupt: Some(Arc::clone(&stop)),
+            ..options(&root, &out)
+        };
+        let outcome = run(&options, &Settings::default()).unwrap();
+        assert_eq!(outcome.interrupted, Some(Signal::Interrupt));
+        assert_eq!(outcome.tally.documents, 0);
+        assert_eq!(outcome.tally.not_started, 2);
+        assert_eq!(outcome.tally.lost, 0);
+        assert!(outcome.reports.is_none());
+        assert!(!out.join(CSV_REPORT).exists());
+        assert_eq!(Ledger::open(&out).unwrap().len(), 0);
     }
 
     #[test]

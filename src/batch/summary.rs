@@ -27,6 +27,11 @@ pub struct Tally {
     pub unwritten: usize,
     /// Documents found but never processed (a worker stopped).
     pub lost: usize,
+    /// Records the archive did not confirm; they are not in the ledger, so the next run
+    /// sends them again.
+    pub unsent: usize,
+    /// Documents not started because a signal stopped the run.
+    pub not_started: usize,
     /// `(milliseconds, file)` of the slowest documents of this run, slowest first.
     pub slowest: Vec<(u64, String)>,
 }
@@ -74,6 +79,18 @@ impl Tally {
         }
         if self.lost > 0 {
             line.push_str(&format!("; {} documents NOT processed", self.lost));
+        }
+        if self.unsent > 0 {
+            line.push_str(&format!(
+                "; {} records NOT confirmed by the archive",
+                self.unsent
+            ));
+        }
+        if self.not_started > 0 {
+            line.push_str(&format!(
+                "; {} documents not started (interrupted)",
+                self.not_started
+            ));
         }
         line
     }
@@ -156,10 +173,13 @@ mod tests {
         tally.skipped = 1;
         tally.unwritten = 1;
         tally.lost = 2;
+        tally.unsent = 3;
+        tally.not_started = 4;
         assert_eq!(
             tally.line(Path::new("out")),
             "1 document: 1 unsigned (1 done by an earlier run); records in out; \
-             1 records NOT written; 2 documents NOT processed"
+             1 records NOT written; 2 documents NOT processed; \
+             3 records NOT confirmed by the archive; 4 documents not started (interrupted)"
         );
     }
 

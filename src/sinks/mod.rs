@@ -5,3 +5,13 @@
 pub mod amqp;
 pub mod fs;
 pub mod http;
+
+use crate::record::Record;
+
+/// The key every sink deduplicates a record by: the document's SHA-256 and the pipeline that
+/// judged it (the same document under another pipeline is another record). The archive gets
+/// it as `Idempotency-Key`, the results exchange as the message id; the worker and `batch`
+/// make the same key, so one archive deduplicates across both.
+pub fn record_key(record: &Record, pipeline: &str) -> String {
+    format!("{}:{}", record.identity.sha256, pipeline)
+}

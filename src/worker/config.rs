@@ -2,12 +2,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
 
 use crate::job::JobRules;
-use crate::sinks::http::ArchiveConfig;
+use crate::sinks::http::ArchiveArgs;
 use crate::sources::amqp::Topology;
 
 /// `arkivar worker`: jobs from RabbitMQ, records to the archive and the results exchange.
@@ -28,27 +27,20 @@ pub struct WorkerArgs {
     /// URL prefix a `url` document may start with; repeat for more.
     #[arg(long, value_name = "PREFIX")]
     pub allow_url: Vec<String>,
+    /// Folder of pipeline files (`*.toml`) that jobs may name besides the built-in pipelines;
+    /// a file named like a built-in replaces it. Read once at start.
+    #[arg(long, value_name = "DIR")]
+    pub pipelines_dir: Option<PathBuf>,
     /// Largest inline (base64) document, in bytes.
     #[arg(long, default_value_t = 8 * 1024 * 1024)]
     pub max_inline_bytes: usize,
-    /// The HTTP archive records are POSTed to; without it only the exchange gets them.
-    #[arg(long, value_name = "URL")]
-    pub archive_url: Option<String>,
-    /// File holding the archive's bearer token (else `ARKIVAR_ARCHIVE_TOKEN` is read).
-    #[arg(long, value_name = "FILE")]
-    pub archive_token_file: Option<PathBuf>,
-    /// Send the PDF along with the record, as multipart/form-data.
-    #[arg(long)]
-    pub archive_multipart: bool,
-    /// Seconds one archive request may take.
-    #[arg(long, default_value_t = 30.0)]
-    pub archive_timeout: f64,
-    /// Requests per record before the job goes to the retry queue.
-    #[arg(long, default_value_t = 5)]
-    pub archive_attempts: u32,
-    /// First archive back-off in milliseconds (doubles, up to 30 s).
-    #[arg(long, default_value_t = 500)]
-    pub archive_backoff_ms: u64,
+    /// Folder each record is also written to, atomically, as `<sha256>.json` (the filesystem
+    /// sink `arkivar batch` writes with); a failed write sends the job round the retry queues.
+    #[arg(long, value_name = "DIR")]
+    pub records_dir: Option<PathBuf>,
+    /// The HTTP archive, shared with `arkivar batch`.
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
     /// Delays of the retry queues in milliseconds, comma-separated; their number is the
     /// number of retries before a job is dead-lettered. Must match the broker's topology.
     #[arg(long, value_delimiter = ',', default_values_t = [1_000u32, 10_000, 60_000])]
@@ -88,18 +80,5 @@ impl WorkerArgs {
             allowed_urls: self.allow_url.clone(),
             max_inline_bytes: self.max_inline_bytes,
         }
-    }
-
-    /// The archive sink's configuration, when an archive is configured.
-    pub fn archive(&self, token: Option<String>) -> Option<ArchiveConfig> {
-        self.archive_url.as_ref().map(|url| ArchiveConfig {
-            url: url.clone(),
-            token,
-            timeout: Duration::from_secs_f64(self.archive_timeout.max(0.1)),
-            max_attempts: self.archive_attempts,
-            backoff: Duration::from_millis(self.archive_backoff_ms),
-            max_backoff: Duration::from_secs(30),
-            multipart: self.archive_multipart,
-        })
     }
 }

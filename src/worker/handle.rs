@@ -2,6 +2,11 @@
 //! blocking pool, hand the record to every sink, and only then ack. Every way out of
 //! [`handle`] settles the delivery exactly once (ack, move to retry/dead, or nack back), or
 //! leaves it unsettled when the channel is gone, so the broker redelivers it.
+//!
+//! A document that could not be processed, and a record the archive refused, still go to the
+//! results exchange (and the error record to the archive) before the job is dead-lettered.
+//! An RPC caller gets exactly one final answer: the record, or a
+//! [`JobRejection`](crate::job::JobRejection) when the job produced none.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,10 +15,11 @@ use std::time::Instant;
 use tokio::sync::Semaphore;
 use tracing::{Instrument, field};
 
-use crate::job::{self, Document, JobRules};
+use crate::job::{self, Document, JobRejection, JobRules};
 use crate::pipeline::{self, Settings};
 use crate::record::{JobInfo, Record, SourceInfo, Status};
 use crate::sinks::amqp::Publisher;
+use crate::sinks::fs::FsSink;
 use crate::sinks::http::{ArchiveError, ArchiveSink};
 use crate::sources::amqp::{Incoming, Topology};
 
@@ -31,6 +37,8 @@ pub struct Context {
     pub cpu: Arc<Semaphore>,
     /// The archive, when configured.
     pub archive: Option<ArchiveSink>,
+    /// The folder of records (`--records-dir`), when configured.
+    pub records: Option<Arc<FsSink>>,
     /// Client for `url` documents.
     pub http: reqwest::Client,
     /// Counters.
@@ -40,8 +48,15 @@ pub struct Context {
 /// How a job ended, for the log and the metrics.
 enum End {
     Acked(Status),
-    Dead { code: &'static str, reason: String },
-    Retry { reason: String },
+    Dead {
+        code: &'static str,
+        reason: String,
+        /// The caller's `reply_to` already got the record; else it gets a [`JobRejection`].
+        answered: bool,
+    },
+    Retry {
+        reason: String,
+    },
 }
 
 /// Why a document could not be read.
@@ -88,6 +103,7 @@ async fn run(
                 End::Dead {
                     code: "malformed_job",
                     reason: e.to_string(),
+                    answered: false,
                 },
                 None,
                 Some(incoming),
@@ -96,7 +112,11 @@ async fn run(
     };
     span.record("job_id", job.job_id.as_str());
     let job_id = Some(job.job_id.clone());
-    let dead = |code, reason: String| End::Dead { code, reason };
+    let dead = |code, reason: String| End::Dead {
+        code,
+        reason,
+        answered: false,
+    };
     let Some(settings) = ctx.pipelines.get(&job.pipeline).cloned() else {
         let mut known: Vec<&str> = ctx.pipelines.keys().map(String::as_str).collect();
         known.sort_unstable();
@@ -174,30 +194,25 @@ async fn run(
         metadata: job.metadata.clone(),
         correlation_id: incoming.correlation_id().map(|c| c.as_str().to_owned()),
         archive_id: None,
+        archive_error: None,
     });
-    // Content plus pipeline: the same document under another pipeline is another record.
-    let key = format!("{}:{}", record.identity.sha256, job.pipeline);
+    let key = crate::sinks::record_key(&record, &job.pipeline);
 
-    if record.status == Status::Error {
-        let reason = record
+    // A document that could not be processed still has a record: it goes to the sinks like
+    // any other (to the archive unless `--archive-error-records skip`), and the job is then
+    // dead-lettered with the reason (issue 7, "Semantics").
+    let document_error = (record.status == Status::Error).then(|| {
+        record
             .error
             .as_ref()
             .map(|e| format!("{}: {}", e.kind.as_str(), e.message))
-            .unwrap_or_else(|| "the document could not be processed".to_owned());
-        if let Err(e) = publish(ctx, publisher, &record, &key, &incoming).await {
-            return (End::Retry { reason: e }, job_id, Some(incoming));
-        }
-        return (dead("document_error", reason), job_id, Some(incoming));
-    }
-
-    if let Some(archive) = &ctx.archive {
-        let json = match serde_json::to_vec(&record) {
-            Ok(j) => j,
-            Err(e) => return (dead("internal", e.to_string()), job_id, Some(incoming)),
-        };
+            .unwrap_or_else(|| "the document could not be processed".to_owned())
+    });
+    let mut archive_refusal = None;
+    if let Some(archive) = ctx.archive.as_ref().filter(|a| a.accepts(record.status)) {
         let metrics = Arc::clone(&ctx.metrics);
         match archive
-            .send(&json, &bytes, &key, || metrics.archive_retried())
+            .send_record(&record, &bytes, &key, || metrics.archive_retried())
             .await
         {
             Ok(receipt) => {
@@ -215,17 +230,66 @@ async fn run(
                     Some(incoming),
                 );
             }
+            Err(e @ ArchiveError::Serialize(_)) => {
+                return (dead("internal", e.to_string()), job_id, Some(incoming));
+            }
             Err(e) => {
-                return (
-                    dead("archive_rejected", e.to_string()),
-                    job_id,
-                    Some(incoming),
-                );
+                // Permanent: the same request would be refused again, so no retry. The record
+                // still goes to the exchange and the caller, carrying the archive's answer,
+                // and the job is dead-lettered for a person to look at.
+                let refusal = e.to_string();
+                if let Some(info) = record.job.as_mut() {
+                    info.archive_error = Some(refusal.clone());
+                }
+                archive_refusal = Some(refusal);
             }
         }
     }
+    if let Some(records) = &ctx.records {
+        // fsync and rename block: off the async threads, like the pipeline.
+        // The record travels to the blocking thread and back rather than being copied.
+        let records = Arc::clone(records);
+        let written = tokio::task::spawn_blocking(move || {
+            let written = records.write(&record);
+            (record, written)
+        })
+        .await;
+        record = match written {
+            Ok((back, Ok(_))) => back,
+            Ok((_, Err(e))) => {
+                let reason = e.to_string();
+                return (End::Retry { reason }, job_id, Some(incoming));
+            }
+            Err(e) => {
+                let reason = format!("writing the record was interrupted: {e}");
+                return (End::Retry { reason }, job_id, Some(incoming));
+            }
+        };
+    }
     if let Err(reason) = publish(ctx, publisher, &record, &key, &incoming).await {
         return (End::Retry { reason }, job_id, Some(incoming));
+    }
+    let answered = |code, reason| End::Dead {
+        code,
+        reason,
+        answered: true,
+    };
+    match (document_error, archive_refusal) {
+        (Some(reason), None) => {
+            return (answered("document_error", reason), job_id, Some(incoming));
+        }
+        (Some(reason), Some(refusal)) => {
+            let reason = format!("{reason}; and {refusal}");
+            return (answered("document_error", reason), job_id, Some(incoming));
+        }
+        (None, Some(refusal)) => {
+            return (
+                answered("archive_rejected", refusal),
+                job_id,
+                Some(incoming),
+            );
+        }
+        (None, None) => {}
     }
     let status = record.status;
     match incoming.ack().await {
@@ -273,7 +337,7 @@ async fn settle(
         (Some(incoming), end) => (incoming, end),
         (None, _) => return "unsettled",
     };
-    let (code, reason) = match end {
+    let (code, reason, answered) = match end {
         End::Retry { reason } => {
             let step = incoming.attempt() as usize;
             if step < ctx.topology.retry_delays_ms.len() {
@@ -298,11 +362,29 @@ async fn settle(
                     "gave up after {} retries: {reason}",
                     ctx.topology.retry_delays_ms.len()
                 ),
+                false,
             )
         }
-        End::Dead { code, reason } => (code, reason),
+        End::Dead {
+            code,
+            reason,
+            answered,
+        } => (code, reason, answered),
         End::Acked(status) => return status.as_str(),
     };
+    if let (false, Some(reply_to)) = (answered, incoming.reply_to()) {
+        // Answer before dead-lettering: if the answer cannot be sent, the job stays unsettled
+        // and comes back, rather than leaving its caller waiting for good.
+        let rejection = JobRejection::new(job_id, code, &reason);
+        if let Err(e) = publisher
+            .publish_rejection(&rejection, incoming.correlation_id(), reply_to)
+            .await
+        {
+            tracing::warn!(error = %e, "cannot answer the caller; the job stays on the queue");
+            let _ = incoming.requeue().await;
+            return "unsettled";
+        }
+    }
     tracing::warn!(code, %reason, "job dead-lettered");
     match incoming
         .dead_letter(publisher, &ctx.topology, code, &reason, job_id)

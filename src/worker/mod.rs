@@ -1,6 +1,7 @@
 //! `arkivar worker`: the queue worker. Jobs come from RabbitMQ (`sources::amqp`), run through
 //! the same pipeline as the CLI on a bounded blocking pool, and go to the sinks (the HTTP
-//! archive, the results exchange); a job is acked only after all of them confirmed.
+//! archive, a folder of records, the results exchange); a job is acked only after all of them
+//! confirmed.
 //!
 //! This module owns the run loop and its life cycle:
 //! - a supervisor of its own (connect, declare, consume; on failure drop everything, back off,
@@ -16,6 +17,7 @@ pub mod metrics;
 
 use std::collections::HashMap;
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -31,7 +33,7 @@ use tokio::task::JoinSet;
 use crate::pipeline::Settings;
 use crate::pipeline::config::BUILTIN;
 use crate::sinks::amqp::Publisher;
-use crate::sinks::http::{ArchiveSink, read_token};
+use crate::sinks::http::ArchiveSink;
 use crate::sources::amqp::Incoming;
 pub use config::WorkerArgs;
 use handle::Context;
@@ -65,9 +67,28 @@ pub enum WorkerError {
     /// The archive client could not be built.
     #[error(transparent)]
     Archive(#[from] crate::sinks::http::ArchiveError),
-    /// A built-in pipeline does not load (a build defect).
+    /// A built-in pipeline (a build defect) or a file in `--pipelines-dir` does not load.
     #[error(transparent)]
     Pipeline(#[from] crate::pipeline::config::ConfigError),
+    /// A pipeline file or the pipelines folder could not be read.
+    #[error("cannot read pipelines from {}: {source}", .path.display())]
+    PipelineFile {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A pipeline names a time zone this build does not know.
+    #[error("pipeline {pipeline}: {reason}")]
+    TimeZone {
+        /// The pipeline's name.
+        pipeline: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The folder for `--records-dir` could not be created.
+    #[error(transparent)]
+    Records(#[from] crate::sinks::fs::FsSinkError),
     /// Writing to stdout failed.
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
@@ -100,22 +121,13 @@ pub fn main(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
 }
 
 async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
-    let mut pipelines = HashMap::new();
-    for (name, _) in BUILTIN {
-        let config = crate::pipeline::config::builtin(name)?;
-        pipelines.insert(
-            (*name).to_owned(),
-            Arc::new(Settings {
-                limits: config.limits,
-                policy: config.verify,
-                trust: settings.trust.clone(),
-                // Scans in a job are read with the engine the CLI chose, as in batch.
-                ocr: settings.ocr.clone(),
-            }),
-        );
-    }
-    let token = read_token(args.archive_token_file.as_ref(), "ARKIVAR_ARCHIVE_TOKEN")?;
-    let archive = args.archive(token).map(ArchiveSink::new).transpose()?;
+    let pipelines = pipelines(&args, &settings)?;
+    let archive = args.archive.config()?.map(ArchiveSink::new).transpose()?;
+    let records = args
+        .records_dir
+        .as_deref()
+        .map(crate::sinks::fs::FsSink::new)
+        .transpose()?;
     let concurrency = args.concurrency.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
@@ -126,6 +138,7 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
         pipelines,
         cpu: Arc::new(Semaphore::new(concurrency.max(1))),
         archive,
+        records: records.map(Arc::new),
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
@@ -153,6 +166,61 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
     health.abort();
     tracing::info!("worker stopped");
     Ok(())
+}
+
+/// Settings by pipeline name: the built-in pipelines, then the files of `--pipelines-dir`
+/// (which may replace a built-in of the same name). A file that does not parse stops the
+/// worker at start, not at the first job that names it.
+fn pipelines(
+    args: &WorkerArgs,
+    settings: &Settings,
+) -> Result<HashMap<String, Arc<Settings>>, WorkerError> {
+    let mut configs = Vec::new();
+    for (name, _) in BUILTIN {
+        configs.push(crate::pipeline::config::builtin(name)?);
+    }
+    if let Some(dir) = &args.pipelines_dir {
+        let unreadable = |source| WorkerError::PipelineFile {
+            path: dir.clone(),
+            source,
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(unreadable)?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        // Sorted, so that two files with the same `name` resolve the same way on every start.
+        files.sort();
+        for path in files {
+            let text =
+                std::fs::read_to_string(&path).map_err(|source| WorkerError::PipelineFile {
+                    path: path.clone(),
+                    source,
+                })?;
+            let config = crate::pipeline::config::parse(&text, &path.display().to_string())?;
+            tracing::info!(pipeline = %config.name, file = %path.display(), "pipeline file loaded");
+            configs.push(config);
+        }
+    }
+    let mut pipelines = HashMap::new();
+    for config in configs {
+        config
+            .verify
+            .zone()
+            .map_err(|reason| WorkerError::TimeZone {
+                pipeline: config.name.clone(),
+                reason,
+            })?;
+        let settings = Settings {
+            limits: config.limits,
+            policy: config.verify,
+            trust: settings.trust.clone(),
+            // Scans in a job are read with the engine the CLI chose, as in batch.
+            ocr: settings.ocr.clone(),
+        };
+        pipelines.insert(config.name, Arc::new(settings));
+    }
+    Ok(pipelines)
 }
 
 /// Resolves the shutdown watch on the first SIGTERM or SIGINT.

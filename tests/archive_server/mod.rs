@@ -1,6 +1,8 @@
-//! A real HTTP archive for the worker tests: axum on 127.0.0.1:0 that stores each record once
-//! per `Idempotency-Key` (answering 409 for a key it has) and can be told to fail, stall or be
-//! down for a while. What it stored is what the tests assert on.
+//! A real HTTP archive for the worker and batch tests: axum on 127.0.0.1:0 that stores each
+//! record once per `Idempotency-Key` (answering 409 for a key it has), takes records as JSON
+//! or as multipart (`record` + `document`), and can be told to fail, stall, be down for a
+//! while, answer 429 with `Retry-After`, or refuse records with a 4xx. It also serves files
+//! under `/files/NAME` for jobs with URL documents. What it stored is what the tests assert on.
 
 #![allow(dead_code)]
 
@@ -10,10 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::post;
+use axum::routing::{get, post};
 
 /// How the archive answers.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +28,23 @@ pub struct Behaviour {
     pub down_until: Option<Instant>,
     /// Wait this long before answering.
     pub stall: Duration,
+    /// Answer 429 with `Retry-After: retry_after_secs` to this many requests first.
+    pub too_many_first: u32,
+    /// The `Retry-After` of those 429 answers, in seconds.
+    pub retry_after_secs: u64,
+    /// Refuse every record with this status (e.g. 422), after reading it.
+    pub reject_with: Option<u16>,
+}
+
+/// One request as the archive saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// When it arrived.
+    pub at: Instant,
+    /// Its `Content-Type`.
+    pub content_type: String,
+    /// The status answered.
+    pub answered: u16,
 }
 
 #[derive(Debug, Default)]
@@ -33,12 +52,18 @@ pub struct Inner {
     pub behaviour: Behaviour,
     /// Records stored, by idempotency key, with the body.
     pub stored: HashMap<String, serde_json::Value>,
+    /// PDFs that came with multipart records, by idempotency key.
+    pub documents: HashMap<String, Vec<u8>>,
     /// Requests seen, in total.
     pub requests: u32,
+    /// Every request to `/records`, in order.
+    pub seen: Vec<Seen>,
     /// Requests answered 409.
     pub duplicates: u32,
     /// Authorization headers seen.
     pub auth: Vec<String>,
+    /// Files served under `/files/NAME`.
+    pub files: HashMap<String, Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -55,6 +80,7 @@ impl Archive {
         }));
         let app = axum::Router::new()
             .route("/records", post(receive))
+            .route("/files/{name}", get(serve_file))
             .with_state(Arc::clone(&inner));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -68,6 +94,20 @@ impl Archive {
         format!("http://{}/records", self.addr)
     }
 
+    /// The URL of a file added with [`Archive::serve`].
+    pub fn file_url(&self, name: &str) -> String {
+        format!("http://{}/files/{name}", self.addr)
+    }
+
+    /// Serves `bytes` under `/files/NAME`.
+    pub fn serve(&self, name: &str, bytes: Vec<u8>) {
+        self.inner
+            .lock()
+            .unwrap()
+            .files
+            .insert(name.to_owned(), bytes);
+    }
+
     pub fn stored(&self) -> usize {
         self.inner.lock().unwrap().stored.len()
     }
@@ -76,16 +116,70 @@ impl Archive {
         self.inner.lock().unwrap().requests
     }
 
+    pub fn seen(&self) -> Vec<Seen> {
+        self.inner.lock().unwrap().seen.clone()
+    }
+
     pub fn set(&self, behaviour: Behaviour) {
         self.inner.lock().unwrap().behaviour = behaviour;
+    }
+}
+
+async fn serve_file(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    Path(name): Path<String>,
+) -> impl IntoResponse {
+    match inner.lock().unwrap().files.get(&name) {
+        Some(bytes) => (StatusCode::OK, bytes.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such file").into_response(),
+    }
+}
+
+/// The record (and the PDF, for multipart) of a request, or why it is not one.
+async fn read_body(
+    content_type: &str,
+    request: Request,
+) -> Result<(serde_json::Value, Option<Vec<u8>>), &'static str> {
+    if content_type.starts_with("multipart/form-data") {
+        let mut form = Multipart::from_request(request, &())
+            .await
+            .map_err(|_| "bad multipart")?;
+        let (mut record, mut document) = (None, None);
+        while let Some(field) = form.next_field().await.map_err(|_| "bad multipart")? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(|_| "bad multipart")?;
+            match name.as_str() {
+                "record" => record = Some(bytes),
+                "document" => document = Some(bytes.to_vec()),
+                _ => return Err("unknown part"),
+            }
+        }
+        let record = record.ok_or("no record part")?;
+        let record = serde_json::from_slice(&record).map_err(|_| "record part is not JSON")?;
+        Ok((record, document))
+    } else {
+        let body = Bytes::from_request(request, &())
+            .await
+            .map_err(|_| "unreadable body")?;
+        let record = serde_json::from_slice(&body).map_err(|_| "not JSON")?;
+        Ok((record, None))
     }
 }
 
 async fn receive(
     State(inner): State<Arc<Mutex<Inner>>>,
     headers: HeaderMap,
-    body: Bytes,
-) -> impl IntoResponse {
+    request: Request,
+) -> axum::response::Response {
+    let at = Instant::now();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let content_type = header("content-type");
     let (stall, answer) = {
         let mut s = inner.lock().unwrap();
         s.requests += 1;
@@ -95,32 +189,55 @@ async fn receive(
         let b = s.behaviour.clone();
         let answer = if b.fail_always || s.behaviour.fail_first > 0 {
             s.behaviour.fail_first = s.behaviour.fail_first.saturating_sub(1);
-            Some(StatusCode::INTERNAL_SERVER_ERROR)
+            Some((StatusCode::INTERNAL_SERVER_ERROR, None))
         } else if b.down_until.is_some_and(|t| Instant::now() < t) {
-            Some(StatusCode::SERVICE_UNAVAILABLE)
+            Some((StatusCode::SERVICE_UNAVAILABLE, None))
+        } else if s.behaviour.too_many_first > 0 {
+            s.behaviour.too_many_first -= 1;
+            Some((StatusCode::TOO_MANY_REQUESTS, Some(b.retry_after_secs)))
         } else {
             None
         };
         (b.stall, answer)
     };
     tokio::time::sleep(stall).await;
-    if let Some(status) = answer {
-        return (status, "failing as told".to_owned()).into_response();
-    }
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let Ok(record) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        return (StatusCode::BAD_REQUEST, "not JSON".to_owned()).into_response();
+    let respond = |status: StatusCode, body: String, retry_after: Option<u64>| {
+        inner.lock().unwrap().seen.push(Seen {
+            at,
+            content_type: content_type.clone(),
+            answered: status.as_u16(),
+        });
+        match retry_after {
+            Some(secs) => (status, [("retry-after", secs.to_string())], body).into_response(),
+            None => (status, body).into_response(),
+        }
     };
-    let mut s = inner.lock().unwrap();
-    if s.stored.contains_key(&key) {
-        s.duplicates += 1;
-        return (StatusCode::CONFLICT, format!("{{\"id\":\"{key}\"}}")).into_response();
+    if let Some((status, retry_after)) = answer {
+        return respond(status, "failing as told".to_owned(), retry_after);
     }
-    s.stored.insert(key.clone(), record);
-    let id = format!("arch-{}", s.stored.len());
-    (StatusCode::CREATED, format!("{{\"id\":\"{id}\"}}")).into_response()
+    let key = header("idempotency-key");
+    let (record, document) = match read_body(&content_type, request).await {
+        Ok(read) => read,
+        Err(why) => return respond(StatusCode::BAD_REQUEST, why.to_owned(), None),
+    };
+    let reject_with = inner.lock().unwrap().behaviour.reject_with;
+    if let Some(code) = reject_with {
+        let status = StatusCode::from_u16(code).unwrap();
+        return respond(status, "this archive refuses the record".to_owned(), None);
+    }
+    let (status, body) = {
+        let mut s = inner.lock().unwrap();
+        if s.stored.contains_key(&key) {
+            s.duplicates += 1;
+            (StatusCode::CONFLICT, format!("{{\"id\":\"{key}\"}}"))
+        } else {
+            s.stored.insert(key.clone(), record);
+            if let Some(pdf) = document {
+                s.documents.insert(key.clone(), pdf);
+            }
+            let id = format!("arch-{}", s.stored.len());
+            (StatusCode::CREATED, format!("{{\"id\":\"{id}\"}}"))
+        }
+    };
+    respond(status, body, None)
 }

@@ -2,7 +2,8 @@
 //! only after the broker has taken responsibility for its record (design.md "Nothing is lost").
 //!
 //! Records go to the topic exchange as `record.<status>` and, for RPC callers, to their
-//! `reply_to` queue with their correlation id. The message id is the idempotency key
+//! `reply_to` queue with their correlation id; a job without a record answers its caller
+//! with a [`JobRejection`] instead. The message id is the idempotency key
 //! (`<sha256>:<pipeline>`), so consumers can drop a record a redelivery published twice.
 
 use lapin::options::BasicPublishOptions;
@@ -10,6 +11,7 @@ use lapin::types::ShortString;
 use lapin::{BasicProperties, Channel, Connection};
 use thiserror::Error;
 
+use crate::job::JobRejection;
 use crate::record::Record;
 
 /// Why a message could not be handed to the broker.
@@ -112,5 +114,22 @@ impl Publisher {
             self.publish("", queue.as_str(), &body, properties).await?;
         }
         Ok(())
+    }
+
+    /// Answers an RPC caller whose job produced no record, on its `reply_to` queue.
+    pub async fn publish_rejection(
+        &self,
+        rejection: &JobRejection,
+        correlation_id: Option<&ShortString>,
+        reply_to: &ShortString,
+    ) -> Result<(), PublishError> {
+        let body = serde_json::to_vec(rejection)?;
+        let mut properties = BasicProperties::default()
+            .with_content_type("application/json".into())
+            .with_type("job.rejected".into());
+        if let Some(id) = correlation_id {
+            properties = properties.with_correlation_id(id.clone());
+        }
+        self.publish("", reply_to.as_str(), &body, properties).await
     }
 }

@@ -8,75 +8,24 @@
 //!   `Retry-After`), then reported as [`ArchiveError::Unavailable`] so the job can be retried
 //!   later through the retry queues;
 //! - any other 4xx: [`ArchiveError::Rejected`], not retried: the same request would fail again.
+//!
+//! [`config`] holds the options (shared by the worker and `batch`); [`blocking`] lets the
+//! threads of `batch` use this same client.
 
-use std::path::PathBuf;
+pub mod blocking;
+pub mod config;
+
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use thiserror::Error;
 
+use crate::record::{Record, Status};
+pub use config::{ArchiveArgs, ArchiveConfig, ErrorRecords, TokenError, read_token};
+
 /// Longest wait a `Retry-After` may ask for; a longer one is the retry queue's business.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
-
-/// How to reach the archive.
-#[derive(Debug, Clone)]
-pub struct ArchiveConfig {
-    /// The endpoint records are POSTed to.
-    pub url: String,
-    /// Bearer token, if the archive wants one.
-    pub token: Option<String>,
-    /// Limit on one request, connect to last byte.
-    pub timeout: Duration,
-    /// Requests per record before giving up for now (1 = no retry here).
-    pub max_attempts: u32,
-    /// First back-off; doubled after each failure up to `max_backoff`.
-    pub backoff: Duration,
-    /// Longest back-off.
-    pub max_backoff: Duration,
-    /// Send the PDF with the record as `multipart/form-data` (`record`, `document`).
-    pub multipart: bool,
-}
-
-/// Why a token could not be read.
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum TokenError {
-    /// The token file could not be read.
-    #[error("cannot read the archive token from {}: {source}", .path.display())]
-    File {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The token file or variable is empty.
-    #[error("the archive token from {0} is empty")]
-    Empty(String),
-}
-
-/// The bearer token from a file (preferred: it does not show in `/proc/*/environ`) or from the
-/// environment variable `var`.
-pub fn read_token(file: Option<&PathBuf>, var: &str) -> Result<Option<String>, TokenError> {
-    let (origin, token) = match file {
-        Some(path) => (
-            path.display().to_string(),
-            std::fs::read_to_string(path).map_err(|source| TokenError::File {
-                path: path.clone(),
-                source,
-            })?,
-        ),
-        None => match std::env::var(var) {
-            Ok(value) => (format!("${var}"), value),
-            Err(_) => return Ok(None),
-        },
-    };
-    let token = token.trim().to_owned();
-    if token.is_empty() {
-        return Err(TokenError::Empty(origin));
-    }
-    Ok(Some(token))
-}
 
 /// Why the archive did not take a record.
 #[derive(Debug, Error)]
@@ -101,6 +50,12 @@ pub enum ArchiveError {
     /// The HTTP client could not be built (bad TLS setup).
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    /// The record could not be serialized (a bug: records are plain data).
+    #[error("cannot serialize the record: {0}")]
+    Serialize(#[from] serde_json::Error),
+    /// The async runtime that drives the client for blocking callers could not start.
+    #[error("cannot start the archive client's runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// What the archive said when it took the record.
@@ -139,6 +94,24 @@ impl ArchiveSink {
             .build()
             .map_err(|e| ArchiveError::Client(e.to_string()))?;
         Ok(ArchiveSink { client, config })
+    }
+
+    /// Whether a record with `status` goes to this archive (error records are a choice).
+    pub fn accepts(&self, status: Status) -> bool {
+        self.config.accepts(status)
+    }
+
+    /// POSTs `record` (and `pdf` when multipart is on) under `key` ([`super::record_key`]),
+    /// retrying transient failures; `on_retry` is told about each retry (for metrics).
+    pub async fn send_record(
+        &self,
+        record: &Record,
+        pdf: &[u8],
+        key: &str,
+        on_retry: impl Fn(),
+    ) -> Result<Receipt, ArchiveError> {
+        let json = serde_json::to_vec(record)?;
+        self.send(&json, pdf, key, on_retry).await
     }
 
     /// POSTs `record_json` (and `pdf` when multipart is on) under `key`, retrying transient
@@ -200,6 +173,11 @@ impl ArchiveSink {
                 .file_name("document.pdf")
                 .mime_str("application/pdf");
             match (record, document) {
+                // A file that could not be read has no bytes to send: its error record goes
+                // alone.
+                (Ok(r), _) if pdf.is_empty() => {
+                    request.multipart(reqwest::multipart::Form::new().part("record", r))
+                }
                 (Ok(r), Ok(d)) => request.multipart(
                     reqwest::multipart::Form::new()
                         .part("record", r)
@@ -281,26 +259,4 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn token_file_is_trimmed_and_empty_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("token");
-        std::fs::write(&path, "s3cret\n").unwrap();
-        assert_eq!(
-            read_token(Some(&path), "ARKIVAR_TEST_UNSET").unwrap(),
-            Some("s3cret".to_owned())
-        );
-        std::fs::write(&path, " \n").unwrap();
-        assert!(matches!(
-            read_token(Some(&path), "X"),
-            Err(TokenError::Empty(_))
-        ));
-        assert_eq!(read_token(None, "ARKIVAR_TEST_SURELY_UNSET").unwrap(), None);
-    }
 }
