@@ -209,15 +209,24 @@ pub fn check_job_id(job_id: &str) -> Result<(), JobError> {
 }
 
 impl JobRules {
-    /// True when `url` is http(s) and starts with an allowed prefix. Prefix matching on the
-    /// whole URL: an allowed `https://archive.example/` does not admit
-    /// `https://archive.example.evil/`, because the prefix ends in `/`.
+    /// True when `url` is http(s) and starts with an allowed prefix.
+    ///
+    /// Judged on the URL as it will be fetched: parsed and normalised (WHATWG URL: dot
+    /// segments, `%2e%2e` included, resolved; host lower-cased), so
+    /// `https://files.example/docs/../admin` is not under `https://files.example/docs/`.
+    /// Prefixes are normalised the same way, which also gives a bare `https://files.example`
+    /// its `/`: it does not admit `https://files.example.evil/`.
     pub fn url_allowed(&self, url: &str) -> bool {
-        let web = url.starts_with("https://") || url.starts_with("http://");
-        web && self
-            .allowed_urls
-            .iter()
-            .any(|p| url.starts_with(p.as_str()))
+        let Ok(target) = url::Url::parse(url) else {
+            return false;
+        };
+        if !matches!(target.scheme(), "http" | "https") {
+            return false;
+        }
+        self.allowed_urls.iter().any(|prefix| {
+            let prefix = url::Url::parse(prefix).map_or_else(|_| prefix.clone(), String::from);
+            target.as_str().starts_with(&prefix)
+        })
     }
 
     /// Checks the job's document against the rules and says what to read.
@@ -361,16 +370,42 @@ mod tests {
     fn url_must_be_on_the_allow_list() {
         let ok = job(r#"{"url":"https://files.example/a.pdf"}"#).unwrap();
         assert!(rules().check(&ok).is_ok());
+        let upper = job(r#"{"url":"https://FILES.example/a.pdf"}"#).unwrap();
+        assert!(rules().check(&upper).is_ok(), "hosts compare lower-cased");
         for u in [
             "https://files.example.evil/a.pdf",
             "file:///etc/passwd",
             "http://files.example/a.pdf",
+            "https://files.example@evil.example/a.pdf",
+            "not a url",
         ] {
             let j = job(&format!(r#"{{"url":{u:?}}}"#)).unwrap();
             assert!(
                 matches!(rules().check(&j), Err(JobError::UrlNotAllowed { .. })),
                 "{u}"
             );
+        }
+    }
+
+    #[test]
+    fn dot_segments_cannot_leave_an_allowed_folder() {
+        let rules = JobRules {
+            allowed_urls: vec![
+                "https://files.example/docs/".to_owned(),
+                "https://bare.example".to_owned(),
+            ],
+            ..JobRules::default()
+        };
+        assert!(rules.url_allowed("https://files.example/docs/a.pdf"));
+        assert!(rules.url_allowed("https://files.example/docs/x/../a.pdf"));
+        assert!(rules.url_allowed("https://bare.example/a.pdf"));
+        for u in [
+            "https://files.example/docs/../admin/a.pdf",
+            "https://files.example/docs/%2e%2e/admin/a.pdf",
+            "https://files.example/docs/x/%2E%2e/../admin",
+            "https://bare.example.evil/a.pdf",
+        ] {
+            assert!(!rules.url_allowed(u), "{u}");
         }
     }
 

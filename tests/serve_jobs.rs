@@ -695,6 +695,12 @@ async fn webhook_fetches_the_allowed_document_and_enqueues_it() {
             "url_not_allowed",
         ),
         (
+            // Starts with the allowed prefix as text, but is fetched as /elsewhere/x.pdf.
+            serde_json::json!({"document_url": docs.url("files/%2e%2e/elsewhere/x.pdf")}),
+            StatusCode::FORBIDDEN,
+            "url_not_allowed",
+        ),
+        (
             serde_json::json!({"document_url": "file:///etc/passwd"}),
             StatusCode::FORBIDDEN,
             "url_not_allowed",
