@@ -436,6 +436,44 @@ async fn bad_jobs_are_refused_with_a_reason_and_nothing_is_published() {
     }
 }
 
+/// A client that hangs up while its job is being published: the publish still completes,
+/// so what the tracker says and what is on the queue agree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_hanging_up_mid_publish_leaves_the_job_queued_and_tracked() {
+    let Some(s) = serve(true, None, |_| {}).await else {
+        return;
+    };
+    let request = post(
+        "/v1/jobs?job_id=hangup-1",
+        "application/pdf",
+        common::swedish_winansi(),
+    );
+    let mut handler = Box::pin(router(s.app.clone()).oneshot(request));
+    // One poll reads the body and starts the publish, which waits for the broker's confirm.
+    assert!(futures_util::poll!(&mut handler).is_pending());
+    drop(handler);
+    let metrics = || s.app.metrics.render();
+    wait_until(
+        Duration::from_secs(10),
+        "the confirm of the dropped request",
+        || metrics().contains("arkivar_jobs_enqueued_total{source=\"api\"} 1"),
+    )
+    .await;
+    let state = call(&s.app, get("/v1/jobs/hangup-1")).await;
+    assert_eq!(state.json["state"], "queued", "{}", state.json);
+    let jobs = s.client.all_jobs().await;
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(
+        jobs[0]
+            .properties
+            .correlation_id()
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "hangup-1"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_on_the_exchanges_update_the_job_state() {
     let Some(s) = serve(true, None, |_| {}).await else {

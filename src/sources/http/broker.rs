@@ -76,6 +76,9 @@ pub enum EnqueueError {
     /// The job could not be serialized (a bug: jobs are plain data).
     #[error("cannot serialize the job: {0}")]
     Serialize(#[from] serde_json::Error),
+    /// The publishing task panicked or was cancelled by the runtime shutting down.
+    #[error("publishing the job was interrupted: {0}")]
+    Interrupted(String),
 }
 
 /// Why one broker session ended with an error.
@@ -145,21 +148,44 @@ impl JobQueue {
     }
 
     /// Publishes `job` and waits for the broker's confirm; `source` labels the metric.
-    pub async fn enqueue(&self, job: &Job, source: &'static str) -> Result<(), EnqueueError> {
+    ///
+    /// The work runs in a task of its own, not in the caller's future: a client that hangs up
+    /// drops its handler, and a publish cut off between "tracked" and "confirmed" would leave
+    /// the tracker saying `queued` for a job that may never have been sent (and a retry under
+    /// the same id refused as a duplicate). As a task it always ends tracked and published, or
+    /// forgotten.
+    pub async fn enqueue(
+        self: &Arc<Self>,
+        job: &Job,
+        source: &'static str,
+    ) -> Result<(), EnqueueError> {
         let body = serde_json::to_vec(job)?;
+        let queue = Arc::clone(self);
+        let job_id = job.job_id.clone();
+        tokio::spawn(async move { queue.track_and_publish(&job_id, &body, source).await })
+            .await
+            .unwrap_or_else(|e| Err(EnqueueError::Interrupted(e.to_string())))
+    }
+
+    async fn track_and_publish(
+        &self,
+        job_id: &str,
+        body: &[u8],
+        source: &'static str,
+    ) -> Result<(), EnqueueError> {
         // Tracked before publishing: a fast worker's record may arrive before the confirm.
         self.tracker
-            .insert_queued(&job.job_id)
-            .map_err(|AlreadyTracked| EnqueueError::Duplicate(job.job_id.clone()))?;
-        let result = self.publish(&job.job_id, &body).await;
+            .insert_queued(job_id)
+            .map_err(|AlreadyTracked| EnqueueError::Duplicate(job_id.to_owned()))?;
+        let result = self.publish(job_id, body).await;
         match &result {
             Ok(()) => self.metrics.job_enqueued(source),
             Err(error) => {
-                tracing::warn!(job_id = %job.job_id, %error, "job not enqueued");
+                tracing::warn!(%job_id, %error, "job not enqueued");
                 // On a timeout the broker may still take the job; forgetting it lets the
                 // caller retry under the same id, and the worker's idempotency key
                 // (`<sha256>:<pipeline>`) keeps a double from being archived twice.
-                self.tracker.forget(&job.job_id);
+                self.tracker.forget(job_id);
             }
         }
         result

@@ -153,7 +153,7 @@ pub(super) async fn enqueue(
             }
             response
         }
-        Err(error @ EnqueueError::Serialize(_)) => problem(
+        Err(error @ (EnqueueError::Serialize(_) | EnqueueError::Interrupted(_))) => problem(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             &error.to_string(),
