@@ -1,4 +1,6 @@
-//! The handlers: the only code here that reads requests and writes responses.
+//! The verify handler, the probes, the middleware (token, counting) and the answers every
+//! handler shares (`Problem`, `problem`, `json`, the body-limit answers). The job routes'
+//! handlers are in [`super::jobs`] and [`super::webhook`].
 //!
 //! `POST /v1/verify` answers:
 //!
