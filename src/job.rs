@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 
 use base64::Engine as _;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
 use crate::pipeline::config::DEFAULT_PIPELINE;
@@ -28,7 +28,10 @@ pub const JOB_VERSION: u32 = 1;
 pub const MAX_JOB_ID_LEN: usize = 200;
 
 /// One job: a document to verify, the pipeline to verify it with, and the caller's metadata.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+// `Serialize` writes the message a publisher sends (`arkivar serve` builds jobs for PDFs it
+// receives) and `parse` reads it back unchanged. A plain comment, not a doc comment: doc
+// comments become the schema's description.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Job {
     /// Version of the job message; always 1.
@@ -67,6 +70,12 @@ impl<'de> Deserialize<'de> for JobVersion {
     }
 }
 
+impl Serialize for JobVersion {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(JOB_VERSION)
+    }
+}
+
 impl JsonSchema for JobVersion {
     fn schema_name() -> Cow<'static, str> {
         "JobVersion".into()
@@ -82,7 +91,7 @@ impl JsonSchema for JobVersion {
 }
 
 /// Where a job's document is: exactly one of a path, a URL or the bytes themselves.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum JobDocument {
     /// A path relative to the worker's document root (absolute paths must lie under it).
@@ -114,8 +123,8 @@ pub enum JobError {
         /// Its first characters.
         shown: String,
     },
-    /// A `path` job arrived but the worker has no document root.
-    #[error("job {job_id}: path documents are not accepted: the worker has no --document-root")]
+    /// A `path` job arrived but no document root is configured.
+    #[error("job {job_id}: path documents are not accepted: no --document-root is configured")]
     PathsDisabled {
         /// The job.
         job_id: String,
@@ -216,17 +225,44 @@ pub enum Document {
 /// Parses a job message's body.
 pub fn parse(body: &[u8]) -> Result<Job, JobError> {
     let job: Job = serde_json::from_slice(body).map_err(|e| JobError::Invalid(e.to_string()))?;
-    let len = job.job_id.chars().count();
-    if len == 0 || len > MAX_JOB_ID_LEN || job.job_id.chars().any(char::is_control) {
-        return Err(JobError::BadJobId {
-            len,
-            shown: job.job_id.chars().take(40).collect(),
-        });
-    }
+    check_job_id(&job.job_id)?;
     Ok(job)
 }
 
+/// Checks that `job_id` is 1 to [`MAX_JOB_ID_LEN`] characters without control characters, as
+/// [`parse`] does; for publishers that build a job rather than parse one.
+pub fn check_job_id(job_id: &str) -> Result<(), JobError> {
+    let len = job_id.chars().count();
+    if len == 0 || len > MAX_JOB_ID_LEN || job_id.chars().any(char::is_control) {
+        return Err(JobError::BadJobId {
+            len,
+            shown: job_id.chars().take(40).collect(),
+        });
+    }
+    Ok(())
+}
+
 impl JobRules {
+    /// True when `url` is http(s) and starts with an allowed prefix.
+    ///
+    /// Judged on the URL as it will be fetched: parsed and normalised (WHATWG URL: dot
+    /// segments, `%2e%2e` included, resolved; host lower-cased), so
+    /// `https://files.example/docs/../admin` is not under `https://files.example/docs/`.
+    /// Prefixes are normalised the same way, which also gives a bare `https://files.example`
+    /// its `/`: it does not admit `https://files.example.evil/`.
+    pub fn url_allowed(&self, url: &str) -> bool {
+        let Ok(target) = url::Url::parse(url) else {
+            return false;
+        };
+        if !matches!(target.scheme(), "http" | "https") {
+            return false;
+        }
+        self.allowed_urls.iter().any(|prefix| {
+            let prefix = url::Url::parse(prefix).map_or_else(|_| prefix.clone(), String::from);
+            target.as_str().starts_with(&prefix)
+        })
+    }
+
     /// Checks the job's document against the rules and says what to read.
     pub fn check(&self, job: &Job) -> Result<Document, JobError> {
         let job_id = || job.job_id.clone();
@@ -245,15 +281,7 @@ impl JobRules {
                     })
             }
             JobDocument::Url(url) => {
-                // Prefix matching on the whole URL: an allowed `https://archive.example/` does
-                // not admit `https://archive.example.evil/`, because the prefix ends in `/`.
-                let web = url.starts_with("https://") || url.starts_with("http://");
-                if web
-                    && self
-                        .allowed_urls
-                        .iter()
-                        .any(|p| url.starts_with(p.as_str()))
-                {
+                if self.url_allowed(url) {
                     Ok(Document::Url(url.clone()))
                 } else {
                     Err(JobError::UrlNotAllowed {
@@ -376,16 +404,42 @@ mod tests {
     fn url_must_be_on_the_allow_list() {
         let ok = job(r#"{"url":"https://files.example/a.pdf"}"#).unwrap();
         assert!(rules().check(&ok).is_ok());
+        let upper = job(r#"{"url":"https://FILES.example/a.pdf"}"#).unwrap();
+        assert!(rules().check(&upper).is_ok(), "hosts compare lower-cased");
         for u in [
             "https://files.example.evil/a.pdf",
             "file:///etc/passwd",
             "http://files.example/a.pdf",
+            "https://files.example@evil.example/a.pdf",
+            "not a url",
         ] {
             let j = job(&format!(r#"{{"url":{u:?}}}"#)).unwrap();
             assert!(
                 matches!(rules().check(&j), Err(JobError::UrlNotAllowed { .. })),
                 "{u}"
             );
+        }
+    }
+
+    #[test]
+    fn dot_segments_cannot_leave_an_allowed_folder() {
+        let rules = JobRules {
+            allowed_urls: vec![
+                "https://files.example/docs/".to_owned(),
+                "https://bare.example".to_owned(),
+            ],
+            ..JobRules::default()
+        };
+        assert!(rules.url_allowed("https://files.example/docs/a.pdf"));
+        assert!(rules.url_allowed("https://files.example/docs/x/../a.pdf"));
+        assert!(rules.url_allowed("https://bare.example/a.pdf"));
+        for u in [
+            "https://files.example/docs/../admin/a.pdf",
+            "https://files.example/docs/%2e%2e/admin/a.pdf",
+            "https://files.example/docs/x/%2E%2e/../admin",
+            "https://bare.example.evil/a.pdf",
+        ] {
+            assert!(!rules.url_allowed(u), "{u}");
         }
     }
 
@@ -433,6 +487,16 @@ mod tests {
         }
         let err = parse(br#"{"version":1,"job_id":"","document":{"path":"x"}}"#).unwrap_err();
         assert!(matches!(err, JobError::BadJobId { .. }));
+    }
+
+    #[test]
+    fn serialized_job_parses_back_unchanged() {
+        let j = job(r#"{"base64":"JVBERi0xLjc="}"#).unwrap();
+        let text = serde_json::to_vec(&j).unwrap();
+        assert_eq!(parse(&text).unwrap(), j);
+        let value: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        assert_eq!(value["version"], 1);
+        assert_eq!(value["document"]["base64"], "JVBERi0xLjc=");
     }
 
     #[test]

@@ -127,23 +127,10 @@ enum Command {
     /// Verify jobs from RabbitMQ and forward the records to the archive and the results
     /// exchange; runs until SIGTERM or SIGINT (see README "The queue worker").
     Worker(Box<arkivar::worker::WorkerArgs>),
-    /// Serve the HTTP API: `POST /v1/verify` (a PDF in, its record out), `/healthz`,
-    /// `/metrics`, `/openapi.json`. Runs until Ctrl-C or SIGTERM.
-    Serve {
-        /// Address to listen on (`:0` picks a free port, printed on stderr).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: std::net::SocketAddr,
-        /// Largest request body in bytes; larger requests get 413.
-        #[arg(long, default_value_t = arkivar::sources::http::DEFAULT_MAX_BODY_BYTES)]
-        max_body_bytes: usize,
-        /// Documents verified at once; more wait for a slot [default: number of cores].
-        #[arg(long)]
-        concurrency: Option<NonZeroUsize>,
-        /// A file holding the bearer token requests must send; else the ARKIVAR_TOKEN
-        /// environment variable; with neither, no authentication.
-        #[arg(long, value_name = "FILE")]
-        token_file: Option<PathBuf>,
-    },
+    /// Serve the HTTP API: `POST /v1/verify` (a PDF in, its record out), `POST /v1/jobs` and
+    /// `GET /v1/jobs/{id}` (jobs for the worker, with --amqp), `POST /v1/webhooks/esign`,
+    /// `/healthz`, `/metrics`, `/openapi.json`. Runs until Ctrl-C or SIGTERM.
+    Serve(Box<arkivar::sources::http::ServeArgs>),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -257,31 +244,8 @@ fn run(
         Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
-        Command::Serve {
-            listen,
-            max_body_bytes,
-            concurrency,
-            token_file,
-        } => {
-            let token = match token_file {
-                Some(file) => Some(
-                    std::fs::read_to_string(&file)
-                        .with_context(|| format!("cannot read the token file {}", file.display()))?
-                        .trim()
-                        .to_owned(),
-                ),
-                None => std::env::var("ARKIVAR_TOKEN")
-                    .ok()
-                    .filter(|t| !t.is_empty()),
-            };
-            let cores = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-            let config = arkivar::sources::http::Config {
-                listen,
-                max_body_bytes,
-                concurrency: concurrency.map_or(cores, NonZeroUsize::get),
-                token,
-            };
-            arkivar::sources::http::run(config, settings.clone())?;
+        Command::Serve(args) => {
+            arkivar::sources::http::run(args.config()?, settings.clone())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
@@ -293,6 +257,9 @@ fn run(
     }
 }
 
+/// lapin's log target that dumps returned messages, bodies included.
+const RETURNED_MESSAGES_TARGET: &str = "lapin::returned_messages";
+
 fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
     use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
@@ -302,14 +269,22 @@ fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
     // libraries stay quiet: lopdf's own warnings about a broken file repeat, in other words,
     // the one line the CLI prints for it.
     let (filter, default) = match verbose.or(env.as_deref()) {
-        Some(spec) => (
-            Some(
-                EnvFilter::builder()
-                    .parse(spec)
-                    .with_context(|| format!("invalid log filter {spec:?}"))?,
-            ),
-            None,
-        ),
+        Some(spec) => {
+            let mut filter = EnvFilter::builder()
+                .parse(spec)
+                .with_context(|| format!("invalid log filter {spec:?}"))?;
+            // lapin logs a returned (unroutable) message at warn with its whole body, and a
+            // job `serve` publishes can carry a PDF inline: documents never go to the log.
+            // `serve` reports the return itself. Named explicitly, the target is left alone.
+            if !spec.contains(RETURNED_MESSAGES_TARGET) {
+                filter = filter.add_directive(
+                    format!("{RETURNED_MESSAGES_TARGET}=off")
+                        .parse()
+                        .context("the built-in log directive")?,
+                );
+            }
+            (Some(filter), None)
+        }
         None => (
             None,
             Some(

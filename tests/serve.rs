@@ -20,6 +20,7 @@ fn app(max_body_bytes: usize, token: Option<&str>) -> Arc<App> {
             max_body_bytes,
             concurrency: 2,
             token: token.map(str::to_owned),
+            queue: None,
         },
         Settings::default(),
     )
@@ -268,4 +269,27 @@ async fn healthz_and_openapi_answer() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
+}
+
+/// The OpenAPI document's `Job` is the job message's schema (`schema/job.schema.json`), with
+/// its `$defs` moved to the document's components.
+#[test]
+fn openapi_job_is_the_job_message_schema() {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+    let mut job = arkivar::job::job_schema();
+    let defs = job
+        .as_object_mut()
+        .unwrap()
+        .remove("$defs")
+        .expect("the job schema has $defs");
+    job.as_object_mut().unwrap().remove("$schema");
+    job["properties"]["document"]["$ref"] = "#/components/schemas/JobDocument".into();
+    assert_eq!(
+        doc["components"]["schemas"]["Job"], job,
+        "openapi.json's Job differs from the job schema"
+    );
+    assert_eq!(
+        doc["components"]["schemas"]["JobDocument"],
+        defs["JobDocument"]
+    );
 }

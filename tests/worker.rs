@@ -1,10 +1,12 @@
 //! The queue worker against the real broker at 127.0.0.1:5672 and a real archive server:
-//! each test gets a vhost of its own (deleted afterwards), spawns the `arkivar worker` binary,
-//! publishes jobs and waits, always with a deadline, for what the archive and the queues show.
+//! each test gets a vhost of its own (`broker::Vhost`, deleted afterwards), spawns the
+//! `arkivar worker` binary, publishes jobs and waits, always with a deadline, for what the
+//! archive and the queues show.
 //!
 //! Without a broker these tests print why they skip; with `CI=true` they fail instead.
 
 mod archive_server;
+mod broker;
 mod common;
 
 use std::net::SocketAddr;
@@ -13,91 +15,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use archive_server::{Archive, Behaviour};
+use broker::{Vhost, rabbitmqctl};
 use lapin::options::{BasicGetOptions, BasicPublishOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
-
-const BROKER: &str = "127.0.0.1:5672";
-
-/// A vhost for one test; deleted on drop.
-struct Vhost {
-    name: String,
-}
-
-impl Vhost {
-    /// A fresh vhost, or `None` (after saying why) when there is no broker to test against.
-    fn create() -> Option<Vhost> {
-        // Asked once per test process: each rabbitmqctl call starts an Erlang VM (~1 s).
-        static BROKER_USABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        let usable = *BROKER_USABLE.get_or_init(|| {
-            std::net::TcpStream::connect_timeout(&BROKER.parse().unwrap(), Duration::from_secs(2))
-                .is_ok()
-                && rabbitmqctl(&["status"]).is_ok()
-        });
-        if !usable {
-            let why = format!("no RabbitMQ at {BROKER} with a working rabbitmqctl");
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{why}; CI=true requires the broker");
-            }
-            eprintln!("skipping: {why}");
-            return None;
-        }
-        let name = format!("arkivar-test-{}", uuid::Uuid::new_v4().simple());
-        rabbitmqctl(&["add_vhost", &name]).unwrap();
-        rabbitmqctl(&["set_permissions", "-p", &name, "guest", ".*", ".*", ".*"]).unwrap();
-        Some(Vhost { name })
-    }
-
-    fn url(&self) -> String {
-        format!("amqp://guest:guest@{BROKER}/{}", self.name)
-    }
-
-    /// Takes the test user's permissions away: connections to the vhost are refused.
-    fn revoke(&self) {
-        rabbitmqctl(&["clear_permissions", "-p", &self.name, "guest"]).unwrap();
-    }
-
-    fn grant(&self) {
-        rabbitmqctl(&[
-            "set_permissions",
-            "-p",
-            &self.name,
-            "guest",
-            ".*",
-            ".*",
-            ".*",
-        ])
-        .unwrap();
-    }
-
-    fn cut_connections(&self) {
-        rabbitmqctl(&[
-            "close_all_connections",
-            "-p",
-            &self.name,
-            "test cuts the connection",
-        ])
-        .unwrap();
-    }
-}
-
-impl Drop for Vhost {
-    fn drop(&mut self) {
-        let _ = rabbitmqctl(&["delete_vhost", &self.name]);
-    }
-}
-
-fn rabbitmqctl(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("rabbitmqctl")
-        .args(args)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
 
 /// A running `arkivar worker`; killed on drop if still running.
 struct Worker {

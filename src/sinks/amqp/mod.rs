@@ -8,7 +8,7 @@
 
 use lapin::options::BasicPublishOptions;
 use lapin::types::ShortString;
-use lapin::{BasicProperties, Channel, Connection};
+use lapin::{BasicProperties, Channel, Confirmation, Connection};
 use thiserror::Error;
 
 use crate::job::JobRejection;
@@ -34,13 +34,24 @@ pub enum PublishError {
         /// The routing key.
         key: String,
     },
+    /// The broker could route the message to no queue and returned it (a `mandatory`
+    /// publish, e.g. when the job queue does not exist yet).
+    #[error("no queue took the message for exchange {exchange:?} (routing key {key:?}): {reply}")]
+    Unroutable {
+        /// The exchange.
+        exchange: String,
+        /// The routing key.
+        key: String,
+        /// The broker's reply text (`NO_ROUTE`).
+        reply: String,
+    },
     /// The record could not be serialized (a bug: records are plain data).
     #[error("cannot serialize the record: {0}")]
     Serialize(#[from] serde_json::Error),
 }
 
 /// A confirm-mode channel shared by every task of one connection.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Publisher {
     channel: Channel,
 }
@@ -63,6 +74,32 @@ impl Publisher {
         body: &[u8],
         properties: BasicProperties,
     ) -> Result<(), PublishError> {
+        self.publish_with(exchange, key, body, properties, false)
+            .await
+    }
+
+    /// Like [`Publisher::publish`], but a message no queue takes is an error
+    /// ([`PublishError::Unroutable`]) instead of being dropped by the broker: for messages that
+    /// must reach a queue, such as jobs.
+    pub async fn publish_mandatory(
+        &self,
+        exchange: &str,
+        key: &str,
+        body: &[u8],
+        properties: BasicProperties,
+    ) -> Result<(), PublishError> {
+        self.publish_with(exchange, key, body, properties, true)
+            .await
+    }
+
+    async fn publish_with(
+        &self,
+        exchange: &str,
+        key: &str,
+        body: &[u8],
+        properties: BasicProperties,
+        mandatory: bool,
+    ) -> Result<(), PublishError> {
         let broker = |source| PublishError::Broker {
             exchange: exchange.to_owned(),
             source,
@@ -72,7 +109,10 @@ impl Publisher {
             .basic_publish(
                 exchange.into(),
                 key.into(),
-                BasicPublishOptions::default(),
+                BasicPublishOptions {
+                    mandatory,
+                    ..BasicPublishOptions::default()
+                },
                 body,
                 properties.with_delivery_mode(2),
             )
@@ -80,13 +120,19 @@ impl Publisher {
             .map_err(broker)?
             .await
             .map_err(broker)?;
-        if confirm.is_ack() {
-            Ok(())
-        } else {
-            Err(PublishError::Nacked {
+        match confirm {
+            // An unroutable mandatory message is returned *and* acked: the ack only says the
+            // broker is done with it.
+            Confirmation::Ack(Some(returned)) => Err(PublishError::Unroutable {
                 exchange: exchange.to_owned(),
                 key: key.to_owned(),
-            })
+                reply: returned.reply_text.to_string(),
+            }),
+            Confirmation::Ack(None) => Ok(()),
+            Confirmation::Nack(_) | Confirmation::NotRequested => Err(PublishError::Nacked {
+                exchange: exchange.to_owned(),
+                key: key.to_owned(),
+            }),
         }
     }
 

@@ -160,24 +160,7 @@ impl Topology {
 
     /// Declares everything; idempotent when the broker already has the same topology.
     pub async fn declare(&self, channel: &Channel) -> lapin::Result<()> {
-        for (name, kind) in self.exchanges() {
-            let kind = match kind {
-                "fanout" => ExchangeKind::Fanout,
-                "direct" => ExchangeKind::Direct,
-                _ => ExchangeKind::Topic,
-            };
-            channel
-                .exchange_declare(
-                    name.as_str().into(),
-                    kind,
-                    ExchangeDeclareOptions {
-                        durable: true,
-                        ..ExchangeDeclareOptions::default()
-                    },
-                    FieldTable::default(),
-                )
-                .await?;
-        }
+        self.declare_exchanges(channel).await?;
         for (name, args) in self.queues() {
             channel
                 .queue_declare(
@@ -197,6 +180,31 @@ impl Topology {
                     exchange.as_str().into(),
                     key.as_str().into(),
                     QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Declares only the exchanges. They have no arguments that a worker's flags change, so
+    /// a process that only publishes jobs and watches results (`arkivar serve`) can declare
+    /// them without risking PRECONDITION_FAILED against a worker's queue arguments.
+    pub async fn declare_exchanges(&self, channel: &Channel) -> lapin::Result<()> {
+        for (name, kind) in self.exchanges() {
+            let kind = match kind {
+                "fanout" => ExchangeKind::Fanout,
+                "direct" => ExchangeKind::Direct,
+                _ => ExchangeKind::Topic,
+            };
+            channel
+                .exchange_declare(
+                    name.as_str().into(),
+                    kind,
+                    ExchangeDeclareOptions {
+                        durable: true,
+                        ..ExchangeDeclareOptions::default()
+                    },
                     FieldTable::default(),
                 )
                 .await?;

@@ -28,6 +28,12 @@ pub struct Metrics {
     sum_micros: AtomicU64,
     /// Documents in the pipeline or waiting for a permit.
     in_flight: AtomicI64,
+    /// Jobs the broker confirmed, by where they came from (`api`, `webhook`).
+    jobs_enqueued: Mutex<BTreeMap<&'static str, u64>>,
+    /// Results seen for jobs enqueued here, by state (`done`, `dead_lettered`).
+    job_results: Mutex<BTreeMap<&'static str, u64>>,
+    /// 1 while connected to the broker, 0 while not; absent without a broker configured.
+    broker_connected: Mutex<Option<bool>>,
 }
 
 impl Metrics {
@@ -59,6 +65,34 @@ impl Metrics {
     /// One more (or, with `-1`, one fewer) document in flight.
     pub fn in_flight(&self, delta: i64) {
         self.in_flight.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    /// Counts a job the broker confirmed.
+    pub fn job_enqueued(&self, source: &'static str) {
+        *self
+            .jobs_enqueued
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(source)
+            .or_default() += 1;
+    }
+
+    /// Counts a result (record or dead letter) for a job enqueued here.
+    pub fn job_result(&self, state: &'static str) {
+        *self
+            .job_results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(state)
+            .or_default() += 1;
+    }
+
+    /// Whether the server is connected to the broker now.
+    pub fn broker_connected(&self, connected: bool) {
+        *self
+            .broker_connected
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(connected);
     }
 
     /// The exposition text.
@@ -121,6 +155,44 @@ impl Metrics {
             "# HELP arkivar_documents_in_flight Documents being verified or waiting for a slot.\n# TYPE arkivar_documents_in_flight gauge\narkivar_documents_in_flight {}",
             self.in_flight.load(Ordering::Relaxed)
         );
+        let _ = writeln!(
+            out,
+            "# HELP arkivar_jobs_enqueued_total Jobs published to the job queue and confirmed, by source.\n# TYPE arkivar_jobs_enqueued_total counter"
+        );
+        for (source, n) in self
+            .jobs_enqueued
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "arkivar_jobs_enqueued_total{{source=\"{source}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP arkivar_job_results_total Results seen for jobs enqueued here, by state.\n# TYPE arkivar_job_results_total counter"
+        );
+        for (state, n) in self
+            .job_results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            let _ = writeln!(out, "arkivar_job_results_total{{state=\"{state}\"}} {n}");
+        }
+        let connected = *self
+            .broker_connected
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(connected) = connected {
+            let _ = writeln!(
+                out,
+                "# HELP arkivar_broker_connected 1 while connected to the broker.\n# TYPE arkivar_broker_connected gauge\narkivar_broker_connected {}",
+                u8::from(connected)
+            );
+        }
         out
     }
 }
@@ -150,6 +222,17 @@ mod tests {
         assert!(text.contains("arkivar_pipeline_duration_seconds_bucket{le=\"0.005\"} 1"));
         assert!(text.contains("arkivar_pipeline_duration_seconds_bucket{le=\"0.05\"} 2"));
         assert!(text.contains("arkivar_pipeline_duration_seconds_count 2"));
+        assert!(
+            !text.contains("arkivar_broker_connected"),
+            "no broker, no gauge"
+        );
+        m.job_enqueued("api");
+        m.job_result("done");
+        m.broker_connected(true);
+        let text = m.render();
+        assert!(text.contains("arkivar_jobs_enqueued_total{source=\"api\"} 1"));
+        assert!(text.contains("arkivar_job_results_total{state=\"done\"} 1"));
+        assert!(text.contains("arkivar_broker_connected 1"));
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             assert!(line.starts_with("arkivar_"), "{line}");
         }

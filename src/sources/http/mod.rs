@@ -1,21 +1,33 @@
-//! The HTTP source (`arkivar serve`): an axum API that verifies one PDF per request.
+//! The HTTP source (`arkivar serve`): an axum API that verifies PDFs and takes jobs for the
+//! queue worker.
 //!
 //! - `POST /v1/verify`: the PDF as the body (`application/pdf`) or as the first file part of
 //!   `multipart/form-data`; answers the record as JSON.
+//! - `POST /v1/jobs`, `GET /v1/jobs/{id}`: a job (JSON, or a PDF enqueued inline) published to
+//!   the worker's job queue on RabbitMQ, and its state as far as this server has seen it.
+//! - `POST /v1/webhooks/esign`: an e-sign platform's completion notification; the document is
+//!   fetched from an allow-listed URL and enqueued.
 //! - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /openapi.json` (the committed
 //!   OpenAPI 3.1 document, `openapi.json` next to this file).
 //!
 //! Async only at the edge (design.md): the request is read on tokio, the pipeline runs on
 //! `spawn_blocking`, and a semaphore bounds how many documents are in the pipeline at once, so
 //! memory is bounded by `concurrency` × `max_body_bytes` plus what waits for a permit (which
-//! is itself bounded by the body limit per connection). The queue-based endpoints
-//! (`/v1/jobs`, the e-sign webhook) need the RabbitMQ worker and are not served yet.
+//! is itself bounded by the body limit per connection). Jobs are not verified here: the
+//! worker does that; this server only checks and publishes them.
 //!
-//! Files: [`service`] holds the handlers, [`metrics`] the counters; this file the
-//! configuration, the route table and the server loop.
+//! Files: [`config`] the flags and configuration; [`service`] the verify handler, probes and
+//! shared answers; [`jobs`] and [`webhook`] the job endpoints; [`broker`] the RabbitMQ
+//! connection they share; [`tracker`] the job states; [`metrics`] the counters; this file the
+//! route table and the server loop.
 
+pub mod broker;
+pub mod config;
+pub mod jobs;
 pub mod metrics;
 pub mod service;
+pub mod tracker;
+pub mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,9 +36,12 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use thiserror::Error;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinHandle;
 
 use crate::pipeline::Settings;
+pub use config::{Config, ConfigError, DEFAULT_MAX_BODY_BYTES, QueueConfig, ServeArgs};
+use jobs::Jobs;
 
 /// The OpenAPI document served at `/openapi.json`. A test checks that it lists exactly the
 /// routes in [`ROUTES`].
@@ -39,26 +54,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("POST", "/v1/verify"),
+    ("POST", "/v1/jobs"),
+    ("GET", "/v1/jobs/{id}"),
+    ("POST", WEBHOOK_PATH),
 ];
+
+/// The e-sign webhook's path.
+pub const WEBHOOK_PATH: &str = "/v1/webhooks/esign";
 
 /// Routes a request may use without the bearer token: probes and the API description.
 pub const OPEN_ROUTES: &[&str] = &["/healthz", "/openapi.json"];
-
-/// Default largest body `POST /v1/verify` accepts.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 50 * 1024 * 1024;
-
-/// How the server is configured.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Where to listen.
-    pub listen: SocketAddr,
-    /// Largest request body, in bytes; larger gets 413.
-    pub max_body_bytes: usize,
-    /// Documents in the pipeline at once; more wait for a slot.
-    pub concurrency: usize,
-    /// The bearer token requests must carry; `None` serves without authentication.
-    pub token: Option<String>,
-}
 
 /// Why the server could not start or stopped.
 #[derive(Debug, Error)]
@@ -79,6 +84,9 @@ pub enum HttpError {
     /// The configuration cannot work.
     #[error("invalid server configuration: {0}")]
     Config(&'static str),
+    /// The HTTP client for webhook fetches could not be built.
+    #[error("cannot build the HTTP client for document fetches: {0}")]
+    Client(String),
 }
 
 /// What every handler shares.
@@ -91,7 +99,9 @@ pub struct App {
     /// One permit per document in the pipeline.
     pub permits: Arc<Semaphore>,
     /// Counters for `/metrics`.
-    pub metrics: metrics::Metrics,
+    pub metrics: Arc<metrics::Metrics>,
+    /// The job endpoints' state; `None` without a broker (they answer 503).
+    pub jobs: Option<Jobs>,
 }
 
 impl App {
@@ -103,12 +113,26 @@ impl App {
         if config.token.as_deref().is_some_and(str::is_empty) {
             return Err(HttpError::Config("the bearer token is empty"));
         }
+        let metrics = Arc::new(metrics::Metrics::default());
+        let jobs = config
+            .queue
+            .clone()
+            .map(|queue| Jobs::new(queue, Arc::clone(&metrics)))
+            .transpose()?;
         Ok(Arc::new(App {
             settings: Arc::new(settings),
             permits: Arc::new(Semaphore::new(config.concurrency)),
             config,
-            metrics: metrics::Metrics::default(),
+            metrics,
+            jobs,
         }))
+    }
+
+    /// Starts the broker connection when one is configured. It reconnects on its own until
+    /// `stop` turns true or its sender is dropped.
+    pub fn connect(&self, stop: watch::Receiver<bool>) -> Option<JoinHandle<()>> {
+        let jobs = self.jobs.as_ref()?;
+        Some(jobs.queue.spawn(jobs.config.amqp_url.clone(), stop))
     }
 }
 
@@ -119,6 +143,9 @@ fn route(method: &str, path: &str) -> Option<MethodRouter<Arc<App>>> {
         ("GET", "/metrics") => get(service::metrics),
         ("GET", "/openapi.json") => get(service::openapi),
         ("POST", "/v1/verify") => post(service::verify),
+        ("POST", "/v1/jobs") => post(jobs::submit),
+        ("GET", "/v1/jobs/{id}") => get(jobs::status),
+        ("POST", WEBHOOK_PATH) => post(webhook::esign),
         _ => return None,
     })
 }
@@ -136,8 +163,9 @@ pub fn router(app: Arc<App>) -> Router {
         }
     }
     router
-        // The verify handler applies its own limit (`max_body_bytes`), for raw and multipart
-        // bodies alike; axum's 2 MB default would cut in first.
+        // Each handler that reads a body applies its own limit (`max_body_bytes`, the
+        // webhook's smaller one), for raw and multipart bodies alike; axum's 2 MB default
+        // would cut in first.
         .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -172,10 +200,19 @@ pub fn run(config: Config, settings: Settings) -> Result<(), HttpError> {
         // Tests and scripts read this line to find a port chosen with `:0`.
         eprintln!("arkivar: listening on http://{local}");
         tracing::info!(%local, concurrency, "serving");
-        axum::serve(listener, router(app))
+        let (stop, stopped) = watch::channel(false);
+        let broker = app.connect(stopped);
+        let served = axum::serve(listener, router(app))
             .with_graceful_shutdown(shutdown())
             .await
-            .map_err(HttpError::Serve)
+            .map_err(HttpError::Serve);
+        // Requests are done: close the broker connection (and with it the results queue).
+        // A send error means the supervisor has stopped already.
+        let _ = stop.send(true);
+        if let Some(task) = broker {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
+        }
+        served
     })
 }
 

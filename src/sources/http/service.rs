@@ -1,4 +1,6 @@
-//! The handlers: the only code here that reads requests and writes responses.
+//! The verify handler, the probes, the middleware (token, counting) and the answers every
+//! handler shares (`Problem`, `problem`, `json`, the body-limit answers). The job routes'
+//! handlers are in [`super::jobs`] and [`super::webhook`].
 //!
 //! `POST /v1/verify` answers:
 //!
@@ -23,7 +25,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::{LengthLimitError, Limited};
 
-use super::{App, OPEN_ROUTES, OPENAPI};
+use super::{App, OPEN_ROUTES, OPENAPI, WEBHOOK_PATH};
 use crate::pipeline;
 use crate::record::{ErrorKind, Record, SourceInfo};
 
@@ -175,7 +177,8 @@ async fn read_pdf(request: Request, limit: usize) -> Result<(Bytes, Option<Strin
     }
 }
 
-fn body_error(error: &axum::Error, limit: usize) -> Response {
+/// The answer for a body that could not be read: 413 at the limit, else 400.
+pub(super) fn body_error(error: &axum::Error, limit: usize) -> Response {
     if is_length_limit(error) {
         too_large(limit)
     } else {
@@ -187,7 +190,11 @@ fn body_error(error: &axum::Error, limit: usize) -> Response {
     }
 }
 
-fn multipart_error(error: &axum::extract::multipart::MultipartError, limit: usize) -> Response {
+/// The answer for a multipart body that could not be read: 413 at the limit, else its status.
+pub(super) fn multipart_error(
+    error: &axum::extract::multipart::MultipartError,
+    limit: usize,
+) -> Response {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE || is_length_limit(error) {
         too_large(limit)
     } else {
@@ -211,7 +218,8 @@ fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-fn declared_length(headers: &HeaderMap) -> Option<u64> {
+/// The `Content-Length` the client declared.
+pub(super) fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(header::CONTENT_LENGTH)?
         .to_str()
@@ -221,12 +229,13 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// `%PDF-` within the first [`HEADER_WINDOW`] bytes.
-fn looks_like_pdf(bytes: &[u8]) -> bool {
+pub(super) fn looks_like_pdf(bytes: &[u8]) -> bool {
     let window = &bytes[..bytes.len().min(HEADER_WINDOW)];
     window.windows(5).any(|w| w == b"%PDF-")
 }
 
-fn too_large(limit: usize) -> Response {
+/// 413 naming the limit.
+pub(super) fn too_large(limit: usize) -> Response {
     problem(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
@@ -234,15 +243,45 @@ fn too_large(limit: usize) -> Response {
     )
 }
 
+/// A refusal not yet rendered: small enough to travel in a `Result` (a `Response` is not),
+/// and `?` turns it into the `{"error", "message"}` answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Problem {
+    /// The status code.
+    pub status: StatusCode,
+    /// The stable code (`"error"`).
+    pub code: &'static str,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl Problem {
+    /// A refusal with `status`, `code` and `message`.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Problem> for Response {
+    fn from(p: Problem) -> Response {
+        problem(p.status, p.code, &p.message)
+    }
+}
+
 /// A `{"error", "message"}` answer.
-fn problem(code: StatusCode, error: &str, message: &str) -> Response {
+pub(super) fn problem(code: StatusCode, error: &str, message: &str) -> Response {
     json(
         code,
         &serde_json::json!({ "error": error, "message": message }),
     )
 }
 
-fn json(code: StatusCode, value: &impl serde::Serialize) -> Response {
+/// `value` as a JSON answer with status `code`.
+pub(super) fn json(code: StatusCode, value: &impl serde::Serialize) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => (
             code,
@@ -263,12 +302,20 @@ fn json(code: StatusCode, value: &impl serde::Serialize) -> Response {
 }
 
 /// Middleware: requires `Authorization: Bearer <token>` when a token is configured, except on
-/// [`OPEN_ROUTES`].
+/// [`OPEN_ROUTES`], and on the webhook when it has a secret of its own (platforms can sign a
+/// body more easily than they can send a custom `Authorization` header; the handler checks
+/// the signature).
 pub async fn authenticate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let Some(token) = app.config.token.as_deref() else {
         return next.run(request).await;
     };
-    if OPEN_ROUTES.contains(&request.uri().path()) {
+    let path = request.uri().path();
+    let signed_webhook = path == WEBHOOK_PATH
+        && app
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.config.webhook_secret.is_some());
+    if OPEN_ROUTES.contains(&path) || signed_webhook {
         return next.run(request).await;
     }
     let given = request
