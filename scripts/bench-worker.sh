@@ -15,6 +15,9 @@ PDF=${2:-../shared/corpus/protocols/002-pades/document.pdf}
 TARGET=${CARGO_TARGET_DIR:-target}
 # PROFILE=dev measures a debug build (quick to build, slower to run; only to try the script).
 PROFILE=${PROFILE:-release}
+# The pipeline the workers run: the default protocol pipeline (minutes, audit trails and the
+# verdict); PIPELINE=generic measures signatures and text only.
+PIPELINE=${PIPELINE:-protokoll-sv}
 DIR=$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
 cargo build --profile "$PROFILE" --quiet --bin arkivar --example bench_worker_publish
 BIN="$TARGET/$DIR/arkivar"
@@ -31,7 +34,7 @@ run() {
     local pids=()
     for i in $(seq 1 "$workers"); do
         "$BIN" worker --amqp "$url" --document-root "$ROOT" --concurrency 1 --prefetch 8 \
-            --metrics-addr 127.0.0.1:0 --pipeline generic &
+            --metrics-addr 127.0.0.1:0 --pipeline "$PIPELINE" &
         pids+=($!)
     done
     # The publisher declares a queue bound to the results exchange, publishes N jobs, and
@@ -42,5 +45,6 @@ run() {
     rabbitmqctl -q delete_vhost "$vhost" >/dev/null
 }
 
+echo "document: $PDF, pipeline $PIPELINE, $N jobs, $(nproc) cores"
 run 1
 run 2

@@ -21,6 +21,7 @@ fn app(max_body_bytes: usize, token: Option<&str>) -> Arc<App> {
             concurrency: 2,
             token: token.map(str::to_owned),
             queue: None,
+            cache: Default::default(),
         },
         Settings::default(),
     )
@@ -197,6 +198,105 @@ async fn metrics_count_requests_and_documents() {
         text.contains("arkivar_pipeline_duration_seconds_count 1"),
         "{text}"
     );
+}
+
+/// The same document again is answered from the cache with the same record and without
+/// running the pipeline; `Cache-Control: no-cache` runs it; another document is a miss.
+#[tokio::test]
+async fn same_document_again_is_answered_from_the_cache() {
+    let app = app(1 << 20, None);
+    let pdf = common::swedish_winansi();
+    let send = |pdf: Vec<u8>, fresh: bool| {
+        let mut request = post_pdf(pdf);
+        if fresh {
+            request
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, "no-cache".parse().unwrap());
+        }
+        let app = app.clone();
+        async move {
+            let response = router(app).oneshot(request).await.unwrap();
+            let source = response.headers()["x-arkivar-cache"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, source, body)
+        }
+    };
+    let (s1, first, body1) = send(pdf.clone(), false).await;
+    let (s2, second, body2) = send(pdf.clone(), false).await;
+    let (s3, fresh, _) = send(pdf.clone(), true).await;
+    let (_, other, _) = send(common::multi_page(2), false).await;
+    assert_eq!(
+        (s1, s2, s3),
+        (StatusCode::OK, StatusCode::OK, StatusCode::OK)
+    );
+    assert_eq!(
+        (
+            first.as_str(),
+            second.as_str(),
+            fresh.as_str(),
+            other.as_str()
+        ),
+        ("miss", "hit", "miss", "miss")
+    );
+    assert_eq!(body1, body2);
+
+    let request = Request::get("/metrics").body(Body::empty()).unwrap();
+    let (_, _, text) = call(&app, request).await;
+    // Three runs of the pipeline, one answer from the cache.
+    assert!(
+        text.contains("arkivar_pipeline_duration_seconds_count 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arkivar_verify_answers_total{source=\"hit\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arkivar_verify_answers_total{source=\"miss\"} 3"),
+        "{text}"
+    );
+}
+
+/// A broken PDF's 422 is kept too (it follows from the bytes), but not a request refused
+/// before the pipeline (415): that one never reaches the cache.
+#[tokio::test]
+async fn cache_keeps_parse_errors_and_a_zero_size_cache_keeps_nothing() {
+    let app = app(1 << 20, None);
+    for expected in ["miss", "hit"] {
+        let response = router(app.clone())
+            .oneshot(post_pdf(common::broken()))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(response.headers()["x-arkivar-cache"], expected);
+    }
+    let off = App::new(
+        Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            max_body_bytes: 1 << 20,
+            concurrency: 1,
+            token: None,
+            queue: None,
+            cache: arkivar::sources::http::cache::Bounds {
+                entries: 0,
+                ..Default::default()
+            },
+        },
+        Settings::default(),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let response = router(off.clone())
+            .oneshot(post_pdf(common::swedish_winansi()))
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["x-arkivar-cache"], "miss");
+    }
+    assert!(off.answers.is_empty());
 }
 
 /// The committed document is OpenAPI 3.1 with the required fields, and its operations are

@@ -107,6 +107,7 @@ fn config(queue: Option<QueueConfig>, token: Option<&str>) -> Config {
         concurrency: 1,
         token: token.map(str::to_owned),
         queue,
+        cache: Default::default(),
     }
 }
 

@@ -106,6 +106,12 @@ fn find_numbered(pages: &[(usize, &str)]) -> Vec<Stamp> {
     let mut out = Vec::new();
     let mut prev: Option<(usize, &str)> = None;
     for line in &lines {
+        // A time of day has at least three ASCII digits (`9:05`): most lines have fewer and
+        // need no folding.
+        if line.text.bytes().filter(u8::is_ascii_digit).count() < 3 {
+            prev = Some((line.page, line.text));
+            continue;
+        }
         let f = Folded::new(line.text);
         for t in find_times(&f, cal) {
             let (Some(offset), Some(utc)) = (t.offset, t.utc()) else {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use thiserror::Error;
 
+use super::cache;
 use crate::job::JobRules;
 use crate::sources::amqp::Topology;
 
@@ -64,6 +65,13 @@ pub struct ServeArgs {
     /// Seconds the webhook may take to fetch a document.
     #[arg(long, default_value_t = 30.0)]
     pub fetch_timeout: f64,
+    /// `POST /v1/verify` answers kept by content (SHA-256 of the PDF and its name) and reused
+    /// for the same document; 0 verifies every request afresh.
+    #[arg(long, default_value_t = cache::DEFAULT_ENTRIES)]
+    pub cache_entries: usize,
+    /// Seconds a kept answer is reused; after that the document is verified again.
+    #[arg(long, default_value_t = cache::DEFAULT_TTL.as_secs_f64())]
+    pub cache_ttl: f64,
 }
 
 /// How the server is configured.
@@ -79,6 +87,8 @@ pub struct Config {
     pub token: Option<String>,
     /// The job endpoints' broker and rules; `None` answers them 503.
     pub queue: Option<QueueConfig>,
+    /// How many `POST /v1/verify` answers are kept, and for how long.
+    pub cache: cache::Bounds,
 }
 
 /// What `POST /v1/jobs`, `GET /v1/jobs/{id}` and the webhook need.
@@ -170,6 +180,11 @@ impl ServeArgs {
             concurrency: self.concurrency.map_or(cores, NonZeroUsize::get),
             token,
             queue,
+            cache: cache::Bounds {
+                entries: self.cache_entries,
+                ttl: Duration::from_secs_f64(self.cache_ttl.clamp(0.0, 86_400.0)),
+                ..cache::Bounds::default()
+            },
         })
     }
 }

@@ -28,6 +28,8 @@ pub struct Metrics {
     sum_micros: AtomicU64,
     /// Documents in the pipeline or waiting for a permit.
     in_flight: AtomicI64,
+    /// `POST /v1/verify` answers by where they came from (`hit`, `miss`).
+    answers: Mutex<BTreeMap<&'static str, u64>>,
     /// Jobs the broker confirmed, by where they came from (`api`, `webhook`).
     jobs_enqueued: Mutex<BTreeMap<&'static str, u64>>,
     /// Results seen for jobs enqueued here, by state (`done`, `dead_lettered`).
@@ -41,6 +43,16 @@ impl Metrics {
     pub fn request(&self, route: &str, code: u16) {
         let mut map = self.requests.lock().unwrap_or_else(|p| p.into_inner());
         *map.entry((route.to_owned(), code)).or_default() += 1;
+    }
+
+    /// Counts a `POST /v1/verify` answer by where it came from (`hit`, `miss`).
+    pub fn answer_source(&self, source: &'static str) {
+        *self
+            .answers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(source)
+            .or_default() += 1;
     }
 
     /// Counts a document the pipeline finished, and how long it took.
@@ -130,6 +142,21 @@ impl Metrics {
             .iter()
         {
             let _ = writeln!(out, "arkivar_documents_total{{status=\"{status}\"}} {n}");
+        }
+        let _ = writeln!(
+            out,
+            "# HELP arkivar_verify_answers_total POST /v1/verify answers, from the answer cache (hit) or from running the pipeline (miss).\n# TYPE arkivar_verify_answers_total counter"
+        );
+        for (source, n) in self
+            .answers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "arkivar_verify_answers_total{{source=\"{source}\"}} {n}"
+            );
         }
         let _ = writeln!(
             out,

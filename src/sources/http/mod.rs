@@ -22,6 +22,7 @@
 //! route table and the server loop.
 
 pub mod broker;
+pub mod cache;
 pub mod config;
 pub mod jobs;
 pub mod metrics;
@@ -102,6 +103,8 @@ pub struct App {
     pub metrics: Arc<metrics::Metrics>,
     /// The job endpoints' state; `None` without a broker (they answer 503).
     pub jobs: Option<Jobs>,
+    /// `POST /v1/verify` answers by content.
+    pub answers: cache::AnswerCache,
 }
 
 impl App {
@@ -120,6 +123,7 @@ impl App {
             .map(|queue| Jobs::new(queue, Arc::clone(&metrics)))
             .transpose()?;
         Ok(Arc::new(App {
+            answers: cache::AnswerCache::new(config.cache),
             settings: Arc::new(settings),
             permits: Arc::new(Semaphore::new(config.concurrency)),
             config,

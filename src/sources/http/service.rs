@@ -14,20 +14,28 @@
 //! | 500 | arkivar failed on the input (a contained panic) | the record |
 //!
 //! A "problem" is `{"error": code, "message": text}`.
+//!
+//! The same document posted again within the cache's time to live is answered from
+//! [`super::cache`] (header `X-Arkivar-Cache: hit`); `Cache-Control: no-cache` verifies afresh.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, MatchedPath, Multipart, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::{LengthLimitError, Limited};
 
+use super::cache::{Answer, Key, Source};
 use super::{App, OPEN_ROUTES, OPENAPI, WEBHOOK_PATH};
 use crate::pipeline;
 use crate::record::{ErrorKind, Record, SourceInfo};
+
+/// The answer header that says whether the record came from the answer cache (`hit`) or
+/// from running the pipeline for this request (`miss`).
+pub const CACHE_HEADER: &str = "x-arkivar-cache";
 
 /// How far into the body `%PDF-` may start. ISO 32000-2 §7.5.2 wants it first, but readers
 /// accept junk before it (Acrobat looks in the first 1024 bytes), and so does the pipeline.
@@ -65,6 +73,7 @@ pub async fn openapi() -> Response {
 /// `POST /v1/verify`.
 pub async fn verify(State(app): State<Arc<App>>, request: Request) -> Response {
     let limit = app.config.max_body_bytes;
+    let headers = request.headers().clone();
     // A declared length over the limit is refused before a byte of the body is read.
     if declared_length(request.headers()).is_some_and(|n| n > limit as u64) {
         return too_large(limit);
@@ -82,16 +91,63 @@ pub async fn verify(State(app): State<Arc<App>>, request: Request) -> Response {
         );
     }
 
-    app.metrics.in_flight(1);
-    let record = run_pipeline(&app, bytes, name).await;
-    app.metrics.in_flight(-1);
-    let Some((record, took)) = record else {
+    let fresh = wants_fresh(&headers);
+    let key = Key::new(&bytes, name.as_deref());
+    let run = || answer_of(&app, bytes, name);
+    let got = if fresh {
+        let answer = run().await;
+        if let Some(a) = &answer {
+            app.answers.put(key, a);
+        }
+        answer.map(|a| (a, Source::Miss))
+    } else {
+        app.answers.get_or_run(key, run).await
+    };
+    let Some((answer, source)) = got else {
         return problem(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "the pipeline task stopped unexpectedly",
         );
     };
+    app.metrics.answer_source(source.as_str());
+    (
+        answer.code,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                HeaderName::from_static(CACHE_HEADER),
+                HeaderValue::from_static(source.as_str()),
+            ),
+        ],
+        answer.body,
+    )
+        .into_response()
+}
+
+/// True when the client asked for the document to be verified afresh
+/// (`Cache-Control: no-cache` or `no-store`).
+fn wants_fresh(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|d| {
+            let d = d.trim();
+            d.eq_ignore_ascii_case("no-cache") || d.eq_ignore_ascii_case("no-store")
+        })
+}
+
+/// Runs the pipeline and renders its record as the answer.
+async fn answer_of(app: &Arc<App>, bytes: Bytes, name: Option<String>) -> Option<Answer> {
+    app.metrics.in_flight(1);
+    let record = run_pipeline(app, bytes, name).await;
+    app.metrics.in_flight(-1);
+    let (record, took) = record?;
     app.metrics.document(record.status.as_str(), took);
     let code = match record.error.as_ref().map(|e| e.kind) {
         None => StatusCode::OK,
@@ -102,7 +158,19 @@ pub async fn verify(State(app): State<Arc<App>>, request: Request) -> Response {
         }
         Some(ErrorKind::Io | ErrorKind::Internal) => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    json(code, &record)
+    // Records are plain data; failing to serialise one would be a bug, answered as a 500.
+    let (code, body) = match serde_json::to_vec(&record) {
+        Ok(body) => (code, Bytes::from(body)),
+        Err(error) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Bytes::from(format!("cannot serialize the record: {error}")),
+        ),
+    };
+    Some(Answer {
+        code,
+        body,
+        status: record.status.as_str(),
+    })
 }
 
 /// Runs the pipeline on the blocking pool once a permit is free; `None` when the task died
