@@ -804,6 +804,163 @@ async fn url_documents_are_fetched_only_from_allowed_prefixes() {
     assert_eq!(record["identity"]["sha256"], sha256_hex(&pdf).as_str());
 }
 
+/// Redirects of `url` documents: a chain of two inside the allow-list is followed and the
+/// document archived; a redirect from an allowed URL to another server (standing in for an
+/// internal address) is refused before that server is asked, and a redirect loop stops after
+/// five redirects. Both are dead-lettered at once (not retried) with a reason naming the URL,
+/// and the RPC caller gets `job.rejected`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_redirect_off_the_allow_list_is_dead_lettered_and_never_requested() {
+    let (vhost, root) = setup!();
+    let archive = Archive::start(Behaviour::default()).await;
+    let internal = Archive::start(Behaviour::default()).await;
+    let pdf = document(8);
+    archive.serve("minutes.pdf", pdf.clone());
+    archive.redirect("moved.pdf", "/files/moved-again.pdf");
+    archive.redirect("moved-again.pdf", &archive.file_url("minutes.pdf"));
+    let secret = internal.file_url("secret.pdf");
+    internal.serve("secret.pdf", document(9));
+    archive.redirect("leak.pdf", &secret);
+    archive.redirect("loop.pdf", "/files/loop.pdf");
+    let allowed = format!("http://{}/files/", archive.addr);
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--allow-url", &allowed],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    client.queue("replies", false).await;
+    for (id, name) in [
+        ("r-ok", "moved.pdf"),
+        ("r-leak", "leak.pdf"),
+        ("r-loop", "loop.pdf"),
+    ] {
+        let document = serde_json::json!({ "url": archive.file_url(name) });
+        client
+            .publish(&job_for(id, document), rpc("replies", id))
+            .await;
+    }
+    let mut dead = client
+        .drain("arkivar.dead", 2, Duration::from_secs(20))
+        .await;
+    assert_eq!(dead.len(), 2);
+    dead.sort_by_key(|d| header(d, "x-arkivar-job-id"));
+    assert_eq!(header(&dead[0], "x-arkivar-job-id").unwrap(), "r-leak");
+    let leak_reason = header(&dead[0], "x-arkivar-reason").unwrap();
+    assert!(
+        leak_reason.contains(&format!("redirects to {secret}"))
+            && leak_reason.contains("not on the allow-list"),
+        "{leak_reason}"
+    );
+    assert_eq!(header(&dead[1], "x-arkivar-job-id").unwrap(), "r-loop");
+    let loop_reason = header(&dead[1], "x-arkivar-reason").unwrap();
+    assert!(
+        loop_reason.contains("more than 5 redirects"),
+        "{loop_reason}"
+    );
+    for d in &dead {
+        assert_eq!(
+            header(d, "x-arkivar-reason-code").unwrap(),
+            "document_unavailable"
+        );
+        assert_eq!(
+            header(d, "x-arkivar-attempt"),
+            None,
+            "dead-lettered at once"
+        );
+    }
+    assert_eq!(
+        internal.file_requests("secret.pdf"),
+        0,
+        "the target is never asked"
+    );
+    assert_eq!(archive.file_requests("leak.pdf"), 1);
+    assert_eq!(
+        archive.file_requests("loop.pdf"),
+        6,
+        "the first request and 5 redirects"
+    );
+
+    let replies = client.drain("replies", 3, Duration::from_secs(20)).await;
+    assert_eq!(replies.len(), 3);
+    let reply = |id: &str| {
+        replies
+            .iter()
+            .find(|r| r.properties.correlation_id().as_ref().unwrap().as_str() == id)
+            .unwrap_or_else(|| panic!("{id} was answered"))
+    };
+    let rejected = reply("r-leak");
+    assert_eq!(
+        rejected.properties.kind().as_ref().unwrap().as_str(),
+        "job.rejected"
+    );
+    assert_eq!(json(rejected)["code"], "document_unavailable");
+    assert_eq!(json(rejected)["reason"], leak_reason.as_str());
+    let record = json(reply("r-ok"));
+    assert_eq!(record["job"]["job_id"], "r-ok");
+    assert_eq!(record["identity"]["sha256"], sha256_hex(&pdf).as_str());
+    assert_eq!(archive.file_requests("minutes.pdf"), 1);
+    assert_eq!(archive.stored(), 1);
+}
+
+/// A `url` document larger than the pipeline's `max_file_bytes`, sent chunked without a
+/// length, is dead-lettered as unavailable once the limit is passed: the worker stops reading
+/// there rather than taking the whole body (256 MiB) into memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_download_over_the_limit_is_refused_without_reading_it_all() {
+    let (vhost, root) = setup!();
+    let pipelines = tempfile::tempdir().unwrap();
+    std::fs::write(
+        pipelines.path().join("small.toml"),
+        "name = \"small\"\n[limits]\nmax_file_bytes = 65536\n",
+    )
+    .unwrap();
+    let archive = Archive::start(Behaviour::default()).await;
+    archive.serve_endless("huge.pdf");
+    let allowed = format!("http://{}/files/", archive.addr);
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &[
+            "--allow-url",
+            &allowed,
+            "--pipelines-dir",
+            pipelines.path().to_str().unwrap(),
+        ],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let body = serde_json::json!({
+        "version": 1, "job_id": "huge", "pipeline": "small",
+        "document": {"url": archive.file_url("huge.pdf")}
+    });
+    client
+        .publish(body.to_string().as_bytes(), BasicProperties::default())
+        .await;
+    let dead = client
+        .drain("arkivar.dead", 1, Duration::from_secs(20))
+        .await;
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        header(&dead[0], "x-arkivar-reason-code").unwrap(),
+        "document_unavailable"
+    );
+    let reason = header(&dead[0], "x-arkivar-reason").unwrap();
+    assert!(reason.contains("over the limit of 65536 bytes"), "{reason}");
+    // The limit plus what the socket buffers took (a few MiB on loopback).
+    let sent = archive.endless_sent();
+    assert!(
+        sent < archive_server::ENDLESS_TOTAL / 4,
+        "{sent} of {} bytes were sent",
+        archive_server::ENDLESS_TOTAL
+    );
+    assert_eq!(archive.file_requests("huge.pdf"), 1, "not retried");
+    assert_eq!(archive.stored(), 0);
+}
+
 /// `--archive-multipart`: the archive receives the record and the PDF in one
 /// multipart/form-data request, and stores both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,6 +22,7 @@ use crate::sinks::amqp::Publisher;
 use crate::sinks::fs::FsSink;
 use crate::sinks::http::{ArchiveError, ArchiveSink};
 use crate::sources::amqp::{Incoming, Topology};
+use crate::sources::fetch::DocumentFetcher;
 
 use super::metrics::Metrics;
 
@@ -39,8 +40,9 @@ pub struct Context {
     pub archive: Option<ArchiveSink>,
     /// The folder of records (`--records-dir`), when configured.
     pub records: Option<Arc<FsSink>>,
-    /// Client for `url` documents.
-    pub http: reqwest::Client,
+    /// Fetches `url` documents (redirects only to allowed URLs, bounded by the pipeline's
+    /// file-size limit).
+    pub fetcher: DocumentFetcher,
     /// Counters.
     pub metrics: Arc<Metrics>,
 }
@@ -424,38 +426,14 @@ async fn read(
             Ok((bytes, SourceInfo::from_path(path)))
         }
         Document::Url(url) => {
-            let response = ctx
-                .http
-                .get(url)
-                .send()
-                .await
-                .map_err(|e| ReadError::Transient(format!("cannot fetch {url}: {e}")))?;
-            let status = response.status();
-            if status.is_server_error() || status.as_u16() == 429 {
-                return Err(ReadError::Transient(format!(
-                    "fetching {url}: HTTP {status}"
-                )));
-            }
-            if !status.is_success() {
-                return Err(ReadError::Permanent(format!(
-                    "fetching {url}: HTTP {status}"
-                )));
-            }
-            if response.content_length().is_some_and(|n| n > limit) {
-                return Err(ReadError::Permanent(format!(
-                    "{url} is over the limit of {limit} bytes"
-                )));
-            }
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| ReadError::Transient(format!("reading {url}: {e}")))?;
-            if bytes.len() as u64 > limit {
-                return Err(ReadError::Permanent(format!(
-                    "{url} is over the limit of {limit} bytes"
-                )));
-            }
-            Ok((bytes.to_vec(), SourceInfo::named(url.clone())))
+            let bytes = ctx.fetcher.fetch(url, limit).await.map_err(|e| {
+                if e.is_transient() {
+                    ReadError::Transient(e.to_string())
+                } else {
+                    ReadError::Permanent(e.to_string())
+                }
+            })?;
+            Ok((bytes, SourceInfo::named(url.clone())))
         }
     }
 }

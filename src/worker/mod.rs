@@ -35,6 +35,7 @@ use crate::pipeline::config::BUILTIN;
 use crate::sinks::amqp::Publisher;
 use crate::sinks::http::ArchiveSink;
 use crate::sources::amqp::Incoming;
+use crate::sources::fetch::DocumentFetcher;
 pub use config::WorkerArgs;
 use handle::Context;
 use metrics::Metrics;
@@ -42,6 +43,9 @@ use metrics::Metrics;
 /// Stack of the blocking threads that run the pipeline: lopdf recurses on nested objects, and
 /// a generous stack turns hostile nesting into the depth limit's error instead of an abort.
 const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long fetching one `url` document may take, body included.
+const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Longest pause between reconnect attempts.
 const MAX_RECONNECT_BACKOFF: Duration = Duration::from_secs(30);
@@ -67,6 +71,9 @@ pub enum WorkerError {
     /// The archive client could not be built.
     #[error(transparent)]
     Archive(#[from] crate::sinks::http::ArchiveError),
+    /// The client for `url` documents could not be built.
+    #[error(transparent)]
+    Fetch(#[from] crate::sources::fetch::FetchError),
     /// A built-in pipeline (a build defect) or a file in `--pipelines-dir` does not load.
     #[error(transparent)]
     Pipeline(#[from] crate::pipeline::config::ConfigError),
@@ -139,10 +146,7 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
         cpu: Arc::new(Semaphore::new(concurrency.max(1))),
         archive,
         records: records.map(Arc::new),
-        http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| crate::sinks::http::ArchiveError::Client(e.to_string()))?,
+        fetcher: DocumentFetcher::new(&args.job_rules(), URL_FETCH_TIMEOUT)?,
         metrics: Arc::clone(&metrics),
     });
 

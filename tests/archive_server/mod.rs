@@ -2,7 +2,9 @@
 //! record once per `Idempotency-Key` (answering 409 for a key it has), takes records as JSON
 //! or as multipart (`record` + `document`), and can be told to fail, stall, be down for a
 //! while, answer 429 with `Retry-After`, or refuse records with a 4xx. It also serves files
-//! under `/files/NAME` for jobs with URL documents. What it stored is what the tests assert on.
+//! under `/files/NAME` for jobs with URL documents, where a name can instead redirect
+//! elsewhere or stream an endless body, and counts the requests for each name. What it stored
+//! and served is what the tests assert on.
 
 #![allow(dead_code)]
 
@@ -64,7 +66,22 @@ pub struct Inner {
     pub auth: Vec<String>,
     /// Files served under `/files/NAME`.
     pub files: HashMap<String, Vec<u8>>,
+    /// Names under `/files/` answered 302 with this `Location`.
+    pub redirects: HashMap<String, String>,
+    /// Names under `/files/` that stream [`ENDLESS_TOTAL`] bytes, chunked, without a length.
+    pub endless: Vec<String>,
+    /// Bytes of endless bodies handed to connections so far.
+    pub endless_sent: u64,
+    /// GET requests to `/files/NAME`, by name.
+    pub file_requests: HashMap<String, u32>,
 }
+
+/// What an endless body would send in all if it were read to the end; large enough that a
+/// reader that does not stop at its limit is caught, bounded so that even one ends.
+pub const ENDLESS_TOTAL: u64 = 256 * 1024 * 1024;
+
+/// Size of one chunk of an endless body.
+const ENDLESS_CHUNK: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct Archive {
@@ -108,6 +125,36 @@ impl Archive {
             .insert(name.to_owned(), bytes);
     }
 
+    /// Answers `/files/NAME` with 302 to `location`.
+    pub fn redirect(&self, name: &str, location: &str) {
+        self.inner
+            .lock()
+            .unwrap()
+            .redirects
+            .insert(name.to_owned(), location.to_owned());
+    }
+
+    /// Answers `/files/NAME` with a chunked body of [`ENDLESS_TOTAL`] bytes and no length.
+    pub fn serve_endless(&self, name: &str) {
+        self.inner.lock().unwrap().endless.push(name.to_owned());
+    }
+
+    /// Bytes of endless bodies handed to connections so far.
+    pub fn endless_sent(&self) -> u64 {
+        self.inner.lock().unwrap().endless_sent
+    }
+
+    /// GET requests to `/files/NAME` so far.
+    pub fn file_requests(&self, name: &str) -> u32 {
+        self.inner
+            .lock()
+            .unwrap()
+            .file_requests
+            .get(name)
+            .copied()
+            .unwrap_or(0)
+    }
+
     pub fn stored(&self) -> usize {
         self.inner.lock().unwrap().stored.len()
     }
@@ -128,11 +175,34 @@ impl Archive {
 async fn serve_file(
     State(inner): State<Arc<Mutex<Inner>>>,
     Path(name): Path<String>,
-) -> impl IntoResponse {
-    match inner.lock().unwrap().files.get(&name) {
+) -> axum::response::Response {
+    let mut s = inner.lock().unwrap();
+    *s.file_requests.entry(name.clone()).or_default() += 1;
+    if let Some(location) = s.redirects.get(&name) {
+        return (StatusCode::FOUND, [("location", location.clone())]).into_response();
+    }
+    if s.endless.contains(&name) {
+        return endless_body(Arc::clone(&inner)).into_response();
+    }
+    match s.files.get(&name) {
         Some(bytes) => (StatusCode::OK, bytes.clone()).into_response(),
         None => (StatusCode::NOT_FOUND, "no such file").into_response(),
     }
+}
+
+/// [`ENDLESS_TOTAL`] spaces in chunks, counting in `endless_sent` what the connection took.
+fn endless_body(inner: Arc<Mutex<Inner>>) -> axum::body::Body {
+    let chunk = Bytes::from(vec![b' '; ENDLESS_CHUNK]);
+    let chunks = futures_util::stream::unfold(0u64, move |sent| {
+        let (inner, chunk) = (Arc::clone(&inner), chunk.clone());
+        async move {
+            (sent < ENDLESS_TOTAL).then(|| {
+                inner.lock().unwrap().endless_sent += chunk.len() as u64;
+                (Ok::<_, std::io::Error>(chunk), sent + ENDLESS_CHUNK as u64)
+            })
+        }
+    });
+    axum::body::Body::from_stream(chunks)
 }
 
 /// The record (and the PDF, for multipart) of a request, or why it is not one.

@@ -48,6 +48,7 @@ use super::{App, HttpError};
 use crate::job::{self, Job, JobDocument, JobError, JobVersion};
 use crate::pipeline::config::{BUILTIN, DEFAULT_PIPELINE};
 use crate::sinks::amqp::PublishError;
+use crate::sources::fetch::DocumentFetcher;
 
 /// Seconds a client is asked to wait after a 503 before trying again.
 const RETRY_AFTER_SECONDS: &str = "5";
@@ -59,8 +60,8 @@ pub struct Jobs {
     pub queue: Arc<JobQueue>,
     /// The broker's URL, the rules and the limits.
     pub config: QueueConfig,
-    /// Client for the webhook's document fetches; follows redirects only to allowed URLs.
-    pub fetch: reqwest::Client,
+    /// The webhook's document fetches; redirects only to allowed URLs.
+    pub fetcher: DocumentFetcher,
 }
 
 impl Jobs {
@@ -74,11 +75,11 @@ impl Jobs {
             config.max_tracked_jobs,
             metrics,
         ));
-        let fetch = super::webhook::fetch_client(&config)?;
+        let fetcher = DocumentFetcher::new(&config.rules, config.fetch_timeout)?;
         Ok(Jobs {
             queue,
             config,
-            fetch,
+            fetcher,
         })
     }
 }

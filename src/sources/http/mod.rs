@@ -86,8 +86,8 @@ pub enum HttpError {
     #[error("invalid server configuration: {0}")]
     Config(&'static str),
     /// The HTTP client for webhook fetches could not be built.
-    #[error("cannot build the HTTP client for document fetches: {0}")]
-    Client(String),
+    #[error(transparent)]
+    Fetch(#[from] crate::sources::fetch::FetchError),
 }
 
 /// What every handler shares.

@@ -17,8 +17,10 @@
 //! worker: platforms hand out download links that expire, and a failed fetch answered now
 //! (502) makes the platform redeliver the notification, where a worker's failure later would
 //! only reach the dead-letter queue. The document then travels inline, so it is bounded by
-//! `--max-inline-bytes`. Redirects are followed only to allowed URLs (an allowed URL must not
-//! become a way to reach others).
+//! `--max-inline-bytes`. The fetch is
+//! [`DocumentFetcher`](crate::sources::fetch::DocumentFetcher)'s, the worker's too: redirects are
+//! followed only to allowed URLs (an allowed URL must not become a way to reach others), at
+//! most [`MAX_REDIRECTS`](crate::sources::fetch::MAX_REDIRECTS) of them.
 //!
 //! The job id is `esign-<agreement id>` when the body has one, else `esign-<uuid>`; a second
 //! notification for a job still remembered is answered 202 with the same id and
@@ -46,7 +48,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -54,12 +56,12 @@ use http_body_util::Limited;
 use serde::Deserialize;
 use sha2::Sha256;
 
-use super::config::QueueConfig;
+use super::App;
 use super::jobs::{Jobs, OnDuplicate, accepted, enqueue, no_broker};
 use super::service::{body_error, declared_length, json, looks_like_pdf, problem, too_large};
-use super::{App, HttpError};
 use crate::job::{Job, JobDocument, JobVersion};
 use crate::pipeline::config::DEFAULT_PIPELINE;
+use crate::sources::fetch::FetchError;
 
 /// Largest notification body.
 pub const MAX_NOTIFICATION_BYTES: usize = 1024 * 1024;
@@ -69,9 +71,6 @@ pub const SIGNATURE_HEADER: &str = "x-arkivar-signature";
 
 /// The event that means "all parties signed" (Acrobat Sign's name); other events are ignored.
 pub const COMPLETED_EVENT: &str = "AGREEMENT_WORKFLOW_COMPLETED";
-
-/// Redirects followed at most per fetch.
-const MAX_REDIRECTS: usize = 5;
 
 /// A notification, as far as arkivar reads it.
 #[derive(Debug, Deserialize)]
@@ -92,27 +91,6 @@ struct Notification {
 struct Agreement {
     #[serde(default)]
     id: Option<String>,
-}
-
-/// The client the webhook fetches documents with: `fetch_timeout` for the whole request, and
-/// redirects only to URLs on the allow-list.
-pub(super) fn fetch_client(config: &QueueConfig) -> Result<reqwest::Client, HttpError> {
-    let rules = Arc::new(config.rules.clone());
-    let policy = reqwest::redirect::Policy::custom(move |attempt| {
-        if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error("too many redirects")
-        } else if rules.url_allowed(attempt.url().as_str()) {
-            attempt.follow()
-        } else {
-            // Stopping hands the 3xx to the handler, which refuses it with the target.
-            attempt.stop()
-        }
-    });
-    reqwest::Client::builder()
-        .timeout(config.fetch_timeout)
-        .redirect(policy)
-        .build()
-        .map_err(|e| HttpError::Client(e.to_string()))
 }
 
 /// `POST /v1/webhooks/esign`.
@@ -174,7 +152,11 @@ pub async fn esign(State(app): State<Arc<App>>, request: Request) -> Response {
         );
     };
     if !jobs.config.rules.url_allowed(&url) {
-        return not_allowed(&url, None);
+        return problem(
+            StatusCode::FORBIDDEN,
+            "url_not_allowed",
+            &format!("document_url {url:?} is not on the allow-list (--allow-url)"),
+        );
     }
     let agreement_id = note.agreement.as_ref().and_then(|a| a.id.clone());
     let job_id = match &agreement_id {
@@ -239,65 +221,20 @@ pub fn signature(body: &[u8], secret: &str) -> String {
     }
 }
 
-fn not_allowed(url: &str, redirected_from: Option<&str>) -> Response {
-    let message = match redirected_from {
-        Some(from) => format!(
-            "{from} redirects to {url}, which is not on the allow-list (--allow-url); arkivar \
-             follows redirects only to allowed URLs"
-        ),
-        None => format!("document_url {url:?} is not on the allow-list (--allow-url)"),
-    };
-    problem(StatusCode::FORBIDDEN, "url_not_allowed", &message)
-}
-
 /// The document at `url`: a PDF of at most `--max-inline-bytes`.
 async fn fetch(jobs: &Jobs, url: &str) -> Result<Vec<u8>, Response> {
-    let failed = |message: String| problem(StatusCode::BAD_GATEWAY, "fetch_failed", &message);
-    let mut response = jobs
-        .fetch
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| failed(format!("cannot fetch {url}: {e}")))?;
-    let status = response.status();
-    if status.is_redirection() {
-        let target = response
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("(no Location)");
-        return Err(not_allowed(target, Some(url)));
-    }
-    if !status.is_success() {
-        return Err(failed(format!("fetching {url} answered HTTP {status}")));
-    }
-    let limit = jobs.config.rules.max_inline_bytes;
-    let too_large = || {
-        problem(
+    let limit = jobs.config.rules.max_inline_bytes as u64;
+    let pdf = jobs.fetcher.fetch(url, limit).await.map_err(|e| match e {
+        FetchError::NotAllowed { .. } | FetchError::RedirectNotAllowed { .. } => {
+            problem(StatusCode::FORBIDDEN, "url_not_allowed", &e.to_string())
+        }
+        FetchError::TooLarge { .. } => problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "document_too_large",
-            &format!(
-                "the document at {url} is over {limit} bytes, the most a job carries inline \
-                 (--max-inline-bytes)"
-            ),
-        )
-    };
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
-    }
-    // Read in chunks so a server that sends more than it declared (or declares nothing)
-    // cannot make us buffer more than the limit.
-    let mut pdf = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| failed(format!("reading {url}: {e}")))?
-    {
-        if pdf.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        pdf.extend_from_slice(&chunk);
-    }
+            &format!("{e}, the most a job carries inline (--max-inline-bytes)"),
+        ),
+        _ => problem(StatusCode::BAD_GATEWAY, "fetch_failed", &e.to_string()),
+    })?;
     if !looks_like_pdf(&pdf) {
         return Err(problem(
             StatusCode::UNPROCESSABLE_ENTITY,
