@@ -131,33 +131,20 @@ impl Metrics {
                 escape_label(route)
             );
         }
-        let _ = writeln!(
-            out,
-            "# HELP arkivar_documents_total Documents verified, by record status.\n# TYPE arkivar_documents_total counter"
+        counter_family(
+            &mut out,
+            "arkivar_documents_total",
+            "Documents verified, by record status.",
+            "status",
+            &self.documents,
         );
-        for (status, n) in self
-            .documents
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
-            let _ = writeln!(out, "arkivar_documents_total{{status=\"{status}\"}} {n}");
-        }
-        let _ = writeln!(
-            out,
-            "# HELP arkivar_verify_answers_total POST /v1/verify answers, from the answer cache (hit) or from running the pipeline (miss).\n# TYPE arkivar_verify_answers_total counter"
+        counter_family(
+            &mut out,
+            "arkivar_verify_answers_total",
+            "POST /v1/verify answers, from the answer cache (hit) or from running the pipeline (miss).",
+            "source",
+            &self.answers,
         );
-        for (source, n) in self
-            .answers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "arkivar_verify_answers_total{{source=\"{source}\"}} {n}"
-            );
-        }
         let _ = writeln!(
             out,
             "# HELP arkivar_pipeline_duration_seconds Time the pipeline took per document.\n# TYPE arkivar_pipeline_duration_seconds histogram"
@@ -182,33 +169,20 @@ impl Metrics {
             "# HELP arkivar_documents_in_flight Documents being verified or waiting for a slot.\n# TYPE arkivar_documents_in_flight gauge\narkivar_documents_in_flight {}",
             self.in_flight.load(Ordering::Relaxed)
         );
-        let _ = writeln!(
-            out,
-            "# HELP arkivar_jobs_enqueued_total Jobs published to the job queue and confirmed, by source.\n# TYPE arkivar_jobs_enqueued_total counter"
+        counter_family(
+            &mut out,
+            "arkivar_jobs_enqueued_total",
+            "Jobs published to the job queue and confirmed, by source.",
+            "source",
+            &self.jobs_enqueued,
         );
-        for (source, n) in self
-            .jobs_enqueued
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "arkivar_jobs_enqueued_total{{source=\"{source}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP arkivar_job_results_total Results seen for jobs enqueued here, by state.\n# TYPE arkivar_job_results_total counter"
+        counter_family(
+            &mut out,
+            "arkivar_job_results_total",
+            "Results seen for jobs enqueued here, by state.",
+            "state",
+            &self.job_results,
         );
-        for (state, n) in self
-            .job_results
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
-            let _ = writeln!(out, "arkivar_job_results_total{{state=\"{state}\"}} {n}");
-        }
         let connected = *self
             .broker_connected
             .lock()
@@ -230,6 +204,20 @@ fn escape_label(value: &str) -> String {
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
+}
+
+/// Writes one counter family whose single label takes the keys of `values`.
+fn counter_family(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    label: &str,
+    values: &Mutex<BTreeMap<&'static str, u64>>,
+) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    for (key, n) in values.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        let _ = writeln!(out, "{name}{{{label}=\"{key}\"}} {n}");
+    }
 }
 
 #[cfg(test)]
