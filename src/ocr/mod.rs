@@ -7,7 +7,9 @@
 //! only its implementation ([`tesseract`]) spawns processes. Reading the minutes out of the
 //! text is left to `minutes`; judging it to `verify` (`document.ocr_used`).
 
+pub mod ccitt;
 pub mod image;
+pub mod jbig2;
 pub mod tesseract;
 pub mod tsv;
 
