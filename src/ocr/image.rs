@@ -312,11 +312,8 @@ pub fn decode_image(
                 let globals = jbig2_globals(doc, parms, max_stream_bytes).map_err(corrupt)?;
                 jbig2::decode(&data, globals.as_deref(), width, height)
             } else {
-                let params = CcittParams::from_dict(
-                    doc,
-                    parms,
-                    u32::try_from(width).unwrap_or(u32::MAX),
-                );
+                let params =
+                    CcittParams::from_dict(doc, parms, u32::try_from(width).unwrap_or(u32::MAX));
                 ccitt::decode(&data, &params, width, height)
             }
             .map_err(corrupt)?;
@@ -369,9 +366,9 @@ fn samples_image(
         None => int(doc, dict, b"BitsPerComponent").unwrap_or(8),
     };
     let declared = dict.get(b"ColorSpace").ok();
-    let colour = if image_mask {
-        Colour::Gray
-    } else if declared.is_none() && bits == 1 {
+    // An image mask is one bit of "paint here"; a bitonal image without a colour space is
+    // read as grey, as readers do.
+    let colour = if image_mask || (declared.is_none() && bits == 1) {
         Colour::Gray
     } else {
         colour_space(doc, declared, 0).ok_or_else(|| ImageError::Unsupported {
@@ -406,8 +403,16 @@ fn samples_image(
 
 /// The `/DecodeParms` of filter number `index`: a dictionary, or one entry of an array that
 /// runs parallel to `/Filter` (ISO 32000-2 §7.3.8.2); `null` and absence mean the defaults.
-fn decode_parms<'a>(doc: &'a Document, dict: &'a Dictionary, index: usize) -> Option<&'a Dictionary> {
-    match dict.get(b"DecodeParms").ok().and_then(|o| resolve(doc, o))? {
+fn decode_parms<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    index: usize,
+) -> Option<&'a Dictionary> {
+    match dict
+        .get(b"DecodeParms")
+        .ok()
+        .and_then(|o| resolve(doc, o))?
+    {
         Object::Dictionary(d) => Some(d),
         Object::Array(a) => match resolve(doc, a.get(index)?)? {
             Object::Dictionary(d) => Some(d),
@@ -678,7 +683,14 @@ mod tests {
         (0..9)
             .map(|y| {
                 (0..21)
-                    .map(|x| y == 0 || y == 8 || x == 0 || x == 20 || x == 2 * y || (y == 4 && (5..17).contains(&x)))
+                    .map(|x| {
+                        y == 0
+                            || y == 8
+                            || x == 0
+                            || x == 20
+                            || x == 2 * y
+                            || (y == 4 && (5..17).contains(&x))
+                    })
                     .collect()
             })
             .collect()
@@ -690,9 +702,13 @@ mod tests {
         let width = rows[0].len() as u32;
         let mut encoder = fax::encoder::Encoder::new(fax::VecWriter::new());
         for row in rows {
-            let pels = row
-                .iter()
-                .map(|&b| if b { fax::Color::Black } else { fax::Color::White });
+            let pels = row.iter().map(|&b| {
+                if b {
+                    fax::Color::Black
+                } else {
+                    fax::Color::White
+                }
+            });
             encoder.encode_line(pels, width).unwrap();
         }
         encoder.finish().unwrap().finish()
@@ -700,7 +716,11 @@ mod tests {
 
     fn expect_pixels(img: &GrayImage, rows: &[Vec<bool>]) {
         assert_eq!((img.width, img.height), (rows[0].len(), rows.len()));
-        let want: Vec<u8> = rows.iter().flatten().map(|&b| if b { 0 } else { 255 }).collect();
+        let want: Vec<u8> = rows
+            .iter()
+            .flatten()
+            .map(|&b| if b { 0 } else { 255 })
+            .collect();
         assert_eq!(img.pixels, want);
     }
 
@@ -737,7 +757,13 @@ mod tests {
         // Without /Decode the same image is a negative.
         dict.remove(b"Decode");
         let negative = decode(dict, g4(&rows)).unwrap();
-        assert!(negative.pixels.iter().zip(rows.iter().flatten()).all(|(&p, &b)| (p == 255) == b));
+        assert!(
+            negative
+                .pixels
+                .iter()
+                .zip(rows.iter().flatten())
+                .all(|(&p, &b)| (p == 255) == b)
+        );
     }
 
     #[test]
@@ -756,11 +782,7 @@ mod tests {
 
     #[test]
     fn ccitt_garbage_is_corrupt_with_the_page_not_a_panic() {
-        let err = decode(
-            ccitt_dict(dictionary! {"K" => -1}.into()),
-            vec![0; 8],
-        )
-        .unwrap_err();
+        let err = decode(ccitt_dict(dictionary! {"K" => -1}.into()), vec![0; 8]).unwrap_err();
         assert!(matches!(err, ImageError::Corrupt { page: 1, .. }), "{err}");
     }
 
@@ -773,7 +795,10 @@ mod tests {
             "Width" => 21, "Height" => 9, "BitsPerComponent" => 1, "ColorSpace" => "DeviceGray",
             "Filter" => "JBIG2Decode", "DecodeParms" => dictionary! {"JBIG2Globals" => globals},
         };
-        let s = Stream::new(dict, crate::ocr::jbig2::testing::mmr_page(21, 9, &g4(&rows)));
+        let s = Stream::new(
+            dict,
+            crate::ocr::jbig2::testing::mmr_page(21, 9, &g4(&rows)),
+        );
         let img = decode_image(&doc, &s, 1, (9, 0), 1 << 24).unwrap();
         expect_pixels(&img, &rows);
     }
