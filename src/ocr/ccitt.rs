@@ -60,7 +60,9 @@ impl CcittParams {
         CcittParams {
             k: int(b"K").unwrap_or(0),
             columns,
-            rows: int(b"Rows").and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
+            rows: int(b"Rows")
+                .and_then(|r| u32::try_from(r).ok())
+                .unwrap_or(0),
             end_of_line: flag(b"EndOfLine", false),
             encoded_byte_align: flag(b"EncodedByteAlign", false),
             end_of_block: flag(b"EndOfBlock", true),
@@ -150,7 +152,10 @@ impl hayro_ccitt::Decoder for PackedRows {
         // and an odd count leaves the row black to its end.
         for pair in changes.chunks(2) {
             let from = pair.first().map_or(0, |&c| c as usize).min(self.width);
-            let to = pair.get(1).map_or(self.width, |&c| c as usize).min(self.width);
+            let to = pair
+                .get(1)
+                .map_or(self.width, |&c| c as usize)
+                .min(self.width);
             Self::set_black(row, from, to, self.black_bit);
         }
         self.rows += 1;

@@ -92,7 +92,13 @@ pub fn decode(
         ));
     }
     if (w, h) != (width, height) {
-        tracing::debug!(w, h, width, height, "JBIG2 page size differs from the image dictionary");
+        tracing::debug!(
+            w,
+            h,
+            width,
+            height,
+            "JBIG2 page size differs from the image dictionary"
+        );
     }
     let mut rows = PackedRows::new(width, height);
     page.decode(&mut rows).map_err(|e| format!("JBIG2: {e}"))?;
