@@ -2,7 +2,7 @@
 //!
 //! The stage owns the choice of pages (no usable text layer, mostly covered by an image: the
 //! text stage's per-page facts), decoding their images ([`image`], with [`ccitt`] and
-//! [`jbig2`] for bitonal scans), running an engine over them in parallel with a time limit
+//! [`jbig2`] for bitonal scans), levelling crooked scans ([`deskew`]), running an engine over them in parallel with a time limit
 //! per page and within the document's time budget, the ink on each page ([`ink`]), and what
 //! the record says about it ([`OcrInfo`]). The engine is a trait ([`OcrEngine`]): the
 //! pipeline is handed one, and only its implementation ([`tesseract`]) spawns processes.
@@ -10,6 +10,7 @@
 //! (`document.ocr_used`, pen signatures).
 
 pub mod ccitt;
+pub mod deskew;
 pub mod image;
 pub mod ink;
 pub mod jbig2;
@@ -158,6 +159,9 @@ pub struct OcrPage {
     pub ink_marks: usize,
     /// Why the page could not be read (no image, undecodable image, engine failure).
     pub error: Option<String>,
+    /// The skew of the scan in degrees (positive: lines descended to the right), when the
+    /// page was turned level before OCR; null when it was read as it was.
+    pub deskewed_degrees: Option<f64>,
     /// Printed lines and ink marks, for the pen-signature check; not part of the record
     /// (the findings cite what they use of it).
     #[serde(skip)]
@@ -178,7 +182,7 @@ pub fn needs_ocr(page: &PageText) -> bool {
 
 /// What OCR of one page gave.
 enum PageResult {
-    Read(Vec<Word>, PageLayout),
+    Read(Vec<Word>, PageLayout, Option<f64>),
     Failed(String),
     /// The document's time budget ran out before or while the page was read.
     OverBudget,
@@ -235,7 +239,8 @@ pub fn ocr_pages(
             }
             Err(e) => return PageResult::Failed(ImageError::to_string(&e)),
         };
-        // Decoding a large bitonal page takes time too.
+        let (image, skew) = deskew::deskew(image);
+        // Decoding and levelling a large page take time too.
         let left = deadline.remaining();
         if left.is_zero() {
             return PageResult::OverBudget;
@@ -247,7 +252,7 @@ pub fn ocr_pages(
         ) {
             Ok(words) => {
                 let layout = ink::layout(&image, &words);
-                PageResult::Read(words, layout)
+                PageResult::Read(words, layout, skew)
             }
             // A page stopped because the document's budget ran out is not a page that is
             // too slow on its own.
@@ -307,7 +312,7 @@ pub fn ocr_pages(
             continue;
         };
         let entry = match result {
-            Some(PageResult::Read(words, layout)) => {
+            Some(PageResult::Read(words, layout, deskewed_degrees)) => {
                 let confidence = tsv::mean_confidence(&words);
                 page.text = tsv::text(&words);
                 page.source = TextSource::Ocr;
@@ -318,6 +323,7 @@ pub fn ocr_pages(
                     confidence,
                     ink_marks: tsv::ink_lines(&words).len(),
                     error: None,
+                    deskewed_degrees,
                     layout,
                 }
             }
@@ -327,6 +333,7 @@ pub fn ocr_pages(
                 confidence: None,
                 ink_marks: 0,
                 error: Some(error),
+                deskewed_degrees: None,
                 layout: PageLayout::default(),
             },
             // Over budget was returned above; `None` is a worker that panicked.
@@ -336,6 +343,7 @@ pub fn ocr_pages(
                 confidence: None,
                 ink_marks: 0,
                 error: Some("OCR did not run (a worker failed)".into()),
+                deskewed_degrees: None,
                 layout: PageLayout::default(),
             },
         };

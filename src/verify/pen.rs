@@ -386,6 +386,7 @@ mod tests {
                 confidence: Some(90.0),
                 ink_marks: 0,
                 error: None,
+                deskewed_degrees: None,
                 layout,
             }],
         }
