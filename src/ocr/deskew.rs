@@ -87,36 +87,40 @@ pub fn skew_degrees(image: &GrayImage) -> Option<f64> {
 }
 
 /// `image` rotated by `degrees` about its centre (positive turns lines that descend to the
-/// right level), same size, white where nothing was.
+/// right level), same size, white where nothing was. Bilinear sampling in 16.16 fixed point,
+/// stepping the source position along each output row: a 300 dpi A4 page is 8.7 million
+/// pixels, and this runs before every OCR of a crooked page.
 pub fn rotate(image: &GrayImage, degrees: f64) -> GrayImage {
+    const ONE: i64 = 1 << 16;
     let (w, h) = (image.width, image.height);
     let (sin, cos) = degrees.to_radians().sin_cos();
-    let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
-    let sample = |x: f64, y: f64| -> f64 {
-        if x < 0.0 || y < 0.0 {
-            return 255.0;
+    // Pixel centres: the middle of a 4-pixel row is 1.5.
+    let (cx, cy) = ((w as f64 - 1.0) / 2.0, (h as f64 - 1.0) / 2.0);
+    let fixed = |v: f64| (v * ONE as f64).round() as i64;
+    let (step_x, step_y) = (fixed(cos), fixed(sin));
+    let at = |x: i64, y: i64| -> i64 {
+        if x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h {
+            // In bounds by the check just above.
+            i64::from(image.pixels[y as usize * w + x as usize])
+        } else {
+            255
         }
-        let (xi, yi) = (x as usize, y as usize);
-        let at = |xx: usize, yy: usize| {
-            if xx < w && yy < h {
-                f64::from(image.pixels[yy * w + xx])
-            } else {
-                255.0
-            }
-        };
-        let (fx, fy) = (x - xi as f64, y - yi as f64);
-        let top = at(xi, yi) * (1.0 - fx) + at(xi + 1, yi) * fx;
-        let bottom = at(xi, yi + 1) * (1.0 - fx) + at(xi + 1, yi + 1) * fx;
-        top * (1.0 - fy) + bottom * fy
     };
     let mut pixels = Vec::with_capacity(w * h);
     for y in 0..h {
         let dy = y as f64 - cy;
-        for x in 0..w {
-            let dx = x as f64 - cx;
-            // The source of an output pixel: the output turned back by the skew.
-            let (sx, sy) = (cx + dx * cos - dy * sin, cy + dx * sin + dy * cos);
-            pixels.push(sample(sx, sy).round().clamp(0.0, 255.0) as u8);
+        // The source of the row's first pixel: the output turned back by the skew.
+        let mut sx = fixed(cx - cx * cos - dy * sin);
+        let mut sy = fixed(cy - cx * sin + dy * cos);
+        for _ in 0..w {
+            let (xi, yi) = (sx >> 16, sy >> 16);
+            let (fx, fy) = (sx & (ONE - 1), sy & (ONE - 1));
+            let top = at(xi, yi) * (ONE - fx) + at(xi + 1, yi) * fx;
+            let bottom = at(xi, yi + 1) * (ONE - fx) + at(xi + 1, yi + 1) * fx;
+            let v = (top * (ONE - fy) + bottom * fy + (1 << 31)) >> 32;
+            pixels.push(v.clamp(0, 255) as u8);
+            sx += step_x;
+            sy += step_y;
         }
     }
     GrayImage {
@@ -186,6 +190,28 @@ mod tests {
         let (same, none) = deskew(straight.clone());
         assert_eq!(none, None);
         assert_eq!(same, straight);
+    }
+
+    #[test]
+    fn rotating_by_zero_keeps_every_pixel_and_a_quarter_turn_of_a_square_moves_it() {
+        let img = page(1.0);
+        assert_eq!(rotate(&img, 0.0), img);
+        // A 4 × 4 square with one black corner pixel (top left) turned by 90°: the output
+        // pixel (x, y) shows the source (3 - y, x), so the black one lands bottom left.
+        let mut corner = GrayImage {
+            width: 4,
+            height: 4,
+            pixels: vec![255; 16],
+        };
+        corner.pixels[0] = 0;
+        let turned = rotate(&corner, 90.0);
+        assert_eq!(
+            turned.pixels.iter().filter(|&&p| p == 0).count(),
+            1,
+            "{:?}",
+            turned.pixels
+        );
+        assert_eq!(turned.pixels[12], 0, "{:?}", turned.pixels);
     }
 
     #[test]
