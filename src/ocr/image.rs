@@ -31,7 +31,7 @@ pub struct GrayImage {
 }
 
 impl GrayImage {
-    /// The image as binary PGM (`P5`), a format tesseract (leptonica) reads from stdin.
+    /// The image as binary PGM (`P5`), for looking at a decoded page (tesseract gets PNG).
     pub fn to_pgm(&self) -> Vec<u8> {
         let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
         out.extend_from_slice(&self.pixels);
