@@ -1,6 +1,7 @@
-//! OCR through the real `tesseract` (Debian `tesseract-ocr`, `-swe`, `-eng`): a page image
-//! built in code and wrapped in a PDF, a blank scan, and the corpus scans against their
-//! `expected.json` and `truth.txt`.
+//! OCR through the real `tesseract` (Debian `tesseract-ocr`, `-swe`, `-eng`): page images
+//! built in code and wrapped in a PDF (Flate grey, CCITT G4 bitonal), a blank scan, a scan
+//! over the document's time budget, a signature block with and without ink, and the corpus
+//! scans against their `expected.json` and `truth.txt`.
 //!
 //! Without tesseract the tests print a skip line; with `CI=true` a missing tesseract fails
 //! them, because CI installs it (`.ci/run`).
@@ -41,6 +42,11 @@ fn now() -> jiff::Timestamp {
 
 /// A one-page PDF whose page is `image`, Flate-compressed with a PNG predictor, A4.
 fn scan_pdf(image: &GrayImage) -> Vec<u8> {
+    scan_pdf_pages(&[image_stream(image)])
+}
+
+/// `image` as a grey image XObject, Flate-compressed with a PNG predictor.
+fn image_stream(image: &GrayImage) -> Stream {
     use std::io::Write;
     // PNG "None" predictor rows: a 0 tag byte before each row.
     let mut raw = Vec::new();
@@ -50,9 +56,7 @@ fn scan_pdf(image: &GrayImage) -> Vec<u8> {
     }
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     z.write_all(&raw).unwrap();
-    let mut doc = Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let img = doc.add_object(Stream::new(
+    Stream::new(
         dictionary! {
             "Type" => "XObject", "Subtype" => "Image",
             "Width" => image.width as i64, "Height" => image.height as i64,
@@ -60,21 +64,58 @@ fn scan_pdf(image: &GrayImage) -> Vec<u8> {
             "DecodeParms" => dictionary! {"Predictor" => 15, "Columns" => image.width as i64},
         },
         z.finish().unwrap(),
-    ));
-    let content = doc.add_object(Stream::new(
-        dictionary! {},
-        b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec(),
-    ));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Contents" => content,
-        "Resources" => dictionary! {"XObject" => dictionary! {"Im0" => img}},
-    });
+    )
+}
+
+/// `image` thresholded at mid-grey and coded as CCITT Group 4 by the `fax` crate, with
+/// `/BlackIs1 true` and `/Decode [1 0]` (one of the ways scanners write it).
+fn ccitt_stream(image: &GrayImage) -> Stream {
+    let mut encoder = fax::encoder::Encoder::new(fax::VecWriter::new());
+    for row in image.pixels.chunks(image.width) {
+        let pels = row.iter().map(|&p| {
+            if p < 128 {
+                fax::Color::Black
+            } else {
+                fax::Color::White
+            }
+        });
+        encoder.encode_line(pels, image.width as u32).unwrap();
+    }
+    Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image",
+            "Width" => image.width as i64, "Height" => image.height as i64,
+            "BitsPerComponent" => 1, "ColorSpace" => "DeviceGray",
+            "Filter" => vec![Object::Name(b"CCITTFaxDecode".to_vec())],
+            "DecodeParms" => vec![dictionary! {"K" => -1, "Columns" => image.width as i64, "Rows" => image.height as i64, "BlackIs1" => true}.into()],
+            "Decode" => vec![1.into(), 0.into()],
+        },
+        encoder.finish().unwrap().finish(),
+    )
+}
+
+/// A PDF with one A4 page per image XObject.
+fn scan_pdf_pages(images: &[Stream]) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let mut kids = Vec::new();
+    for image in images {
+        let img = doc.add_object(image.clone());
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec(),
+        ));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Contents" => content,
+            "Resources" => dictionary! {"XObject" => dictionary! {"Im0" => img}},
+        });
+        kids.push(Object::Reference(page));
+    }
+    let count = kids.len() as i64;
     doc.objects.insert(
         pages_id,
-        Object::Dictionary(
-            dictionary! {"Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1},
-        ),
+        Object::Dictionary(dictionary! {"Type" => "Pages", "Kids" => kids, "Count" => count}),
     );
     let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
     doc.trailer.set("Root", catalog);
@@ -87,13 +128,18 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/protocols")
 }
 
-/// The top third of 004-scanned's first page (its header and attendance list), decoded by
-/// arkivar from the DCT image and re-wrapped as a Flate image.
-fn header_image() -> Option<GrayImage> {
+/// 004-scanned's first page (header, attendance, the signature block with three pen
+/// signatures, the BEVIS box with a fourth), decoded by arkivar from the DCT image.
+fn signature_page() -> Option<GrayImage> {
     let bytes = std::fs::read(corpus().join("004-scanned/document.pdf")).ok()?;
     let pdf = load(&bytes, &Limits::default()).ok()?;
     let (_, &id) = pdf.doc.get_pages().iter().next()?;
-    let full = page_image(&pdf.doc, 1, id, 1 << 28).ok()??;
+    page_image(&pdf.doc, 1, id, 1 << 28).ok()?
+}
+
+/// The top third of 004-scanned's first page (its header and attendance list).
+fn header_image() -> Option<GrayImage> {
+    let full = signature_page()?;
     let height = full.height / 3;
     Some(GrayImage {
         width: full.width,
@@ -134,6 +180,204 @@ fn a_flate_page_image_is_read_by_tesseract() {
             .iter()
             .any(|f| f.code == "document.ocr_used")
     );
+}
+
+#[test]
+fn a_ccitt_g4_page_image_is_read_by_tesseract() {
+    let Some(settings) = tesseract_or_skip("a_ccitt_g4_page_image_is_read_by_tesseract") else {
+        return;
+    };
+    let Some(image) = header_image() else {
+        eprintln!("skip: the shared corpus is not next to the worktree");
+        return;
+    };
+    let record = process_at(
+        &scan_pdf_pages(&[ccitt_stream(&image)]),
+        SourceInfo::named("g4.pdf"),
+        &settings,
+        now(),
+    );
+    let ocr = record.ocr.as_ref().expect("the bitonal page was OCRed");
+    assert_eq!(ocr.pages[0].error, None);
+    let page = &record.pages[0];
+    assert!(page.text.contains("Sammanträdesdatum"), "{}", page.text);
+    assert!(page.text.contains("Peter Vigren"), "{}", page.text);
+    assert!(page.text.contains("Region Västerbotten"), "{}", page.text);
+}
+
+#[test]
+fn a_crooked_scan_is_levelled_before_ocr() {
+    let Some(settings) = tesseract_or_skip("a_crooked_scan_is_levelled_before_ocr") else {
+        return;
+    };
+    let Some(image) = header_image() else {
+        eprintln!("skip: the shared corpus is not next to the worktree");
+        return;
+    };
+    // The corpus scan is itself about half a degree crooked; turned by 2.5° more, its lines
+    // descend to the right by about 3°.
+    let own = arkivar::ocr::deskew::skew_degrees(&image).unwrap();
+    assert!(own.abs() < 1.0, "{own}");
+    let crooked = arkivar::ocr::deskew::rotate(&image, -2.5);
+    let record = process_at(
+        &scan_pdf(&crooked),
+        SourceInfo::named("crooked.pdf"),
+        &settings,
+        now(),
+    );
+    let skew = record.ocr.as_ref().unwrap().pages[0].deskewed_degrees;
+    assert!(
+        skew.is_some_and(|d| (d - own - 2.5).abs() <= 0.15),
+        "{skew:?} (own {own})"
+    );
+    let page = &record.pages[0];
+    for words in [
+        "Sammanträdesdatum",
+        "Peter Vigren",
+        "Mahmoud Alturk",
+        "Region Västerbotten",
+    ] {
+        assert!(page.text.contains(words), "{words}: {}", page.text);
+    }
+}
+
+/// Whitens `rect` (left, top, right, bottom) of `image`.
+fn whiten(image: &mut GrayImage, (l, t, r, b): (usize, usize, usize, usize)) {
+    for y in t..b {
+        image.pixels[y * image.width + l..y * image.width + r].fill(255);
+    }
+}
+
+/// Dark pixels in `rect` of `image`.
+fn dark_in(image: &GrayImage, (l, t, r, b): (usize, usize, usize, usize)) -> usize {
+    (t..b)
+        .map(|y| {
+            image.pixels[y * image.width + l..y * image.width + r]
+                .iter()
+                .filter(|&&p| p < 128)
+                .count()
+        })
+        .sum()
+}
+
+/// Where 004-scanned's page 1 has pen ink (found by looking at the page, 300 dpi): over the
+/// secretary's, the chair's and the adjuster's printed names, and in the BEVIS box.
+const INK_004: [(usize, usize, usize, usize); 4] = [
+    (735, 1272, 1065, 1372),
+    (725, 1510, 995, 1650),
+    (718, 1800, 1100, 1940),
+    (315, 2728, 775, 2855),
+];
+
+fn missing_and_signed(record: &Record) -> (Vec<String>, Vec<String>) {
+    let named = |code: &str| -> Vec<String> {
+        record
+            .findings
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.evidence["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    (
+        named("role.missing_signature"),
+        named("signature.unverifiable"),
+    )
+}
+
+#[test]
+fn a_printed_signature_block_without_ink_is_missing_its_signatures() {
+    let Some(settings) =
+        tesseract_or_skip("a_printed_signature_block_without_ink_is_missing_its_signatures")
+    else {
+        return;
+    };
+    let Some(mut page) = signature_page() else {
+        eprintln!("skip: the shared corpus is not next to the worktree");
+        return;
+    };
+    // The fixture is what the test says: ink in every box before, none after.
+    assert!(INK_004.iter().all(|&r| dark_in(&page, r) > 1_000));
+    for r in INK_004 {
+        whiten(&mut page, r);
+    }
+    let blank = process_at(
+        &scan_pdf(&page),
+        SourceInfo::named("blank.pdf"),
+        &settings,
+        now(),
+    );
+    let minutes = blank
+        .minutes
+        .as_ref()
+        .expect("page 1 holds the minutes' header");
+    assert_eq!(minutes.designated.chair, ["Peter Vigren"]);
+    let (missing, signed) = missing_and_signed(&blank);
+    assert_eq!(
+        missing,
+        ["Johanna Långdal Persson", "Peter Vigren", "Mikael Broman"],
+        "{:#?}",
+        blank.findings
+    );
+    assert!(signed.is_empty(), "{signed:?}");
+    assert!(blank.signing.is_empty());
+    assert_eq!(blank.status, Status::Failed);
+    let cited = blank
+        .findings
+        .iter()
+        .find(|f| f.code == "role.missing_signature")
+        .unwrap();
+    assert!(cited.message.contains("shows no ink"), "{}", cited.message);
+    assert_eq!(cited.evidence["scan"]["page"], 1);
+
+    // The same page with a scribble over the chair's name only: the chair signed by hand.
+    let (l, t, r, b) = INK_004[1];
+    let mid = (t + b) / 2;
+    for x in l + 20..r - 20 {
+        let dx = (x - l) as f64;
+        let y = mid as f64 + 35.0 * (dx / 11.0).sin() * (dx / 70.0).cos();
+        for dy in -2..=2 {
+            page.pixels[(y as isize + dy) as usize * page.width + x] = 20;
+        }
+    }
+    let scribbled = process_at(
+        &scan_pdf(&page),
+        SourceInfo::named("chair.pdf"),
+        &settings,
+        now(),
+    );
+    let (missing, signed) = missing_and_signed(&scribbled);
+    assert_eq!(signed, ["Peter Vigren"], "{:#?}", scribbled.findings);
+    assert_eq!(missing, ["Johanna Långdal Persson", "Mikael Broman"]);
+    assert_eq!(scribbled.signing.len(), 1);
+}
+
+#[test]
+fn ocr_over_the_document_time_budget_is_an_error_record_not_a_hang() {
+    let Some(mut settings) =
+        tesseract_or_skip("ocr_over_the_document_time_budget_is_an_error_record_not_a_hang")
+    else {
+        return;
+    };
+    let Some(page) = signature_page() else {
+        eprintln!("skip: the shared corpus is not next to the worktree");
+        return;
+    };
+    // Eight full pages take tesseract ~20 s on one core; the budget is 1.5 s.
+    settings.limits.max_millis_per_document = 1_500;
+    let pdf = scan_pdf_pages(&vec![image_stream(&page); 8]);
+    let started = std::time::Instant::now();
+    let record = process_at(&pdf, SourceInfo::named("long.pdf"), &settings, now());
+    let took = started.elapsed();
+    assert_eq!(record.status, Status::Error);
+    let error = record.error.expect("the record says why");
+    assert_eq!(error.kind, arkivar::record::ErrorKind::Timeout);
+    assert!(
+        error.message.contains("1500 ms") && error.message.contains("OCR"),
+        "{}",
+        error.message
+    );
+    // The budget, plus decoding and killing what runs: far from the pages' own 60 s limits.
+    assert!(took < std::time::Duration::from_secs(6), "{took:?}");
 }
 
 #[test]
@@ -268,7 +512,10 @@ fn check_scan(case: &str, settings: &Settings) {
         .collect();
     let truth = std::fs::read_to_string(dir.join("truth.txt")).unwrap();
     let sim = word_sim(&truth, &text);
-    eprintln!("{case}: word accuracy {sim:.4}");
+    let skews: Vec<Option<f64>> = record.ocr.as_ref().map_or(Vec::new(), |o| {
+        o.pages.iter().map(|p| p.deskewed_degrees).collect()
+    });
+    eprintln!("{case}: word accuracy {sim:.4}, pages levelled by {skews:?}");
     assert!(sim >= MIN_WORD_ACCURACY, "{case}: word accuracy {sim:.4}");
 }
 

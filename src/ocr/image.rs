@@ -3,13 +3,16 @@
 //! A scanner's PDF draws one full-page image per page. This module finds the largest image
 //! in the page's resources and decodes it (ISO 32000-2 §8.9): DCT through `zune-jpeg`, Flate
 //! (with PNG/TIFF predictors) and the ASCII/run-length filters through lopdf's bounded
-//! decompression, 1- and 8-bit samples, `DeviceGray`, `DeviceRGB`, `DeviceCMYK` and
-//! `Indexed` over those, `/Decode [1 0]` and image masks. CCITT and JBIG2 are reported as
-//! unsupported (the corpus scans are DCT; `hayro-ccitt` needs a newer Rust than arkivar's
-//! MSRV). Rendering vector content is left out: a page without an image gets no OCR.
+//! decompression, CCITT G3/G4 ([`super::ccitt`]) and JBIG2 ([`super::jbig2`]) for bitonal
+//! scans, 1- and 8-bit samples, `DeviceGray`, `DeviceRGB`, `DeviceCMYK` and `Indexed` over
+//! those, `/Decode [1 0]` and image masks. JPEG 2000 (`JPXDecode`) is reported as
+//! unsupported. Rendering vector content is left out: a page without an image gets no OCR.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use thiserror::Error;
+
+use super::ccitt::{self, CcittParams};
+use super::jbig2;
 
 /// Largest image side decoded, in pixels (A4 at 600 dpi is about 7 000 × 5 000).
 pub const MAX_IMAGE_SIDE: usize = 20_000;
@@ -28,7 +31,7 @@ pub struct GrayImage {
 }
 
 impl GrayImage {
-    /// The image as binary PGM (`P5`), a format tesseract (leptonica) reads from stdin.
+    /// The image as binary PGM (`P5`), for looking at a decoded page (tesseract gets PNG).
     pub fn to_pgm(&self) -> Vec<u8> {
         let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
         out.extend_from_slice(&self.pixels);
@@ -301,7 +304,23 @@ pub fn decode_image(
             }
             decode_jpeg(&stream.content, width, height).map_err(corrupt)?
         }
-        Some(f @ (b"CCITTFaxDecode" | b"CCF" | b"JBIG2Decode" | b"JPXDecode")) => {
+        Some(f @ (b"CCITTFaxDecode" | b"CCF" | b"JBIG2Decode")) => {
+            let last_index = filters.len() - 1;
+            let data = before_last_filter(stream, last_index, max_stream_bytes).map_err(corrupt)?;
+            let parms = decode_parms(doc, dict, last_index);
+            let packed = if f == b"JBIG2Decode" {
+                let globals = jbig2_globals(doc, parms, max_stream_bytes).map_err(corrupt)?;
+                jbig2::decode(&data, globals.as_deref(), width, height)
+            } else {
+                let params =
+                    CcittParams::from_dict(doc, parms, u32::try_from(width).unwrap_or(u32::MAX));
+                ccitt::decode(&data, &params, width, height)
+            }
+            .map_err(corrupt)?;
+            // Both filters put out one bit per pixel, whatever /BitsPerComponent says.
+            samples_image(doc, dict, &packed, width, height, Some(1), page, object)?
+        }
+        Some(f @ b"JPXDecode") => {
             return Err(ImageError::UnsupportedFilter {
                 page,
                 object,
@@ -312,45 +331,7 @@ pub fn decode_image(
             let data = stream
                 .decompressed_content_with_limit(max_stream_bytes)
                 .map_err(|e| corrupt(e.to_string()))?;
-            let image_mask = dict
-                .get(b"ImageMask")
-                .and_then(Object::as_bool)
-                .unwrap_or(false);
-            let bits = if image_mask {
-                1
-            } else {
-                int(doc, dict, b"BitsPerComponent").unwrap_or(8)
-            };
-            let colour = if image_mask {
-                Colour::Gray
-            } else {
-                colour_space(doc, dict.get(b"ColorSpace").ok(), 0).ok_or_else(|| {
-                    ImageError::Unsupported {
-                        page,
-                        object,
-                        what: "the colour space".into(),
-                    }
-                })?
-            };
-            let samples =
-                unpack(&data, width, height, &colour, bits).ok_or_else(|| match bits {
-                    1 | 8 => corrupt(format!(
-                        "{} bytes are too few for {width} × {height} at {bits} bits",
-                        data.len()
-                    )),
-                    _ => ImageError::Unsupported {
-                        page,
-                        object,
-                        what: format!("{bits} bits per component"),
-                    },
-                })?;
-            // An image mask paints where the sample is 0 (ISO 32000-2 §8.9.6.2), so its 0 bits
-            // already read as black ink on white.
-            GrayImage {
-                width,
-                height,
-                pixels: samples,
-            }
+            samples_image(doc, dict, &data, width, height, None, page, object)?
         }
     };
     if decode_inverted(doc, dict) {
@@ -359,6 +340,135 @@ pub fn decode_image(
         }
     }
     Ok(image)
+}
+
+/// Samples after all filters to grey: the image's colour space (DeviceGray when a bitonal
+/// filter's image names none, as readers assume), bit depth (`bits`, else
+/// `/BitsPerComponent`) and image mask.
+#[allow(clippy::too_many_arguments)]
+fn samples_image(
+    doc: &Document,
+    dict: &Dictionary,
+    data: &[u8],
+    width: usize,
+    height: usize,
+    bits: Option<i64>,
+    page: usize,
+    object: ObjectId,
+) -> Result<GrayImage, ImageError> {
+    let image_mask = dict
+        .get(b"ImageMask")
+        .and_then(Object::as_bool)
+        .unwrap_or(false);
+    let bits = match bits {
+        _ if image_mask => 1,
+        Some(b) => b,
+        None => int(doc, dict, b"BitsPerComponent").unwrap_or(8),
+    };
+    let declared = dict.get(b"ColorSpace").ok();
+    // An image mask is one bit of "paint here"; a bitonal image without a colour space is
+    // read as grey, as readers do.
+    let colour = if image_mask || (declared.is_none() && bits == 1) {
+        Colour::Gray
+    } else {
+        colour_space(doc, declared, 0).ok_or_else(|| ImageError::Unsupported {
+            page,
+            object,
+            what: "the colour space".into(),
+        })?
+    };
+    let samples = unpack(data, width, height, &colour, bits).ok_or_else(|| match bits {
+        1 | 8 => ImageError::Corrupt {
+            page,
+            object,
+            reason: format!(
+                "{} bytes are too few for {width} × {height} at {bits} bits",
+                data.len()
+            ),
+        },
+        _ => ImageError::Unsupported {
+            page,
+            object,
+            what: format!("{bits} bits per component"),
+        },
+    })?;
+    // An image mask paints where the sample is 0 (ISO 32000-2 §8.9.6.2), so its 0 bits
+    // already read as black ink on white.
+    Ok(GrayImage {
+        width,
+        height,
+        pixels: samples,
+    })
+}
+
+/// The `/DecodeParms` of filter number `index`: a dictionary, or one entry of an array that
+/// runs parallel to `/Filter` (ISO 32000-2 §7.3.8.2); `null` and absence mean the defaults.
+fn decode_parms<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    index: usize,
+) -> Option<&'a Dictionary> {
+    match dict
+        .get(b"DecodeParms")
+        .ok()
+        .and_then(|o| resolve(doc, o))?
+    {
+        Object::Dictionary(d) => Some(d),
+        Object::Array(a) => match resolve(doc, a.get(index)?)? {
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The stream's data with every filter before number `last` applied (e.g. Flate under a
+/// CCITT image); the raw data when the filter is the only one.
+fn before_last_filter(
+    stream: &Stream,
+    last: usize,
+    max_stream_bytes: usize,
+) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    if last == 0 {
+        return Ok(std::borrow::Cow::Borrowed(&stream.content));
+    }
+    let mut outer = stream.clone();
+    let cut = |o: Option<&Object>| match o {
+        Some(Object::Array(a)) => Some(Object::Array(a.iter().take(last).cloned().collect())),
+        _ => None,
+    };
+    match cut(stream.dict.get(b"Filter").ok()) {
+        Some(filters) => outer.dict.set("Filter", filters),
+        None => return Err("a filter chain that is not an array".into()),
+    }
+    match cut(stream.dict.get(b"DecodeParms").ok()) {
+        Some(parms) => outer.dict.set("DecodeParms", parms),
+        None => {
+            outer.dict.remove(b"DecodeParms");
+        }
+    }
+    outer
+        .decompressed_content_with_limit(max_stream_bytes)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|e| format!("the filters before the last: {e}"))
+}
+
+/// The decoded `/JBIG2Globals` stream named by the JBIG2 filter's parameters, if any.
+fn jbig2_globals(
+    doc: &Document,
+    parms: Option<&Dictionary>,
+    max_stream_bytes: usize,
+) -> Result<Option<Vec<u8>>, String> {
+    let Some(o) = parms.and_then(|p| p.get(b"JBIG2Globals").ok()) else {
+        return Ok(None);
+    };
+    match resolve(doc, o) {
+        Some(Object::Stream(s)) => s
+            .decompressed_content_with_limit(max_stream_bytes)
+            .map(Some)
+            .map_err(|e| format!("JBIG2Globals: {e}")),
+        _ => Err("JBIG2Globals is not a stream".into()),
+    }
 }
 
 /// True when `/Decode` maps the first component's range backwards (`[1 0]`).
@@ -552,19 +662,145 @@ mod tests {
     }
 
     #[test]
-    fn ccitt_is_named_as_unsupported_and_oversize_is_refused() {
+    fn jpeg_2000_is_named_as_unsupported_and_oversize_is_refused() {
         let err = decode(
-            dictionary! {"Width" => 8, "Height" => 8, "BitsPerComponent" => 1, "Filter" => "CCITTFaxDecode"},
+            dictionary! {"Width" => 8, "Height" => 8, "BitsPerComponent" => 8, "Filter" => "JPXDecode"},
             vec![0; 8],
         )
         .unwrap_err();
-        assert!(err.to_string().contains("CCITTFaxDecode"), "{err}");
+        assert!(err.to_string().contains("JPXDecode"), "{err}");
         let err = decode(
             dictionary! {"Width" => 100_000, "Height" => 8, "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray"},
             vec![],
         )
         .unwrap_err();
         assert!(matches!(err, ImageError::Size { .. }), "{err}");
+    }
+
+    /// A 21 × 9 picture (true = black): a frame, a diagonal and a bar, so that runs start and
+    /// end at odd columns and rows differ from their reference rows.
+    fn bitonal() -> Vec<Vec<bool>> {
+        (0..9)
+            .map(|y| {
+                (0..21)
+                    .map(|x| {
+                        y == 0
+                            || y == 8
+                            || x == 0
+                            || x == 20
+                            || x == 2 * y
+                            || (y == 4 && (5..17).contains(&x))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// `rows` coded as CCITT Group 4 by the `fax` crate (an encoder independent of the
+    /// decoder under test).
+    fn g4(rows: &[Vec<bool>]) -> Vec<u8> {
+        let width = rows[0].len() as u32;
+        let mut encoder = fax::encoder::Encoder::new(fax::VecWriter::new());
+        for row in rows {
+            let pels = row.iter().map(|&b| {
+                if b {
+                    fax::Color::Black
+                } else {
+                    fax::Color::White
+                }
+            });
+            encoder.encode_line(pels, width).unwrap();
+        }
+        encoder.finish().unwrap().finish()
+    }
+
+    fn expect_pixels(img: &GrayImage, rows: &[Vec<bool>]) {
+        assert_eq!((img.width, img.height), (rows[0].len(), rows.len()));
+        let want: Vec<u8> = rows
+            .iter()
+            .flatten()
+            .map(|&b| if b { 0 } else { 255 })
+            .collect();
+        assert_eq!(img.pixels, want);
+    }
+
+    fn ccitt_dict(parms: Object) -> Dictionary {
+        dictionary! {
+            "Width" => 21, "Height" => 9, "BitsPerComponent" => 1, "ColorSpace" => "DeviceGray",
+            "Filter" => "CCITTFaxDecode", "DecodeParms" => parms,
+        }
+    }
+
+    #[test]
+    fn ccitt_group4_decodes_to_the_exact_pixels() {
+        let rows = bitonal();
+        let img = decode(
+            ccitt_dict(dictionary! {"K" => -1, "Columns" => 21, "Rows" => 9}.into()),
+            g4(&rows),
+        )
+        .unwrap();
+        expect_pixels(&img, &rows);
+    }
+
+    #[test]
+    fn ccitt_black_is_1_with_decode_inverted_and_parms_as_an_array() {
+        // BlackIs1 makes black 1 bits, which DeviceGray shows as white; /Decode [1 0] turns
+        // them back: the picture is black on white again. The parameters come as a
+        // one-entry array parallel to a one-entry filter array.
+        let rows = bitonal();
+        let mut dict = ccitt_dict(
+            vec![dictionary! {"K" => -1, "Columns" => 21, "BlackIs1" => true}.into()].into(),
+        );
+        dict.set("Filter", vec![Object::Name(b"CCITTFaxDecode".to_vec())]);
+        dict.set("Decode", vec![1.into(), 0.into()]);
+        expect_pixels(&decode(dict.clone(), g4(&rows)).unwrap(), &rows);
+        // Without /Decode the same image is a negative.
+        dict.remove(b"Decode");
+        let negative = decode(dict, g4(&rows)).unwrap();
+        assert!(
+            negative
+                .pixels
+                .iter()
+                .zip(rows.iter().flatten())
+                .all(|(&p, &b)| (p == 255) == b)
+        );
+    }
+
+    #[test]
+    fn ccitt_under_flate_with_parms_array_and_as_an_image_mask() {
+        use std::io::Write;
+        let rows = bitonal();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&g4(&rows)).unwrap();
+        let dict = dictionary! {
+            "Width" => 21, "Height" => 9, "ImageMask" => true,
+            "Filter" => vec![Object::Name(b"FlateDecode".to_vec()), Object::Name(b"CCITTFaxDecode".to_vec())],
+            "DecodeParms" => vec![Object::Null, dictionary! {"K" => -1, "Columns" => 21}.into()],
+        };
+        expect_pixels(&decode(dict, z.finish().unwrap()).unwrap(), &rows);
+    }
+
+    #[test]
+    fn ccitt_garbage_is_corrupt_with_the_page_not_a_panic() {
+        let err = decode(ccitt_dict(dictionary! {"K" => -1}.into()), vec![0; 8]).unwrap_err();
+        assert!(matches!(err, ImageError::Corrupt { page: 1, .. }), "{err}");
+    }
+
+    #[test]
+    fn jbig2_with_globals_decodes_to_the_exact_pixels() {
+        let rows = bitonal();
+        let (mut doc, _) = image_stream(dictionary! {}, vec![]);
+        let globals = doc.add_object(Stream::new(dictionary! {}, vec![]));
+        let dict = dictionary! {
+            "Width" => 21, "Height" => 9, "BitsPerComponent" => 1, "ColorSpace" => "DeviceGray",
+            "Filter" => "JBIG2Decode", "DecodeParms" => dictionary! {"JBIG2Globals" => globals},
+        };
+        let s = Stream::new(
+            dict,
+            crate::ocr::jbig2::testing::mmr_page(21, 9, &g4(&rows)),
+        );
+        let img = decode_image(&doc, &s, 1, (9, 0), 1 << 24).unwrap();
+        expect_pixels(&img, &rows);
     }
 
     #[test]

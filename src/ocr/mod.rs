@@ -1,13 +1,19 @@
 //! OCR of scanned pages: which pages need it, their images, and the text an engine reads.
 //!
 //! The stage owns the choice of pages (no usable text layer, mostly covered by an image: the
-//! text stage's per-page facts), decoding their images ([`image`]), running an engine over
-//! them in parallel with a time limit per page, and what the record says about it
-//! ([`OcrInfo`]). The engine is a trait ([`OcrEngine`]): the pipeline is handed one, and
-//! only its implementation ([`tesseract`]) spawns processes. Reading the minutes out of the
-//! text is left to `minutes`; judging it to `verify` (`document.ocr_used`).
+//! text stage's per-page facts), decoding their images ([`image`], with [`ccitt`] and
+//! [`jbig2`] for bitonal scans), levelling crooked scans ([`deskew`]), running an engine over them in parallel with a time limit
+//! per page and within the document's time budget, the ink on each page ([`ink`]), and what
+//! the record says about it ([`OcrInfo`]). The engine is a trait ([`OcrEngine`]): the
+//! pipeline is handed one, and only its implementation ([`tesseract`]) spawns processes.
+//! Reading the minutes out of the text is left to `minutes`; judging it to `verify`
+//! (`document.ocr_used`, pen signatures).
 
+pub mod ccitt;
+pub mod deskew;
 pub mod image;
+pub mod ink;
+pub mod jbig2;
 pub mod tesseract;
 pub mod tsv;
 
@@ -20,8 +26,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::pdf::Deadline;
 use crate::pdf::text::{PageText, TextSource};
 use image::{GrayImage, ImageError};
+use ink::PageLayout;
 use tsv::{TsvError, Word};
 
 /// A page whose images cover at least this share of it, and that has no usable text layer,
@@ -103,6 +111,26 @@ pub struct OcrSettings {
     pub page_time_limit: Duration,
     /// Most pages read at once.
     pub parallel: usize,
+    /// When the document's time budget (`Limits::max_millis_per_document`) runs out: no page
+    /// is started after it, and a page's own limit is cut to what is left of it.
+    pub deadline: Deadline,
+}
+
+/// OCR ran out of the document's time budget: the verdict would rest on pages that were not
+/// read, so the document gets an error record instead.
+#[derive(Debug, Clone, Error, PartialEq)]
+#[error(
+    "the time limit of {millis} ms per document ran out during OCR: {read} of {pages} scanned page(s) read, page {page} was not"
+)]
+pub struct OcrOverBudget {
+    /// The document's budget.
+    pub millis: u64,
+    /// The first page that could not be read in time.
+    pub page: usize,
+    /// Scanned pages read before the budget ran out.
+    pub read: usize,
+    /// Scanned pages in the document.
+    pub pages: usize,
 }
 
 /// What the record says about OCR: engine, languages and each OCRed page.
@@ -131,6 +159,13 @@ pub struct OcrPage {
     pub ink_marks: usize,
     /// Why the page could not be read (no image, undecodable image, engine failure).
     pub error: Option<String>,
+    /// The skew of the scan in degrees (positive: lines descended to the right), when the
+    /// page was turned level before OCR; null when it was read as it was.
+    pub deskewed_degrees: Option<f64>,
+    /// Printed lines and ink marks, for the pen-signature check; not part of the record
+    /// (the findings cite what they use of it).
+    #[serde(skip)]
+    pub layout: PageLayout,
 }
 
 impl OcrInfo {
@@ -147,18 +182,21 @@ pub fn needs_ocr(page: &PageText) -> bool {
 
 /// What OCR of one page gave.
 enum PageResult {
-    Read(Vec<Word>),
+    Read(Vec<Word>, PageLayout, Option<f64>),
     Failed(String),
+    /// The document's time budget ran out before or while the page was read.
+    OverBudget,
 }
 
 /// OCRs every page of `pages` that [`needs_ocr`], in parallel, and puts the text it reads in
-/// place of the page's (empty) text layer. `None` when no page needed OCR.
+/// place of the page's (empty) text layer. `Ok(None)` when no page needed OCR; an error when
+/// the document's time budget ran out before every page was read.
 pub fn ocr_pages(
     doc: &Document,
     pages: &mut [PageText],
     settings: &OcrSettings,
     max_stream_bytes: usize,
-) -> Option<OcrInfo> {
+) -> Result<Option<OcrInfo>, OcrOverBudget> {
     let page_ids = doc.get_pages();
     let todo: Vec<usize> = pages
         .iter()
@@ -167,7 +205,7 @@ pub fn ocr_pages(
         .map(|(i, _)| i)
         .collect();
     if todo.is_empty() {
-        return None;
+        return Ok(None);
     }
     let info = settings.engine.info();
     let results: Mutex<Vec<Option<PageResult>>> =
@@ -177,7 +215,11 @@ pub fn ocr_pages(
         .parallel
         .clamp(1, MAX_PARALLEL_PAGES)
         .min(todo.len());
+    let deadline = settings.deadline;
     let read_one = |k: usize| -> PageResult {
+        if deadline.passed() {
+            return PageResult::OverBudget;
+        }
         let Some(page) = todo.get(k).and_then(|&i| pages.get(i)) else {
             return PageResult::Failed("no such page".into());
         };
@@ -197,11 +239,24 @@ pub fn ocr_pages(
             }
             Err(e) => return PageResult::Failed(ImageError::to_string(&e)),
         };
-        match settings
-            .engine
-            .recognize(&image, &settings.languages, settings.page_time_limit)
-        {
-            Ok(words) => PageResult::Read(words),
+        let (image, skew) = deskew::deskew(image);
+        // Decoding and levelling a large page take time too.
+        let left = deadline.remaining();
+        if left.is_zero() {
+            return PageResult::OverBudget;
+        }
+        match settings.engine.recognize(
+            &image,
+            &settings.languages,
+            settings.page_time_limit.min(left),
+        ) {
+            Ok(words) => {
+                let layout = ink::layout(&image, &words);
+                PageResult::Read(words, layout, skew)
+            }
+            // A page stopped because the document's budget ran out is not a page that is
+            // too slow on its own.
+            Err(EngineError::Timeout { .. }) if deadline.passed() => PageResult::OverBudget,
             Err(e) => PageResult::Failed(format!("page {}: {e}", page.number)),
         }
     };
@@ -234,13 +289,30 @@ pub fn ocr_pages(
         });
     }
     let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(k) = results
+        .iter()
+        .position(|r| matches!(r, Some(PageResult::OverBudget)))
+    {
+        return Err(OcrOverBudget {
+            millis: deadline.millis(),
+            page: todo
+                .get(k)
+                .and_then(|&i| pages.get(i))
+                .map_or(0, |p| p.number),
+            read: results
+                .iter()
+                .filter(|r| matches!(r, Some(PageResult::Read(..))))
+                .count(),
+            pages: todo.len(),
+        });
+    }
     let mut report = Vec::with_capacity(todo.len());
     for (&i, result) in todo.iter().zip(results) {
         let Some(page) = pages.get_mut(i) else {
             continue;
         };
         let entry = match result {
-            Some(PageResult::Read(words)) => {
+            Some(PageResult::Read(words, layout, deskewed_degrees)) => {
                 let confidence = tsv::mean_confidence(&words);
                 page.text = tsv::text(&words);
                 page.source = TextSource::Ocr;
@@ -251,6 +323,8 @@ pub fn ocr_pages(
                     confidence,
                     ink_marks: tsv::ink_lines(&words).len(),
                     error: None,
+                    deskewed_degrees,
+                    layout,
                 }
             }
             Some(PageResult::Failed(error)) => OcrPage {
@@ -259,13 +333,18 @@ pub fn ocr_pages(
                 confidence: None,
                 ink_marks: 0,
                 error: Some(error),
+                deskewed_degrees: None,
+                layout: PageLayout::default(),
             },
-            None => OcrPage {
+            // Over budget was returned above; `None` is a worker that panicked.
+            Some(PageResult::OverBudget) | None => OcrPage {
                 page: page.number,
                 words: 0,
                 confidence: None,
                 ink_marks: 0,
                 error: Some("OCR did not run (a worker failed)".into()),
+                deskewed_degrees: None,
+                layout: PageLayout::default(),
             },
         };
         report.push(entry);
@@ -274,12 +353,12 @@ pub fn ocr_pages(
         Ok(i) => (i.engine, Some(i.version)),
         Err(_) => ("tesseract".to_owned(), None),
     };
-    Some(OcrInfo {
+    Ok(Some(OcrInfo {
         engine,
         version,
         languages: settings.languages.clone(),
         pages: report,
-    })
+    }))
 }
 
 /// Helpers shared by the OCR tests: images built in code.
@@ -312,6 +391,37 @@ mod tests {
     #[derive(Debug)]
     struct Scripted {
         fail_on_width: usize,
+    }
+
+    /// An engine that takes `seconds` per page, or its time limit if that is shorter (as
+    /// tesseract killed at its limit does).
+    #[derive(Debug)]
+    struct Slow {
+        seconds: f64,
+    }
+
+    impl OcrEngine for Slow {
+        fn info(&self) -> Result<EngineInfo, EngineError> {
+            Ok(EngineInfo {
+                engine: "slow".into(),
+                version: "1".into(),
+            })
+        }
+        fn recognize(
+            &self,
+            _: &GrayImage,
+            _: &[String],
+            limit: Duration,
+        ) -> Result<Vec<Word>, EngineError> {
+            let wanted = Duration::from_secs_f64(self.seconds);
+            std::thread::sleep(wanted.min(limit));
+            if limit < wanted {
+                return Err(EngineError::Timeout {
+                    seconds: limit.as_secs_f64(),
+                });
+            }
+            Ok(Vec::new())
+        }
     }
 
     impl OcrEngine for Scripted {
@@ -383,7 +493,74 @@ mod tests {
             languages: vec!["swe".into()],
             page_time_limit: Duration::from_secs(1),
             parallel: 2,
+            deadline: Deadline::none(),
         }
+    }
+
+    fn budget(millis: u64) -> Deadline {
+        crate::pdf::Limits {
+            max_millis_per_document: millis,
+            ..crate::pdf::Limits::default()
+        }
+        .deadline()
+    }
+
+    #[test]
+    fn ocr_past_the_document_budget_is_an_error_not_a_wait() {
+        let doc = doc_with_images(&[10, 20, 30, 40]);
+        let mut pages: Vec<PageText> = (1..=4).map(|n| page(n, false, 1.0)).collect();
+        let started = std::time::Instant::now();
+        let err = ocr_pages(
+            &doc,
+            &mut pages,
+            &OcrSettings {
+                engine: Arc::new(Slow { seconds: 0.15 }),
+                languages: vec!["swe".into()],
+                page_time_limit: Duration::from_secs(60),
+                parallel: 1,
+                deadline: budget(400),
+            },
+            1 << 20,
+        )
+        .unwrap_err();
+        // One worker, 0.15 s a page: pages 1 and 2 fit into 0.4 s, page 3 is cut off.
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(err.millis, 400);
+        assert_eq!(err.pages, 4);
+        assert!(err.read >= 1 && err.read < 4, "{err}");
+        assert!(err.to_string().contains("400 ms"), "{err}");
+    }
+
+    #[test]
+    fn a_slow_page_within_the_budget_is_a_page_error_only() {
+        let doc = doc_with_images(&[10, 20]);
+        let mut pages = vec![page(1, false, 1.0), page(2, false, 1.0)];
+        let info = ocr_pages(
+            &doc,
+            &mut pages,
+            &OcrSettings {
+                engine: Arc::new(Slow { seconds: 5.0 }),
+                languages: vec!["swe".into()],
+                page_time_limit: Duration::from_millis(100),
+                parallel: 2,
+                deadline: budget(60_000),
+            },
+            1 << 20,
+        )
+        .unwrap()
+        .unwrap();
+        assert!(
+            info.pages.iter().all(|p| p
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("longer than"))),
+            "{:?}",
+            info.pages
+        );
     }
 
     #[test]
@@ -397,6 +574,7 @@ mod tests {
             &settings(Scripted { fail_on_width: 30 }),
             1 << 20,
         )
+        .unwrap()
         .unwrap();
         assert_eq!(pages[0].text, "w10\n");
         assert_eq!(pages[0].source, TextSource::Ocr);
@@ -425,6 +603,7 @@ mod tests {
                 &settings(Scripted { fail_on_width: 0 }),
                 1 << 20
             )
+            .unwrap()
             .is_none()
         );
         // Text layer missing but hardly any image: a blank page, not a scan.
@@ -436,6 +615,7 @@ mod tests {
                 &settings(Scripted { fail_on_width: 0 }),
                 1 << 20
             )
+            .unwrap()
             .is_none()
         );
     }

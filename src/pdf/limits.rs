@@ -76,6 +76,11 @@ impl Deadline {
         Instant::now() >= self.at
     }
 
+    /// The time left before the deadline (zero once it has passed).
+    pub fn remaining(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+
     /// The configured budget, for error messages.
     pub fn millis(&self) -> u64 {
         self.millis

@@ -7,9 +7,9 @@ use crate::audit::stamp::{Stamp, find_stamps_in};
 use crate::audit::{AuditTrail, find_audit_trails_in};
 use crate::contain::contain;
 use crate::minutes::{MinutesFacts, read_minutes_pages};
-use crate::ocr::{OcrInfo, OcrSettings, ocr_pages};
+use crate::ocr::{OcrInfo, OcrOverBudget, OcrSettings, ocr_pages};
 use crate::pdf::text::PageText;
-use crate::pdf::text::extract_pages;
+use crate::pdf::text::extract_pages_until;
 use crate::pdf::{Pdf, PdfError, load};
 use crate::record::{
     ARKIVAR_VERSION, DocumentInfo, ErrorKind, Identity, IdentityBasis, Record, RecordError,
@@ -126,14 +126,40 @@ struct Processed {
     verdict: Verdict,
 }
 
+/// Why the stages stopped short of a verdict.
+#[derive(Debug, thiserror::Error)]
+enum StageError {
+    /// Loading or reading the PDF failed.
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+    /// OCR ran out of the document's time budget.
+    #[error(transparent)]
+    OcrOverBudget(#[from] OcrOverBudget),
+}
+
+impl From<&StageError> for RecordError {
+    fn from(error: &StageError) -> Self {
+        match error {
+            StageError::Pdf(e) => RecordError::from(e),
+            StageError::OcrOverBudget(e) => RecordError {
+                kind: ErrorKind::Timeout,
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
 fn run_stages(
     bytes: &[u8],
     settings: &Settings,
     now: jiff::Timestamp,
-) -> Result<Processed, PdfError> {
+) -> Result<Processed, StageError> {
     let limits = &settings.limits;
+    // One budget for loading, text and OCR (`Limits::max_millis_per_document`); loading
+    // keeps its own deadline, which starts at the same moment.
+    let deadline = limits.deadline();
     let pdf = load(bytes, limits)?;
-    let mut pages = extract_pages(&pdf, limits)?;
+    let mut pages = extract_pages_until(&pdf, limits, deadline)?;
     let ocr = match (&settings.ocr, settings.policy.ocr) {
         (Some(engine), true) => ocr_pages(
             &pdf.doc,
@@ -145,9 +171,10 @@ fn run_stages(
                     settings.policy.ocr_seconds_per_page,
                 ),
                 parallel: std::thread::available_parallelism().map_or(1, usize::from),
+                deadline,
             },
             usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX),
-        ),
+        )?,
         _ => None,
     };
     let signatures = examine(bytes, &pdf, &settings.trust, limits);

@@ -68,7 +68,8 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
 
     let protocol_checks = policy.checks == Checks::Protocol;
     let minutes = inputs.minutes.filter(|_| protocol_checks);
-    let pens = pen::pen_signings(inputs.pages, inputs.ocr, minutes);
+    let rows = pen::signature_rows(inputs.pages, inputs.ocr, minutes);
+    let pens: Vec<pen::PenSigning> = rows.iter().filter(|r| r.inked()).cloned().collect();
     findings.extend(signature::unverifiable_pen(&pens, policy));
     let signing = signing_events(sigs, inputs.trails, inputs.stamps, &pens, minutes);
     if protocol_checks {
@@ -80,7 +81,9 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
         match minutes {
             Some(m) => {
                 findings.extend(protocol::not_participant(&signing, policy));
-                findings.extend(protocol::missing_signature(m, &signing, policy));
+                let mut missing = protocol::missing_signature(m, &signing, policy);
+                pen::cite_blank_rows(&mut missing, &rows);
+                findings.extend(missing);
                 findings.extend(protocol::order_violation(&signing, policy));
                 findings.extend(protocol::signed_before_meeting(m, &signing, policy, &tz));
                 findings.extend(protocol::justering_deadline(m, &signing, policy, &tz));

@@ -81,6 +81,8 @@ mod tests {
             confidence: (words > 0).then_some(90.0),
             ink_marks: 0,
             error: error.map(str::to_owned),
+            deskewed_degrees: None,
+            layout: Default::default(),
         }
     }
 

@@ -63,7 +63,7 @@ pub fn unverifiable_pen(pens: &[crate::verify::pen::PenSigning], policy: &Policy
                 policy,
                 "signature.unverifiable",
                 format!(
-                    "{} signed by hand on the scanned page {}; a handwritten signature can only be read, not checked.",
+                    "{} signed by hand on the scanned page {}; a handwritten signature can only be seen, not checked.",
                     p.name, p.page
                 ),
                 &[
@@ -71,6 +71,16 @@ pub fn unverifiable_pen(pens: &[crate::verify::pen::PenSigning], policy: &Policy
                     ("role", serde_json::json!(p.role)),
                     ("page", serde_json::json!(p.page)),
                     ("line", serde_json::json!(p.line)),
+                    // Where the ink is, in page-image pixels, for the person who looks.
+                    (
+                        "ink",
+                        serde_json::json!({
+                            "box": [p.area.left, p.area.top, p.area.right, p.area.bottom],
+                            "marks": p.ink.marks,
+                            "span_px": p.ink.span,
+                            "word_height_px": p.word_height,
+                        }),
+                    ),
                 ],
             )
         })
