@@ -238,6 +238,25 @@ pub fn decode(
     Ok(out)
 }
 
+/// `rows` (true = black) coded as CCITT Group 4 by the `fax` crate: an encoder independent of
+/// the decoder under test, shared by the image tests.
+#[cfg(test)]
+pub(crate) fn encode_g4(rows: &[Vec<bool>]) -> Vec<u8> {
+    let width = rows[0].len() as u32;
+    let mut encoder = fax::encoder::Encoder::new(fax::VecWriter::new());
+    for row in rows {
+        let pels = row.iter().map(|&b| {
+            if b {
+                fax::Color::Black
+            } else {
+                fax::Color::White
+            }
+        });
+        encoder.encode_line(pels, width).unwrap();
+    }
+    encoder.finish().unwrap().finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -696,23 +696,7 @@ mod tests {
             .collect()
     }
 
-    /// `rows` coded as CCITT Group 4 by the `fax` crate (an encoder independent of the
-    /// decoder under test).
-    fn g4(rows: &[Vec<bool>]) -> Vec<u8> {
-        let width = rows[0].len() as u32;
-        let mut encoder = fax::encoder::Encoder::new(fax::VecWriter::new());
-        for row in rows {
-            let pels = row.iter().map(|&b| {
-                if b {
-                    fax::Color::Black
-                } else {
-                    fax::Color::White
-                }
-            });
-            encoder.encode_line(pels, width).unwrap();
-        }
-        encoder.finish().unwrap().finish()
-    }
+    use crate::ocr::ccitt::encode_g4 as g4;
 
     fn expect_pixels(img: &GrayImage, rows: &[Vec<bool>]) {
         assert_eq!((img.width, img.height), (rows[0].len(), rows.len()));

@@ -150,22 +150,7 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
 
-    /// `rows` (true = black) as G4 by the `fax` crate's encoder.
-    fn g4(rows: &[Vec<bool>]) -> Vec<u8> {
-        let width = rows[0].len() as u32;
-        let mut encoder = fax::encoder::Encoder::new(fax::VecWriter::new());
-        for row in rows {
-            let pels = row.iter().map(|&b| {
-                if b {
-                    fax::Color::Black
-                } else {
-                    fax::Color::White
-                }
-            });
-            encoder.encode_line(pels, width).unwrap();
-        }
-        encoder.finish().unwrap().finish()
-    }
+    use crate::ocr::ccitt::encode_g4 as g4;
 
     fn picture() -> Vec<Vec<bool>> {
         (0..20)
