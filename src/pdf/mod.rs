@@ -6,6 +6,7 @@ pub mod load;
 pub mod metadata;
 pub mod object;
 pub mod revision;
+pub mod stream;
 pub mod text;
 
 pub use error::{ObjectRef, PdfError};

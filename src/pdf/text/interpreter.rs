@@ -115,19 +115,18 @@ impl Budget {
             .saturating_sub(self.decompressed);
         let cap = per_stream.min(left);
         let object = id.unwrap_or((0, 0));
-        let data = match stream
-            .decompressed_content_with_limit(usize::try_from(cap).unwrap_or(usize::MAX))
-        {
-            Ok(d) => d,
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
-                ..
-            })) => {
-                return Err(PdfError::StreamTooLarge { object, limit: cap });
-            }
-            // An unknown or broken filter: the raw bytes are the best we have; the lexer
-            // copes with junk. pdftotext does the same.
-            Err(_) => stream.content.clone(),
-        };
+        let data =
+            match crate::pdf::stream::decoded(stream, usize::try_from(cap).unwrap_or(usize::MAX)) {
+                Ok(d) => d,
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                    ..
+                })) => {
+                    return Err(PdfError::StreamTooLarge { object, limit: cap });
+                }
+                // An unknown or broken filter: the raw bytes are the best we have; the lexer
+                // copes with junk. pdftotext does the same.
+                Err(_) => stream.content.clone(),
+            };
         self.decompressed += data.len() as u64;
         Ok(data)
     }

@@ -81,9 +81,23 @@ fn upright(class: usize, x: f64, y: f64) -> (f64, f64) {
 }
 
 fn direction_class(dir: (f64, f64)) -> usize {
-    let angle = dir.1.atan2(dir.0).to_degrees();
-    let q = (angle / 90.0).round() as i64;
-    q.rem_euclid(4) as usize
+    // The quadrant by comparing the components: the angle rounded to a multiple of 90°
+    // without an `atan2` per glyph. Exact diagonals go where rounding half away from zero
+    // sends them (45° → 1, 135° → 2, −45° → 3, −135° → 2).
+    let (dx, dy) = dir;
+    if !(dx.is_finite() && dy.is_finite()) {
+        return 0;
+    }
+    let (ax, ay) = (dx.abs(), dy.abs());
+    if ax > ay || (ax == ay && dx < 0.0) {
+        if dx >= 0.0 { 0 } else { 2 }
+    } else if dy > 0.0 {
+        1
+    } else if dy < 0.0 {
+        3
+    } else {
+        0
+    }
 }
 
 impl Collector {
@@ -461,6 +475,28 @@ fn recurse_parts(blocks: &[Block], idx: &mut [usize], cuts: &[usize]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_class_is_the_rounded_angle() {
+        // The old definition, by atan2, over a full turn in 1° steps and at the diagonals.
+        let by_angle = |(dx, dy): (f64, f64)| {
+            let q = (dy.atan2(dx).to_degrees() / 90.0).round() as i64;
+            q.rem_euclid(4) as usize
+        };
+        for step in 0..360 {
+            let a = (step as f64).to_radians();
+            let dir = (a.cos(), a.sin());
+            if (step % 90) != 45 {
+                assert_eq!(direction_class(dir), by_angle(dir), "{step}°");
+            }
+        }
+        let h = std::f64::consts::FRAC_1_SQRT_2;
+        for dir in [(h, h), (-h, h), (-h, -h), (h, -h), (1.0, 0.0), (0.0, -1.0)] {
+            assert_eq!(direction_class(dir), by_angle(dir), "{dir:?}");
+        }
+        assert_eq!(direction_class((f64::NAN, 1.0)), 0);
+        assert_eq!(direction_class((0.0, 0.0)), 0);
+    }
 
     /// Places one character with its origin at `(x, y)`, reading along `dir`.
     fn glyph(c: &mut Collector, ch: char, (x, y): (f64, f64), dir: (f64, f64), size: f64) {

@@ -78,7 +78,7 @@ pub fn extract_pages_until(
         interpreter.run_page(page_id, &mut device)?;
         interpreter.run_annotations(page_id, &mut device)?;
         let chars = device.collector.chars;
-        let text: String = device.collector.into_text().nfc().collect();
+        let text = nfc(device.collector.into_text());
         pages.push(PageText {
             number: number as usize,
             text,
@@ -89,6 +89,16 @@ pub fn extract_pages_until(
         });
     }
     Ok(pages)
+}
+
+/// `text` in Unicode normalisation form C. Almost every page already is (the quick check
+/// says so without building a copy): composing char by char cost an eighth of extraction.
+fn nfc(text: String) -> String {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        IsNormalized::No | IsNormalized::Maybe => text.nfc().collect(),
+    }
 }
 
 /// The page's `/MediaBox`, inherited through the page tree, or US Letter when absent or broken.
@@ -194,5 +204,22 @@ impl Device for PageDevice {
 
     fn image(&mut self, ctm: &Matrix) {
         self.coverage.add(&Rect::unit_square(ctm));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nfc;
+
+    #[test]
+    fn nfc_composes_decomposed_letters_and_keeps_composed_text() {
+        // "a" + combining ring above, "o" + combining diaeresis.
+        assert_eq!(nfc("Ja\u{30a}ngo\u{308}".to_owned()), "Jångö");
+        assert_eq!(
+            nfc("Justerare: Åsa Öberg".to_owned()),
+            "Justerare: Åsa Öberg"
+        );
+        // A ligature is compatibility-equivalent only: NFC leaves it.
+        assert_eq!(nfc("\u{fb01}".to_owned()), "\u{fb01}");
     }
 }

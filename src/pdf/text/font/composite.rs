@@ -174,7 +174,7 @@ pub(super) fn build(
 
     let (desc, widths, vertical_widths, cid_text) = match descendant {
         Some(cid_font) => {
-            let desc = Descriptor::read(doc, cid_font, limits, warnings);
+            let desc = Descriptor::read(doc, cid_font);
             let dw = objects::get_number(doc, cid_font, b"DW").unwrap_or(DEFAULT_CID_WIDTH);
             let widths = CidWidths::parse(doc, objects::get_array(doc, cid_font, b"W"), dw, 1);
             let vertical_widths = vertical.then(|| {
@@ -187,10 +187,13 @@ pub(super) fn build(
             // The program is only asked when `/ToUnicode` is missing or has useless entries:
             // reading a `cmap` backwards costs milliseconds per font.
             let needs_program = to_unicode.is_empty() || to_unicode.values().any(|s| s.weak);
-            let cid_text = match &desc.program {
-                Some(p) if needs_program => {
-                    program_cid_texts(doc, cid_font, p, limits, warnings, &mut arena)
-                }
+            let program = if needs_program {
+                desc.program(doc, limits, warnings)
+            } else {
+                None
+            };
+            let cid_text = match program {
+                Some(p) => program_cid_texts(doc, cid_font, p, limits, warnings, &mut arena),
                 _ => HashMap::new(),
             };
             (desc, widths, vertical_widths, cid_text)

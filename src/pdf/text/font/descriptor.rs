@@ -1,5 +1,7 @@
 //! The font descriptor (ISO 32000-2 §9.8): flags, vertical metrics, `/MissingWidth` and the
-//! embedded font program, read once with every stream bounded.
+//! embedded font program, read at most once, only when asked for, with every stream bounded.
+
+use std::cell::OnceCell;
 
 use lopdf::{Dictionary, Document, Object};
 
@@ -15,7 +17,7 @@ pub(super) const FLAG_SYMBOLIC: u32 = 1 << 2;
 
 /// What a descriptor says, with defaults where it is silent.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Descriptor {
+pub(super) struct Descriptor<'a> {
     /// `/Flags`, `None` when absent.
     pub flags: Option<u32>,
     /// `/Ascent` when present and non-zero.
@@ -26,18 +28,16 @@ pub(super) struct Descriptor {
     pub bbox: Option<[f64; 4]>,
     /// `/MissingWidth`, 0 when absent (§9.8.1).
     pub missing_width: f64,
-    /// The embedded program, if any could be read.
-    pub program: Option<Program>,
+    /// The descriptor dictionary, where the program is read from when it is asked for.
+    dict: Option<&'a Dictionary>,
+    /// The embedded program once read: most fonts with a `/ToUnicode` never need it, and
+    /// inflating it cost a fifth of a page's text extraction.
+    program: OnceCell<Option<Program>>,
 }
 
-impl Descriptor {
+impl<'a> Descriptor<'a> {
     /// Reads `font[/FontDescriptor]`; an absent descriptor gives the defaults.
-    pub(super) fn read(
-        doc: &Document,
-        font: &Dictionary,
-        limits: &Limits,
-        warnings: &mut Vec<FontWarning>,
-    ) -> Descriptor {
+    pub(super) fn read(doc: &'a Document, font: &'a Dictionary) -> Descriptor<'a> {
         let Some(desc) = objects::get_dict(doc, font, b"FontDescriptor") else {
             return Descriptor::default();
         };
@@ -49,8 +49,38 @@ impl Descriptor {
             descent: nonzero(b"Descent"),
             bbox,
             missing_width: objects::get_number(doc, desc, b"MissingWidth").unwrap_or(0.0),
-            program: read_program(doc, desc, limits, warnings),
+            dict: Some(desc),
+            program: OnceCell::new(),
         }
+    }
+
+    /// True when the descriptor names an embedded program (readable or not).
+    pub(super) fn names_program(&self) -> bool {
+        self.dict
+            .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"))
+    }
+
+    /// True when the program it names is TrueType (`/FontFile2`, and no `/FontFile`, which
+    /// would be read first).
+    pub(super) fn names_truetype(&self) -> bool {
+        self.dict
+            .is_some_and(|d| d.has(b"FontFile2") && !d.has(b"FontFile"))
+    }
+
+    /// The embedded program, read on the first call; `None` when there is none or it could
+    /// not be read (the warning is given once).
+    pub(super) fn program(
+        &self,
+        doc: &Document,
+        limits: &Limits,
+        warnings: &mut Vec<FontWarning>,
+    ) -> Option<&Program> {
+        self.program
+            .get_or_init(|| {
+                self.dict
+                    .and_then(|d| read_program(doc, d, limits, warnings))
+            })
+            .as_ref()
     }
 
     /// True when the symbolic flag is set.

@@ -102,7 +102,7 @@ pub(super) fn object_stream_content(
     };
     let limit = limits.max_stream_bytes.min(cap);
     let max = usize::try_from(limit).unwrap_or(usize::MAX);
-    match stream.decompressed_content_with_limit(max) {
+    match crate::pdf::stream::decoded(stream, max) {
         Ok(data) => Some(data),
         Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
             warnings.push(FontWarning::StreamTooLarge { what, limit });

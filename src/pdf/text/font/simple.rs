@@ -10,7 +10,7 @@
 use lopdf::{Dictionary, Document, Object};
 
 use super::descriptor::Descriptor;
-use super::program::{Names, ProgramKind};
+use super::program::{Names, Program, ProgramKind};
 use super::std14::Std14;
 use super::{
     Arena, FontKind, FontStream, FontWarning, Span, cmap, encoding, glyph_names, objects, widths,
@@ -49,16 +49,21 @@ pub(super) fn build(
     limits: &Limits,
     warnings: &mut Vec<FontWarning>,
 ) -> SimpleFont {
-    let desc = Descriptor::read(doc, dict, limits, warnings);
+    let desc = Descriptor::read(doc, dict);
     let std14 = Std14::from_name(base_font);
-    let embedded = desc.program.is_some();
+    let embedded = desc.names_program();
     let symbolic = match desc.flags {
         Some(_) => desc.symbolic(),
         None => std14.is_some_and(Std14::is_symbolic),
     };
-    let builtin: Option<Names> = match &desc.program {
-        Some(p) => p.builtin_encoding(),
-        None => std14.map(|s| encoding::to_names(s.builtin_encoding())),
+    // A TrueType program has no built-in encoding: no need to inflate it for one.
+    let builtin: Option<Names> = if desc.names_truetype() {
+        None
+    } else {
+        match desc.program(doc, limits, warnings) {
+            Some(p) => p.builtin_encoding(),
+            None => std14.map(|s| encoding::to_names(s.builtin_encoding())),
+        }
     };
 
     let names = glyph_names_per_code(doc, dict, kind, symbolic, builtin.as_ref());
@@ -93,8 +98,9 @@ pub(super) fn build(
         if !used.get(code).copied().unwrap_or(true) {
             continue;
         }
-        let texts =
-            program_texts.get_or_insert_with(|| program_code_texts(&desc, builtin.as_ref()));
+        let texts = program_texts.get_or_insert_with(|| {
+            program_code_texts(desc.program(doc, limits, warnings), builtin.as_ref())
+        });
         if let Some(t) = texts
             .get(code)
             .and_then(Option::as_deref)
@@ -179,7 +185,7 @@ fn used_codes(doc: &Document, dict: &Dictionary) -> Vec<bool> {
 
 /// Text per code from the font program alone: TrueType code → glyph → Unicode, or the
 /// built-in encoding's glyph names.
-fn program_code_texts(desc: &Descriptor, builtin: Option<&Names>) -> Vec<Option<String>> {
+fn program_code_texts(program: Option<&Program>, builtin: Option<&Names>) -> Vec<Option<String>> {
     let mut out: Vec<Option<String>> = match builtin {
         Some(names) => names
             .iter()
@@ -190,7 +196,7 @@ fn program_code_texts(desc: &Descriptor, builtin: Option<&Names>) -> Vec<Option<
             .collect(),
         None => vec![None; CODES],
     };
-    if let Some(p) = &desc.program
+    if let Some(p) = program
         && matches!(p.kind, ProgramKind::TrueType | ProgramKind::OpenType)
         && let Some(gids) = p.truetype_code_gids()
     {
