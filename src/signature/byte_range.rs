@@ -62,6 +62,16 @@ fn is_hex_string(gap: &[u8]) -> bool {
     }
 }
 
+/// The one gap of a two-range `/ByteRange` when it is exactly a hex string `<…>` in `bytes`
+/// (where a signature's `/Contents` is), as `(start, end)` offsets.
+pub fn contents_gap(byte_range: &[i64], bytes: &[u8]) -> Option<(usize, usize)> {
+    let [_, len0, start1, _] = byte_range else {
+        return None;
+    };
+    let (start, end) = (usize::try_from(*len0).ok()?, usize::try_from(*start1).ok()?);
+    is_hex_string(bytes.get(start..end)?).then_some((start, end))
+}
+
 /// Checks a `/ByteRange` against the file's bytes and revisions.
 pub fn check(byte_range: &[i64], bytes: &[u8], revisions: &[Revision]) -> ByteRangeCheck {
     if byte_range.is_empty() {
@@ -162,6 +172,20 @@ fn revision_ending_at(end: usize, bytes: &[u8], revisions: &[Revision]) -> Optio
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn contents_gap_is_the_hex_string_between_the_ranges() {
+        let bytes = b"%PDF-1.7 /Contents <30820a> rest";
+        let (start, end) = (19, 27);
+        assert_eq!(&bytes[start..end], b"<30820a>");
+        let br = [0, start as i64, end as i64, (bytes.len() - end) as i64];
+        assert_eq!(super::contents_gap(&br, bytes), Some((start, end)));
+        // Not a hex string there, three ranges, offsets past the end: no gap.
+        assert_eq!(super::contents_gap(&[0, 10, 20, 5], bytes), None);
+        assert_eq!(super::contents_gap(&[0, 1, 2, 3, 4, 5], bytes), None);
+        assert_eq!(super::contents_gap(&[0, 19, 400, 5], bytes), None);
+        assert_eq!(super::contents_gap(&[0, -1, 27, 5], bytes), None);
+    }
+
     use super::*;
     use crate::pdf::XrefKind;
 

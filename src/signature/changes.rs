@@ -269,7 +269,16 @@ fn compare_revisions(
     newest: usize,
     results: &mut [SignatureChanges],
 ) {
-    let mut views = views::Views::new(bytes, pdf, limits);
+    let contents = sigs
+        .iter()
+        .filter_map(|s| {
+            byte_range::contents_gap(&s.byte_range, bytes).map(|span| views::ContentsString {
+                span,
+                object: s.object,
+            })
+        })
+        .collect();
+    let mut views = views::Views::new(bytes, pdf, limits, contents);
     let mut usages: HashMap<usize, Rc<Usages>> = HashMap::new();
     let bases: BTreeSet<usize> = pending.iter().map(|(_, k)| *k).collect();
     let mut done: BTreeSet<usize> = BTreeSet::new();
