@@ -634,21 +634,33 @@ fn show(gs: &GraphicsState, tm: &mut Matrix, bytes: &[u8], device: &mut dyn Devi
     let asc_frac = (asc * fm[3]).abs().clamp(0.2, 2.0);
     let desc_frac = -(desc * fm[3]).abs().clamp(0.0, 1.0);
     let invisible = ts.render_mode == 3 || ts.render_mode == 7;
+    // Within one string only the text matrix's translation moves from glyph to glyph, so the
+    // linear part of glyph space → device space (baseline direction, size) is the same for
+    // every glyph: worked out once here, not per glyph (it was a third of extraction).
+    let params = Matrix::new(
+        ts.size * ts.horizontal_scaling,
+        0.0,
+        0.0,
+        ts.size,
+        0.0,
+        ts.rise,
+    );
+    let trm = params.then(tm).then(&gs.ctm);
+    let (bx, by) = trm.apply_vector(1.0, 0.0);
+    let (ux, uy) = trm.apply_vector(0.0, 1.0);
+    let blen = (bx * bx + by * by).sqrt();
+    let size = (ux * ux + uy * uy).sqrt();
+    let placeable = blen > 0.0 && size > 0.0;
+    // Vertical text reads down the page: its baseline direction is "minus up".
+    let dir = if !placeable {
+        (1.0, 0.0)
+    } else if vertical {
+        (-ux / size, -uy / size)
+    } else {
+        (bx / blen, by / blen)
+    };
+    let glyph_size = if vertical { blen.max(size) } else { size };
     font.for_each_glyph(bytes, |g| {
-        let params = Matrix::new(
-            ts.size * ts.horizontal_scaling,
-            0.0,
-            0.0,
-            ts.size,
-            0.0,
-            ts.rise,
-        );
-        let trm = params.then(tm).then(&gs.ctm);
-        let (ox, oy) = trm.apply(0.0, 0.0);
-        let (bx, by) = trm.apply_vector(1.0, 0.0);
-        let (ux, uy) = trm.apply_vector(0.0, 1.0);
-        let blen = (bx * bx + by * by).sqrt();
-        let size = (ux * ux + uy * uy).sqrt();
         let spacing = ts.char_spacing
             + if g.is_word_space {
                 ts.word_spacing
@@ -662,34 +674,33 @@ fn show(gs: &GraphicsState, tm: &mut Matrix, bytes: &[u8], device: &mut dyn Devi
             let w0 = g.width * fm[0];
             ((w0 * ts.size + spacing) * ts.horizontal_scaling, 0.0)
         };
-        if blen > 0.0 && size > 0.0 && ox.is_finite() && oy.is_finite() {
-            // Advance in device space along the baseline.
-            // The glyph's box spans its own width only: character and word spacing are
-            // space between glyphs, and a word break is read from exactly that space.
-            let ink = if vertical {
-                (0.0, -ts.size)
-            } else {
-                (g.width * fm[0] * ts.size * ts.horizontal_scaling, 0.0)
-            };
-            let (ax, ay) = tm.then(&gs.ctm).apply_vector(ink.0, ink.1);
-            // Vertical text reads down the page: its baseline direction is "minus up".
-            let dir = if vertical {
-                (-ux / size, -uy / size)
-            } else {
-                (bx / blen, by / blen)
-            };
-            let advance = ax * dir.0 + ay * dir.1;
-            device.glyph(&PlacedGlyph {
-                text: g.text,
-                x: ox,
-                y: oy,
-                dir,
-                advance,
-                size: if vertical { blen.max(size) } else { size },
-                ascent: asc_frac,
-                descent: desc_frac,
-                invisible,
-            });
+        if placeable {
+            let to_device = tm.then(&gs.ctm);
+            // The glyph origin is the text-space point (0, rise).
+            let (ox, oy) = to_device.apply(0.0, ts.rise);
+            if ox.is_finite() && oy.is_finite() {
+                // Advance in device space along the baseline.
+                // The glyph's box spans its own width only: character and word spacing are
+                // space between glyphs, and a word break is read from exactly that space.
+                let ink = if vertical {
+                    (0.0, -ts.size)
+                } else {
+                    (g.width * fm[0] * ts.size * ts.horizontal_scaling, 0.0)
+                };
+                let (ax, ay) = to_device.apply_vector(ink.0, ink.1);
+                let advance = ax * dir.0 + ay * dir.1;
+                device.glyph(&PlacedGlyph {
+                    text: g.text,
+                    x: ox,
+                    y: oy,
+                    dir,
+                    advance,
+                    size: glyph_size,
+                    ascent: asc_frac,
+                    descent: desc_frac,
+                    invisible,
+                });
+            }
         }
         *tm = Matrix::translate(tx, ty).then(tm);
     });
