@@ -18,6 +18,11 @@ use super::jbig2;
 pub const MAX_IMAGE_SIDE: usize = 20_000;
 /// Largest number of pixels decoded for one page image (≈ A3 at 600 dpi).
 pub const MAX_IMAGE_PIXELS: usize = 100_000_000;
+/// Resolutions believed, in pixels per inch: tesseract's own floor (70) up to a fine scan.
+pub const CREDIBLE_PPI: std::ops::RangeInclusive<f64> = 70.0..=1200.0;
+/// Most the horizontal and vertical resolution may differ, relatively, for either to be
+/// believed: more means the image is not drawn over the page as it stands (turned, cropped).
+const MAX_PPI_MISMATCH: f64 = 0.05;
 
 /// An 8-bit greyscale image, rows top to bottom, 0 = black.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +105,26 @@ pub fn page_image(
         return Ok(None);
     };
     decode_image(doc, stream, page, object, max_stream_bytes).map(Some)
+}
+
+/// The resolution of a `width` × `height` pixel image drawn over a page of `page_width` ×
+/// `page_height` points, in pixels per inch; `None` when the two axes disagree or the value is
+/// not a scan's ([`CREDIBLE_PPI`]).
+pub fn pixels_per_inch(
+    width: usize,
+    height: usize,
+    page_width: f64,
+    page_height: f64,
+) -> Option<u32> {
+    // 72 points to the inch.
+    let x = width as f64 * 72.0 / page_width;
+    let y = height as f64 * 72.0 / page_height;
+    let ok = |v: f64| v.is_finite() && CREDIBLE_PPI.contains(&v);
+    if !ok(x) || !ok(y) || (x - y).abs() > MAX_PPI_MISMATCH * x.max(y) {
+        return None;
+    }
+    // In range, so the mean rounds to a small positive integer.
+    Some(((x + y) / 2.0).round() as u32)
 }
 
 fn resolve<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
@@ -573,6 +598,27 @@ mod tests {
     fn decode(dict: Dictionary, content: Vec<u8>) -> Result<GrayImage, ImageError> {
         let (doc, s) = image_stream(dict, content);
         decode_image(&doc, &s, 1, (9, 0), 1 << 24)
+    }
+
+    #[test]
+    fn an_a4_scan_has_the_resolution_it_was_scanned_at() {
+        // 2481 × 3508 over 595 × 842 pt is the corpus scans' 300 dpi.
+        assert_eq!(pixels_per_inch(2481, 3508, 595.0, 842.0), Some(300));
+        assert_eq!(pixels_per_inch(1700, 2200, 612.0, 792.0), Some(200));
+    }
+
+    #[test]
+    fn a_resolution_that_is_not_a_scans_is_unknown() {
+        // A portrait image on a landscape page: turned, the axes disagree.
+        assert_eq!(pixels_per_inch(2481, 3508, 842.0, 595.0), None);
+        // A thumbnail stretched over the page, and a page a few points across.
+        assert_eq!(pixels_per_inch(100, 141, 595.0, 842.0), None);
+        assert_eq!(pixels_per_inch(2481, 3508, 5.0, 7.0), None);
+        // Degenerate page sizes.
+        assert_eq!(pixels_per_inch(2481, 3508, 0.0, 842.0), None);
+        assert_eq!(pixels_per_inch(2481, 3508, -595.0, -842.0), None);
+        assert_eq!(pixels_per_inch(2481, 3508, f64::NAN, 842.0), None);
+        assert_eq!(pixels_per_inch(0, 0, 595.0, 842.0), None);
     }
 
     #[test]

@@ -35,6 +35,9 @@ use tsv::{TsvError, Word};
 /// A page whose images cover at least this share of it, and that has no usable text layer,
 /// is a scanned page.
 pub const MIN_IMAGE_COVERAGE: f64 = 0.5;
+/// A page whose images cover at least this share of it is taken to be one image drawn over the
+/// whole page, so that the page's size gives the image's resolution.
+pub const FULL_PAGE_COVERAGE: f64 = 0.9;
 /// Most OCR runs at once, whatever the core count: each tesseract holds a page image and its
 /// models (~100 MB).
 pub const MAX_PARALLEL_PAGES: usize = 16;
@@ -91,10 +94,12 @@ pub enum EngineError {
 pub trait OcrEngine: Send + Sync + std::fmt::Debug {
     /// The engine's name and version.
     fn info(&self) -> Result<EngineInfo, EngineError>;
-    /// The words of `image`, in reading order, in `languages` (traineddata names).
+    /// The words of `image`, in reading order, in `languages` (traineddata names); `ppi` is
+    /// its resolution in pixels per inch when the page tells it.
     fn recognize(
         &self,
         image: &GrayImage,
+        ppi: Option<u32>,
         languages: &[String],
         time_limit: Duration,
     ) -> Result<Vec<Word>, EngineError>;
@@ -239,6 +244,15 @@ pub fn ocr_pages(
             }
             Err(e) => return PageResult::Failed(ImageError::to_string(&e)),
         };
+        // The image's resolution from the page's size, when it covers the page (a scan): the
+        // placement of each image is not kept, so a partly covered page gets none.
+        let ppi = if page.image_coverage >= FULL_PAGE_COVERAGE {
+            crate::pdf::text::declared_media_box(doc, page_id).and_then(|media| {
+                image::pixels_per_inch(image.width, image.height, media.width(), media.height())
+            })
+        } else {
+            None
+        };
         let (image, skew) = deskew::deskew(image);
         // Decoding and levelling a large page take time too.
         let left = deadline.remaining();
@@ -247,6 +261,7 @@ pub fn ocr_pages(
         }
         match settings.engine.recognize(
             &image,
+            ppi,
             &settings.languages,
             settings.page_time_limit.min(left),
         ) {
@@ -410,6 +425,7 @@ mod tests {
         fn recognize(
             &self,
             _: &GrayImage,
+            _: Option<u32>,
             _: &[String],
             limit: Duration,
         ) -> Result<Vec<Word>, EngineError> {
@@ -434,6 +450,7 @@ mod tests {
         fn recognize(
             &self,
             image: &GrayImage,
+            _: Option<u32>,
             _: &[String],
             _: Duration,
         ) -> Result<Vec<Word>, EngineError> {

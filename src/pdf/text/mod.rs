@@ -103,6 +103,11 @@ fn nfc(text: String) -> String {
 
 /// The page's `/MediaBox`, inherited through the page tree, or US Letter when absent or broken.
 fn media_box(doc: &Document, page_id: lopdf::ObjectId) -> Rect {
+    declared_media_box(doc, page_id).unwrap_or(Rect::from_corners(0.0, 0.0, 612.0, 792.0))
+}
+
+/// The page's `/MediaBox`, inherited through the page tree; `None` when absent or broken.
+pub(crate) fn declared_media_box(doc: &Document, page_id: lopdf::ObjectId) -> Option<Rect> {
     let mut node = doc.get_dictionary(page_id).ok();
     for _ in 0..64 {
         let Some(dict) = node else { break };
@@ -126,7 +131,7 @@ fn media_box(doc: &Document, page_id: lopdf::ObjectId) -> Rect {
                     && r.width().is_finite()
                     && r.height().is_finite()
                 {
-                    return r;
+                    return Some(r);
                 }
             }
         }
@@ -136,7 +141,7 @@ fn media_box(doc: &Document, page_id: lopdf::ObjectId) -> Rect {
             .and_then(|id| doc.get_dictionary(id))
             .ok();
     }
-    Rect::from_corners(0.0, 0.0, 612.0, 792.0)
+    None
 }
 
 /// Which cells of a coarse grid over the page some image covers.
