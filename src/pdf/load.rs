@@ -11,7 +11,7 @@ use lopdf::xref::XrefRecovery;
 use lopdf::{DecompressError, Document, LoadOptions, Object, ParseError};
 
 use super::limits::Deadline;
-use super::{DocumentMetadata, Limits, PdfError, Revision, XrefKind, revision};
+use super::{DocumentMetadata, Limits, PdfError, Revision, XrefKind, contents, revision};
 
 /// How far into the input the `%PDF-` header may start (ISO 32000-2 §7.5.2 wants it at 0;
 /// readers accept leading junk within the first kilobyte, and so do we).
@@ -87,7 +87,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
     };
 
     let (doc, retried) = match header_at {
-        Some(_) => open(bytes, limits)?,
+        Some(_) => open_signed(bytes, limits)?,
         // lopdf insists on a header: give it a copy whose first line is one, the same length,
         // so every byte offset (xref, revisions, signatures) stays where the file has it.
         None => open(&with_header(bytes).ok_or(PdfError::NotPdf)?, limits)?,
@@ -196,6 +196,22 @@ enum LenientFailure {
     Error(lopdf::Error),
     /// lopdf panicked (already contained).
     Panic(PdfError),
+}
+
+/// [`open`] with signatures' `/Contents` strings emptied for the parse and put back after
+/// ([`contents`]); the file as written when there are none, it is encrypted (strings are
+/// decrypted as they are parsed), or they do not all go back.
+fn open_signed(bytes: &[u8], limits: &Limits) -> Result<(Document, Option<RetryCause>), PdfError> {
+    let spans = contents::find(bytes);
+    if spans.is_empty() || memchr::memmem::find(bytes, b"/Encrypt").is_some() {
+        return open(bytes, limits);
+    }
+    if let Ok((mut doc, retried)) = open(&contents::emptied(bytes, &spans), limits)
+        && contents::restore(&mut doc, bytes, &spans)
+    {
+        return Ok((doc, retried));
+    }
+    open(bytes, limits)
 }
 
 /// Runs lopdf leniently, then once more with the cross-reference table rebuilt. Returns the

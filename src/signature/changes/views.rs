@@ -24,6 +24,7 @@ use std::rc::Rc;
 use lopdf::{Document, LoadOptions, Object, ObjectId};
 
 use super::graph::same;
+use crate::pdf::contents;
 use crate::pdf::load::contain;
 use crate::pdf::{Limits, Pdf, Revision, XrefKind};
 
@@ -117,9 +118,10 @@ impl<'a> Views<'a> {
             self.empty_in_newest(&mut doc);
             return Some(doc);
         }
-        let emptied = self
-            .emptied
-            .get_or_init(|| empty_contents(self.bytes, &self.contents));
+        let emptied = self.emptied.get_or_init(|| {
+            let spans: Vec<(usize, usize)> = self.contents.iter().map(|c| c.span).collect();
+            contents::emptied(self.bytes, &spans)
+        });
         let prefix = self.pdf.revision_bytes(emptied, number)?;
         let max = usize::try_from(self.limits.max_stream_bytes).unwrap_or(usize::MAX);
         let options = LoadOptions {
@@ -143,7 +145,7 @@ impl<'a> Views<'a> {
             };
             if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(id)
                 && let Ok(Object::String(value, _)) = dict.get(b"Contents")
-                && *value == hex_value(gap)
+                && *value == contents::hex_value(gap)
             {
                 dict.set("Contents", Object::string_literal(Vec::<u8>::new()));
             }
@@ -167,38 +169,6 @@ impl<'a> Views<'a> {
         }
         written
     }
-}
-
-/// A copy of `bytes` in which each of `contents` is `()` followed by spaces.
-fn empty_contents(bytes: &[u8], contents: &[ContentsString]) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    for c in contents {
-        if let Some(span) = out.get_mut(c.span.0..c.span.1)
-            && let [open, close, rest @ ..] = span
-        {
-            *open = b'(';
-            *close = b')';
-            rest.fill(b' ');
-        }
-    }
-    out
-}
-
-/// The bytes a hex string `<…>` stands for (whitespace skipped, an odd last digit followed
-/// by 0, ISO 32000-2 §7.3.4.3).
-fn hex_value(string: &[u8]) -> Vec<u8> {
-    let inner = string
-        .strip_prefix(b"<")
-        .and_then(|s| s.strip_suffix(b">"))
-        .unwrap_or(string);
-    let digits: Vec<u8> = inner
-        .iter()
-        .filter_map(|&b| (b as char).to_digit(16).map(|d| d as u8))
-        .collect();
-    digits
-        .chunks(2)
-        .map(|p| (p.first().copied().unwrap_or(0) << 4) | p.get(1).copied().unwrap_or(0))
-        .collect()
 }
 
 /// Reads the entries of a revision's cross-reference section.
@@ -453,35 +423,5 @@ mod tests {
     fn truncated_table_is_not_read() {
         let bytes = b"xref\n0 5\n0000000000 65535 f \n";
         assert!(read_table(bytes, 0).is_none());
-    }
-
-    #[test]
-    fn contents_strings_are_emptied_in_place_and_nothing_else() {
-        let bytes = b"1 0 obj << /Contents <3082 01ff> /X <00> >> endobj";
-        let start = bytes.iter().position(|&b| b == b'<').expect("<") + 3; // past "<< /"
-        let span = (
-            bytes.windows(6).position(|w| w == b"<3082 ").expect("hex"),
-            bytes.windows(2).position(|w| w == b"f>").expect("end") + 2,
-        );
-        assert!(start < span.0);
-        let out = empty_contents(bytes, &[ContentsString { span, object: None }]);
-        assert_eq!(out.len(), bytes.len());
-        assert_eq!(&out, b"1 0 obj << /Contents ()          /X <00> >> endobj");
-        // A span past the end changes nothing.
-        let past = empty_contents(
-            bytes,
-            &[ContentsString {
-                span: (40, 400),
-                object: None,
-            }],
-        );
-        assert_eq!(past, bytes.to_vec());
-    }
-
-    #[test]
-    fn hex_value_reads_pairs_skips_whitespace_and_pads_an_odd_digit() {
-        assert_eq!(hex_value(b"<3082 01ff>"), vec![0x30, 0x82, 0x01, 0xff]);
-        assert_eq!(hex_value(b"<4a7>"), vec![0x4a, 0x70]);
-        assert_eq!(hex_value(b"<>"), Vec::<u8>::new());
     }
 }
