@@ -59,12 +59,7 @@ fn is_contents_string(bytes: &[u8], start: usize, end: usize) -> bool {
     let Some(string) = bytes.get(start..end) else {
         return false;
     };
-    let hex = match string {
-        [b'<', inner @ .., b'>'] => inner
-            .iter()
-            .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()),
-        _ => false,
-    };
+    let hex = is_hex_string(string);
     let before = bytes.get(..start).unwrap_or_default();
     let key_end = before
         .iter()
@@ -73,6 +68,35 @@ fn is_contents_string(bytes: &[u8], start: usize, end: usize) -> bool {
     hex && before
         .get(..key_end)
         .is_some_and(|b| b.ends_with(b"/Contents"))
+}
+
+/// Each byte's hex digit value; `SPACE` for ASCII whitespace, `OTHER` for anything else.
+/// A table because signature strings are tens of kilobytes and are looked at several times.
+const HEX: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            c @ b'0'..=b'9' => c - b'0',
+            c @ b'a'..=b'f' => c - b'a' + 10,
+            c @ b'A'..=b'F' => c - b'A' + 10,
+            b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' => SPACE,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+const SPACE: u8 = 0xfe;
+const OTHER: u8 = 0xff;
+
+/// True when `string` is exactly a hex string `<…>`: hex digits and ASCII whitespace
+/// between the brackets.
+pub fn is_hex_string(string: &[u8]) -> bool {
+    match string {
+        [b'<', inner @ .., b'>'] => inner.iter().all(|&b| HEX[usize::from(b)] != OTHER),
+        _ => false,
+    }
 }
 
 /// A copy of `bytes` in which each span is `()` followed by spaces.
@@ -100,12 +124,10 @@ pub fn hex_value(string: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(inner.len() / 2 + 1);
     let mut high: Option<u8> = None;
     for &b in inner {
-        let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => continue,
-        };
+        let digit = HEX[usize::from(b)];
+        if digit > 15 {
+            continue;
+        }
         match high.take() {
             Some(h) => out.push(h << 4 | digit),
             None => high = Some(digit),
@@ -250,6 +272,16 @@ mod tests {
         );
         // Nothing left to put back: not every span restored.
         assert!(!restore(&mut doc, &text, &spans));
+    }
+
+    #[test]
+    fn hex_strings_are_digits_and_whitespace_in_brackets() {
+        assert!(is_hex_string(b"<30 82\n0aFF>"));
+        assert!(is_hex_string(b"<>"));
+        assert!(!is_hex_string(b"<30g2>"));
+        assert!(!is_hex_string(b"(3082)"));
+        assert!(!is_hex_string(b"<3082"));
+        assert!(!is_hex_string(b"<30\x0082>"));
     }
 
     #[test]

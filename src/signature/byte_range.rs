@@ -52,16 +52,6 @@ fn partial(reason: String, ranges: Vec<(usize, usize)>) -> ByteRangeCheck {
     }
 }
 
-/// True when `gap` is exactly a hex string `<…>`: the `/Contents` value and nothing else.
-fn is_hex_string(gap: &[u8]) -> bool {
-    match gap {
-        [b'<', inner @ .., b'>'] => inner
-            .iter()
-            .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()),
-        _ => false,
-    }
-}
-
 /// The one gap of a two-range `/ByteRange` when it is exactly a hex string `<…>` in `bytes`
 /// (where a signature's `/Contents` is), as `(start, end)` offsets.
 pub fn contents_gap(byte_range: &[i64], bytes: &[u8]) -> Option<(usize, usize)> {
@@ -69,7 +59,7 @@ pub fn contents_gap(byte_range: &[i64], bytes: &[u8]) -> Option<(usize, usize)> 
         return None;
     };
     let (start, end) = (usize::try_from(*len0).ok()?, usize::try_from(*start1).ok()?);
-    is_hex_string(bytes.get(start..end)?).then_some((start, end))
+    crate::pdf::contents::is_hex_string(bytes.get(start..end)?).then_some((start, end))
 }
 
 /// Checks a `/ByteRange` against the file's bytes and revisions.
@@ -125,7 +115,10 @@ pub fn check(byte_range: &[i64], bytes: &[u8], revisions: &[Revision]) -> ByteRa
     }
     let gap_start = ranges[0].0 + ranges[0].1;
     let gap_end = ranges[1].0;
-    if !bytes.get(gap_start..gap_end).is_some_and(is_hex_string) {
+    if !bytes
+        .get(gap_start..gap_end)
+        .is_some_and(crate::pdf::contents::is_hex_string)
+    {
         return partial(
             format!("the unsigned gap {gap_start}..{gap_end} is not just the /Contents hex string"),
             ranges,
