@@ -225,12 +225,51 @@ pub struct Lexicon {
     pub substitution: Vec<(String, bool)>,
     /// Affiliation word endings.
     pub affiliation_suffixes: Vec<String>,
+    /// `affiliation_suffixes` arranged for [`Lexicon::is_affiliation_word`], which runs on
+    /// every capitalised word of every entry.
+    affiliation: AffiliationIndex,
     /// Appointment phrases.
     pub appointment_phrases: Vec<String>,
     /// Signature words, longest first.
     pub signature_words: Vec<String>,
     /// Every vocabulary word (lowercase) that is never part of a person's name.
     pub non_name_words: std::collections::HashSet<String>,
+}
+
+/// Organisation endings this long or longer still match with one letter misread (OCR of
+/// scans: "Arbetsférmedlingen"); shorter ones must match exactly, or names would turn into
+/// organisations.
+const FUZZY_SUFFIX_MIN_CHARS: usize = 8;
+/// Endings this short must be the whole word, or "Jakob" would be a company ("ab").
+const WHOLE_WORD_MAX_CHARS: usize = 3;
+
+/// Affiliation endings by how they match, so a word is tested without allocating.
+#[derive(Debug, Default)]
+struct AffiliationIndex {
+    /// Short endings: the whole word.
+    whole: std::collections::HashSet<String>,
+    /// Longer endings: a suffix of the word.
+    suffixes: Vec<String>,
+    /// The fuzzy ones among `suffixes`, characters reversed.
+    fuzzy: Vec<Vec<char>>,
+}
+
+impl AffiliationIndex {
+    fn new(suffixes: &[String]) -> Self {
+        let mut index = AffiliationIndex::default();
+        for s in suffixes {
+            let n = s.chars().count();
+            if n <= WHOLE_WORD_MAX_CHARS {
+                index.whole.insert(s.clone());
+                continue;
+            }
+            index.suffixes.push(s.clone());
+            if n >= FUZZY_SUFFIX_MIN_CHARS {
+                index.fuzzy.push(s.chars().rev().collect());
+            }
+        }
+        index
+    }
 }
 
 /// Parses one language file and checks what serde cannot.
@@ -286,6 +325,31 @@ impl Lexicon {
             .filter_map(|&i| self.label_phrases.get(i).map(String::as_str))
     }
 
+    /// True when `lower` (a lowercased word) ends like an organisation or a title: exactly a
+    /// short ending, with a longer ending, or with a long ending but one letter.
+    pub fn is_affiliation_word(&self, lower: &str) -> bool {
+        let w = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let index = &self.affiliation;
+        if index.whole.contains(w) || index.suffixes.iter().any(|s| w.ends_with(s.as_str())) {
+            return true;
+        }
+        index.fuzzy.iter().any(|s| {
+            // The word's last `s.len()` characters differ from `s` in exactly one place.
+            let mut seen = 0;
+            let mut differ = 0;
+            for (a, b) in w.chars().rev().zip(s) {
+                seen += 1;
+                if a != *b {
+                    differ += 1;
+                    if differ > 1 {
+                        return false;
+                    }
+                }
+            }
+            seen == s.len() && differ == 1
+        })
+    }
+
     /// Merges languages into lookup tables.
     pub fn build(languages: Vec<Vocabulary>) -> Lexicon {
         let mut labels: HashMap<String, (LabelKind, usize)> = HashMap::new();
@@ -305,6 +369,7 @@ impl Lexicon {
             organ_meetings: Vec::new(),
             substitution: Vec::new(),
             affiliation_suffixes: Vec::new(),
+            affiliation: AffiliationIndex::default(),
             appointment_phrases: Vec::new(),
             signature_words: Vec::new(),
             non_name_words: Default::default(),
@@ -408,6 +473,7 @@ impl Lexicon {
                 }
             }
         }
+        lex.affiliation = AffiliationIndex::new(&lex.affiliation_suffixes);
         lex.labels = labels;
         lex.role_phrases = role_phrases;
         lex.months = months;
