@@ -6,9 +6,9 @@
 //! (`Niklas DaosonOrdförande`, `JA§ 29`), several "Label: value" fields on one line, and labels
 //! broken over two lines (`Deltagare` / `(beslutande):`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::text::{norm, strip_phrase};
+use super::text::{norm, norm_masking_digits, strip_phrase};
 use super::vocab::{LabelKind, Lexicon};
 
 /// A repeated line counts as page furniture when it is on at least this share of pages…
@@ -104,10 +104,7 @@ fn is_toc(line: &str) -> bool {
 
 /// Page furniture key: digits masked so "Sida 3 av 12" repeats.
 fn furniture_key(line: &str) -> String {
-    norm(line)
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    norm_masking_digits(line)
 }
 
 /// True when some label or role phrase is exactly `word` (normalised).
@@ -256,34 +253,49 @@ fn split_at(line: &str, cuts: &[usize]) -> Vec<String> {
 /// Builds the cleaned line list from page texts (page 1 first).
 pub fn build(pages: &[&str], lex: &Lexicon) -> Vec<Line> {
     // Furniture: lines on many pages. The first occurrence stays (a header names the organ, a
-    // signature box is a designation), the repeats go.
-    let mut on_pages: HashMap<String, usize> = HashMap::new();
-    for page in pages {
-        let mut seen = std::collections::HashSet::new();
-        for raw in page.lines() {
-            let k = furniture_key(raw);
-            if !k.is_empty() && seen.insert(k.clone()) {
-                *on_pages.entry(k).or_default() += 1;
+    // signature box is a designation), the repeats go. With fewer pages nothing is furniture,
+    // so no key is needed.
+    let keyed = pages.len() >= REPEAT_MIN_PAGES;
+    // Each line's key, computed once: both passes need it.
+    let keys: Vec<Vec<String>> = if keyed {
+        pages
+            .iter()
+            .map(|page| page.lines().map(furniture_key).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut on_pages: HashMap<&str, usize> = HashMap::new();
+    let mut seen = HashSet::new();
+    for page_keys in &keys {
+        seen.clear();
+        for k in page_keys {
+            if !k.is_empty() && seen.insert(k.as_str()) {
+                *on_pages.entry(k.as_str()).or_default() += 1;
             }
         }
     }
     let threshold = ((pages.len() as f64) * REPEAT_SHARE).ceil() as usize;
     let furniture = |k: &str| {
-        pages.len() >= REPEAT_MIN_PAGES
+        keyed
             && on_pages
                 .get(k)
                 .is_some_and(|&n| n >= threshold.max(REPEAT_MIN_PAGES))
     };
-    let mut kept_once = std::collections::HashSet::new();
+    let mut kept_once = HashSet::new();
     let mut out: Vec<Line> = Vec::new();
     for (p, page) in pages.iter().enumerate() {
+        let page_keys = keys.get(p);
         for (l, raw) in page.lines().enumerate() {
             let text = raw.trim();
             if text.is_empty() || is_toc(text) {
                 continue;
             }
-            let key = furniture_key(text);
-            if furniture(&key) && !kept_once.insert(key) {
+            // `norm` trims, so the raw line's key is the trimmed line's key.
+            if let Some(key) = page_keys.and_then(|ks| ks.get(l))
+                && furniture(key)
+                && !kept_once.insert(key.as_str())
+            {
                 continue;
             }
             let text = drop_leaders(text);

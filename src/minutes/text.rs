@@ -10,7 +10,17 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Lowercase, whitespace collapsed to single spaces, trimmed, a trailing colon removed.
 pub fn norm(s: &str) -> String {
-    // One pass, ASCII without the Unicode case tables: this runs on every line several times.
+    norm_mapped(s, false)
+}
+
+/// [`norm`] with every ASCII digit as `#`: a key under which "Sida 3 av 12" repeats.
+pub fn norm_masking_digits(s: &str) -> String {
+    norm_mapped(s, true)
+}
+
+/// One pass, ASCII without the Unicode case tables: this runs on every line several times.
+#[inline]
+fn norm_mapped(s: &str, mask_digits: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
@@ -23,7 +33,12 @@ pub fn norm(s: &str) -> String {
             space = false;
         }
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            // No lowercase mapping yields an ASCII digit, so masking here is masking after.
+            out.push(if mask_digits && c.is_ascii_digit() {
+                '#'
+            } else {
+                c.to_ascii_lowercase()
+            });
         } else {
             out.extend(c.to_lowercase());
         }
@@ -39,6 +54,16 @@ pub fn norm(s: &str) -> String {
 /// test that must pass before [`find_phrase`] can match, so callers may skip the scan.
 pub fn may_contain_phrase(lower_text: &str, phrase: &str) -> bool {
     phrase.split(' ').all(|word| lower_text.contains(word))
+}
+
+/// `s` lowercased one char at a time (no final-sigma rule, unlike `str::to_lowercase`): every
+/// char that [`find_phrase`] matches to a phrase char is that phrase char here, so
+/// [`may_contain_phrase`] over it never rejects a match.
+pub fn lowercase_chars(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars().flat_map(char::to_lowercase).collect()
 }
 
 /// The name key of the spec's identity rule: NFKD, diacritics dropped, case folded,
@@ -186,6 +211,8 @@ mod tests {
         assert_eq!(norm("ÅSA Öberg:"), "åsa öberg");
         assert_eq!(norm(" \n "), "");
         assert_eq!(norm("a:b:"), "a:b");
+        assert_eq!(norm_masking_digits(" Sida 3 av 12: "), "sida # av ##");
+        assert_eq!(norm_masking_digits("Ⅻ ١٢ 2:"), "ⅻ ١٢ #");
     }
 
     #[test]
