@@ -60,10 +60,25 @@ pub fn may_contain_phrase(lower_text: &str, phrase: &str) -> bool {
 /// char that [`find_phrase`] matches to a phrase char is that phrase char here, so
 /// [`may_contain_phrase`] over it never rejects a match.
 pub fn lowercase_chars(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
-    s.chars().flat_map(char::to_lowercase).collect()
+    out
+}
+
+/// A lower bound on the number of chars of [`norm`]`(s)`: every char but whitespace and `:`
+/// lowercases to at least one char, and only those two are dropped. Counting stops above
+/// `cap`, so a long line costs no more than a short one.
+pub fn norm_len_at_least(s: &str, cap: usize) -> usize {
+    s.chars()
+        .filter(|&c| c != ':' && !c.is_whitespace())
+        .take(cap.saturating_add(1))
+        .count()
 }
 
 /// The name key of the spec's identity rule: NFKD, diacritics dropped, case folded,
@@ -213,6 +228,10 @@ mod tests {
         assert_eq!(norm("a:b:"), "a:b");
         assert_eq!(norm_masking_digits(" Sida 3 av 12: "), "sida # av ##");
         assert_eq!(norm_masking_digits("Ⅻ ١٢ 2:"), "ⅻ ١٢ #");
+        for s in ["  Tid:: ", "İ ẞ \u{212A}", "a : b", ""] {
+            assert!(norm_len_at_least(s, 100) <= norm(s).chars().count(), "{s:?}");
+        }
+        assert_eq!(norm_len_at_least("abcdef", 3), 4);
     }
 
     #[test]

@@ -207,6 +207,11 @@ pub struct Lexicon {
     /// Indexes into `label_phrases` by the phrase's first character, longest first: label
     /// matching runs at every word of every line, and most words start no label.
     label_initials: HashMap<char, Vec<usize>>,
+    /// Most chars of a label phrase: a longer normalised line is no label.
+    pub max_label_chars: usize,
+    /// First words of the label phrases: two lines joined make a label only when the first
+    /// starts with one of them.
+    pub label_first_words: std::collections::HashSet<String>,
     /// Role phrases (normalised), longest first.
     pub role_phrases: Vec<(String, Role)>,
     /// Month spelling → month number 1–12.
@@ -360,6 +365,8 @@ impl Lexicon {
             labels: HashMap::new(),
             label_phrases: Vec::new(),
             label_initials: HashMap::new(),
+            max_label_chars: 0,
+            label_first_words: Default::default(),
             role_phrases: Vec::new(),
             months: HashMap::new(),
             fillers: Vec::new(),
@@ -453,6 +460,18 @@ impl Lexicon {
         lex.organ_meetings
             .sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         lex.label_phrases = longest_first(labels.keys().cloned().collect());
+        lex.max_label_chars = lex
+            .label_phrases
+            .iter()
+            .map(|p| p.chars().count())
+            .max()
+            .unwrap_or(0);
+        lex.label_first_words = lex
+            .label_phrases
+            .iter()
+            .filter_map(|p| p.split(' ').next())
+            .map(str::to_owned)
+            .collect();
         for (i, phrase) in lex.label_phrases.iter().enumerate() {
             if let Some(first) = phrase.chars().next() {
                 lex.label_initials.entry(first).or_default().push(i);
