@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::text::{
-    lowercase_chars, norm, norm_len_at_least, norm_masking_digits, strip_phrase,
+    lowercase_chars, match_prefix, norm, norm_len_at_least, norm_masking_digits, strip_phrase,
 };
 use super::vocab::{LabelKind, Lexicon};
 
@@ -65,7 +65,11 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
             colon: line.trim_end().ends_with(':'),
         });
     }
+    let prefix = match_prefix(line.trim_start(), lex.max_label_chars);
     for phrase in phrases {
+        if !prefix.starts_with(phrase) {
+            continue;
+        }
         let Some(end) = strip_phrase(line.trim_start(), phrase) else {
             continue;
         };
@@ -122,6 +126,7 @@ fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
     let Some(first) = rest.chars().next().and_then(|c| c.to_lowercase().next()) else {
         return false;
     };
+    let prefix = match_prefix(rest, lex.max_phrase_chars);
     lex.label_phrases_starting(first)
         .chain(
             lex.role_phrases
@@ -129,7 +134,7 @@ fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
                 .map(|(p, _)| p.as_str())
                 .filter(|p| p.starts_with(first)),
         )
-        .filter(|p| p.chars().count() >= 4)
+        .filter(|p| prefix.starts_with(p) && p.chars().count() >= 4)
         .any(|p| strip_phrase(rest, p).is_some())
 }
 
@@ -225,8 +230,10 @@ fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
         let Some(first) = c.to_lowercase().next() else {
             continue;
         };
+        let prefix = match_prefix(rest, lex.max_label_chars);
         let hit = lex
             .label_phrases_starting(first)
+            .filter(|p| prefix.starts_with(p))
             .filter_map(|p| strip_phrase(rest, p))
             .any(|end| {
                 rest.get(end..)

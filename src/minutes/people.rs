@@ -7,7 +7,9 @@
 //! affiliation, role and attendance in any order the list chose.
 
 use super::Role;
-use super::text::{find_phrase, may_contain_phrase, norm, starts_lower, tokens, trim_item};
+use super::text::{
+    find_phrase, match_prefix, may_contain_phrase, norm, starts_lower, tokens, trim_item,
+};
 use super::vocab::Lexicon;
 
 /// Lowercase words that may stand inside a name ("Carl von Otter").
@@ -298,7 +300,11 @@ pub fn parse_entry(text: &str, lex: &Lexicon) -> Option<Entry> {
         None => {
             // "Ordförande Anna Berg (S)", "1:e vice ordförande: Bo Ek": the role comes first.
             let mut text = text;
+            let prefix = match_prefix(text, lex.max_phrase_chars);
             for (phrase, role) in &lex.role_phrases {
+                if !prefix.starts_with(phrase.as_str()) {
+                    continue;
+                }
                 if let Some(end) = super::text::strip_phrase(text, phrase) {
                     let rest = text.get(end..).unwrap_or("");
                     let rest = rest.trim_start().trim_start_matches(':').trim_start();

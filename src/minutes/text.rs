@@ -149,6 +149,42 @@ pub fn strip_phrase(text: &str, phrase: &str) -> Option<usize> {
     }
 }
 
+/// The start of `text` as [`strip_phrase`] compares it, at most `cap` chars: each char
+/// lowercased, each whitespace run one space. It stops before a char that lowercases to more
+/// than one char, which no phrase char matches. A normalised phrase (as [`norm`] makes it) that
+/// `strip_phrase` matches at the start of `text` is a prefix of this, so one `starts_with` per
+/// phrase rules out most phrases before the char-by-char match.
+pub fn match_prefix(text: &str, cap: usize) -> String {
+    let mut out = String::with_capacity(cap.min(text.len()));
+    let mut n = 0;
+    let mut space = false;
+    for c in text.chars() {
+        if n >= cap {
+            break;
+        }
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+                n += 1;
+                space = true;
+            }
+            continue;
+        }
+        space = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => out.push(l),
+                _ => break,
+            }
+        }
+        n += 1;
+    }
+    out
+}
+
 /// The first occurrence of `phrase` in `text` that starts and ends on word boundaries:
 /// `(start, end)` byte offsets.
 pub fn find_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
@@ -241,6 +277,40 @@ mod tests {
         assert!(find_phrase(text, "ersätter").is_some());
         assert!(may_contain_phrase(&lower, "ersätter"));
         assert!(!may_contain_phrase(&lower, "ersätts av"));
+    }
+
+    #[test]
+    fn match_prefix_never_rejects_what_strip_phrase_matches() {
+        let phrases = [
+            "tid och plats",
+            "ordförande",
+            "1:e vice ordförande",
+            "§§",
+            "i",
+            "justerare",
+            "k",
+        ];
+        let texts = [
+            "Tid  och\tplats: x",
+            "ORDFÖRANDE Anna",
+            "1:E VICE  ordförande",
+            "§§ 12",
+            "İstanbul",
+            "\u{212A}ommun",
+            " justerare",
+            "Justerare",
+            "Justerarna",
+        ];
+        for t in texts {
+            let prefix = match_prefix(t, 40);
+            for p in phrases {
+                if strip_phrase(t, p).is_some() {
+                    assert!(prefix.starts_with(p), "{t:?} {p:?} {prefix:?}");
+                }
+            }
+        }
+        assert_eq!(match_prefix("Tid  OCH plats", 6), "tid oc");
+        assert_eq!(match_prefix("aİb", 10), "a");
     }
 
     #[test]
