@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::text::{
-    lowercase_chars, match_prefix, norm, norm_len_at_least, norm_masking_digits, strip_phrase,
+    PhrasePrefix, lowercase_chars, norm, norm_len_at_least, norm_masking_digits, strip_phrase,
 };
 use super::vocab::{LabelKind, Lexicon};
 
@@ -65,9 +65,9 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
             colon: line.trim_end().ends_with(':'),
         });
     }
-    let prefix = match_prefix(line.trim_start(), lex.max_label_chars);
+    let prefix = PhrasePrefix::of(line.trim_start());
     for phrase in phrases {
-        if !prefix.starts_with(phrase) {
+        if !prefix.admits(phrase) {
             continue;
         }
         let Some(end) = strip_phrase(line.trim_start(), phrase) else {
@@ -126,7 +126,7 @@ fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
     let Some(first) = rest.chars().next().and_then(|c| c.to_lowercase().next()) else {
         return false;
     };
-    let prefix = match_prefix(rest, lex.max_phrase_chars);
+    let prefix = PhrasePrefix::of(rest);
     lex.label_phrases_starting(first)
         .chain(
             lex.role_phrases
@@ -134,7 +134,7 @@ fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
                 .map(|(p, _)| p.as_str())
                 .filter(|p| p.starts_with(first)),
         )
-        .filter(|p| prefix.starts_with(p) && p.chars().count() >= 4)
+        .filter(|p| prefix.admits(p) && p.chars().count() >= 4)
         .any(|p| strip_phrase(rest, p).is_some())
 }
 
@@ -230,10 +230,10 @@ fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
         let Some(first) = c.to_lowercase().next() else {
             continue;
         };
-        let prefix = match_prefix(rest, lex.max_label_chars);
+        let prefix = PhrasePrefix::of(rest);
         let hit = lex
             .label_phrases_starting(first)
-            .filter(|p| prefix.starts_with(p))
+            .filter(|p| prefix.admits(p))
             .filter_map(|p| strip_phrase(rest, p))
             .any(|end| {
                 rest.get(end..)

@@ -8,7 +8,7 @@
 
 use super::Role;
 use super::text::{
-    find_phrase, match_prefix, may_contain_phrase, norm, starts_lower, tokens, trim_item,
+    PhrasePrefix, find_phrase, may_contain_phrase, norm, starts_lower, tokens, trim_item,
 };
 use super::vocab::Lexicon;
 
@@ -300,9 +300,9 @@ pub fn parse_entry(text: &str, lex: &Lexicon) -> Option<Entry> {
         None => {
             // "Ordförande Anna Berg (S)", "1:e vice ordförande: Bo Ek": the role comes first.
             let mut text = text;
-            let prefix = match_prefix(text, lex.max_phrase_chars);
+            let prefix = PhrasePrefix::of(text);
             for (phrase, role) in &lex.role_phrases {
-                if !prefix.starts_with(phrase.as_str()) {
+                if !prefix.admits(phrase) {
                     continue;
                 }
                 if let Some(end) = super::text::strip_phrase(text, phrase) {

@@ -209,9 +209,6 @@ pub struct Lexicon {
     label_initials: HashMap<char, Vec<usize>>,
     /// Most chars of a label phrase: a longer normalised line is no label.
     pub max_label_chars: usize,
-    /// Most chars of a label or role phrase: how much of a text [`super::text::match_prefix`]
-    /// needs to test them.
-    pub max_phrase_chars: usize,
     /// First words of the label phrases: two lines joined make a label only when the first
     /// starts with one of them.
     pub label_first_words: std::collections::HashSet<String>,
@@ -369,7 +366,6 @@ impl Lexicon {
             label_phrases: Vec::new(),
             label_initials: HashMap::new(),
             max_label_chars: 0,
-            max_phrase_chars: 0,
             label_first_words: Default::default(),
             role_phrases: Vec::new(),
             months: HashMap::new(),
@@ -497,10 +493,6 @@ impl Lexicon {
             }
         }
         lex.affiliation = AffiliationIndex::new(&lex.affiliation_suffixes);
-        lex.max_phrase_chars = role_phrases
-            .iter()
-            .map(|(p, _)| p.chars().count())
-            .fold(lex.max_label_chars, usize::max);
         lex.labels = labels;
         lex.role_phrases = role_phrases;
         lex.months = months;
