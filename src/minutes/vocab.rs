@@ -253,10 +253,12 @@ const WHOLE_WORD_MAX_CHARS: usize = 3;
 struct AffiliationIndex {
     /// Short endings: the whole word.
     whole: std::collections::HashSet<String>,
-    /// Longer endings: a suffix of the word.
-    suffixes: Vec<String>,
-    /// The fuzzy ones among `suffixes`, characters reversed.
-    fuzzy: Vec<Vec<char>>,
+    /// Longer endings, by their last char: a suffix of the word.
+    suffixes: HashMap<char, Vec<String>>,
+    /// The fuzzy ones among `suffixes`, chars reversed, by their last char and by their
+    /// second last: with one char differing, one of the two is the word's.
+    fuzzy_by_last: HashMap<char, Vec<Vec<char>>>,
+    fuzzy_by_second_last: HashMap<char, Vec<Vec<char>>>,
 }
 
 impl AffiliationIndex {
@@ -268,9 +270,23 @@ impl AffiliationIndex {
                 index.whole.insert(s.clone());
                 continue;
             }
-            index.suffixes.push(s.clone());
+            let mut rev = s.chars().rev();
+            let (Some(last), Some(second)) = (rev.next(), rev.next()) else {
+                continue;
+            };
+            index.suffixes.entry(last).or_default().push(s.clone());
             if n >= FUZZY_SUFFIX_MIN_CHARS {
-                index.fuzzy.push(s.chars().rev().collect());
+                let reversed: Vec<char> = s.chars().rev().collect();
+                index
+                    .fuzzy_by_last
+                    .entry(last)
+                    .or_default()
+                    .push(reversed.clone());
+                index
+                    .fuzzy_by_second_last
+                    .entry(second)
+                    .or_default()
+                    .push(reversed);
             }
         }
         index
@@ -335,10 +351,26 @@ impl Lexicon {
     pub fn is_affiliation_word(&self, lower: &str) -> bool {
         let w = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
         let index = &self.affiliation;
-        if index.whole.contains(w) || index.suffixes.iter().any(|s| w.ends_with(s.as_str())) {
+        if index.whole.contains(w) {
             return true;
         }
-        index.fuzzy.iter().any(|s| {
+        let mut rev = w.chars().rev();
+        let (Some(last), second) = (rev.next(), rev.next()) else {
+            return false;
+        };
+        if index
+            .suffixes
+            .get(&last)
+            .is_some_and(|ss| ss.iter().any(|s| w.ends_with(s.as_str())))
+        {
+            return true;
+        }
+        let by_last = index.fuzzy_by_last.get(&last).into_iter().flatten();
+        let by_second = second
+            .and_then(|c| index.fuzzy_by_second_last.get(&c))
+            .into_iter()
+            .flatten();
+        by_last.chain(by_second).any(|s| {
             // The word's last `s.len()` characters differ from `s` in exactly one place.
             let mut seen = 0;
             let mut differ = 0;
