@@ -324,9 +324,14 @@ impl Reader<'_> {
         let lower = lowercase_chars(text);
         if !self
             .lex
-            .signature_words
+            .signature_anchors
             .iter()
-            .any(|s| may_contain_phrase(&lower, s))
+            .any(|a| lower.contains(a.as_str()))
+            || !self
+                .lex
+                .signature_words
+                .iter()
+                .any(|s| may_contain_phrase(&lower, s))
         {
             return;
         }

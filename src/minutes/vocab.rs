@@ -237,6 +237,9 @@ pub struct Lexicon {
     pub appointment_phrases: Vec<String>,
     /// Signature words, longest first.
     pub signature_words: Vec<String>,
+    /// One word of each signature phrase (its longest), leaving out words that contain
+    /// another: text holding a signature phrase holds one of these.
+    pub signature_anchors: Vec<String>,
     /// Every vocabulary word (lowercase) that is never part of a person's name.
     pub non_name_words: std::collections::HashSet<String>,
 }
@@ -411,6 +414,7 @@ impl Lexicon {
             affiliation: AffiliationIndex::default(),
             appointment_phrases: Vec::new(),
             signature_words: Vec::new(),
+            signature_anchors: Vec::new(),
             non_name_words: Default::default(),
         };
         for (idx, v) in languages.iter().enumerate() {
@@ -489,6 +493,19 @@ impl Lexicon {
             .sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         lex.protocol_words = longest_first(lex.protocol_words);
         lex.signature_words = longest_first(lex.signature_words);
+        let longest_words: Vec<&str> = lex
+            .signature_words
+            .iter()
+            .filter_map(|p| p.split(' ').max_by_key(|w| w.len()))
+            .collect();
+        let mut anchors: Vec<String> = longest_words
+            .iter()
+            .filter(|w| !longest_words.iter().any(|o| o != *w && w.contains(o)))
+            .map(|w| (*w).to_owned())
+            .collect();
+        anchors.sort();
+        anchors.dedup();
+        lex.signature_anchors = anchors;
         lex.organ_meetings
             .sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         lex.label_phrases = longest_first(labels.keys().cloned().collect());
