@@ -311,7 +311,12 @@ mod tests {
     #[test]
     fn fold_into_folds_like_folded_and_find_chars_finds_like_windows() {
         let mut buf = "x".to_string();
-        for s in ["  A\u{00AD}b \u{2013} İ\u{FEFF} ", "", " \n ", "Final Audit Report 2022"] {
+        for s in [
+            "  A\u{00AD}b \u{2013} İ\u{FEFF} ",
+            "",
+            " \n ",
+            "Final Audit Report 2022",
+        ] {
             fold_into(s, &mut buf);
             assert_eq!(buf, Folded::new(s).as_string(), "{s:?}");
         }

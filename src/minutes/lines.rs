@@ -352,9 +352,7 @@ pub fn build(pages: &[&str], lex: &Lexicon) -> Vec<Line> {
 fn may_start_label(text: &str, lex: &Lexicon) -> bool {
     let first = lowercase_chars(text.split_whitespace().next().unwrap_or(""));
     lex.label_first_words.contains(first.as_str())
-        || lex
-            .label_first_words
-            .contains(first.trim_end_matches(':'))
+        || lex.label_first_words.contains(first.trim_end_matches(':'))
 }
 
 /// Joins a label broken over two lines ("Justeringens tid" / "och plats:").

@@ -981,7 +981,11 @@ fn continues(last: &str, cell: &str, lex: &Lexicon) -> bool {
         return true;
     }
     let nl = norm(l);
-    if lex.substitution.iter().any(|(p, _)| nl.ends_with(p.as_str())) {
+    if lex
+        .substitution
+        .iter()
+        .any(|(p, _)| nl.ends_with(p.as_str()))
+    {
         return true;
     }
     let c = cell.trim_start();

@@ -298,7 +298,10 @@ mod tests {
         assert_eq!(norm_masking_digits(" Sida 3 av 12: "), "sida # av ##");
         assert_eq!(norm_masking_digits("Ⅻ ١٢ 2:"), "ⅻ ١٢ #");
         for s in ["  Tid:: ", "İ ẞ \u{212A}", "a : b", ""] {
-            assert!(norm_len_at_least(s, 100) <= norm(s).chars().count(), "{s:?}");
+            assert!(
+                norm_len_at_least(s, 100) <= norm(s).chars().count(),
+                "{s:?}"
+            );
         }
         assert_eq!(norm_len_at_least("abcdef", 3), 4);
     }
