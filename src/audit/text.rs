@@ -70,24 +70,7 @@ impl Folded {
         let orig: Vec<char> = s.chars().collect();
         let mut chars = Vec::with_capacity(orig.len());
         let mut map = Vec::with_capacity(orig.len());
-        for (i, &c) in orig.iter().enumerate() {
-            let Some(c) = canonical(c) else { continue };
-            if c == ' ' {
-                if chars.last().is_some_and(|&l| l != ' ') {
-                    chars.push(' ');
-                    map.push(i);
-                }
-                continue;
-            }
-            for l in c.to_lowercase() {
-                chars.push(l);
-                map.push(i);
-            }
-        }
-        if chars.last() == Some(&' ') {
-            chars.pop();
-            map.pop();
-        }
+        fold_chars(orig.iter().copied(), &mut chars, Some(&mut map));
         Folded { chars, orig, map }
     }
 
@@ -124,9 +107,7 @@ impl Folded {
             return Some(from.min(self.len()));
         }
         let hay = self.chars.get(from..)?;
-        hay.windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| p + from)
+        find_chars(hay, needle).map(|p| p + from)
     }
 
     /// True when the folded text starts with `needle` followed by a non-letter or the end.
@@ -142,6 +123,112 @@ impl Folded {
     pub fn as_string(&self) -> String {
         self.chars.iter().collect()
     }
+}
+
+/// Folds the chars of `text` into `out` as [`Folded::new`] does, and into `map` the index of
+/// the original char behind each folded char. One loop for both, so a prefilter that folds
+/// without the map folds exactly alike.
+#[inline]
+fn fold_chars<S: FoldSink>(
+    text: impl Iterator<Item = char>,
+    out: &mut S,
+    mut map: Option<&mut Vec<usize>>,
+) {
+    let mut push = |out: &mut S, c: char, i: usize| {
+        out.push_char(c);
+        if let Some(m) = map.as_deref_mut() {
+            m.push(i);
+        }
+    };
+    for (i, c) in text.enumerate() {
+        // ASCII first, as `canonical` maps it (every ASCII white space but ' ' is a control),
+        // and lowercased to one char without the Unicode case tables.
+        let c = if c == ' ' || c.is_ascii_control() {
+            ' '
+        } else if c.is_ascii() {
+            push(out, c.to_ascii_lowercase(), i);
+            continue;
+        } else {
+            let Some(c) = canonical(c) else { continue };
+            c
+        };
+        if c == ' ' {
+            if !out.is_empty_or_space() {
+                push(out, ' ', i);
+            }
+            continue;
+        }
+        for l in c.to_lowercase() {
+            push(out, l, i);
+        }
+    }
+    if out.ends_with_space() {
+        out.pop_char();
+        if let Some(m) = map {
+            m.pop();
+        }
+    }
+}
+
+/// Where [`fold_chars`] writes: chars for [`Folded`], a `String` for substring tests.
+trait FoldSink {
+    fn push_char(&mut self, c: char);
+    /// True when the last char is a space.
+    fn ends_with_space(&self) -> bool;
+    /// True when there is no char yet or the last is a space.
+    fn is_empty_or_space(&self) -> bool;
+    fn pop_char(&mut self);
+}
+
+impl FoldSink for Vec<char> {
+    fn push_char(&mut self, c: char) {
+        self.push(c);
+    }
+    fn ends_with_space(&self) -> bool {
+        self.last() == Some(&' ')
+    }
+    fn is_empty_or_space(&self) -> bool {
+        self.last().is_none_or(|&l| l == ' ')
+    }
+    fn pop_char(&mut self) {
+        self.pop();
+    }
+}
+
+impl FoldSink for String {
+    fn push_char(&mut self, c: char) {
+        self.push(c);
+    }
+    // An ASCII last byte is the whole last char in UTF-8: no decoding needed.
+    fn ends_with_space(&self) -> bool {
+        self.as_bytes().last() == Some(&b' ')
+    }
+    fn is_empty_or_space(&self) -> bool {
+        self.as_bytes().last().is_none_or(|&l| l == b' ')
+    }
+    fn pop_char(&mut self) {
+        self.pop();
+    }
+}
+
+/// `s` folded as [`Folded::new`] folds it, into `out` (cleared first), as a `String` and
+/// without the map back: for tests that decide whether a line needs the full [`Folded`] at all.
+/// A folded phrase occurs in `out` exactly when it occurs in the [`Folded`] chars (UTF-8 matches
+/// only on char boundaries), and `str::contains` searches fast.
+pub(crate) fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    fold_chars(s.chars(), out, None);
+}
+
+/// The first position where `needle` (not empty) occurs in `hay`: a scan for its first char,
+/// then a comparison, rather than comparing every window.
+pub(crate) fn find_chars(hay: &[char], needle: &[char]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let candidates = hay.get(..=last_start)?;
+    candidates.iter().enumerate().find_map(|(p, &c)| {
+        (c == first && hay.get(p + 1..p + needle.len()) == Some(rest)).then_some(p)
+    })
 }
 
 /// Folds a vocabulary phrase the way [`Folded::new`] folds text.
@@ -200,9 +287,46 @@ mod tests {
     }
 
     #[test]
+    fn ascii_shortcut_folds_as_canonical_does() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let want = match canonical(c) {
+                None => "ab".to_string(),
+                Some(' ') => "a b".to_string(),
+                Some(k) => format!("a{}b", k.to_lowercase()),
+            };
+            let mut got = String::new();
+            fold_into(&format!("a{c}b"), &mut got);
+            assert_eq!(got, want, "{b:#x}");
+            assert_eq!(Folded::new(&format!("a{c}b")).as_string(), want, "{b:#x}");
+        }
+    }
+
+    #[test]
     fn folding_unifies_quotes_and_dashes() {
         let f = Folded::new("\u{201D}Protokoll\u{201D} \u{2013} historik");
         assert_eq!(f.as_string(), "\"protokoll\" - historik");
+    }
+
+    #[test]
+    fn fold_into_folds_like_folded_and_find_chars_finds_like_windows() {
+        let mut buf = "x".to_string();
+        for s in [
+            "  A\u{00AD}b \u{2013} İ\u{FEFF} ",
+            "",
+            " \n ",
+            "Final Audit Report 2022",
+        ] {
+            fold_into(s, &mut buf);
+            assert_eq!(buf, Folded::new(s).as_string(), "{s:?}");
+        }
+        let hay: Vec<char> = "abab aba".chars().collect();
+        for needle in ["a", "ab", "aba", "b a", "abab aba", "abab abaa", "x"] {
+            let n: Vec<char> = needle.chars().collect();
+            let slow = hay.windows(n.len()).position(|w| w == n.as_slice());
+            assert_eq!(find_chars(&hay, &n), slow, "{needle:?}");
+        }
+        assert_eq!(find_chars(&hay, &[]), None);
     }
 
     #[test]

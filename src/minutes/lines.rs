@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use super::text::{norm, strip_phrase};
+use super::text::{
+    PhrasePrefix, lowercase_chars, norm, norm_len_at_least, norm_masking_digits, strip_phrase,
+};
 use super::vocab::{LabelKind, Lexicon};
 
 /// A repeated line counts as page furniture when it is on at least this share of pages…
@@ -52,8 +54,10 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
     let first = lowercase_initial(line)?;
     let mut phrases = lex.label_phrases_starting(first).peekable();
     phrases.peek()?;
-    let n = norm(line);
-    if let Some(&(kind, language)) = lex.labels.get(n.as_str()) {
+    // A line too long to be a label as a whole is not normalised to look it up.
+    if norm_len_at_least(line, lex.max_label_chars) <= lex.max_label_chars
+        && let Some(&(kind, language)) = lex.labels.get(norm(line).as_str())
+    {
         return Some(LabelMatch {
             kind,
             language,
@@ -61,7 +65,11 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
             colon: line.trim_end().ends_with(':'),
         });
     }
+    let prefix = PhrasePrefix::of(line.trim_start());
     for phrase in phrases {
+        if !prefix.admits(phrase) {
+            continue;
+        }
         let Some(end) = strip_phrase(line.trim_start(), phrase) else {
             continue;
         };
@@ -104,10 +112,7 @@ fn is_toc(line: &str) -> bool {
 
 /// Page furniture key: digits masked so "Sida 3 av 12" repeats.
 fn furniture_key(line: &str) -> String {
-    norm(line)
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    norm_masking_digits(line)
 }
 
 /// True when some label or role phrase is exactly `word` (normalised).
@@ -121,6 +126,7 @@ fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
     let Some(first) = rest.chars().next().and_then(|c| c.to_lowercase().next()) else {
         return false;
     };
+    let prefix = PhrasePrefix::of(rest);
     lex.label_phrases_starting(first)
         .chain(
             lex.role_phrases
@@ -128,12 +134,12 @@ fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
                 .map(|(p, _)| p.as_str())
                 .filter(|p| p.starts_with(first)),
         )
-        .filter(|p| p.chars().count() >= 4)
+        .filter(|p| prefix.admits(p) && p.chars().count() >= 4)
         .any(|p| strip_phrase(rest, p).is_some())
 }
 
 /// Split points where two words touch across a layout border.
-fn deglue(line: &str, lex: &Lexicon) -> Vec<String> {
+fn deglue<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
     let mut cuts = Vec::new();
     let mut prev: Option<char> = None;
     let mut word_start = 0;
@@ -160,6 +166,9 @@ fn deglue(line: &str, lex: &Lexicon) -> Vec<String> {
 
 /// Signature lines ("Sekreterare ............") become a cell border: the dots carry nothing.
 fn drop_leaders(line: &str) -> String {
+    if !line.contains(['.', '_', '…']) {
+        return line.trim().to_owned();
+    }
     let mut out = String::with_capacity(line.len());
     let mut run = 0;
     for c in line.chars() {
@@ -182,18 +191,25 @@ fn drop_leaders(line: &str) -> String {
 /// Split points before a second "Label:" on the same line
 /// ("Sammanträdesdatum: 2023-11-30 Justeringsdatum: 2023-12-20"), and before a label that
 /// starts a table cell ("Datum då anslaget sätts upp 2024-02-09  Datum då anslaget tas ned").
-fn inline_labels(line: &str, lex: &Lexicon) -> Vec<String> {
+fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
     if line.len() > MAX_LABEL_LINE {
-        return vec![line.to_owned()];
+        return vec![line];
     }
     let mut cuts = Vec::new();
     let mut prev: Option<char> = None;
     let mut gap = 0usize;
+    // Whether the text before `i` has a colon, and something but spaces after its first one:
+    // kept as the walk goes instead of searching the prefix at every word.
+    let mut colon = false;
+    let mut field = false;
     for (i, c) in line.char_indices() {
         let boundary = prev.is_some_and(char::is_whitespace);
         let cell_start = gap >= 2;
+        let has_field = field;
         gap = if c.is_whitespace() { gap + 1 } else { 0 };
         prev = Some(c);
+        field |= colon && !c.is_whitespace();
+        colon |= c == ':';
         if !boundary || !c.is_alphabetic() {
             continue;
         }
@@ -207,10 +223,6 @@ fn inline_labels(line: &str, lex: &Lexicon) -> Vec<String> {
             continue;
         }
         // Only after a first "Label: value" ("och plats:" is the tail of a broken label).
-        let before = line.get(..i).unwrap_or("");
-        let has_field = before
-            .split_once(':')
-            .is_some_and(|(_, v)| !v.trim().is_empty());
         if !has_field {
             continue;
         }
@@ -218,8 +230,10 @@ fn inline_labels(line: &str, lex: &Lexicon) -> Vec<String> {
         let Some(first) = c.to_lowercase().next() else {
             continue;
         };
+        let prefix = PhrasePrefix::of(rest);
         let hit = lex
             .label_phrases_starting(first)
+            .filter(|p| prefix.admits(p))
             .filter_map(|p| strip_phrase(rest, p))
             .any(|end| {
                 rest.get(end..)
@@ -232,14 +246,14 @@ fn inline_labels(line: &str, lex: &Lexicon) -> Vec<String> {
     split_at(line, &cuts)
 }
 
-fn split_at(line: &str, cuts: &[usize]) -> Vec<String> {
+fn split_at<'a>(line: &'a str, cuts: &[usize]) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut from = 0;
     for &c in cuts {
         if let Some(piece) = line.get(from..c) {
             let p = piece.trim();
             if !p.is_empty() {
-                out.push(p.to_owned());
+                out.push(p);
             }
             from = c;
         }
@@ -247,7 +261,7 @@ fn split_at(line: &str, cuts: &[usize]) -> Vec<String> {
     if let Some(piece) = line.get(from..) {
         let p = piece.trim();
         if !p.is_empty() {
-            out.push(p.to_owned());
+            out.push(p);
         }
     }
     out
@@ -256,52 +270,89 @@ fn split_at(line: &str, cuts: &[usize]) -> Vec<String> {
 /// Builds the cleaned line list from page texts (page 1 first).
 pub fn build(pages: &[&str], lex: &Lexicon) -> Vec<Line> {
     // Furniture: lines on many pages. The first occurrence stays (a header names the organ, a
-    // signature box is a designation), the repeats go.
-    let mut on_pages: HashMap<String, usize> = HashMap::new();
-    for page in pages {
-        let mut seen = std::collections::HashSet::new();
-        for raw in page.lines() {
-            let k = furniture_key(raw);
-            if !k.is_empty() && seen.insert(k.clone()) {
-                *on_pages.entry(k).or_default() += 1;
+    // signature box is a designation), the repeats go. With fewer pages nothing is furniture,
+    // so no key is needed.
+    let keyed = pages.len() >= REPEAT_MIN_PAGES;
+    // Each distinct key gets an id on first sight (one hash per line): then the pages a key is
+    // on are counted, and the second pass looks lines up by id.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    // Per id: pages it is on, the last page counted.
+    let mut on_pages: Vec<(usize, usize)> = Vec::new();
+    let mut line_ids: Vec<Vec<Option<usize>>> = Vec::new();
+    if keyed {
+        for (p, page) in pages.iter().enumerate() {
+            let mut page_ids = Vec::new();
+            for raw in page.lines() {
+                let k = furniture_key(raw);
+                if k.is_empty() {
+                    page_ids.push(None);
+                    continue;
+                }
+                let next = ids.len();
+                let id = *ids.entry(k).or_insert(next);
+                if id == on_pages.len() {
+                    on_pages.push((0, usize::MAX));
+                }
+                if let Some(slot) = on_pages.get_mut(id)
+                    && slot.1 != p
+                {
+                    *slot = (slot.0 + 1, p);
+                }
+                page_ids.push(Some(id));
             }
+            line_ids.push(page_ids);
         }
     }
     let threshold = ((pages.len() as f64) * REPEAT_SHARE).ceil() as usize;
-    let furniture = |k: &str| {
-        pages.len() >= REPEAT_MIN_PAGES
-            && on_pages
-                .get(k)
-                .is_some_and(|&n| n >= threshold.max(REPEAT_MIN_PAGES))
+    let furniture = |id: usize| {
+        on_pages
+            .get(id)
+            .is_some_and(|&(n, _)| n >= threshold.max(REPEAT_MIN_PAGES))
     };
-    let mut kept_once = std::collections::HashSet::new();
+    let mut kept_once = vec![false; on_pages.len()];
     let mut out: Vec<Line> = Vec::new();
     for (p, page) in pages.iter().enumerate() {
+        let page_ids = line_ids.get(p);
         for (l, raw) in page.lines().enumerate() {
             let text = raw.trim();
             if text.is_empty() || is_toc(text) {
                 continue;
             }
-            let key = furniture_key(text);
-            if furniture(&key) && !kept_once.insert(key) {
-                continue;
+            // `norm` trims, so the raw line's key is the trimmed line's key.
+            if let Some(&Some(id)) = page_ids.and_then(|ids| ids.get(l))
+                && furniture(id)
+                && let Some(kept) = kept_once.get_mut(id)
+            {
+                if *kept {
+                    continue;
+                }
+                *kept = true;
             }
             let text = drop_leaders(text);
             if text.is_empty() {
                 continue;
             }
             for piece in deglue(&text, lex) {
-                for piece in inline_labels(&piece, lex) {
+                for piece in inline_labels(piece, lex) {
                     out.push(Line {
                         page: p + 1,
                         line: l + 1,
-                        text: piece,
+                        text: piece.to_owned(),
                     });
                 }
             }
         }
     }
     merge_split_labels(out, lex)
+}
+
+/// True when `text` followed by more text can normalise to a label: its first word, lowercased
+/// as `norm` does, is a label's first word (or is one with the colons `norm` may trim off the
+/// end when nothing but colons follows).
+fn may_start_label(text: &str, lex: &Lexicon) -> bool {
+    let first = lowercase_chars(text.split_whitespace().next().unwrap_or(""));
+    lex.label_first_words.contains(first.as_str())
+        || lex.label_first_words.contains(first.trim_end_matches(':'))
 }
 
 /// Joins a label broken over two lines ("Justeringens tid" / "och plats:").
@@ -312,6 +363,7 @@ fn merge_split_labels(lines: Vec<Line>, lex: &Lexicon) -> Vec<Line> {
         if line.text.len() < 60
             && let Some(next) = iter.peek()
             && next.text.len() < 60
+            && may_start_label(&line.text, lex)
         {
             let joined = format!("{} {}", line.text, next.text);
             if lex.labels.contains_key(&norm(&joined)) {

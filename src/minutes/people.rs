@@ -7,7 +7,9 @@
 //! affiliation, role and attendance in any order the list chose.
 
 use super::Role;
-use super::text::{find_phrase, may_contain_phrase, norm, starts_lower, tokens, trim_item};
+use super::text::{
+    PhrasePrefix, find_phrase, may_contain_phrase, norm, starts_lower, tokens, trim_item,
+};
 use super::vocab::Lexicon;
 
 /// Lowercase words that may stand inside a name ("Carl von Otter").
@@ -73,36 +75,7 @@ fn is_name_word(w: &str, lex: &Lexicon) -> bool {
     if lex.non_name_words.contains(lower.trim_end_matches('.')) {
         return false;
     }
-    !is_affiliation_word(&lower, lex)
-}
-
-/// Organisation endings this long or longer still match with one letter misread (OCR of
-/// scans: "Arbetsférmedlingen"); shorter ones must match exactly, or names would turn into
-/// organisations.
-const FUZZY_SUFFIX_MIN_CHARS: usize = 8;
-
-fn is_affiliation_word(lower: &str, lex: &Lexicon) -> bool {
-    let w = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
-    lex.affiliation_suffixes.iter().any(|s| {
-        let n = s.chars().count();
-        // A short ending ("ab") must be the whole word, or "Jakob" would be a company.
-        if n <= 3 {
-            w == s
-        } else if w.ends_with(s.as_str()) {
-            true
-        } else if n >= FUZZY_SUFFIX_MIN_CHARS {
-            let tail: Vec<char> = w.chars().rev().take(n).collect();
-            tail.len() == n
-                && tail
-                    .iter()
-                    .zip(s.chars().rev())
-                    .filter(|(a, b)| *a != b)
-                    .count()
-                    == 1
-        } else {
-            false
-        }
-    })
+    !lex.is_affiliation_word(&lower)
 }
 
 /// The name at the start of `text`, and the byte offset where the rest begins.
@@ -327,7 +300,11 @@ pub fn parse_entry(text: &str, lex: &Lexicon) -> Option<Entry> {
         None => {
             // "Ordförande Anna Berg (S)", "1:e vice ordförande: Bo Ek": the role comes first.
             let mut text = text;
+            let prefix = PhrasePrefix::of(text);
             for (phrase, role) in &lex.role_phrases {
+                if !prefix.admits(phrase) {
+                    continue;
+                }
                 if let Some(end) = super::text::strip_phrase(text, phrase) {
                     let rest = text.get(end..).unwrap_or("");
                     let rest = rest.trim_start().trim_start_matches(':').trim_start();

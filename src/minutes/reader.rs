@@ -12,7 +12,10 @@ use std::collections::HashSet;
 use super::datetime::{find_date, find_dates, find_time, hhmm};
 use super::lines::{self, LabelMatch, Line, classify};
 use super::people::{Entry, leading_name, names_in_value, parse_entry};
-use super::text::{find_phrase, fold, norm, starts_lower, starts_upper, tokens, trim_item};
+use super::text::{
+    find_phrase, fold, lowercase_chars, may_contain_phrase, norm, starts_lower, starts_upper,
+    tokens, trim_item,
+};
 use super::vocab::{LabelKind, Lexicon, SectionKind};
 use super::{
     Designated, Evidence, Fact, Justering, Meeting, MinutesFacts, Notice, ParagraphRange,
@@ -316,6 +319,22 @@ impl Reader<'_> {
 
     /// "Kristina Westhed, sekreterare, enligt digital underskrift" anywhere in the document.
     fn signed_line(&mut self, text: &str, i: usize) {
+        // Runs on every body line; without a signature phrase the entry cannot be a signed
+        // note, so most lines are answered without parsing them.
+        let lower = lowercase_chars(text);
+        if !self
+            .lex
+            .signature_anchors
+            .iter()
+            .any(|a| lower.contains(a.as_str()))
+            || !self
+                .lex
+                .signature_words
+                .iter()
+                .any(|s| may_contain_phrase(&lower, s))
+        {
+            return;
+        }
         if let Some(entry) = parse_entry(text, self.lex)
             && entry.signed_note
             && let Some(role @ (Role::Chair | Role::Secretary | Role::Adjuster)) = entry.role
@@ -961,7 +980,12 @@ fn continues(last: &str, cell: &str, lex: &Lexicon) -> bool {
     if l.ends_with([',', '(', '-', '–', '/', '&']) {
         return true;
     }
-    if lex.substitution.iter().any(|(p, _)| norm(l).ends_with(p)) {
+    let nl = norm(l);
+    if lex
+        .substitution
+        .iter()
+        .any(|(p, _)| nl.ends_with(p.as_str()))
+    {
         return true;
     }
     let c = cell.trim_start();

@@ -10,7 +10,17 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Lowercase, whitespace collapsed to single spaces, trimmed, a trailing colon removed.
 pub fn norm(s: &str) -> String {
-    // One pass, ASCII without the Unicode case tables: this runs on every line several times.
+    norm_mapped(s, false)
+}
+
+/// [`norm`] with every ASCII digit as `#`: a key under which "Sida 3 av 12" repeats.
+pub fn norm_masking_digits(s: &str) -> String {
+    norm_mapped(s, true)
+}
+
+/// One pass, ASCII without the Unicode case tables: this runs on every line several times.
+#[inline]
+fn norm_mapped(s: &str, mask_digits: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
@@ -23,7 +33,12 @@ pub fn norm(s: &str) -> String {
             space = false;
         }
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            // No lowercase mapping yields an ASCII digit, so masking here is masking after.
+            out.push(if mask_digits && c.is_ascii_digit() {
+                '#'
+            } else {
+                c.to_ascii_lowercase()
+            });
         } else {
             out.extend(c.to_lowercase());
         }
@@ -39,6 +54,31 @@ pub fn norm(s: &str) -> String {
 /// test that must pass before [`find_phrase`] can match, so callers may skip the scan.
 pub fn may_contain_phrase(lower_text: &str, phrase: &str) -> bool {
     phrase.split(' ').all(|word| lower_text.contains(word))
+}
+
+/// `s` lowercased one char at a time (no final-sigma rule, unlike `str::to_lowercase`): every
+/// char that [`find_phrase`] matches to a phrase char is that phrase char here, so
+/// [`may_contain_phrase`] over it never rejects a match.
+pub fn lowercase_chars(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A lower bound on the number of chars of [`norm`]`(s)`: every char but whitespace and `:`
+/// lowercases to at least one char, and only those two are dropped. Counting stops above
+/// `cap`, so a long line costs no more than a short one.
+pub fn norm_len_at_least(s: &str, cap: usize) -> usize {
+    s.chars()
+        .filter(|&c| c != ':' && !c.is_whitespace())
+        .take(cap.saturating_add(1))
+        .count()
 }
 
 /// The name key of the spec's identity rule: NFKD, diacritics dropped, case folded,
@@ -106,6 +146,75 @@ pub fn strip_phrase(text: &str, phrase: &str) -> Option<usize> {
     match text.get(end..).and_then(|r| r.chars().next()) {
         Some(c) if last_is_word && c.is_alphanumeric() => None,
         _ => Some(end),
+    }
+}
+
+/// Chars of a [`PhrasePrefix`]: enough to tell nearly all phrases apart, few enough to keep
+/// on the stack.
+const PREFIX_CHARS: usize = 12;
+
+/// The first chars of a text as [`strip_phrase`] compares them: each char lowercased, each
+/// whitespace run one space. A normalised phrase (as [`norm`] makes it) that `strip_phrase`
+/// matches at the start of the text agrees with it here, so [`PhrasePrefix::admits`] rules
+/// out most phrases without the char-by-char match.
+#[derive(Debug, Clone, Copy)]
+pub struct PhrasePrefix {
+    chars: [char; PREFIX_CHARS],
+    len: usize,
+    /// True when the text may go on past `len` chars in a way a phrase can match.
+    open: bool,
+}
+
+impl PhrasePrefix {
+    /// The prefix of `text`.
+    pub fn of(text: &str) -> Self {
+        let mut p = PhrasePrefix {
+            chars: [' '; PREFIX_CHARS],
+            len: 0,
+            open: false,
+        };
+        let mut space = false;
+        for c in text.chars() {
+            let folded = if c.is_whitespace() {
+                if space {
+                    continue;
+                }
+                space = true;
+                ' '
+            } else {
+                space = false;
+                if c.is_ascii() {
+                    c.to_ascii_lowercase()
+                } else {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) => l,
+                        // No phrase char matches a char that lowercases to several.
+                        _ => return p,
+                    }
+                }
+            };
+            let Some(slot) = p.chars.get_mut(p.len) else {
+                p.open = true;
+                return p;
+            };
+            *slot = folded;
+            p.len += 1;
+        }
+        p
+    }
+
+    /// False when `phrase` (normalised) cannot match at the start of the text.
+    pub fn admits(&self, phrase: &str) -> bool {
+        let mut rest = phrase.chars();
+        for &c in self.chars.get(..self.len).unwrap_or(&[]) {
+            match rest.next() {
+                None => return true,
+                Some(p) if p == c => {}
+                Some(_) => return false,
+            }
+        }
+        self.open || rest.next().is_none()
     }
 }
 
@@ -186,6 +295,15 @@ mod tests {
         assert_eq!(norm("ÅSA Öberg:"), "åsa öberg");
         assert_eq!(norm(" \n "), "");
         assert_eq!(norm("a:b:"), "a:b");
+        assert_eq!(norm_masking_digits(" Sida 3 av 12: "), "sida # av ##");
+        assert_eq!(norm_masking_digits("Ⅻ ١٢ 2:"), "ⅻ ١٢ #");
+        for s in ["  Tid:: ", "İ ẞ \u{212A}", "a : b", ""] {
+            assert!(
+                norm_len_at_least(s, 100) <= norm(s).chars().count(),
+                "{s:?}"
+            );
+        }
+        assert_eq!(norm_len_at_least("abcdef", 3), 4);
     }
 
     #[test]
@@ -195,6 +313,45 @@ mod tests {
         assert!(find_phrase(text, "ersätter").is_some());
         assert!(may_contain_phrase(&lower, "ersätter"));
         assert!(!may_contain_phrase(&lower, "ersätts av"));
+    }
+
+    #[test]
+    fn phrase_prefix_never_rejects_what_strip_phrase_matches() {
+        let phrases = [
+            "tid och plats",
+            "ordförande",
+            "1:e vice ordförande",
+            "§§",
+            "i",
+            "justerare",
+            "justerare och tid för justering",
+            "k",
+        ];
+        let texts = [
+            "Tid  och\tplats: x",
+            "ORDFÖRANDE Anna",
+            "1:E VICE  ordförande",
+            "§§ 12",
+            "İstanbul",
+            "\u{212A}ommun",
+            " justerare",
+            "Justerare",
+            "Justerare  och tid för justering",
+            "Justerarna",
+            "",
+        ];
+        for t in texts {
+            let prefix = PhrasePrefix::of(t);
+            for p in phrases {
+                if strip_phrase(t, p).is_some() {
+                    assert!(prefix.admits(p), "{t:?} {p:?} {prefix:?}");
+                }
+            }
+        }
+        assert!(!PhrasePrefix::of("Tidning").admits("tid och plats"));
+        assert!(!PhrasePrefix::of("Tid").admits("tid och plats"));
+        assert!(!PhrasePrefix::of("aİb").admits("ai"));
+        assert!(PhrasePrefix::of("Justerare och tid").admits("justerare och tid för"));
     }
 
     #[test]

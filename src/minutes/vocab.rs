@@ -207,6 +207,11 @@ pub struct Lexicon {
     /// Indexes into `label_phrases` by the phrase's first character, longest first: label
     /// matching runs at every word of every line, and most words start no label.
     label_initials: HashMap<char, Vec<usize>>,
+    /// Most chars of a label phrase: a longer normalised line is no label.
+    pub max_label_chars: usize,
+    /// First words of the label phrases: two lines joined make a label only when the first
+    /// starts with one of them.
+    pub label_first_words: std::collections::HashSet<String>,
     /// Role phrases (normalised), longest first.
     pub role_phrases: Vec<(String, Role)>,
     /// Month spelling → month number 1–12.
@@ -225,12 +230,70 @@ pub struct Lexicon {
     pub substitution: Vec<(String, bool)>,
     /// Affiliation word endings.
     pub affiliation_suffixes: Vec<String>,
+    /// `affiliation_suffixes` arranged for [`Lexicon::is_affiliation_word`], which runs on
+    /// every capitalised word of every entry.
+    affiliation: AffiliationIndex,
     /// Appointment phrases.
     pub appointment_phrases: Vec<String>,
     /// Signature words, longest first.
     pub signature_words: Vec<String>,
+    /// One word of each signature phrase (its longest), leaving out words that contain
+    /// another: text holding a signature phrase holds one of these.
+    pub signature_anchors: Vec<String>,
     /// Every vocabulary word (lowercase) that is never part of a person's name.
     pub non_name_words: std::collections::HashSet<String>,
+}
+
+/// Organisation endings this long or longer still match with one letter misread (OCR of
+/// scans: "Arbetsférmedlingen"); shorter ones must match exactly, or names would turn into
+/// organisations.
+const FUZZY_SUFFIX_MIN_CHARS: usize = 8;
+/// Endings this short must be the whole word, or "Jakob" would be a company ("ab").
+const WHOLE_WORD_MAX_CHARS: usize = 3;
+
+/// Affiliation endings by how they match, so a word is tested without allocating.
+#[derive(Debug, Default)]
+struct AffiliationIndex {
+    /// Short endings: the whole word.
+    whole: std::collections::HashSet<String>,
+    /// Longer endings, by their last char: a suffix of the word.
+    suffixes: HashMap<char, Vec<String>>,
+    /// The fuzzy ones among `suffixes`, chars reversed, by their last char and by their
+    /// second last: with one char differing, one of the two is the word's.
+    fuzzy_by_last: HashMap<char, Vec<Vec<char>>>,
+    fuzzy_by_second_last: HashMap<char, Vec<Vec<char>>>,
+}
+
+impl AffiliationIndex {
+    fn new(suffixes: &[String]) -> Self {
+        let mut index = AffiliationIndex::default();
+        for s in suffixes {
+            let n = s.chars().count();
+            if n <= WHOLE_WORD_MAX_CHARS {
+                index.whole.insert(s.clone());
+                continue;
+            }
+            let mut rev = s.chars().rev();
+            let (Some(last), Some(second)) = (rev.next(), rev.next()) else {
+                continue;
+            };
+            index.suffixes.entry(last).or_default().push(s.clone());
+            if n >= FUZZY_SUFFIX_MIN_CHARS {
+                let reversed: Vec<char> = s.chars().rev().collect();
+                index
+                    .fuzzy_by_last
+                    .entry(last)
+                    .or_default()
+                    .push(reversed.clone());
+                index
+                    .fuzzy_by_second_last
+                    .entry(second)
+                    .or_default()
+                    .push(reversed);
+            }
+        }
+        index
+    }
 }
 
 /// Parses one language file and checks what serde cannot.
@@ -286,6 +349,47 @@ impl Lexicon {
             .filter_map(|&i| self.label_phrases.get(i).map(String::as_str))
     }
 
+    /// True when `lower` (a lowercased word) ends like an organisation or a title: exactly a
+    /// short ending, with a longer ending, or with a long ending but one letter.
+    pub fn is_affiliation_word(&self, lower: &str) -> bool {
+        let w = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let index = &self.affiliation;
+        if index.whole.contains(w) {
+            return true;
+        }
+        let mut rev = w.chars().rev();
+        let (Some(last), second) = (rev.next(), rev.next()) else {
+            return false;
+        };
+        if index
+            .suffixes
+            .get(&last)
+            .is_some_and(|ss| ss.iter().any(|s| w.ends_with(s.as_str())))
+        {
+            return true;
+        }
+        let by_last = index.fuzzy_by_last.get(&last).into_iter().flatten();
+        let by_second = second
+            .and_then(|c| index.fuzzy_by_second_last.get(&c))
+            .into_iter()
+            .flatten();
+        by_last.chain(by_second).any(|s| {
+            // The word's last `s.len()` characters differ from `s` in exactly one place.
+            let mut seen = 0;
+            let mut differ = 0;
+            for (a, b) in w.chars().rev().zip(s) {
+                seen += 1;
+                if a != *b {
+                    differ += 1;
+                    if differ > 1 {
+                        return false;
+                    }
+                }
+            }
+            seen == s.len() && differ == 1
+        })
+    }
+
     /// Merges languages into lookup tables.
     pub fn build(languages: Vec<Vocabulary>) -> Lexicon {
         let mut labels: HashMap<String, (LabelKind, usize)> = HashMap::new();
@@ -296,6 +400,8 @@ impl Lexicon {
             labels: HashMap::new(),
             label_phrases: Vec::new(),
             label_initials: HashMap::new(),
+            max_label_chars: 0,
+            label_first_words: Default::default(),
             role_phrases: Vec::new(),
             months: HashMap::new(),
             fillers: Vec::new(),
@@ -305,8 +411,10 @@ impl Lexicon {
             organ_meetings: Vec::new(),
             substitution: Vec::new(),
             affiliation_suffixes: Vec::new(),
+            affiliation: AffiliationIndex::default(),
             appointment_phrases: Vec::new(),
             signature_words: Vec::new(),
+            signature_anchors: Vec::new(),
             non_name_words: Default::default(),
         };
         for (idx, v) in languages.iter().enumerate() {
@@ -385,9 +493,34 @@ impl Lexicon {
             .sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         lex.protocol_words = longest_first(lex.protocol_words);
         lex.signature_words = longest_first(lex.signature_words);
+        let longest_words: Vec<&str> = lex
+            .signature_words
+            .iter()
+            .filter_map(|p| p.split(' ').max_by_key(|w| w.len()))
+            .collect();
+        let mut anchors: Vec<String> = longest_words
+            .iter()
+            .filter(|w| !longest_words.iter().any(|o| o != *w && w.contains(o)))
+            .map(|w| (*w).to_owned())
+            .collect();
+        anchors.sort();
+        anchors.dedup();
+        lex.signature_anchors = anchors;
         lex.organ_meetings
             .sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         lex.label_phrases = longest_first(labels.keys().cloned().collect());
+        lex.max_label_chars = lex
+            .label_phrases
+            .iter()
+            .map(|p| p.chars().count())
+            .max()
+            .unwrap_or(0);
+        lex.label_first_words = lex
+            .label_phrases
+            .iter()
+            .filter_map(|p| p.split(' ').next())
+            .map(str::to_owned)
+            .collect();
         for (i, phrase) in lex.label_phrases.iter().enumerate() {
             if let Some(first) = phrase.chars().next() {
                 lex.label_initials.entry(first).or_default().push(i);
@@ -408,6 +541,7 @@ impl Lexicon {
                 }
             }
         }
+        lex.affiliation = AffiliationIndex::new(&lex.affiliation_suffixes);
         lex.labels = labels;
         lex.role_phrases = role_phrases;
         lex.months = months;

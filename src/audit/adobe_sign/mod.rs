@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use jiff::Timestamp;
 
 use super::template::Slot;
-use super::text::{Folded, Line, emails_in, is_email};
+use super::text::{Folded, Line, emails_in, fold_into, is_email};
 use super::vocab::{HeaderField, ReportVocab, compile};
 use super::when::{Calendar, calendar, date_prefix, find_times, whole_date};
 use super::{
@@ -80,7 +80,17 @@ pub(crate) fn find(lines: &[Line]) -> Vec<AuditTrail> {
         return Vec::new();
     };
     let mut starts: Vec<(usize, &ReportVocab, Start)> = Vec::new();
+    let anchors = title_anchors(vocabs);
+    let mut folded = String::new();
     for (i, line) in lines.iter().enumerate() {
+        // A trail starts only at a line holding a report title or opening with a quote (a
+        // history heading); folding without the map back is enough to rule out the rest,
+        // which is nearly every line of nearly every document.
+        fold_into(line.text, &mut folded);
+        let may_start = folded.starts_with('"') || anchors.iter().any(|t| folded.contains(t));
+        if !may_start {
+            continue;
+        }
         let f = Folded::new(line.text);
         for v in vocabs {
             if let Some(head) = report_title(&f, v, cal) {
@@ -115,6 +125,27 @@ pub(crate) fn find(lines: &[Line]) -> Vec<AuditTrail> {
         }
     }
     trails
+}
+
+/// The folded report titles of every vocabulary that contain no other title: a line that
+/// holds any title holds one of these ("Final Audit Report" holds "Audit Report").
+fn title_anchors(vocabs: &[ReportVocab]) -> &'static [String] {
+    static ANCHORS: OnceLock<Vec<String>> = OnceLock::new();
+    ANCHORS.get_or_init(|| {
+        let titles: Vec<String> = vocabs
+            .iter()
+            .flat_map(|v| &v.titles)
+            .map(|t| t.iter().collect())
+            .collect();
+        let mut anchors: Vec<String> = titles
+            .iter()
+            .filter(|t| !titles.iter().any(|o| o != *t && t.contains(o.as_str())))
+            .cloned()
+            .collect();
+        anchors.sort();
+        anchors.dedup();
+        anchors
+    })
 }
 
 /// A report title in `f`: the phrase at a word start, followed by nothing or a date.
