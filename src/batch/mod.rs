@@ -256,7 +256,8 @@ impl Worker<'_> {
             Ok(bytes) => bytes,
             Err(error) => return self.unreadable(&error),
         };
-        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        let sha256 = hex::encode(digest);
         if let Some(row) = self.earlier(&sha256) {
             return Done {
                 row,
@@ -267,7 +268,8 @@ impl Worker<'_> {
         }
 
         let started = Instant::now();
-        let record = pipeline::process(&bytes, SourceInfo::from_path(path), self.settings);
+        let record =
+            pipeline::process_hashed(&bytes, &digest, SourceInfo::from_path(path), self.settings);
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let source = path.display().to_string();
         let (written, unsent) = match self.sink.write(&record) {

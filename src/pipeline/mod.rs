@@ -30,4 +30,4 @@ pub struct Settings {
     pub ocr: Option<Arc<dyn OcrEngine>>,
 }
 
-pub use run::{io_error_record, process, process_at};
+pub use run::{io_error_record, process, process_at, process_hashed};

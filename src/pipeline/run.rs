@@ -25,6 +25,18 @@ pub fn process(bytes: &[u8], source: SourceInfo, settings: &Settings) -> Record 
     process_at(bytes, source, settings, jiff::Timestamp::now())
 }
 
+/// [`process`] for a caller that has already hashed the bytes (the HTTP API for its answer
+/// cache, `batch` for its ledger): `sha256` must be the SHA-256 of `bytes`.
+pub fn process_hashed(
+    bytes: &[u8],
+    sha256: &[u8; 32],
+    source: SourceInfo,
+    settings: &Settings,
+) -> Record {
+    debug_assert_eq!(Sha256::digest(bytes).as_slice(), sha256.as_slice());
+    process_inner(bytes, sha256, source, settings, jiff::Timestamp::now())
+}
+
 /// [`process`] with the processing time given, for reproducible records in tests.
 pub fn process_at(
     bytes: &[u8],
@@ -32,7 +44,17 @@ pub fn process_at(
     settings: &Settings,
     now: jiff::Timestamp,
 ) -> Record {
-    let sha256 = hex::encode(Sha256::digest(bytes));
+    process_inner(bytes, &Sha256::digest(bytes).into(), source, settings, now)
+}
+
+fn process_inner(
+    bytes: &[u8],
+    sha256: &[u8; 32],
+    source: SourceInfo,
+    settings: &Settings,
+    now: jiff::Timestamp,
+) -> Record {
+    let sha256 = hex::encode(sha256);
     let mut record = empty_record(
         Identity {
             by: IdentityBasis::Content,
@@ -280,6 +302,17 @@ mod tests {
         assert_eq!(r.identity.by, IdentityBasis::Content);
         assert_eq!(r.document.size, Some(bytes.len() as u64));
         assert!(r.pages.is_empty());
+    }
+
+    #[test]
+    fn a_caller_supplied_hash_is_the_records_identity() {
+        let bytes = b"%PDF-1.4\n%%EOF\n";
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let hashed = process_hashed(bytes, &digest, SourceInfo::default(), &Settings::default());
+        let plain = process(bytes, SourceInfo::default(), &Settings::default());
+        assert_eq!(hashed.identity.sha256, hex::encode(digest));
+        assert_eq!(hashed.identity.sha256, plain.identity.sha256);
+        assert_eq!(hashed.document.sha256, plain.document.sha256);
     }
 
     #[test]

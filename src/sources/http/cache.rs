@@ -35,8 +35,13 @@ pub struct Key([u8; 32]);
 impl Key {
     /// The key of a document's bytes and name.
     pub fn new(pdf: &[u8], name: Option<&str>) -> Key {
+        Key::of_digest(&Sha256::digest(pdf).into(), name)
+    }
+
+    /// The key of a document whose SHA-256 is `pdf_sha256`.
+    pub fn of_digest(pdf_sha256: &[u8; 32], name: Option<&str>) -> Key {
         let mut h = Sha256::new();
-        h.update(Sha256::digest(pdf));
+        h.update(pdf_sha256);
         // The name goes into the record; a length prefix keeps (pdf, name) pairs apart.
         let name = name.unwrap_or("");
         h.update((name.len() as u64).to_be_bytes());

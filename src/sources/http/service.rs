@@ -27,6 +27,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::{LengthLimitError, Limited};
+use sha2::{Digest, Sha256};
 
 use super::cache::{Answer, Key, Source};
 use super::{App, OPEN_ROUTES, OPENAPI, WEBHOOK_PATH};
@@ -92,8 +93,10 @@ pub async fn verify(State(app): State<Arc<App>>, request: Request) -> Response {
     }
 
     let fresh = wants_fresh(&headers);
-    let key = Key::new(&bytes, name.as_deref());
-    let run = || answer_of(&app, bytes, name);
+    // The document's hash keys the cache and is the record's identity: computed once.
+    let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+    let key = Key::of_digest(&sha256, name.as_deref());
+    let run = || answer_of(&app, bytes, sha256, name);
     let got = if fresh {
         let answer = run().await;
         if let Some(a) = &answer {
@@ -143,9 +146,14 @@ fn wants_fresh(headers: &HeaderMap) -> bool {
 }
 
 /// Runs the pipeline and renders its record as the answer.
-async fn answer_of(app: &Arc<App>, bytes: Bytes, name: Option<String>) -> Option<Answer> {
+async fn answer_of(
+    app: &Arc<App>,
+    bytes: Bytes,
+    sha256: [u8; 32],
+    name: Option<String>,
+) -> Option<Answer> {
     app.metrics.in_flight(1);
-    let record = run_pipeline(app, bytes, name).await;
+    let record = run_pipeline(app, bytes, sha256, name).await;
     app.metrics.in_flight(-1);
     let (record, took) = record?;
     app.metrics.document(record.status.as_str(), took);
@@ -178,6 +186,7 @@ async fn answer_of(app: &Arc<App>, bytes: Bytes, name: Option<String>) -> Option
 async fn run_pipeline(
     app: &Arc<App>,
     bytes: Bytes,
+    sha256: [u8; 32],
     name: Option<String>,
 ) -> Option<(Record, std::time::Duration)> {
     // The semaphore is never closed, so acquiring only fails if it were; treat it as the
@@ -188,7 +197,7 @@ async fn run_pipeline(
         let _permit = permit;
         let started = Instant::now();
         let source = name.map(SourceInfo::named).unwrap_or_default();
-        let record = pipeline::process(&bytes, source, &settings);
+        let record = pipeline::process_hashed(&bytes, &sha256, source, &settings);
         (record, started.elapsed())
     })
     .await
