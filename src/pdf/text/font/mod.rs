@@ -192,6 +192,7 @@ impl Arena {
         }
     }
 
+    #[inline]
     fn get(&self, span: Span) -> &str {
         let start = span.start as usize;
         self.0

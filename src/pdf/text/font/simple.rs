@@ -39,6 +39,7 @@ pub(super) struct SimpleTables {
 
 impl SimpleTables {
     /// The text of `code`, working out the deferred ones on first use.
+    #[inline]
     pub(super) fn text(&self, code: u8) -> &str {
         let Some(&span) = self.text.get(usize::from(code)) else {
             return "";
