@@ -109,7 +109,16 @@ impl Collector {
             self.unmapped += 1;
             return;
         }
-        if g.text.chars().all(char::is_whitespace) {
+        // Most glyphs are one ASCII character (a one-byte str is one): no scans char by char.
+        let ascii = match g.text.as_bytes() {
+            [b] => Some(char::from(*b)),
+            _ => None,
+        };
+        let blank = match ascii {
+            Some(c) => c.is_whitespace(),
+            None => g.text.chars().all(char::is_whitespace),
+        };
+        if blank {
             self.pending_space[class] = Some(x);
             return;
         }
@@ -120,9 +129,20 @@ impl Collector {
             (x + g.advance, x)
         };
         let start = self.text.len() as u32;
-        push_expanded(&mut self.text, g.text);
+        match ascii {
+            // Not white (see above), so it counts; no ligature to expand.
+            Some(c) => {
+                if c != '\0' {
+                    self.text.push(c);
+                }
+                self.chars += 1;
+            }
+            None => {
+                push_expanded(&mut self.text, g.text);
+                self.chars += g.text.chars().filter(|c| !c.is_whitespace()).count();
+            }
+        }
         let len = self.text.len() as u32 - start;
-        self.chars += g.text.chars().filter(|c| !c.is_whitespace()).count();
         self.glyphs[class].push(Glyph {
             start,
             len,
@@ -136,9 +156,27 @@ impl Collector {
         });
     }
 
+    /// The page's text in reading order (see [`Collector::take_text`]).
+    pub fn into_text(mut self) -> String {
+        self.take_text()
+    }
+
     /// The page's text in reading order: directions by glyph count, blocks separated by blank
-    /// lines, lines by newlines.
-    pub fn into_text(self) -> String {
+    /// lines, lines by newlines. Leaves the collector empty but keeps its buffers, so the next
+    /// page does not grow them again from nothing.
+    pub fn take_text(&mut self) -> String {
+        let text = self.text_in_order();
+        self.text.clear();
+        for glyphs in &mut self.glyphs {
+            glyphs.clear();
+        }
+        self.pending_space = [None; 4];
+        self.unmapped = 0;
+        self.chars = 0;
+        text
+    }
+
+    fn text_in_order(&self) -> String {
         let mut classes: Vec<usize> = (0..4).filter(|&c| !self.glyphs[c].is_empty()).collect();
         classes.sort_by_key(|&c| std::cmp::Reverse(self.glyphs[c].len()));
         let mut out = String::new();

@@ -71,19 +71,23 @@ pub fn extract_pages_until(
     let mut fonts = FontCache::default();
     let mut budget = Budget::new(limits, deadline);
     let mut pages = Vec::new();
+    // One collector for all pages: its buffers, grown on the first page, serve the rest.
+    let mut collector = Collector::default();
     for (number, page_id) in doc.get_pages() {
         let media = media_box(doc, page_id);
-        let mut device = PageDevice::new(media);
+        let mut device = PageDevice::new(media, collector);
         let mut interpreter = Interpreter::new(doc, &mut fonts, &mut budget);
         interpreter.run_page(page_id, &mut device)?;
         interpreter.run_annotations(page_id, &mut device)?;
         let chars = device.collector.chars;
-        let text = nfc(device.collector.into_text());
+        let text = nfc(device.collector.take_text());
+        let image_coverage = device.coverage.fraction();
+        collector = device.collector;
         pages.push(PageText {
             number: number as usize,
             text,
             has_text_layer: chars >= MIN_TEXT_LAYER_CHARS,
-            image_coverage: device.coverage.fraction(),
+            image_coverage,
             source: TextSource::TextLayer,
             ocr_confidence: None,
         });
@@ -194,9 +198,9 @@ struct PageDevice {
 }
 
 impl PageDevice {
-    fn new(media: Rect) -> Self {
+    fn new(media: Rect, collector: Collector) -> Self {
         PageDevice {
-            collector: Collector::default(),
+            collector,
             coverage: Coverage::new(media),
         }
     }

@@ -83,6 +83,22 @@ impl<'a> Descriptor<'a> {
             .as_ref()
     }
 
+    /// The program as read so far: `Some` once `program` was called (holding its result),
+    /// `None` when it was never asked for.
+    pub(super) fn take_program(&mut self) -> Option<Option<Program>> {
+        self.program.take()
+    }
+
+    /// An owned handle on the program's stream, to decode later without the document.
+    pub(super) fn program_source(&self, doc: &Document) -> Option<ProgramSource<Object>> {
+        let src = locate_program(doc, self.dict?)?;
+        Some(ProgramSource {
+            kind: src.kind,
+            what: src.what,
+            obj: src.obj.clone(),
+        })
+    }
+
     /// True when the symbolic flag is set.
     pub(super) fn symbolic(&self) -> bool {
         self.flags.is_some_and(|f| f & FLAG_SYMBOLIC != 0)
@@ -114,35 +130,53 @@ fn read_program(
     limits: &Limits,
     warnings: &mut Vec<FontWarning>,
 ) -> Option<Program> {
-    let cap = MAX_FONT_PROGRAM_BYTES;
-    if desc.has(b"FontFile") {
-        let data = objects::stream_content(
-            doc,
-            desc,
-            b"FontFile",
-            FontStream::FontFile,
+    locate_program(doc, desc)?.read(limits, warnings)
+}
+
+/// Where a descriptor's program is, before anything is decoded.
+#[derive(Debug, Clone)]
+pub(super) struct ProgramSource<O> {
+    kind: ProgramKind,
+    what: FontStream,
+    /// The stream object (`&Object` while the document is at hand, an owned copy after).
+    obj: O,
+}
+
+impl<O: std::borrow::Borrow<Object>> ProgramSource<O> {
+    /// Decodes the program; `None` (and a warning) when it cannot be read.
+    pub(super) fn read(&self, limits: &Limits, warnings: &mut Vec<FontWarning>) -> Option<Program> {
+        let data = objects::object_stream_content(
+            self.obj.borrow(),
+            self.what,
             limits,
-            cap,
+            MAX_FONT_PROGRAM_BYTES,
             warnings,
         )?;
-        return Some(Program {
-            kind: ProgramKind::Type1,
+        Some(Program {
+            kind: self.kind,
             data,
+        })
+    }
+}
+
+/// The first of `/FontFile`, `/FontFile2`, `/FontFile3` the descriptor has; a key that is
+/// present but dangling ends the search, as a stream that cannot be read does.
+fn locate_program<'a>(
+    doc: &'a Document,
+    desc: &'a Dictionary,
+) -> Option<ProgramSource<&'a Object>> {
+    if desc.has(b"FontFile") {
+        return Some(ProgramSource {
+            kind: ProgramKind::Type1,
+            what: FontStream::FontFile,
+            obj: objects::get(doc, desc, b"FontFile")?,
         });
     }
     if desc.has(b"FontFile2") {
-        let data = objects::stream_content(
-            doc,
-            desc,
-            b"FontFile2",
-            FontStream::FontFile2,
-            limits,
-            cap,
-            warnings,
-        )?;
-        return Some(Program {
+        return Some(ProgramSource {
             kind: ProgramKind::TrueType,
-            data,
+            what: FontStream::FontFile2,
+            obj: objects::get(doc, desc, b"FontFile2")?,
         });
     }
     let obj = objects::get(doc, desc, b"FontFile3")?;
@@ -153,6 +187,9 @@ fn read_program(
         },
         _ => ProgramKind::Cff,
     };
-    let data = objects::object_stream_content(obj, FontStream::FontFile3, limits, cap, warnings)?;
-    Some(Program { kind, data })
+    Some(ProgramSource {
+        kind,
+        what: FontStream::FontFile3,
+        obj,
+    })
 }

@@ -166,6 +166,8 @@ struct Span {
     len: u32,
     /// The text means nothing across fonts (private use, control codes) or is empty.
     weak: bool,
+    /// A simple font's code whose text the font program may still give (`simple::Deferred`).
+    deferred: bool,
 }
 
 /// All glyph texts of one font in one string, so lookups return slices without allocating.
@@ -186,9 +188,11 @@ impl Arena {
             start,
             len,
             weak: is_weak(text),
+            deferred: false,
         }
     }
 
+    #[inline]
     fn get(&self, span: Span) -> &str {
         let start = span.start as usize;
         self.0
@@ -322,8 +326,7 @@ impl Font {
             Tables::Simple(t) => {
                 for &b in bytes {
                     let i = usize::from(b);
-                    // `i` < 256 = the tables' length, so `get` always succeeds.
-                    let text = t.text.get(i).map_or("", |s| t.arena.get(*s));
+                    let text = t.text(b);
                     f(GlyphInfo {
                         code: u32::from(b),
                         code_len: 1,

@@ -7,9 +7,11 @@
 //! through the AGL; the font program (built-in encoding, TrueType `cmap`/`post`); a
 //! `/ToUnicode` entry that only maps to private-use or control codes; nothing.
 
+use std::sync::OnceLock;
+
 use lopdf::{Dictionary, Document, Object};
 
-use super::descriptor::Descriptor;
+use super::descriptor::{Descriptor, ProgramSource};
 use super::program::{Names, Program, ProgramKind};
 use super::std14::Std14;
 use super::{
@@ -28,8 +30,90 @@ pub(super) const DEFAULT_ASCENT_DESCENT: (f64, f64) = (800.0, -200.0);
 #[derive(Debug, Clone)]
 pub(super) struct SimpleTables {
     pub arena: Arena,
+    /// Text per code; a span marked `deferred` is only the fallback of `deferred`.
     pub text: [Span; CODES],
     pub width: [f64; CODES],
+    /// The font-program texts of codes the PDF gives no usable text, when there are such.
+    pub deferred: Option<Box<Deferred>>,
+}
+
+impl SimpleTables {
+    /// The text of `code`, working out the deferred ones on first use.
+    #[inline]
+    pub(super) fn text(&self, code: u8) -> &str {
+        let Some(&span) = self.text.get(usize::from(code)) else {
+            return "";
+        };
+        if span.deferred
+            && let Some(d) = &self.deferred
+            && let Some(t) = d.text(code)
+        {
+            return t;
+        }
+        self.arena.get(span)
+    }
+}
+
+/// Codes whose text only the font program can give, resolved when one of them is first
+/// shown: writers such as ReportLab give control codes a width and a useless `/ToUnicode`
+/// entry, so nearly every font has such codes, but content rarely draws them — and reading
+/// the program (inflating it, reversing a TrueType `cmap`) cost a tenth of extraction.
+#[derive(Debug, Clone)]
+pub(super) struct Deferred {
+    program: DeferredProgram,
+    builtin: Option<Names>,
+    limits: Limits,
+    resolved: OnceLock<Resolved>,
+}
+
+/// The font program as it stood when the font was built.
+#[derive(Debug, Clone)]
+enum DeferredProgram {
+    /// Already read (for its built-in encoding), with that result.
+    Read(Option<Program>),
+    /// Not read yet: where it is, if anywhere.
+    Unread(Option<ProgramSource<Object>>),
+}
+
+/// The deferred codes' program texts, once worked out.
+#[derive(Debug, Clone)]
+struct Resolved {
+    arena: Arena,
+    text: [Option<Span>; CODES],
+}
+
+impl Deferred {
+    /// The program's text for `code`, `None` when it has none (the fallback span stands).
+    fn text(&self, code: u8) -> Option<&str> {
+        let r = self.resolved.get_or_init(|| self.resolve());
+        let span = (*r.text.get(usize::from(code))?)?;
+        Some(r.arena.get(span))
+    }
+
+    fn resolve(&self) -> Resolved {
+        // `Font::warnings` is fixed when the font is built; what a late read runs into has
+        // no reader, and the code simply keeps its fallback.
+        let mut warnings = Vec::new();
+        let read;
+        let program = match &self.program {
+            DeferredProgram::Read(p) => p.as_ref(),
+            DeferredProgram::Unread(src) => {
+                read = src
+                    .as_ref()
+                    .and_then(|s| s.read(&self.limits, &mut warnings));
+                read.as_ref()
+            }
+        };
+        let texts = program_code_texts(program, self.builtin.as_ref());
+        let mut arena = Arena::default();
+        let mut text = [None; CODES];
+        for (slot, t) in text.iter_mut().zip(&texts) {
+            if let Some(t) = t.as_deref().filter(|t| !t.is_empty()) {
+                *slot = Some(arena.push(t));
+            }
+        }
+        Resolved { arena, text }
+    }
 }
 
 /// Everything a simple font contributes to `Font`.
@@ -49,7 +133,7 @@ pub(super) fn build(
     limits: &Limits,
     warnings: &mut Vec<FontWarning>,
 ) -> SimpleFont {
-    let desc = Descriptor::read(doc, dict);
+    let mut desc = Descriptor::read(doc, dict);
     let std14 = Std14::from_name(base_font);
     let embedded = desc.names_program();
     let symbolic = match desc.flags {
@@ -70,10 +154,9 @@ pub(super) fn build(
     let to_unicode = read_to_unicode(doc, dict, limits, warnings);
     let zapf = std14 == Some(Std14::ZapfDingbats) && !embedded;
 
-    // Font-program fallbacks, computed only if some code the font uses still has no text
-    // (reading a TrueType `cmap` backwards costs milliseconds; most fonts never need it).
+    // Font-program fallbacks wait until a code that needs one is shown (see `Deferred`).
     let used = used_codes(doc, dict);
-    let mut program_texts: Option<Vec<Option<String>>> = None;
+    let mut any_deferred = false;
     let mut arena = Arena::default();
     let mut text = [Span::default(); CODES];
     for (code, slot) in text.iter_mut().enumerate() {
@@ -98,20 +181,12 @@ pub(super) fn build(
         if !used.get(code).copied().unwrap_or(true) {
             continue;
         }
-        let texts = program_texts.get_or_insert_with(|| {
-            program_code_texts(desc.program(doc, limits, warnings), builtin.as_ref())
-        });
-        if let Some(t) = texts
-            .get(code)
-            .and_then(Option::as_deref)
-            .filter(|t| !t.is_empty())
-        {
-            *slot = arena.push(t);
-            continue;
-        }
+        // What stands when the program has nothing for the code either.
         if let Some(t) = tu {
             *slot = arena.push(t);
         }
+        slot.deferred = true;
+        any_deferred = true;
     }
 
     let width = code_widths(doc, dict, kind, base_font, std14, &desc, &names);
@@ -124,8 +199,25 @@ pub(super) fn build(
             .unwrap_or(DEFAULT_ASCENT_DESCENT);
         (super::DEFAULT_FONT_MATRIX, ad)
     };
+    let deferred = any_deferred.then(|| {
+        let program = match desc.take_program() {
+            Some(read) => DeferredProgram::Read(read),
+            None => DeferredProgram::Unread(desc.program_source(doc)),
+        };
+        Box::new(Deferred {
+            program,
+            builtin,
+            limits: limits.clone(),
+            resolved: OnceLock::new(),
+        })
+    });
     SimpleFont {
-        tables: SimpleTables { arena, text, width },
+        tables: SimpleTables {
+            arena,
+            text,
+            width,
+            deferred,
+        },
         ascent_descent,
         font_matrix,
     }
