@@ -179,13 +179,29 @@ pub fn analyse(
     sigs: &[SignatureDict],
     limits: &Limits,
 ) -> Vec<SignatureChanges> {
-    let newest = pdf.revisions.last().map_or(1, |r| r.number);
-    let signed: Vec<(Coverage, Option<usize>, Option<String>)> = sigs
+    let checks: Vec<byte_range::ByteRangeCheck> = sigs
         .iter()
-        .map(|s| {
-            let check = byte_range::check(&s.byte_range, bytes, &pdf.revisions);
-            (check.coverage, check.revision, check.reason)
-        })
+        .map(|s| byte_range::check(&s.byte_range, bytes, &pdf.revisions))
+        .collect();
+    analyse_checked(bytes, pdf, sigs, &checks, limits)
+}
+
+/// As [`analyse`], with each signature's [`byte_range::check`] already made (same order as
+/// `sigs`), so that the caller's checks are not repeated.
+pub fn analyse_checked(
+    bytes: &[u8],
+    pdf: &Pdf,
+    sigs: &[SignatureDict],
+    checks: &[byte_range::ByteRangeCheck],
+    limits: &Limits,
+) -> Vec<SignatureChanges> {
+    if checks.len() != sigs.len() {
+        return analyse(bytes, pdf, sigs, limits);
+    }
+    let newest = pdf.revisions.last().map_or(1, |r| r.number);
+    let signed: Vec<(Coverage, Option<usize>, Option<String>)> = checks
+        .iter()
+        .map(|check| (check.coverage, check.revision, check.reason.clone()))
         .collect();
 
     // A certification signature's DocMDP binds every later signature too.

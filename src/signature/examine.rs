@@ -13,9 +13,10 @@ use serde::Serialize;
 use super::byte_range::{self, Coverage};
 use super::changes::{self, Change, ModificationLevel};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
+use super::range_digest::RangeDigests;
 use super::{
-    CmsReport, CmsWarning, RevocationInfo, TrustStore, VerifyOptions, is_timestamp_token,
-    verify_document_timestamp, verify_signed_data_with, verify_x509_rsa_sha1,
+    CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore, VerifyOptions,
+    is_timestamp_token, verify_document_timestamp, verify_signed_data_with, verify_x509_rsa_sha1,
 };
 use crate::pdf::object::deref;
 use crate::pdf::{Limits, Pdf};
@@ -179,20 +180,36 @@ pub fn examine(
         return Vec::new();
     }
     let dss = dss(&pdf.doc);
-    let changes = changes::analyse(bytes, pdf, &sigs, limits);
+    let ranges: Vec<byte_range::ByteRangeCheck> = sigs
+        .iter()
+        .map(|sig| byte_range::check(&sig.byte_range, bytes, &pdf.revisions))
+        .collect();
+    let changes = changes::analyse_checked(bytes, pdf, &sigs, &ranges, limits);
+    let digests = RangeDigests::new(bytes, ranges.iter().map(|r| r.ranges.clone()).collect());
     sigs.iter()
+        .zip(ranges)
         .zip(changes)
-        .map(|(sig, changed)| {
-            let range = byte_range::check(&sig.byte_range, bytes, &pdf.revisions);
+        .enumerate()
+        .map(|(index, ((sig, range), changed))| {
             let slices = range.slices(bytes);
-            let report = crypto(sig, &slices, trust, &dss);
+            let shared = RangeDigest {
+                digests: &digests,
+                index,
+            };
+            let report = crypto(sig, &slices, shared, trust, &dss);
             facts(sig, range, report, changed)
         })
         .collect()
 }
 
-/// Runs the check the signature's SubFilter calls for.
-fn crypto(sig: &SignatureDict, slices: &[&[u8]], trust: &TrustStore, dss: &Dss) -> CmsReport {
+/// Runs the check the signature's SubFilter calls for; `shared` has the digests of `slices`.
+fn crypto(
+    sig: &SignatureDict,
+    slices: &[&[u8]],
+    shared: RangeDigest<'_>,
+    trust: &TrustStore,
+    dss: &Dss,
+) -> CmsReport {
     if sig.contents.is_empty() {
         return CmsReport {
             error: Some("the signature's /Contents is empty".into()),
@@ -208,6 +225,7 @@ fn crypto(sig: &SignatureDict, slices: &[&[u8]], trust: &TrustStore, dss: &Dss) 
         reference_time,
         dss_crls: dss.crls,
         dss_ocsps: dss.ocsps,
+        range_digests: Some(shared),
         ..VerifyOptions::new(trust)
     };
     match sig.sub_filter.as_deref() {

@@ -24,6 +24,7 @@ pub mod examine;
 pub mod field;
 pub mod limits;
 pub mod oid;
+pub mod range_digest;
 pub mod report;
 pub mod signed_data;
 pub mod time;
@@ -46,6 +47,7 @@ pub use trust::{TrustError, TrustStore};
 use algorithm::{DigestAlgorithm, PublicKey, SignatureScheme};
 use ber::{Trailing, first_tlv, tag};
 use certificate::Certificate;
+use range_digest::RangeDigests;
 use signed_data::{Checked, Content, check};
 use trust::build_path;
 
@@ -64,6 +66,27 @@ pub struct VerifyOptions<'a> {
     pub dss_crls: usize,
     /// OCSP responses in the document's DSS, as counted by the PDF layer.
     pub dss_ocsps: usize,
+    /// Where the digests of the `signed_ranges` being checked can be had without hashing them
+    /// again; `None` hashes them.
+    pub range_digests: Option<RangeDigest<'a>>,
+}
+
+/// One signature's entry in a [`RangeDigests`]: the digests of exactly the ranges it checks.
+#[derive(Debug, Clone, Copy)]
+pub struct RangeDigest<'a> {
+    /// The shared digests.
+    pub digests: &'a RangeDigests<'a>,
+    /// The signature's index in them.
+    pub index: usize,
+}
+
+impl RangeDigest<'_> {
+    /// The digest of the signature's ranges, hashing `ranges` when the index is unknown.
+    pub fn digest(&self, algorithm: DigestAlgorithm, ranges: &[&[u8]]) -> Vec<u8> {
+        self.digests
+            .digest(self.index, algorithm)
+            .unwrap_or_else(|| algorithm.digest_parts(ranges))
+    }
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -75,6 +98,7 @@ impl<'a> VerifyOptions<'a> {
             reference_time: None,
             dss_crls: 0,
             dss_ocsps: 0,
+            range_digests: None,
         }
     }
 }
@@ -105,7 +129,7 @@ pub fn verify_signed_data_with(
         let mut state = Checked::default();
         let result = check(
             contents,
-            Content::Ranges(signed_ranges),
+            Content::Ranges(signed_ranges, opts.range_digests),
             opts.extra_certs,
             &mut report,
             &mut state,
@@ -116,7 +140,12 @@ pub fn verify_signed_data_with(
         // A signature timestamp vouches for the signature value (RFC 3161 Appendix A).
         let mut timestamp_time = None;
         if let Some(token) = state.timestamp_token.as_deref() {
-            let outcome = timestamp::check_token(token, &[&state.signature_value], opts);
+            // The imprint covers the signature value, not the ranges the digests are of.
+            let token_opts = VerifyOptions {
+                range_digests: None,
+                ..*opts
+            };
+            let outcome = timestamp::check_token(token, &[&state.signature_value], &token_opts);
             if let Some(e) = &outcome.report.error {
                 report
                     .warnings

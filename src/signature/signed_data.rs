@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use super::RangeDigest;
 use super::algorithm::{DigestAlgorithm, SignatureScheme};
 use super::ber::{Trailing, first_tlv, tag};
 use super::certificate::Certificate;
@@ -21,7 +22,8 @@ use super::time::parse_time;
 pub enum Content<'r> {
     /// Detached content: the signed byte ranges of the PDF (or, for a signature timestamp,
     /// unused). An `adbe.pkcs7.sha1` signature encapsulates the SHA-1 digest of these ranges.
-    Ranges(&'r [&'r [u8]]),
+    /// Their digests come from the [`RangeDigest`] when there is one.
+    Ranges(&'r [&'r [u8]], Option<RangeDigest<'r>>),
     /// The encapsulated content (an RFC 3161 TSTInfo).
     Encapsulated,
 }
@@ -140,11 +142,15 @@ pub fn check(
     // What messageDigest covers: the encapsulated content if there is one, else the ranges.
     let econtent = state.econtent.clone();
     let mut ranges_match_content = true;
+    let mut shared = None;
     let parts: Vec<&[u8]> = match (content, econtent.as_deref()) {
-        (Content::Ranges(ranges), Some(e)) => {
+        (Content::Ranges(ranges, digests), Some(e)) => {
             // adbe.pkcs7.sha1 (ISO 32000-1 §12.8.3.3.1): the encapsulated content is the SHA-1
             // digest of the byte ranges. Embedding the ranges themselves is accepted too.
-            let sha1 = DigestAlgorithm::Sha1.digest_parts(ranges);
+            let sha1 = match digests {
+                Some(d) => d.digest(DigestAlgorithm::Sha1, ranges),
+                None => DigestAlgorithm::Sha1.digest_parts(ranges),
+            };
             ranges_match_content = e == sha1.as_slice() || e == ranges.concat().as_slice();
             if !ranges_match_content {
                 report
@@ -153,7 +159,10 @@ pub fn check(
             }
             vec![e]
         }
-        (Content::Ranges(ranges), None) => ranges.to_vec(),
+        (Content::Ranges(ranges, digests), None) => {
+            shared = digests;
+            ranges.to_vec()
+        }
         (Content::Encapsulated, Some(e)) => vec![e],
         (Content::Encapsulated, None) => {
             return Err(SignatureError::Missing {
@@ -173,8 +182,11 @@ pub fn check(
                 },
             )?;
             let md = md.expect(tag::OCTET_STRING, "messageDigest")?;
-            report.intact =
-                md.content == digest.digest_parts(&parts).as_slice() && ranges_match_content;
+            let computed = match shared {
+                Some(d) => d.digest(digest, &parts),
+                None => digest.digest_parts(&parts),
+            };
+            report.intact = md.content == computed.as_slice() && ranges_match_content;
 
             // RFC 5652 §11.1: contentType must be present and equal eContentType.
             let ct_ok = find_attribute(&attrs, &oid::CONTENT_TYPE)

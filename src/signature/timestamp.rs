@@ -83,7 +83,11 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
         Ok(tst) => {
             report.time = Some(tst.gen_time.to_string());
             report.digest_algorithm = Some(tst.imprint_algorithm.name().to_owned());
-            imprint_ok = tst.imprint == tst.imprint_algorithm.digest_parts(imprint_over);
+            let computed = match opts.range_digests {
+                Some(d) => d.digest(tst.imprint_algorithm, imprint_over),
+                None => tst.imprint_algorithm.digest_parts(imprint_over),
+            };
+            imprint_ok = tst.imprint == computed;
         }
         Err(e) => report.error = Some(e.to_string()),
     }
