@@ -115,14 +115,80 @@ impl Policy {
 
     /// The time zone, or an error naming it.
     pub fn zone(&self) -> Result<jiff::tz::TimeZone, String> {
-        jiff::tz::TimeZone::get(&self.time_zone)
-            .map_err(|e| format!("unknown time zone {:?}: {e}", self.time_zone))
+        zone_named(&self.time_zone)
     }
+}
+
+/// Zones already resolved in this process.
+static ZONES: std::sync::Mutex<Vec<(String, jiff::tz::TimeZone)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// An IANA time zone by name: the system's TZif file when the name is a plain path inside
+/// the zoneinfo folder, else jiff's database. jiff's first lookup walks the whole zoneinfo
+/// folder to index it (milliseconds that every short CLI run would pay for one zone).
+fn zone_named(name: &str) -> Result<jiff::tz::TimeZone, String> {
+    let mut zones = ZONES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, tz)) = zones.iter().find(|(n, _)| n == name) {
+        return Ok(tz.clone());
+    }
+    let tz = match system_tzif(name) {
+        Some(tz) => tz,
+        None => {
+            jiff::tz::TimeZone::get(name).map_err(|e| format!("unknown time zone {name:?}: {e}"))?
+        }
+    };
+    // A policy names one zone or a few; the bound only guards against a caller looping.
+    if zones.len() < 64 {
+        zones.push((name.to_owned(), tz.clone()));
+    }
+    Ok(tz)
+}
+
+/// The zone from `$TZDIR` (or `/usr/share/zoneinfo`) read directly, when `name` is plain
+/// (letters, digits, `_+-` in `/`-separated parts, no `.` or `..`) and the file is TZif.
+fn system_tzif(name: &str) -> Option<jiff::tz::TimeZone> {
+    const MAX_TZIF_BYTES: u64 = 256 * 1024;
+    let plain = !name.is_empty()
+        && name.len() <= 64
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_+-".contains(&b))
+        });
+    if !plain {
+        return None;
+    }
+    let dir = std::env::var_os("TZDIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/share/zoneinfo".into());
+    let path = dir.join(name);
+    if std::fs::metadata(&path).ok()?.len() > MAX_TZIF_BYTES {
+        return None;
+    }
+    let data = std::fs::read(&path).ok()?;
+    jiff::tz::TimeZone::tzif(name, &data).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_resolve_like_jiffs_database_and_bad_names_are_refused() {
+        let instant: jiff::Timestamp = "2024-07-01T12:00:00Z".parse().unwrap();
+        for name in ["Europe/Stockholm", "UTC", "America/Argentina/Buenos_Aires"] {
+            let ours = zone_named(name).unwrap();
+            let jiffs = jiff::tz::TimeZone::get(name).unwrap();
+            assert_eq!(ours.to_offset(instant), jiffs.to_offset(instant), "{name}");
+            assert_eq!(ours.iana_name(), Some(name));
+        }
+        assert!(system_tzif("../../etc/passwd").is_none());
+        assert!(system_tzif("Europe/./Stockholm").is_none());
+        assert!(zone_named("Nowhere/Atlantis").is_err());
+    }
 
     #[test]
     fn defaults_follow_the_spec() {
