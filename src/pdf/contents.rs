@@ -139,6 +139,31 @@ pub fn hex_value(string: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether `value` is what the hex string `string` stands for, i.e. `hex_value(string) ==
+/// value`, without building the value: the usual string is exactly two digits per byte.
+pub fn hex_value_is(string: &[u8], value: &[u8]) -> bool {
+    let inner = string
+        .strip_prefix(b"<")
+        .and_then(|s| s.strip_suffix(b">"))
+        .unwrap_or(string);
+    if value.len().checked_mul(2) == Some(inner.len()) {
+        // Accumulated without branching on the data; a non-digit anywhere shifts the pairing,
+        // so only an all-digit string may be judged here.
+        let (mut not_digit, mut differ) = (0u8, 0u8);
+        for (pair, &byte) in inner.chunks_exact(2).zip(value) {
+            if let [high, low] = pair {
+                let (h, l) = (HEX[usize::from(*high)], HEX[usize::from(*low)]);
+                not_digit |= (h | l) & 0xf0;
+                differ |= ((h << 4) | l) ^ byte;
+            }
+        }
+        if not_digit == 0 {
+            return differ == 0;
+        }
+    }
+    hex_value(string) == value
+}
+
 /// Puts each span's value back into the dictionary (an object of its own, or one directly
 /// inside one) whose `/ByteRange` names it and whose `/Contents` was emptied. True when
 /// every span went back exactly once.
@@ -282,6 +307,39 @@ mod tests {
         assert!(!is_hex_string(b"(3082)"));
         assert!(!is_hex_string(b"<3082"));
         assert!(!is_hex_string(b"<30\x0082>"));
+    }
+
+    #[test]
+    fn hex_value_is_agrees_with_hex_value() {
+        let strings: [&[u8]; 9] = [
+            b"<3082 01ff>",
+            b"<308201ff>",
+            b"<308201FE>",
+            b"<4a7>",
+            b"<>",
+            b"<30 8>",
+            b"<3g8201ff>",
+            b"<30820\n1f>",
+            b"3082",
+        ];
+        let values: [&[u8]; 6] = [
+            &[0x30, 0x82, 0x01, 0xff],
+            &[0x30, 0x82, 0x01, 0xfe],
+            &[0x4a, 0x70],
+            &[],
+            &[0x30, 0x80],
+            &[0x38, 0x20, 0x1f],
+        ];
+        for string in strings {
+            for value in values {
+                assert_eq!(
+                    hex_value_is(string, value),
+                    hex_value(string) == value,
+                    "{:?} vs {value:?}",
+                    String::from_utf8_lossy(string)
+                );
+            }
+        }
     }
 
     #[test]

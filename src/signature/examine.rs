@@ -196,15 +196,20 @@ pub fn examine(
                 digests: &digests,
                 index,
             };
-            let report = crypto(sig, &slices, shared, trust, &dss);
-            facts(sig, range, report, changed)
+            // Parses the CMS, so asked once for both users.
+            let doc_timestamp =
+                sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents);
+            let report = crypto(sig, doc_timestamp, &slices, shared, trust, &dss);
+            facts(sig, doc_timestamp, range, report, changed)
         })
         .collect()
 }
 
-/// Runs the check the signature's SubFilter calls for; `shared` has the digests of `slices`.
+/// Runs the check the signature's SubFilter calls for; `shared` has the digests of `slices`,
+/// `doc_timestamp` says whether it is a document timestamp.
 fn crypto(
     sig: &SignatureDict,
+    doc_timestamp: bool,
     slices: &[&[u8]],
     shared: RangeDigest<'_>,
     trust: &TrustStore,
@@ -234,21 +239,18 @@ fn crypto(
         }
         // A timestamp token is a document timestamp whatever the dictionary says (some
         // producers write /Type /Sig with SubFilter ETSI.RFC3161, or no SubFilter at all).
-        _ if sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents) => {
-            verify_document_timestamp(&sig.contents, slices, &opts)
-        }
+        _ if doc_timestamp => verify_document_timestamp(&sig.contents, slices, &opts),
         _ => verify_signed_data_with(&sig.contents, slices, &opts),
     }
 }
 
 fn facts(
     sig: &SignatureDict,
+    doc_timestamp: bool,
     range: byte_range::ByteRangeCheck,
     report: CmsReport,
     changed: changes::SignatureChanges,
 ) -> SignatureFacts {
-    let doc_timestamp =
-        sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents);
     let signer = report.signer.map(|s| SignerFacts {
         common_name: s.common_name,
         email: s.email,

@@ -145,7 +145,7 @@ impl<'a> Views<'a> {
             };
             if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(id)
                 && let Ok(Object::String(value, _)) = dict.get(b"Contents")
-                && *value == contents::hex_value(gap)
+                && contents::hex_value_is(gap, value)
             {
                 dict.set("Contents", Object::string_literal(Vec::<u8>::new()));
             }
