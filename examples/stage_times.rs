@@ -1,5 +1,7 @@
 //! Times each pipeline stage on one file, N runs each, in one thread: where a document's
-//! time goes (`scripts/bench-serve.sh` measures the whole; this splits it).
+//! time goes (`scripts/bench-serve.sh` measures the whole; this splits it). `STAGE=process`
+//! is the steady-state loop of the whole pipeline for profilers (`perf record`,
+//! `valgrind --tool=callgrind`).
 //!
 //!   cargo run --profile profiling --example stage_times -- FILE [N] [--trust PEM]
 
@@ -50,6 +52,8 @@ fn main() {
     let limits = &settings.limits;
     let pdf = load(&bytes, limits).expect("loads");
     let pages = extract_pages(&pdf, limits).expect("text");
+    let record = arkivar::pipeline::process(&bytes, SourceInfo::default(), &settings);
+    println!("{path}: {n} runs per stage, status {:?}", record.status);
     time("load", n, || load(&bytes, limits).is_ok());
     time("text", n, || extract_pages(&pdf, limits).is_ok());
     time("signatures", n, || {
