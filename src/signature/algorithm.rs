@@ -93,28 +93,77 @@ impl DigestAlgorithm {
 
     /// The digest of the concatenation of `parts` (e.g. the ranges of a `/ByteRange`).
     pub fn digest_parts(self, parts: &[&[u8]]) -> Vec<u8> {
-        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
-            let mut hasher = D::new();
-            for part in parts {
-                hasher.update(part);
-            }
-            hasher.finalize().to_vec()
+        let mut hasher = self.hasher();
+        for part in parts {
+            hasher.update(part);
         }
-        match self {
-            DigestAlgorithm::Sha1 => run::<sha1::Sha1>(parts),
-            DigestAlgorithm::Sha224 => run::<sha2::Sha224>(parts),
-            DigestAlgorithm::Sha256 => run::<sha2::Sha256>(parts),
-            DigestAlgorithm::Sha384 => run::<sha2::Sha384>(parts),
-            DigestAlgorithm::Sha512 => run::<sha2::Sha512>(parts),
-            DigestAlgorithm::Sha3_256 => run::<sha3::Sha3_256>(parts),
-            DigestAlgorithm::Sha3_384 => run::<sha3::Sha3_384>(parts),
-            DigestAlgorithm::Sha3_512 => run::<sha3::Sha3_512>(parts),
-        }
+        hasher.finalize()
+    }
+
+    /// A running hash of this algorithm.
+    pub(super) fn hasher(self) -> Hasher {
+        Hasher::new(self)
     }
 
     /// The digest of one byte string.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         self.digest_parts(&[data])
+    }
+}
+
+/// A running hash of any supported algorithm, cloneable mid-stream.
+#[derive(Clone)]
+pub(super) enum Hasher {
+    Sha1(sha1::Sha1),
+    Sha224(sha2::Sha224),
+    Sha256(sha2::Sha256),
+    Sha384(sha2::Sha384),
+    Sha512(sha2::Sha512),
+    Sha3_256(sha3::Sha3_256),
+    Sha3_384(sha3::Sha3_384),
+    Sha3_512(sha3::Sha3_512),
+}
+
+impl Hasher {
+    fn new(algorithm: DigestAlgorithm) -> Self {
+        match algorithm {
+            DigestAlgorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
+            DigestAlgorithm::Sha224 => Hasher::Sha224(sha2::Sha224::new()),
+            DigestAlgorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+            DigestAlgorithm::Sha384 => Hasher::Sha384(sha2::Sha384::new()),
+            DigestAlgorithm::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
+            DigestAlgorithm::Sha3_256 => Hasher::Sha3_256(sha3::Sha3_256::new()),
+            DigestAlgorithm::Sha3_384 => Hasher::Sha3_384(sha3::Sha3_384::new()),
+            DigestAlgorithm::Sha3_512 => Hasher::Sha3_512(sha3::Sha3_512::new()),
+        }
+    }
+
+    /// Adds `data`.
+    pub(super) fn update(&mut self, data: &[u8]) {
+        match self {
+            Hasher::Sha1(h) => h.update(data),
+            Hasher::Sha224(h) => h.update(data),
+            Hasher::Sha256(h) => h.update(data),
+            Hasher::Sha384(h) => h.update(data),
+            Hasher::Sha512(h) => h.update(data),
+            Hasher::Sha3_256(h) => h.update(data),
+            Hasher::Sha3_384(h) => h.update(data),
+            Hasher::Sha3_512(h) => h.update(data),
+        }
+    }
+
+    /// The digest of everything added.
+    pub(super) fn finalize(self) -> Vec<u8> {
+        match self {
+            Hasher::Sha1(h) => h.finalize().to_vec(),
+            Hasher::Sha224(h) => h.finalize().to_vec(),
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha384(h) => h.finalize().to_vec(),
+            Hasher::Sha512(h) => h.finalize().to_vec(),
+            Hasher::Sha3_256(h) => h.finalize().to_vec(),
+            Hasher::Sha3_384(h) => h.finalize().to_vec(),
+            Hasher::Sha3_512(h) => h.finalize().to_vec(),
+        }
     }
 }
 

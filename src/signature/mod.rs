@@ -81,10 +81,15 @@ pub struct RangeDigest<'a> {
 }
 
 impl RangeDigest<'_> {
-    /// The digest of the signature's ranges, hashing `ranges` when the index is unknown.
-    pub fn digest(&self, algorithm: DigestAlgorithm, ranges: &[&[u8]]) -> Vec<u8> {
-        self.digests
-            .digest(self.index, algorithm)
+    /// The digest of the signature's ranges from `shared` when there is one, else of `ranges`
+    /// hashed here (also when the index is unknown).
+    pub fn digest_or_hash(
+        shared: Option<Self>,
+        algorithm: DigestAlgorithm,
+        ranges: &[&[u8]],
+    ) -> Vec<u8> {
+        shared
+            .and_then(|d| d.digests.digest(d.index, algorithm))
             .unwrap_or_else(|| algorithm.digest_parts(ranges))
     }
 }

@@ -9,66 +9,10 @@
 
 use std::cell::RefCell;
 
-use sha2::Digest;
-
-use super::algorithm::DigestAlgorithm;
+use super::algorithm::{DigestAlgorithm, Hasher};
 
 /// Most signatures whose digests one [`RangeDigests`] shares; beyond it, each is hashed alone.
 const MAX_SIGNATURES: usize = 4096;
-
-/// A running hash of any supported algorithm, cloneable mid-stream.
-#[derive(Clone)]
-enum Hasher {
-    Sha1(sha1::Sha1),
-    Sha224(sha2::Sha224),
-    Sha256(sha2::Sha256),
-    Sha384(sha2::Sha384),
-    Sha512(sha2::Sha512),
-    Sha3_256(sha3::Sha3_256),
-    Sha3_384(sha3::Sha3_384),
-    Sha3_512(sha3::Sha3_512),
-}
-
-impl Hasher {
-    fn new(algorithm: DigestAlgorithm) -> Self {
-        match algorithm {
-            DigestAlgorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
-            DigestAlgorithm::Sha224 => Hasher::Sha224(sha2::Sha224::new()),
-            DigestAlgorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
-            DigestAlgorithm::Sha384 => Hasher::Sha384(sha2::Sha384::new()),
-            DigestAlgorithm::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
-            DigestAlgorithm::Sha3_256 => Hasher::Sha3_256(sha3::Sha3_256::new()),
-            DigestAlgorithm::Sha3_384 => Hasher::Sha3_384(sha3::Sha3_384::new()),
-            DigestAlgorithm::Sha3_512 => Hasher::Sha3_512(sha3::Sha3_512::new()),
-        }
-    }
-
-    fn update(&mut self, data: &[u8]) {
-        match self {
-            Hasher::Sha1(h) => h.update(data),
-            Hasher::Sha224(h) => h.update(data),
-            Hasher::Sha256(h) => h.update(data),
-            Hasher::Sha384(h) => h.update(data),
-            Hasher::Sha512(h) => h.update(data),
-            Hasher::Sha3_256(h) => h.update(data),
-            Hasher::Sha3_384(h) => h.update(data),
-            Hasher::Sha3_512(h) => h.update(data),
-        }
-    }
-
-    fn finalize(self) -> Vec<u8> {
-        match self {
-            Hasher::Sha1(h) => h.finalize().to_vec(),
-            Hasher::Sha224(h) => h.finalize().to_vec(),
-            Hasher::Sha256(h) => h.finalize().to_vec(),
-            Hasher::Sha384(h) => h.finalize().to_vec(),
-            Hasher::Sha512(h) => h.finalize().to_vec(),
-            Hasher::Sha3_256(h) => h.finalize().to_vec(),
-            Hasher::Sha3_384(h) => h.finalize().to_vec(),
-            Hasher::Sha3_512(h) => h.finalize().to_vec(),
-        }
-    }
-}
 
 /// One algorithm's prefix states: the hasher after `[0, cut)` for each cut reached so far.
 struct Prefixes {
@@ -137,7 +81,7 @@ impl<'b> RangeDigests<'b> {
                 self.prefix(algorithm, cut)?,
                 ranges.get(1..).unwrap_or_default(),
             ),
-            _ => (Hasher::new(algorithm), ranges.as_slice()),
+            _ => (algorithm.hasher(), ranges.as_slice()),
         };
         for part in rest.iter().filter_map(slice) {
             hasher.update(part);
@@ -169,7 +113,7 @@ impl<'b> RangeDigests<'b> {
         let (mut from, mut hasher) =
             match reached.checked_sub(1).and_then(|i| prefixes.states.get(i)) {
                 Some((c, state)) => (*c, state.clone()),
-                None => (0, Hasher::new(algorithm)),
+                None => (0, algorithm.hasher()),
             };
         let first = self.cuts.partition_point(|c| *c <= from);
         let mut new_states = Vec::new();

@@ -147,10 +147,7 @@ pub fn check(
         (Content::Ranges(ranges, digests), Some(e)) => {
             // adbe.pkcs7.sha1 (ISO 32000-1 §12.8.3.3.1): the encapsulated content is the SHA-1
             // digest of the byte ranges. Embedding the ranges themselves is accepted too.
-            let sha1 = match digests {
-                Some(d) => d.digest(DigestAlgorithm::Sha1, ranges),
-                None => DigestAlgorithm::Sha1.digest_parts(ranges),
-            };
+            let sha1 = RangeDigest::digest_or_hash(digests, DigestAlgorithm::Sha1, ranges);
             ranges_match_content = e == sha1.as_slice() || e == ranges.concat().as_slice();
             if !ranges_match_content {
                 report
@@ -182,10 +179,7 @@ pub fn check(
                 },
             )?;
             let md = md.expect(tag::OCTET_STRING, "messageDigest")?;
-            let computed = match shared {
-                Some(d) => d.digest(digest, &parts),
-                None => digest.digest_parts(&parts),
-            };
+            let computed = RangeDigest::digest_or_hash(shared, digest, &parts);
             report.intact = md.content == computed.as_slice() && ranges_match_content;
 
             // RFC 5652 §11.1: contentType must be present and equal eContentType.

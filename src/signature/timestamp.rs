@@ -8,7 +8,6 @@
 
 use jiff::Timestamp;
 
-use super::VerifyOptions;
 use super::algorithm::{AlgorithmId, DigestAlgorithm};
 use super::ber::{Reader, small_uint, tag};
 use super::error::{Result, SignatureError};
@@ -17,6 +16,7 @@ use super::report::{CmsReport, TimestampReport};
 use super::signed_data::{Checked, Content, check};
 use super::time::parse_time;
 use super::trust::build_path;
+use super::{RangeDigest, VerifyOptions};
 
 /// The fields of a `TSTInfo` that verification uses.
 #[derive(Debug, Clone)]
@@ -83,10 +83,11 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
         Ok(tst) => {
             report.time = Some(tst.gen_time.to_string());
             report.digest_algorithm = Some(tst.imprint_algorithm.name().to_owned());
-            let computed = match opts.range_digests {
-                Some(d) => d.digest(tst.imprint_algorithm, imprint_over),
-                None => tst.imprint_algorithm.digest_parts(imprint_over),
-            };
+            let computed = RangeDigest::digest_or_hash(
+                opts.range_digests,
+                tst.imprint_algorithm,
+                imprint_over,
+            );
             imprint_ok = tst.imprint == computed;
         }
         Err(e) => report.error = Some(e.to_string()),
