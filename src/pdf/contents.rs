@@ -28,11 +28,12 @@ pub fn find(bytes: &[u8]) -> Vec<(usize, usize)> {
         let (Ok(start), Ok(end)) = (usize::try_from(len0), usize::try_from(start1)) else {
             continue;
         };
-        if is_contents_string(bytes, start, end) && !spans.contains(&(start, end)) {
+        if is_contents_string(bytes, start, end) {
             spans.push((start, end));
         }
     }
     spans.sort_unstable();
+    spans.dedup();
     spans
 }
 

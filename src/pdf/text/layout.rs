@@ -156,23 +156,21 @@ impl Collector {
         });
     }
 
-    /// The page's text in reading order (see [`Collector::take_text`]).
-    pub fn into_text(mut self) -> String {
-        self.take_text()
-    }
-
     /// The page's text in reading order: directions by glyph count, blocks separated by blank
     /// lines, lines by newlines. Leaves the collector empty but keeps its buffers, so the next
     /// page does not grow them again from nothing.
     pub fn take_text(&mut self) -> String {
         let text = self.text_in_order();
-        self.text.clear();
-        for glyphs in &mut self.glyphs {
-            glyphs.clear();
-        }
-        self.pending_space = [None; 4];
-        self.unmapped = 0;
-        self.chars = 0;
+        // Everything back to the default, except the emptied buffers.
+        let Collector {
+            text: mut buffer,
+            mut glyphs,
+            ..
+        } = std::mem::take(self);
+        buffer.clear();
+        glyphs.iter_mut().for_each(Vec::clear);
+        self.text = buffer;
+        self.glyphs = glyphs;
         text
     }
 
@@ -564,7 +562,19 @@ mod tests {
         let mut c = Collector::default();
         line(&mut c, 0.0, 100.0, "Åsa Öberg");
         line(&mut c, 52.0, 100.0, "ordförande");
-        assert_eq!(c.into_text(), "Åsa Öberg ordförande");
+        assert_eq!(c.take_text(), "Åsa Öberg ordförande");
+    }
+
+    #[test]
+    fn a_collector_taken_from_starts_the_next_page_empty() {
+        let mut c = Collector::default();
+        line(&mut c, 0.0, 100.0, "Protokoll");
+        assert_eq!(c.take_text(), "Protokoll");
+        assert_eq!((c.chars, c.unmapped), (0, 0));
+        line(&mut c, 0.0, 100.0, "Sida 2");
+        assert_eq!(c.chars, 5);
+        assert_eq!(c.take_text(), "Sida 2");
+        assert_eq!(c.take_text(), "");
     }
 
     #[test]
@@ -572,7 +582,7 @@ mod tests {
         let mut c = Collector::default();
         line(&mut c, 0.0, 100.0, "Mä");
         line(&mut c, 11.0, 100.0, "rta");
-        assert_eq!(c.into_text(), "Märta");
+        assert_eq!(c.take_text(), "Märta");
     }
 
     #[test]
@@ -590,7 +600,7 @@ mod tests {
             line(&mut c, 50.0, y, l);
             line(&mut c, 300.0, y, r);
         }
-        let text = c.into_text();
+        let text = c.take_text();
         let words: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(
             words,
@@ -613,7 +623,7 @@ mod tests {
         // Row 2, after a gap.
         line(&mut c, 50.0, 660.0, "Sekreterare");
         line(&mut c, 200.0, 660.0, "Johanna Persson");
-        let text = c.into_text();
+        let text = c.take_text();
         let words: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(
             words,
@@ -639,7 +649,7 @@ mod tests {
         let mut c = Collector::default();
         line(&mut c, 50.0, 688.0, "second line");
         line(&mut c, 50.0, 700.0, "first line");
-        assert_eq!(c.into_text(), "first line\nsecond line");
+        assert_eq!(c.take_text(), "first line\nsecond line");
     }
 
     #[test]
@@ -647,7 +657,7 @@ mod tests {
         let mut c = Collector::default();
         line(&mut c, 50.0, 700.0, "Protokoll");
         line(&mut c, 50.3, 700.0, "Protokoll");
-        assert_eq!(c.into_text(), "Protokoll");
+        assert_eq!(c.take_text(), "Protokoll");
     }
 
     #[test]
@@ -663,14 +673,14 @@ mod tests {
                 10.0,
             );
         }
-        assert_eq!(c.into_text(), "Plan");
+        assert_eq!(c.take_text(), "Plan");
     }
 
     #[test]
     fn ligatures_are_expanded() {
         let mut c = Collector::default();
         line(&mut c, 0.0, 0.0, "\u{FB01}nal");
-        assert_eq!(c.into_text(), "final");
+        assert_eq!(c.take_text(), "final");
     }
     /// Places words at explicit x positions on one baseline.
     fn words_at(c: &mut Collector, y: f64, words: &[(f64, &str)]) {
@@ -689,7 +699,7 @@ mod tests {
             &[(0.0, "aa"), (24.0, "bb"), (48.0, "cc"), (72.0, "dd")],
         );
         line(&mut c, 0.0, 688.0, "next line");
-        assert_eq!(c.into_text(), "aa bb cc dd\nnext line");
+        assert_eq!(c.take_text(), "aa bb cc dd\nnext line");
     }
 
     #[test]
@@ -707,7 +717,7 @@ mod tests {
         );
         line(&mut c, 0.0, 688.0, "Anna Frej");
         line(&mut c, 200.0, 688.0, "Vännäs kommun");
-        let text = c.into_text();
+        let text = c.take_text();
         let words: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(
             words,
@@ -726,7 +736,7 @@ mod tests {
         for (i, ch) in "BEVIS".chars().enumerate() {
             glyph(&mut c, ch, (50.0 + 6.0 * i as f64, 684.0), (1.0, 0.0), 12.0);
         }
-        let text = c.into_text();
+        let text = c.take_text();
         let words: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(words, ["Justerare", "Mikael", "Broman", "BEVIS"]);
     }
