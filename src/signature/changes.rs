@@ -22,6 +22,7 @@
 
 mod form;
 mod graph;
+mod increment;
 mod policy;
 mod views;
 

@@ -250,3 +250,65 @@ fn public_key_encrypted_file_is_refused_not_guessed() {
         Err(crate::pdf::PdfError::Encrypted { .. })
     ));
 }
+
+/// Every view built from the previous one and a revision's own objects
+/// ([`super::increment`]) equals the view lopdf parses from the file up to that revision, on
+/// every multi-revision PDF of the corpus (signed protocols and real signed PDFs).
+#[test]
+fn views_built_from_increments_equal_parsed_prefixes_on_the_corpus() {
+    let Some(dir) = corpus_dir() else {
+        println!("skip: no corpus (set ARKIVAR_CORPUS or place it at ../shared/corpus)");
+        return;
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    for sub in ["real-signed", "protocols"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.push(path.join("document.pdf"));
+            } else if path.extension().is_some_and(|e| e == "pdf") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let limits = Limits::default();
+    let (mut built, mut parsed) = (0, 0);
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Ok(pdf) = load::load(&bytes, &limits) else {
+            continue;
+        };
+        let parse = |number: usize| {
+            let prefix = pdf.revision_bytes(&bytes, number)?;
+            lopdf::Document::load_mem(prefix).ok()
+        };
+        for revision in pdf.revisions.iter().skip(1) {
+            let (Some(prev), Some(prefix)) = (
+                parse(revision.number - 1),
+                pdf.revision_bytes(&bytes, revision.number),
+            ) else {
+                continue;
+            };
+            parsed += 1;
+            let Some(view) = super::increment::view_after(&prev, prefix, revision, &limits) else {
+                continue;
+            };
+            let whole = parse(revision.number).expect("the prefix parses when its increment does");
+            assert!(
+                view.objects == whole.objects && view.trailer == whole.trailer,
+                "{}: revision {} differs from the parsed prefix",
+                path.display(),
+                revision.number
+            );
+            built += 1;
+        }
+    }
+    println!("{built} of {parsed} later revisions built from their increments, all equal");
+    assert!(built > 0, "the shortcut never applied on the corpus");
+}

@@ -24,6 +24,7 @@ use std::rc::Rc;
 use lopdf::{Document, LoadOptions, Object, ObjectId};
 
 use super::graph::same;
+use super::increment;
 use crate::pdf::contents;
 use crate::pdf::load::contain;
 use crate::pdf::{Limits, Pdf, Revision, XrefKind};
@@ -100,7 +101,11 @@ impl<'a> Views<'a> {
         if let Some(cached) = self.cache.get(&number) {
             return cached.clone();
         }
-        let loaded = self.load(number).map(Rc::new);
+        let previous = number
+            .checked_sub(1)
+            .and_then(|p| self.cache.get(&p))
+            .and_then(Clone::clone);
+        let loaded = self.load(number, previous.as_deref()).map(Rc::new);
         self.cache.insert(number, loaded.clone());
         loaded
     }
@@ -110,7 +115,9 @@ impl<'a> Views<'a> {
         self.cache.retain(|n, _| keep(*n));
     }
 
-    fn load(&self, number: usize) -> Option<Document> {
+    /// Revision `number`'s view: the loader's for the newest, else built on `previous` (the
+    /// view before it, when already parsed) from what the revision wrote, else parsed.
+    fn load(&self, number: usize, previous: Option<&Document>) -> Option<Document> {
         if number == self.newest() {
             // The loader's merged view is the newest revision's own view. Cloning it costs
             // less than parsing the file again.
@@ -123,6 +130,11 @@ impl<'a> Views<'a> {
             contents::emptied(self.bytes, &spans)
         });
         let prefix = self.pdf.revision_bytes(emptied, number)?;
+        if let Some(view) = previous.and_then(|previous| {
+            increment::view_after(previous, prefix, self.revision(number)?, self.limits)
+        }) {
+            return Some(view);
+        }
         let max = usize::try_from(self.limits.max_stream_bytes).unwrap_or(usize::MAX);
         let options = LoadOptions {
             max_decompressed_size: Some(max),
