@@ -3,7 +3,39 @@
 //! `.suffix` variants and `_` ligature components. Names that only number glyphs (`g12`, `cid123`, `c45`) are unknown on
 //! purpose: their numbers are glyph ids, not characters.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
 use super::agl_data::AGL;
+
+/// The AGL by name. Every simple font resolves up to 256 names, and a binary search of the
+/// 4,000-name list (a dozen string compares each) was a twentieth of a signed protocol's
+/// pipeline; one hash of a short name is cheaper.
+static AGL_BY_NAME: LazyLock<HashMap<&'static [u8], &'static str, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| AGL.iter().map(|(n, t)| (n.as_bytes(), *t)).collect());
+
+/// FNV-1a: glyph names are short, and the table is fixed, so a hostile name can only miss.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 
 /// Longest glyph name considered; longer ones are junk.
 const MAX_NAME_BYTES: usize = 128;
@@ -46,9 +78,7 @@ fn component(part: &[u8], out: &mut String) -> bool {
     if part.is_empty() {
         return false;
     }
-    if let Ok(i) = AGL.binary_search_by(|(n, _)| n.as_bytes().cmp(part))
-        && let Some((_, text)) = AGL.get(i)
-    {
+    if let Some(text) = AGL_BY_NAME.get(part) {
         out.push_str(text);
         return true;
     }
@@ -126,6 +156,15 @@ mod tests {
 
     fn u(name: &str) -> Option<String> {
         to_unicode_string(name.as_bytes())
+    }
+
+    #[test]
+    fn the_agl_by_name_holds_every_entry_of_the_list() {
+        assert_eq!(AGL_BY_NAME.len(), AGL.len());
+        for (name, text) in AGL {
+            assert_eq!(AGL_BY_NAME.get(name.as_bytes()), Some(text), "{name}");
+        }
+        assert!(AGL_BY_NAME.get(b"no-such-glyph".as_slice()).is_none());
     }
 
     #[test]
