@@ -226,6 +226,20 @@ mod tests {
         }
     }
 
+    /// [`view_after`] for revision `number` of `bytes` over a full parse of the revision
+    /// before it, the revision's xref kind replaced by `kind` when given.
+    fn shortcut(bytes: &[u8], number: usize, kind: Option<XrefKind>) -> Option<Document> {
+        let limits = Limits::default();
+        let pdf = load(bytes, &limits).expect("loads");
+        let prev = full_parse(bytes, &pdf, number.saturating_sub(1).max(1));
+        let mut revision = pdf.revision(number).expect("revision").clone();
+        if let Some(kind) = kind {
+            revision.xref_kind = kind;
+        }
+        let prefix = pdf.revision_bytes(bytes, number).expect("prefix");
+        view_after(&prev, prefix, &revision, &limits)
+    }
+
     #[test]
     fn a_stream_whose_length_is_a_reference_needs_the_full_parse() {
         let mut b = Builder::new();
@@ -236,30 +250,18 @@ mod tests {
         b.revision("/Root 1 0 R");
         b.obj(4, "<< /Length 5 0 R >>\nstream\nabcd\nendstream");
         b.revision("/Root 1 0 R");
-        let bytes = b.out.clone();
-        let limits = Limits::default();
-        let pdf = load(&bytes, &limits).expect("loads");
-        let prev = full_parse(&bytes, &pdf, 1);
-        let revision = pdf.revision(2).expect("revision");
-        let prefix = pdf.revision_bytes(&bytes, 2).expect("prefix");
-        assert!(view_after(&prev, prefix, revision, &limits).is_none());
+        assert!(shortcut(&b.out, 2, None).is_none());
     }
 
     #[test]
     fn the_first_revision_and_odd_sections_are_not_shortcut() {
         let bytes = three_revisions();
-        let limits = Limits::default();
-        let pdf = load(&bytes, &limits).expect("loads");
-        let prev = full_parse(&bytes, &pdf, 1);
-        // The original has no `/Prev` to blank.
-        let first = pdf.revision(1).expect("revision");
-        let prefix = pdf.revision_bytes(&bytes, 1).expect("prefix");
-        assert!(view_after(&prev, prefix, first, &limits).is_none());
+        assert!(shortcut(&bytes, 2, None).is_some());
+        // The original has no `/Prev` to stand in for.
+        assert!(shortcut(&bytes, 1, None).is_none());
         // A section rebuilt by scanning is left to lopdf.
-        let mut rebuilt = pdf.revision(2).expect("revision").clone();
-        rebuilt.xref_kind = XrefKind::Rebuilt;
-        let prefix = pdf.revision_bytes(&bytes, 2).expect("prefix");
-        assert!(view_after(&prev, prefix, &rebuilt, &limits).is_none());
+        assert!(shortcut(&bytes, 2, Some(XrefKind::Rebuilt)).is_none());
+        assert!(shortcut(&bytes, 2, Some(XrefKind::Hybrid)).is_none());
     }
 
     #[test]
