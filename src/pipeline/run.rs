@@ -192,7 +192,7 @@ fn run_stages(
                 page_time_limit: std::time::Duration::from_secs(
                     settings.policy.ocr_seconds_per_page,
                 ),
-                parallel: std::thread::available_parallelism().map_or(1, usize::from),
+                parallel: cores(),
                 deadline,
             },
             usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX),
@@ -240,6 +240,15 @@ fn run_stages(
     })
 }
 
+/// The cores this process may use, looked up once.
+///
+/// `available_parallelism` reads the cgroup quota files on every call (three opens, four
+/// stats on Linux): per document that is a dozen system calls the HTTP API paid per request.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
 /// A record in state `error` with nothing known yet; callers fill in what they learn.
 fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) -> Record {
     Record {
@@ -278,6 +287,14 @@ mod tests {
 
     fn now() -> jiff::Timestamp {
         "2024-03-01T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn cores_are_the_available_parallelism_and_stay_the_same() {
+        let expected = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(cores(), expected);
+        assert_eq!(cores(), cores());
+        assert!(cores() >= 1);
     }
 
     #[test]
