@@ -31,7 +31,8 @@ pub struct ServeArgs {
     /// Largest request body in bytes; larger requests get 413.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
-    /// Documents verified at once; more wait for a slot [default: twice the number of cores].
+    /// Documents verified at once (one thread each); more wait in arrival order [default: the
+    /// number of cores].
     #[arg(long)]
     pub concurrency: Option<NonZeroUsize>,
     /// A file holding the bearer token requests must send; else the ARKIVAR_TOKEN
@@ -177,13 +178,11 @@ impl ServeArgs {
         Ok(Config {
             listen: self.listen,
             max_body_bytes: self.max_body_bytes,
-            // One permit per core left the cores idle 15% of the time under load: a core
-            // whose document finished waited while the next request was handed a permit and a
-            // blocking thread. A second document ready per core keeps them busy (2.6% idle,
-            // +15-20% documents/s on 2 cores, measured with scripts/bench-serve.sh).
-            concurrency: self
-                .concurrency
-                .map_or(cores.saturating_mul(2), NonZeroUsize::get),
+            // One verifier thread per core: a thread takes its next document itself, so the
+            // cores stay busy (1% idle under load); more threads than cores only make the
+            // documents share cores and spread the latencies (p99 52 ms with three threads
+            // on 2 cores, 49.5 ms with two; scripts/bench-serve.sh).
+            concurrency: self.concurrency.map_or(cores, NonZeroUsize::get),
             token,
             queue,
             cache: cache::Bounds {
@@ -237,9 +236,9 @@ mod tests {
     }
 
     #[test]
-    fn concurrency_defaults_to_two_documents_per_core_and_follows_the_flag() {
+    fn concurrency_defaults_to_one_document_per_core_and_follows_the_flag() {
         let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-        assert_eq!(config_of(&[]).concurrency, 2 * cores);
+        assert_eq!(config_of(&[]).concurrency, cores);
         assert_eq!(config_of(&["--concurrency", "3"]).concurrency, 3);
         assert!(Cli::try_parse_from(["serve", "--concurrency", "0"]).is_err());
     }

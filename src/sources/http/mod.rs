@@ -10,14 +10,14 @@
 //! - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /openapi.json` (the committed
 //!   OpenAPI 3.1 document, `openapi.json` next to this file).
 //!
-//! Async only at the edge (design.md): the request is read on tokio, the pipeline runs on
-//! `spawn_blocking`, and a semaphore bounds how many documents are in the pipeline at once, so
-//! memory is bounded by `concurrency` × `max_body_bytes` plus what waits for a permit (which
+//! Async only at the edge (design.md): the request is read on tokio, and the pipeline runs on
+//! `concurrency` verifier threads ([`verifiers`]) that take documents in arrival order, so
+//! memory is bounded by `concurrency` × `max_body_bytes` plus what waits in the queue (which
 //! is itself bounded by the body limit per connection). Jobs are not verified here: the
 //! worker does that; this server only checks and publishes them.
 //!
 //! Files: [`config`] the flags and configuration; [`service`] the verify handler, probes and
-//! shared answers; [`jobs`] and [`webhook`] the job endpoints; [`broker`] the RabbitMQ
+//! shared answers; [`verifiers`] the threads that run the pipeline; [`jobs`] and [`webhook`] the job endpoints; [`broker`] the RabbitMQ
 //! connection they share; [`tracker`] the job states; [`metrics`] the counters; this file the
 //! route table and the server loop.
 
@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod service;
 pub mod tracker;
+pub mod verifiers;
 pub mod webhook;
 
 use std::net::SocketAddr;
@@ -37,7 +38,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use thiserror::Error;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::pipeline::Settings;
@@ -85,6 +86,9 @@ pub enum HttpError {
     /// The configuration cannot work.
     #[error("invalid server configuration: {0}")]
     Config(&'static str),
+    /// The threads that verify documents could not be started.
+    #[error("cannot start the verifier threads: {0}")]
+    Threads(std::io::Error),
     /// The HTTP client for webhook fetches could not be built.
     #[error(transparent)]
     Fetch(#[from] crate::sources::fetch::FetchError),
@@ -97,8 +101,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// Limits and token.
     pub config: Config,
-    /// One permit per document in the pipeline.
-    pub permits: Arc<Semaphore>,
+    /// The threads that run the pipeline, `concurrency` of them.
+    pub verifiers: verifiers::Verifiers,
     /// Counters for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
     /// The job endpoints' state; `None` without a broker (they answer 503).
@@ -125,7 +129,11 @@ impl App {
         Ok(Arc::new(App {
             answers: cache::AnswerCache::new(config.cache),
             settings: Arc::new(settings),
-            permits: Arc::new(Semaphore::new(config.concurrency)),
+            verifiers: verifiers::Verifiers::start(
+                config.concurrency,
+                crate::batch::PIPELINE_STACK_BYTES,
+            )
+            .map_err(HttpError::Threads)?,
             config,
             metrics,
             jobs,
@@ -187,11 +195,9 @@ pub fn run(config: Config, settings: Settings) -> Result<(), HttpError> {
     let concurrency = config.concurrency;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        // The pipeline runs on the blocking pool; lopdf recurses on nested objects, so those
-        // threads get the same generous stack as batch workers. At most `concurrency` of
-        // them run the pipeline (the semaphore); a few more serve other blocking work.
-        .thread_stack_size(crate::batch::PIPELINE_STACK_BYTES)
-        .max_blocking_threads(concurrency + 4)
+        // The pipeline runs on the verifier threads (`verifiers`); the runtime's own
+        // blocking pool serves only small blocking work.
+        .max_blocking_threads(4)
         .build()
         .map_err(HttpError::Runtime)?;
     runtime.block_on(async move {

@@ -181,27 +181,24 @@ async fn answer_of(
     })
 }
 
-/// Runs the pipeline on the blocking pool once a permit is free; `None` when the task died
-/// (it cannot panic, `process` contains its panics, but a runtime shutting down can cancel it).
+/// Runs the pipeline on a verifier thread once the documents queued before it have started;
+/// `None` when it could not finish (it cannot panic, `process` contains its panics, but the
+/// threads could be gone).
 async fn run_pipeline(
     app: &Arc<App>,
     bytes: Bytes,
     sha256: [u8; 32],
     name: Option<String>,
 ) -> Option<(Record, std::time::Duration)> {
-    // The semaphore is never closed, so acquiring only fails if it were; treat it as the
-    // task failing rather than running unbounded.
-    let permit = app.permits.clone().acquire_owned().await.ok()?;
     let settings = app.settings.clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let started = Instant::now();
-        let source = name.map(SourceInfo::named).unwrap_or_default();
-        let record = pipeline::process_hashed(&bytes, &sha256, source, &settings);
-        (record, started.elapsed())
-    })
-    .await
-    .ok()
+    app.verifiers
+        .run(move || {
+            let started = Instant::now();
+            let source = name.map(SourceInfo::named).unwrap_or_default();
+            let record = pipeline::process_hashed(&bytes, &sha256, source, &settings);
+            (record, started.elapsed())
+        })
+        .await
 }
 
 /// The PDF's bytes and file name, from a raw body or the first file part of a multipart body,
