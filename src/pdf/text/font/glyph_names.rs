@@ -15,9 +15,10 @@ use super::agl_data::AGL;
 static AGL_BY_NAME: LazyLock<HashMap<&'static [u8], &'static str, BuildHasherDefault<Fnv>>> =
     LazyLock::new(|| AGL.iter().map(|(n, t)| (n.as_bytes(), *t)).collect());
 
-/// FNV-1a: glyph names are short, and the table is fixed, so a hostile name can only miss.
+/// FNV-1a: glyph names are short, and the tables keyed by them are fixed, so a hostile name
+/// can only miss (never a map keyed by the document's own values: those could flood it).
 #[derive(Default)]
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {

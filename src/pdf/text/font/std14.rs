@@ -3,7 +3,41 @@
 //! subset prefixes) and their AFM widths, for font dictionaries that give no `/Widths`.
 //! The tables themselves are generated into `std14_data`.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::LazyLock;
+
+use super::glyph_names::Fnv;
 use super::std14_data as data;
+
+/// An AFM width table by glyph name.
+type WidthsByName = HashMap<&'static [u8], u16, BuildHasherDefault<Fnv>>;
+
+/// The AFM width tables, in the order [`Std14::table`] numbers them.
+const TABLES: [&[(&str, u16)]; 11] = [
+    data::HELVETICA,
+    data::HELVETICA_BOLD,
+    data::HELVETICA_OBLIQUE,
+    data::HELVETICA_BOLD_OBLIQUE,
+    data::TIMES_ROMAN,
+    data::TIMES_BOLD,
+    data::TIMES_ITALIC,
+    data::TIMES_BOLD_ITALIC,
+    data::SYMBOL_WIDTHS,
+    data::ZAPF_DINGBATS_WIDTHS,
+    // Courier: every glyph of the standard Latin set, at one width.
+    data::HELVETICA,
+];
+
+/// The tables as hash maps, built on first use. A font without `/Widths` looks up the names
+/// of all 256 codes; a binary search of a table (a dozen string compares each) was 1% of a
+/// signed protocol's pipeline.
+static BY_NAME: LazyLock<Vec<WidthsByName>> = LazyLock::new(|| {
+    TABLES
+        .iter()
+        .map(|table| table.iter().map(|(n, w)| (n.as_bytes(), *w)).collect())
+        .collect()
+});
 
 /// One of the standard 14 fonts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,33 +144,39 @@ impl Std14 {
 
     /// AFM width of a glyph, `None` when the font has no such glyph.
     pub(super) fn width(self, glyph: &str) -> Option<f64> {
-        let table: &[(&str, u16)] = match self {
+        let width = BY_NAME.get(self.table())?.get(glyph.as_bytes())?;
+        Some(if self.is_courier() {
+            COURIER_WIDTH
+        } else {
+            f64::from(*width)
+        })
+    }
+
+    /// The index of this font's width table in [`TABLES`].
+    fn table(self) -> usize {
+        match self {
+            Std14::Helvetica => 0,
+            Std14::HelveticaBold => 1,
+            Std14::HelveticaOblique => 2,
+            Std14::HelveticaBoldOblique => 3,
+            Std14::TimesRoman => 4,
+            Std14::TimesBold => 5,
+            Std14::TimesItalic => 6,
+            Std14::TimesBoldItalic => 7,
+            Std14::Symbol => 8,
+            Std14::ZapfDingbats => 9,
             Std14::Courier
             | Std14::CourierBold
             | Std14::CourierOblique
-            | Std14::CourierBoldOblique => {
-                // Courier has every glyph of the standard Latin set at one width.
-                return data::HELVETICA
-                    .binary_search_by(|(n, _)| (*n).cmp(glyph))
-                    .ok()
-                    .map(|_| COURIER_WIDTH);
-            }
-            Std14::Helvetica => data::HELVETICA,
-            Std14::HelveticaBold => data::HELVETICA_BOLD,
-            Std14::HelveticaOblique => data::HELVETICA_OBLIQUE,
-            Std14::HelveticaBoldOblique => data::HELVETICA_BOLD_OBLIQUE,
-            Std14::TimesRoman => data::TIMES_ROMAN,
-            Std14::TimesBold => data::TIMES_BOLD,
-            Std14::TimesItalic => data::TIMES_ITALIC,
-            Std14::TimesBoldItalic => data::TIMES_BOLD_ITALIC,
-            Std14::Symbol => data::SYMBOL_WIDTHS,
-            Std14::ZapfDingbats => data::ZAPF_DINGBATS_WIDTHS,
-        };
-        table
-            .binary_search_by(|(n, _)| (*n).cmp(glyph))
-            .ok()
-            .and_then(|i| table.get(i))
-            .map(|(_, w)| f64::from(*w))
+            | Std14::CourierBoldOblique => 10,
+        }
+    }
+
+    fn is_courier(self) -> bool {
+        matches!(
+            self,
+            Std14::Courier | Std14::CourierBold | Std14::CourierOblique | Std14::CourierBoldOblique
+        )
     }
 
     /// Ascent and descent from the AFM headers, for fonts with no descriptor.
@@ -207,5 +247,42 @@ mod tests {
         assert_eq!(Std14::CourierBold.width("odieresis"), Some(600.0));
         assert_eq!(Std14::Helvetica.width("nosuchglyph"), None);
         assert_eq!(Std14::Symbol.width("alpha"), Some(631.0));
+        assert_eq!(Std14::Courier.width("nosuchglyph"), None);
+        assert_eq!(Std14::ZapfDingbats.width("nosuchglyph"), None);
+    }
+
+    #[test]
+    fn every_table_entry_is_found_by_name_with_its_width() {
+        let all = [
+            Std14::Helvetica,
+            Std14::HelveticaBold,
+            Std14::HelveticaOblique,
+            Std14::HelveticaBoldOblique,
+            Std14::TimesRoman,
+            Std14::TimesBold,
+            Std14::TimesItalic,
+            Std14::TimesBoldItalic,
+            Std14::Symbol,
+            Std14::ZapfDingbats,
+            Std14::Courier,
+            Std14::CourierBold,
+            Std14::CourierOblique,
+            Std14::CourierBoldOblique,
+        ];
+        for font in all {
+            let table = TABLES[font.table()];
+            assert!(!table.is_empty(), "{font:?}");
+            for (name, width) in table {
+                let expected = if font.is_courier() {
+                    COURIER_WIDTH
+                } else {
+                    f64::from(*width)
+                };
+                assert_eq!(font.width(name), Some(expected), "{font:?} {name}");
+            }
+        }
+        // The tables are the ones the fonts are named after.
+        assert_eq!(TABLES[Std14::TimesBold.table()][0], data::TIMES_BOLD[0]);
+        assert_eq!(TABLES[Std14::Symbol.table()], data::SYMBOL_WIDTHS);
     }
 }
