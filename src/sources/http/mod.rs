@@ -17,9 +17,9 @@
 //! worker does that; this server only checks and publishes them.
 //!
 //! Files: [`config`] the flags and configuration; [`service`] the verify handler, probes and
-//! shared answers; [`verifiers`] the threads that run the pipeline; [`jobs`] and [`webhook`] the job endpoints; [`broker`] the RabbitMQ
-//! connection they share; [`tracker`] the job states; [`metrics`] the counters; this file the
-//! route table and the server loop.
+//! shared answers; [`verifiers`] the threads that run the pipeline; [`jobs`] and [`webhook`]
+//! the job endpoints; [`broker`] the RabbitMQ connection they share; [`tracker`] the job
+//! states; [`metrics`] the counters; this file the route table and the server loop.
 
 pub mod broker;
 pub mod cache;
