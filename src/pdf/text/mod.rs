@@ -71,8 +71,9 @@ pub fn extract_pages_until(
     let mut fonts = FontCache::default();
     let mut budget = Budget::new(limits, deadline);
     let mut pages = Vec::new();
-    // One collector for all pages: its buffers, grown on the first page, serve the rest.
-    let mut collector = Collector::default();
+    // One collector for all pages: its buffers, grown on the first page (or by the previous
+    // document on this thread), serve the rest.
+    let mut collector = Collector::reused();
     for (number, page_id) in doc.get_pages() {
         let media = media_box(doc, page_id);
         let mut device = PageDevice::new(media, collector);
@@ -92,6 +93,7 @@ pub fn extract_pages_until(
             ocr_confidence: None,
         });
     }
+    collector.recycle();
     Ok(pages)
 }
 
