@@ -20,6 +20,7 @@ mod encoding;
 mod glyph_names;
 mod objects;
 mod program;
+mod shared;
 mod simple;
 mod std14;
 #[rustfmt::skip]
@@ -239,7 +240,15 @@ pub struct Font {
 
 impl Font {
     /// Reads a font dictionary. Never fails: what cannot be read falls back to a simpler reading.
+    /// A standard-14 font the dictionary only names comes from the process-wide set ([`shared`]).
     pub fn from_dict(doc: &lopdf::Document, dict: &lopdf::Dictionary, limits: &Limits) -> Font {
+        match shared::NamedFont::of(dict) {
+            Some(named) => shared::shared(named, || Font::read(doc, dict, limits)),
+            None => Font::read(doc, dict, limits),
+        }
+    }
+
+    fn read(doc: &lopdf::Document, dict: &lopdf::Dictionary, limits: &Limits) -> Font {
         let mut warnings = Vec::new();
         let name = objects::get_name(doc, dict, b"BaseFont")
             .map(|n| String::from_utf8_lossy(n).into_owned())

@@ -602,3 +602,56 @@ mod corpus {
         }
     }
 }
+
+#[test]
+fn a_font_a_dictionary_only_names_is_built_once_and_reads_as_if_built_anew() {
+    let (a, b) = (Document::new(), Document::new());
+    let dict = dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Roman",
+        "Encoding" => "MacRomanEncoding", "Name" => "F7",
+    };
+    let first = Font::from_dict(&a, &dict, &limits());
+    let second = Font::from_dict(&b, &dict, &limits());
+    assert!(
+        Arc::ptr_eq(&first.inner, &second.inner),
+        "one font for both documents"
+    );
+    let fresh = Font::read(&a, &dict, &limits());
+    let all: Vec<u8> = (0..=255).collect();
+    assert_eq!(glyphs(&second, &all), glyphs(&fresh, &all));
+    assert_eq!(second.ascent_descent(), fresh.ascent_descent());
+    assert_eq!(second.name(), "Times-Roman");
+}
+
+#[test]
+fn a_font_dictionary_that_says_more_than_names_is_read_per_document() {
+    let mut doc = Document::new();
+    let base = || {
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        }
+    };
+    let encoding = doc.add_object(Object::Name(b"WinAnsiEncoding".to_vec()));
+    let to_unicode = stream(&mut doc, b"");
+    let mut cases = Vec::new();
+    for (key, value) in [
+        ("Widths", Object::Array(vec![Object::Integer(500)])),
+        ("FirstChar", Object::Integer(65)),
+        ("ToUnicode", to_unicode),
+        ("Encoding", Object::Reference(encoding)),
+        ("Subtype", Object::Name(b"Type3".to_vec())),
+        ("BaseFont", Object::Name(b"DejaVuSans".to_vec())),
+    ] {
+        let mut dict = base();
+        dict.set(key, value);
+        cases.push((key, dict));
+    }
+    for (key, dict) in &cases {
+        assert!(shared::NamedFont::of(dict).is_none(), "{key}");
+        let a = Font::from_dict(&doc, dict, &limits());
+        let b = Font::from_dict(&doc, dict, &limits());
+        assert!(!Arc::ptr_eq(&a.inner, &b.inner), "{key}");
+    }
+    assert!(shared::NamedFont::of(&base()).is_some());
+}
