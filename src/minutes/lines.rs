@@ -6,8 +6,6 @@
 //! (`Niklas DaosonOrdförande`, `JA§ 29`), several "Label: value" fields on one line, and labels
 //! broken over two lines (`Deltagare` / `(beslutande):`).
 
-use std::collections::HashMap;
-
 use super::text::{
     PhrasePrefix, lowercase_chars, norm, norm_len_at_least, norm_masking_digits, strip_phrase,
 };
@@ -275,7 +273,8 @@ pub fn build(pages: &[&str], lex: &Lexicon) -> Vec<Line> {
     let keyed = pages.len() >= REPEAT_MIN_PAGES;
     // Each distinct key gets an id on first sight (one hash per line): then the pages a key is
     // on are counted, and the second pass looks lines up by id.
-    let mut ids: HashMap<String, usize> = HashMap::new();
+    // foldhash, seeded per process: the keys are the document's own text.
+    let mut ids: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     // Per id: pages it is on, the last page counted.
     let mut on_pages: Vec<(usize, usize)> = Vec::new();
     let mut line_ids: Vec<Vec<Option<usize>>> = Vec::new();

@@ -7,13 +7,18 @@
 //! never a silently ignored list. The reader matches the labels of all languages at once:
 //! a Swedish protocol with an English signing page is common.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use super::Role;
 use super::text::norm;
+
+/// The lexicon's tables are read at every word of every line: hashed with foldhash (seeded per
+/// process) rather than SipHash, which cost a hundredth of reading minutes.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// See [`HashMap`].
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// The language files, by code, compiled into the binary.
 pub const FILES: &[(&str, &str)] = &[
@@ -211,7 +216,7 @@ pub struct Lexicon {
     pub max_label_chars: usize,
     /// First words of the label phrases: two lines joined make a label only when the first
     /// starts with one of them.
-    pub label_first_words: std::collections::HashSet<String>,
+    pub label_first_words: HashSet<String>,
     /// Role phrases (normalised), longest first.
     pub role_phrases: Vec<(String, Role)>,
     /// Month spelling → month number 1–12.
@@ -241,7 +246,7 @@ pub struct Lexicon {
     /// another: text holding a signature phrase holds one of these.
     pub signature_anchors: Vec<String>,
     /// Every vocabulary word (lowercase) that is never part of a person's name.
-    pub non_name_words: std::collections::HashSet<String>,
+    pub non_name_words: HashSet<String>,
 }
 
 /// Organisation endings this long or longer still match with one letter misread (OCR of
@@ -255,7 +260,7 @@ const WHOLE_WORD_MAX_CHARS: usize = 3;
 #[derive(Debug, Default)]
 struct AffiliationIndex {
     /// Short endings: the whole word.
-    whole: std::collections::HashSet<String>,
+    whole: HashSet<String>,
     /// Longer endings, by their last char: a suffix of the word.
     suffixes: HashMap<char, Vec<String>>,
     /// The fuzzy ones among `suffixes`, chars reversed, by their last char and by their
@@ -392,18 +397,18 @@ impl Lexicon {
 
     /// Merges languages into lookup tables.
     pub fn build(languages: Vec<Vocabulary>) -> Lexicon {
-        let mut labels: HashMap<String, (LabelKind, usize)> = HashMap::new();
+        let mut labels: HashMap<String, (LabelKind, usize)> = HashMap::default();
         let mut role_phrases = Vec::new();
-        let mut months = HashMap::new();
+        let mut months = HashMap::default();
         let mut lex = Lexicon {
             languages: Vec::new(),
-            labels: HashMap::new(),
+            labels: HashMap::default(),
             label_phrases: Vec::new(),
-            label_initials: HashMap::new(),
+            label_initials: HashMap::default(),
             max_label_chars: 0,
             label_first_words: Default::default(),
             role_phrases: Vec::new(),
-            months: HashMap::new(),
+            months: HashMap::default(),
             fillers: Vec::new(),
             range_words: Vec::new(),
             protocol_words: Vec::new(),
@@ -526,7 +531,7 @@ impl Lexicon {
                 lex.label_initials.entry(first).or_default().push(i);
             }
         }
-        let mut non_name = std::collections::HashSet::new();
+        let mut non_name = HashSet::default();
         for phrase in labels
             .keys()
             .chain(role_phrases.iter().map(|(p, _)| p))
