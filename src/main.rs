@@ -20,15 +20,10 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use arkivar::pipeline::Settings;
-use arkivar::pipeline::{self, io_error_record};
+use arkivar::pipeline::{self, PIPELINE_STACK_BYTES, io_error_record};
 use arkivar::record::{ErrorKind, Record, SourceInfo, Status, record_schema};
 use arkivar::signature::examine::{SignatureFacts, examine};
 use arkivar::sources::dir::{self, DirError};
-
-/// Stack for threads that run the pipeline. lopdf recurses on nested objects; a generous stack
-/// turns hostile nesting into the depth limit's error instead of an abort that no
-/// `catch_unwind` can contain.
-const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 // Parsing a PDF allocates many small objects; mimalloc serves them markedly faster than the
 // system allocator (measured with scripts/bench-signatures.sh and bench-text.sh). It is

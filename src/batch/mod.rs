@@ -36,7 +36,7 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::pipeline::{self, Settings, io_error_record};
+use crate::pipeline::{self, PIPELINE_STACK_BYTES, Settings, io_error_record};
 use crate::record::{ErrorKind, Record, SourceInfo};
 use crate::report::{self, Row};
 use crate::sinks::fs::{FsSink, FsSinkError};
@@ -48,11 +48,6 @@ use crate::sources::dir::{self, DirError, Found};
 pub use interrupt::{Interrupt, Signal};
 pub use ledger::{LEDGER_FILE, Ledger};
 pub use summary::Tally;
-
-/// Stack for threads that run the pipeline. lopdf recurses on nested objects; a generous stack
-/// turns hostile nesting into the depth limit's error instead of an abort that no
-/// `catch_unwind` can contain.
-pub const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// The CSV report's file name in the output folder.
 pub const CSV_REPORT: &str = "report.csv";

@@ -2,8 +2,8 @@
 //!
 //! Pure: no file, socket or clock is touched here except through arguments (`process` reads
 //! the clock once, `process_at` takes it). Sources hand bytes in; sinks take the record out.
-//! Today the stages are `load` and `text`; signatures, audit trails, minutes and the verdict
-//! slot in after them as they are written.
+//! The stages: load, text (and OCR of image pages), signatures, minutes, audit trails and
+//! stamps, then the verdict.
 
 pub mod config;
 mod run;
@@ -14,6 +14,11 @@ use crate::ocr::OcrEngine;
 use crate::pdf::Limits;
 use crate::signature::TrustStore;
 use crate::verify::policy::Policy;
+
+/// Stack for every thread that runs the pipeline (the CLI's, batch's, the worker's and the
+/// server's). lopdf recurses on nested objects; a generous stack turns hostile nesting into
+/// the depth limit's error instead of an abort that no `catch_unwind` can contain.
+pub const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// What every stage of a run is configured with: the pipeline's limits and trust anchors.
 #[derive(Debug, Clone, Default)]

@@ -30,8 +30,8 @@ use thiserror::Error;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::pipeline::Settings;
 use crate::pipeline::config::BUILTIN;
+use crate::pipeline::{PIPELINE_STACK_BYTES, Settings};
 use crate::sinks::amqp::Publisher;
 use crate::sinks::http::ArchiveSink;
 use crate::sources::amqp::Incoming;
@@ -39,10 +39,6 @@ use crate::sources::fetch::DocumentFetcher;
 pub use config::WorkerArgs;
 use handle::Context;
 use metrics::Metrics;
-
-/// Stack of the blocking threads that run the pipeline: lopdf recurses on nested objects, and
-/// a generous stack turns hostile nesting into the depth limit's error instead of an abort.
-const PIPELINE_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// How long fetching one `url` document may take, body included.
 const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);

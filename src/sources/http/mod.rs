@@ -131,7 +131,7 @@ impl App {
             settings: Arc::new(settings),
             verifiers: verifiers::Verifiers::start(
                 config.concurrency,
-                crate::batch::PIPELINE_STACK_BYTES,
+                crate::pipeline::PIPELINE_STACK_BYTES,
             )
             .map_err(HttpError::Threads)?,
             config,
