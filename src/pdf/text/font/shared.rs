@@ -1,7 +1,7 @@
 //! Standard-14 fonts that a dictionary only names (no widths, descriptor, `/ToUnicode` or
 //! `/Differences`): such a font reads the same in every document, so it is built once per
 //! process and shared. Signature appearances and e-sign audit pages draw with them in nearly
-//! every signed file, and building one (256 glyph names and widths) cost a fortieth of a
+//! every signed file, and building one (256 glyph names and widths) cost a hundredth of a
 //! signed protocol's processing.
 
 use std::collections::HashMap;
