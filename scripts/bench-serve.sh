@@ -2,9 +2,9 @@
 # Latency of `POST /v1/verify` under bounded loopback load: `arkivar serve` (release build) on
 # a free port, then wrk with CONNECTIONS connections for DURATION posting one signed
 # four-page protocol again and again (made by scripts/make-signed-protocol.py, as the corpus's
-# signed protocols were: ReportLab minutes signed by pyHanko, three PAdES signatures), twice: as clients resend a document (the answer cache
-# serves it after the first run) and with `Cache-Control: no-cache` (every request runs the
-# pipeline). Prints requests/s, p50/p90/p99 latency, the error counts (non-2xx answers,
+# signed protocols were: ReportLab minutes signed by pyHanko, three PAdES signatures), twice:
+# as clients resend a document (the answer cache serves it after the first run) and with
+# `Cache-Control: no-cache` (every request runs the pipeline). Prints requests/s, p50/p90/p99 latency, the error counts (non-2xx answers,
 # socket errors) and the server's CPU time per request of each. Goal on a 2-core machine:
 # p99 < 50 ms, no errors; with 50 connections in a closed loop that takes a fresh answer in
 # well under 2 ms of CPU (2 cores x 50 ms / 50 requests in flight).
@@ -94,14 +94,14 @@ done = function(summary, latency, requests)
 end
 LUA
 
-# Two passes over the same document: as clients resend it (answered from the answer cache
-# after the first run), and with `Cache-Control: no-cache` (the pipeline runs for every
-# request: the cost of verifying).
 # The server's CPU time (user + system), in clock ticks: per request it is what an answer
 # costs, which drifts less with the VM's day than latency does.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 tick=$(getconf CLK_TCK)
 
+# Two passes over the same document: as clients resend it (answered from the answer cache
+# after the first run), and with `Cache-Control: no-cache` (the pipeline runs for every
+# request: the cost of verifying).
 for mode in cached fresh; do
     fresh=0
     [ "$mode" = fresh ] && fresh=1

@@ -119,23 +119,12 @@ impl Collector {
     /// Empties the collector and keeps its buffers for [`Collector::reused`], unless they
     /// grew past [`KEEP_GLYPHS`].
     pub fn recycle(self) {
-        let Collector {
-            text: mut buffer,
-            mut glyphs,
-            ..
-        } = self;
-        if glyphs.iter().map(Vec::capacity).sum::<usize>() > KEEP_GLYPHS
-            || buffer.capacity() > KEEP_GLYPHS * 4
+        if self.glyphs.iter().map(Vec::capacity).sum::<usize>() > KEEP_GLYPHS
+            || self.text.capacity() > KEEP_GLYPHS * 4
         {
             return;
         }
-        buffer.clear();
-        glyphs.iter_mut().for_each(Vec::clear);
-        SPARE.set(Some(Collector {
-            text: buffer,
-            glyphs,
-            ..Collector::default()
-        }));
+        SPARE.set(Some(self.emptied()));
     }
 
     /// Adds one glyph.
@@ -198,17 +187,25 @@ impl Collector {
     /// page does not grow them again from nothing.
     pub fn take_text(&mut self) -> String {
         let text = self.text_in_order();
-        // Everything back to the default, except the emptied buffers.
+        *self = std::mem::take(self).emptied();
+        text
+    }
+
+    /// Everything back to the default, except the buffers, which are emptied and keep their
+    /// capacity.
+    fn emptied(self) -> Collector {
         let Collector {
             text: mut buffer,
             mut glyphs,
             ..
-        } = std::mem::take(self);
+        } = self;
         buffer.clear();
         glyphs.iter_mut().for_each(Vec::clear);
-        self.text = buffer;
-        self.glyphs = glyphs;
-        text
+        Collector {
+            text: buffer,
+            glyphs,
+            ..Collector::default()
+        }
     }
 
     fn text_in_order(&self) -> String {

@@ -25,8 +25,9 @@ impl Verifiers {
     /// Starts `threads` threads with `stack_bytes` of stack each. They stop when the
     /// `Verifiers` is dropped and the queue is empty.
     pub fn start(threads: usize, stack_bytes: usize) -> std::io::Result<Self> {
+        // At least one: a channel of capacity 0 panics.
         let threads = threads.max(1);
-        // At least one: a channel of capacity 0 panics. One document ready per thread: a thread that finishes finds the next one queued
+        // One document ready per thread: a thread that finishes finds the next one queued
         // without waiting for the runtime; the rest wait in `send`, in order.
         let (queue, work) = mpsc::channel::<Work>(threads);
         let work = Arc::new(Mutex::new(work));
