@@ -33,12 +33,12 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
 
-use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::pipeline::{self, PIPELINE_STACK_BYTES, Settings, io_error_record};
 use crate::record::{ErrorKind, Record, SourceInfo};
 use crate::report::{self, Row};
+use crate::signature::range_digest::FileSha256;
 use crate::sinks::fs::{FsSink, FsSinkError};
 use crate::sinks::http::blocking::BlockingArchive;
 use crate::sinks::http::{ArchiveConfig, ArchiveError};
@@ -251,8 +251,8 @@ impl Worker<'_> {
             Ok(bytes) => bytes,
             Err(error) => return self.unreadable(&error),
         };
-        let digest: [u8; 32] = Sha256::digest(&bytes).into();
-        let sha256 = hex::encode(digest);
+        let file = FileSha256::of(&bytes);
+        let sha256 = hex::encode(file.digest);
         if let Some(row) = self.earlier(&sha256) {
             return Done {
                 row,
@@ -264,7 +264,7 @@ impl Worker<'_> {
 
         let started = Instant::now();
         let record =
-            pipeline::process_hashed(&bytes, &digest, SourceInfo::from_path(path), self.settings);
+            pipeline::process_hashed(&bytes, &file, SourceInfo::from_path(path), self.settings);
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let source = path.display().to_string();
         let (written, unsent) = match self.sink.write(&record) {
@@ -380,6 +380,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     fn options(root: &Path, out: &Path) -> Options {
         Options {

@@ -15,7 +15,8 @@ use crate::record::{
     ARKIVAR_VERSION, DocumentInfo, ErrorKind, Identity, IdentityBasis, Record, RecordError,
     RecordVersion, Revisions, SourceInfo, Status,
 };
-use crate::signature::examine::{SignatureFacts, examine};
+use crate::signature::examine::{SignatureFacts, examine_hashed};
+use crate::signature::range_digest::FileSha256;
 use crate::verify::policy::Checks;
 use crate::verify::{Inputs, Verdict, verify};
 
@@ -26,15 +27,16 @@ pub fn process(bytes: &[u8], source: SourceInfo, settings: &Settings) -> Record 
 }
 
 /// [`process`] for a caller that has already hashed the bytes (the HTTP API for its answer
-/// cache, `batch` for its ledger): `sha256` must be the SHA-256 of `bytes`.
+/// cache, `batch` for its ledger): `file` must be [`FileSha256::of`] `bytes`. The signatures'
+/// digests resume from its states, so the file is not hashed twice over.
 pub fn process_hashed(
     bytes: &[u8],
-    sha256: &[u8; 32],
+    file: &FileSha256,
     source: SourceInfo,
     settings: &Settings,
 ) -> Record {
-    debug_assert_eq!(Sha256::digest(bytes).as_slice(), sha256.as_slice());
-    process_inner(bytes, sha256, source, settings, jiff::Timestamp::now())
+    debug_assert_eq!(Sha256::digest(bytes).as_slice(), file.digest.as_slice());
+    process_inner(bytes, file, source, settings, jiff::Timestamp::now())
 }
 
 /// [`process`] with the processing time given, for reproducible records in tests.
@@ -44,17 +46,17 @@ pub fn process_at(
     settings: &Settings,
     now: jiff::Timestamp,
 ) -> Record {
-    process_inner(bytes, &Sha256::digest(bytes).into(), source, settings, now)
+    process_inner(bytes, &FileSha256::of(bytes), source, settings, now)
 }
 
 fn process_inner(
     bytes: &[u8],
-    sha256: &[u8; 32],
+    file: &FileSha256,
     source: SourceInfo,
     settings: &Settings,
     now: jiff::Timestamp,
 ) -> Record {
-    let sha256 = hex::encode(sha256);
+    let sha256 = hex::encode(file.digest);
     let mut record = empty_record(
         Identity {
             by: IdentityBasis::Content,
@@ -66,7 +68,7 @@ fn process_inner(
     record.document.sha256 = Some(sha256);
     record.document.size = Some(bytes.len() as u64);
 
-    match contain(|| run_stages(bytes, settings, now)) {
+    match contain(|| run_stages(bytes, file, settings, now)) {
         Ok(Ok(done)) => {
             let pdf = &done.pdf;
             record.document.pages = Some(pdf.page_count());
@@ -173,6 +175,7 @@ impl From<&StageError> for RecordError {
 
 fn run_stages(
     bytes: &[u8],
+    file: &FileSha256,
     settings: &Settings,
     now: jiff::Timestamp,
 ) -> Result<Processed, StageError> {
@@ -199,7 +202,7 @@ fn run_stages(
         )?,
         _ => None,
     };
-    let signatures = examine(bytes, &pdf, &settings.trust, limits);
+    let signatures = examine_hashed(bytes, &pdf, &settings.trust, limits, file);
     let protocol = settings.policy.checks == Checks::Protocol;
     let minutes = if protocol {
         read_minutes_pages(&pages)
@@ -325,7 +328,8 @@ mod tests {
     fn a_caller_supplied_hash_is_the_records_identity() {
         let bytes = b"%PDF-1.4\n%%EOF\n";
         let digest: [u8; 32] = Sha256::digest(bytes).into();
-        let hashed = process_hashed(bytes, &digest, SourceInfo::default(), &Settings::default());
+        let file = FileSha256::of(bytes);
+        let hashed = process_hashed(bytes, &file, SourceInfo::default(), &Settings::default());
         let plain = process(bytes, SourceInfo::default(), &Settings::default());
         assert_eq!(hashed.identity.sha256, hex::encode(digest));
         assert_eq!(hashed.identity.sha256, plain.identity.sha256);

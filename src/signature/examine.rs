@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::byte_range::{self, Coverage};
 use super::changes::{self, Change, ModificationLevel};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
-use super::range_digest::RangeDigests;
+use super::range_digest::{FileSha256, RangeDigests};
 use super::{
     CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore, VerifyOptions,
     is_timestamp_token, verify_document_timestamp, verify_signed_data_with, verify_x509_rsa_sha1,
@@ -175,6 +175,28 @@ pub fn examine(
     trust: &TrustStore,
     limits: &Limits,
 ) -> Vec<SignatureFacts> {
+    examine_with(bytes, pdf, trust, limits, None)
+}
+
+/// [`examine`] for a caller that has hashed the file already: the signatures' SHA-256
+/// prefixes resume from `file`'s states.
+pub fn examine_hashed(
+    bytes: &[u8],
+    pdf: &Pdf,
+    trust: &TrustStore,
+    limits: &Limits,
+    file: &FileSha256,
+) -> Vec<SignatureFacts> {
+    examine_with(bytes, pdf, trust, limits, Some(file))
+}
+
+fn examine_with(
+    bytes: &[u8],
+    pdf: &Pdf,
+    trust: &TrustStore,
+    limits: &Limits,
+    file: Option<&FileSha256>,
+) -> Vec<SignatureFacts> {
     let sigs = find_signatures(&pdf.doc);
     if sigs.is_empty() {
         return Vec::new();
@@ -185,7 +207,10 @@ pub fn examine(
         .map(|sig| byte_range::check(&sig.byte_range, bytes, &pdf.revisions))
         .collect();
     let changes = changes::analyse_checked(bytes, pdf, &sigs, &ranges, limits);
-    let digests = RangeDigests::new(bytes, ranges.iter().map(|r| r.ranges.clone()).collect());
+    let mut digests = RangeDigests::new(bytes, ranges.iter().map(|r| r.ranges.clone()).collect());
+    if let Some(file) = file {
+        digests = digests.resuming(file);
+    }
     sigs.iter()
         .zip(ranges)
         .zip(changes)

@@ -6,10 +6,74 @@
 //! `n` signatures is hashed about `n` times over; here the prefix is hashed once per algorithm,
 //! in order of `a`, and each signature clones the hasher state at its own `a` and adds its
 //! tail. The result is exactly [`DigestAlgorithm::digest_parts`] of the same slices.
+//!
+//! The whole file is hashed once more for the record's identity. [`FileSha256`] keeps the
+//! states of that pass at regular offsets, so the SHA-256 prefixes resume from the nearest one
+//! instead of hashing the file again from its first byte.
 
 use std::cell::RefCell;
 
+use sha2::{Digest, Sha256};
+
 use super::algorithm::{DigestAlgorithm, Hasher};
+
+/// Least distance between two kept states of a [`FileSha256`], in bytes (a multiple of the
+/// 64-byte block, so no state holds a partial block).
+const MIN_STATE_STEP: usize = 4096;
+/// Most states a [`FileSha256`] keeps: beyond `MIN_STATE_STEP × MAX_STATES` bytes the step
+/// grows with the file, so the states take at most ~30 KiB and a prefix hashes at most a
+/// 256th of the file again.
+const MAX_STATES: usize = 256;
+
+/// A file's SHA-256 (the record's identity), with the hasher's state kept every few
+/// kilobytes on the way.
+#[derive(Clone)]
+pub struct FileSha256 {
+    /// The SHA-256 of the whole file.
+    pub digest: [u8; 32],
+    /// `(offset, state after [0, offset))`, ascending, every `step` bytes.
+    states: Vec<(usize, Sha256)>,
+}
+
+impl std::fmt::Debug for FileSha256 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileSha256")
+            .field("digest", &hex::encode(self.digest))
+            .field("states", &self.states.len())
+            .finish()
+    }
+}
+
+impl FileSha256 {
+    /// Hashes `bytes` once, keeping the states on the way.
+    pub fn of(bytes: &[u8]) -> FileSha256 {
+        let step = bytes
+            .len()
+            .div_ceil(MAX_STATES)
+            .next_multiple_of(64)
+            .max(MIN_STATE_STEP);
+        let mut hasher = Sha256::new();
+        let mut states = Vec::with_capacity(bytes.len() / step);
+        let mut offset = 0;
+        for chunk in bytes.chunks(step) {
+            hasher.update(chunk);
+            offset += chunk.len();
+            if offset < bytes.len() {
+                states.push((offset, hasher.clone()));
+            }
+        }
+        FileSha256 {
+            digest: hasher.finalize().into(),
+            states,
+        }
+    }
+
+    /// The furthest kept state at or before `offset`, with its offset.
+    fn resume(&self, offset: usize) -> Option<&(usize, Sha256)> {
+        let reached = self.states.partition_point(|(o, _)| *o <= offset);
+        self.states.get(reached.checked_sub(1)?)
+    }
+}
 
 /// Most signatures whose digests one [`RangeDigests`] shares; beyond it, each is hashed alone.
 const MAX_SIGNATURES: usize = 4096;
@@ -30,6 +94,8 @@ pub struct RangeDigests<'b> {
     /// The distinct ends of first ranges that start at 0, ascending: where states are kept.
     cuts: Vec<usize>,
     prefixes: RefCell<Vec<Prefixes>>,
+    /// The identity pass over the same bytes, where SHA-256 prefixes may resume.
+    file: Option<&'b FileSha256>,
 }
 
 impl std::fmt::Debug for RangeDigests<'_> {
@@ -68,7 +134,16 @@ impl<'b> RangeDigests<'b> {
             ranges,
             cuts,
             prefixes: RefCell::new(Vec::new()),
+            file: None,
         }
+    }
+
+    /// The same digests, with SHA-256 prefixes resumed from `file`'s states; `file` must be
+    /// [`FileSha256::of`] these bytes.
+    pub fn resuming(mut self, file: &'b FileSha256) -> Self {
+        debug_assert_eq!(file.digest, <[u8; 32]>::from(Sha256::digest(self.bytes)));
+        self.file = Some(file);
+        self
     }
 
     /// The digest of signature `index`'s ranges (those within the file, in order), as
@@ -115,6 +190,12 @@ impl<'b> RangeDigests<'b> {
                 Some((c, state)) => (*c, state.clone()),
                 None => (0, algorithm.hasher()),
             };
+        if algorithm == DigestAlgorithm::Sha256
+            && let Some((offset, state)) = self.file.and_then(|f| f.resume(cut))
+            && *offset > from
+        {
+            (from, hasher) = (*offset, Hasher::Sha256(state.clone()));
+        }
         let first = self.cuts.partition_point(|c| *c <= from);
         let mut new_states = Vec::new();
         for &next in self.cuts.get(first..).unwrap_or_default() {
@@ -186,6 +267,48 @@ mod tests {
                     digests.digest(i, algorithm),
                     Some(expected(&bytes, r, algorithm))
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn file_sha256_is_the_files_digest_at_any_size() {
+        for len in [0, 1, 63, 64, 4095, 4096, 4097, 10_000, 4096 * 300 + 17] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 13 % 251) as u8).collect();
+            let file = FileSha256::of(&bytes);
+            assert_eq!(
+                file.digest,
+                <[u8; 32]>::from(Sha256::digest(&bytes)),
+                "{len}"
+            );
+            assert!(file.states.len() <= MAX_STATES, "{len}");
+            assert!(file.states.iter().all(|(o, _)| *o > 0 && *o < len), "{len}");
+        }
+    }
+
+    #[test]
+    fn prefixes_resumed_from_the_identity_pass_give_the_same_digests() {
+        // Cuts before the first kept state, on one, between two, past the last, and ranges
+        // that do not start at 0.
+        let bytes: Vec<u8> = (0..30_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let file = FileSha256::of(&bytes);
+        let ranges = vec![
+            vec![(0, 1000), (1100, 50)],
+            vec![(0, 4096), (4200, 100)],
+            vec![(0, 9000), (9100, 900)],
+            vec![(0, 29_000), (29_500, 500)],
+            vec![(0, 30_000)],
+            vec![(7, 20)],
+        ];
+        let plain = RangeDigests::new(&bytes, ranges.clone());
+        let resumed = RangeDigests::new(&bytes, ranges.clone()).resuming(&file);
+        for order in [[0, 1, 2, 3, 4, 5], [4, 2, 5, 0, 3, 1]] {
+            for algorithm in [DigestAlgorithm::Sha256, DigestAlgorithm::Sha384] {
+                for &i in &order {
+                    let want = Some(expected(&bytes, &ranges[i], algorithm));
+                    assert_eq!(resumed.digest(i, algorithm), want, "{i} {algorithm:?}");
+                    assert_eq!(plain.digest(i, algorithm), want, "{i} {algorithm:?}");
+                }
             }
         }
     }

@@ -27,12 +27,12 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::{LengthLimitError, Limited};
-use sha2::{Digest, Sha256};
 
 use super::cache::{Answer, Key, Source};
 use super::{App, OPEN_ROUTES, OPENAPI, WEBHOOK_PATH};
 use crate::pipeline;
 use crate::record::{ErrorKind, Record, SourceInfo};
+use crate::signature::range_digest::FileSha256;
 
 /// The answer header that says whether the record came from the answer cache (`hit`) or
 /// from running the pipeline for this request (`miss`).
@@ -94,9 +94,10 @@ pub async fn verify(State(app): State<Arc<App>>, request: Request) -> Response {
 
     let fresh = wants_fresh(&headers);
     // The document's hash keys the cache and is the record's identity: computed once.
-    let sha256: [u8; 32] = Sha256::digest(&bytes).into();
-    let key = Key::of_digest(&sha256, name.as_deref());
-    let run = || answer_of(&app, bytes, sha256, name);
+    // Its states on the way spare the pipeline hashing the signed prefixes again.
+    let file = FileSha256::of(&bytes);
+    let key = Key::of_digest(&file.digest, name.as_deref());
+    let run = || answer_of(&app, bytes, file, name);
     let got = if fresh {
         let answer = run().await;
         if let Some(a) = &answer {
@@ -149,11 +150,11 @@ fn wants_fresh(headers: &HeaderMap) -> bool {
 async fn answer_of(
     app: &Arc<App>,
     bytes: Bytes,
-    sha256: [u8; 32],
+    file: FileSha256,
     name: Option<String>,
 ) -> Option<Answer> {
     app.metrics.in_flight(1);
-    let record = run_pipeline(app, bytes, sha256, name).await;
+    let record = run_pipeline(app, bytes, file, name).await;
     app.metrics.in_flight(-1);
     let (record, took) = record?;
     app.metrics.document(record.status.as_str(), took);
@@ -187,7 +188,7 @@ async fn answer_of(
 async fn run_pipeline(
     app: &Arc<App>,
     bytes: Bytes,
-    sha256: [u8; 32],
+    file: FileSha256,
     name: Option<String>,
 ) -> Option<(Record, std::time::Duration)> {
     let settings = app.settings.clone();
@@ -195,7 +196,7 @@ async fn run_pipeline(
         .run(move || {
             let started = Instant::now();
             let source = name.map(SourceInfo::named).unwrap_or_default();
-            let record = pipeline::process_hashed(&bytes, &sha256, source, &settings);
+            let record = pipeline::process_hashed(&bytes, &file, source, &settings);
             (record, started.elapsed())
         })
         .await
