@@ -116,6 +116,12 @@ pub fn email_spells(email: &str, name: &FoldedName) -> bool {
 /// minutes write them).
 pub fn match_signer(name: Option<&str>, email: Option<&str>, candidates: &[&str]) -> NameMatch {
     let folded: Vec<FoldedName> = candidates.iter().map(|c| fold(c)).collect();
+    match_folded(name, email, &folded)
+}
+
+/// [`match_signer`] against candidates already folded: a document's people are folded once
+/// for all its signers.
+pub fn match_folded(name: Option<&str>, email: Option<&str>, folded: &[FoldedName]) -> NameMatch {
     let by_name: Vec<usize> = match name.map(fold) {
         Some(n) if !n.words.is_empty() => (0..folded.len())
             .filter(|&i| same_person(&n, &folded[i]))

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::identity::{NameMatch, fold, match_signer, same_person};
+use super::identity::{FoldedName, NameMatch, fold, match_folded, same_person};
 use super::pen::PenSigning;
 use super::rules::signature::signing_time;
 use crate::audit::facts::signings;
@@ -111,11 +111,12 @@ pub fn signing_events(
     minutes: Option<&MinutesFacts>,
 ) -> Vec<Signing> {
     let people = people(minutes);
+    let folded: Vec<FoldedName> = people.names.iter().map(|n| fold(n)).collect();
     let identify = |name: Option<&str>, email: Option<&str>| -> (MatchState, Option<usize>) {
         if minutes.is_none() {
             return (MatchState::NoMinutes, None);
         }
-        match match_signer(name, email, &people.names) {
+        match match_folded(name, email, &folded) {
             NameMatch::Unique(i) => (MatchState::Matched, Some(i)),
             NameMatch::Ambiguous(_) => (MatchState::Ambiguous, None),
             NameMatch::NoMatch => (MatchState::Unmatched, None),
