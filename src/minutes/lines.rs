@@ -136,8 +136,24 @@ fn starts_with_label(rest: &str, lex: &Lexicon) -> bool {
         .any(|p| strip_phrase(rest, p).is_some())
 }
 
+/// True when `line` has a place [`deglue`] may cut: a `§` after a letter, or a lowercase
+/// letter right before an uppercase one. Most lines have neither; this scan has no branch
+/// that depends on the text, where deglue's own walk mispredicted its way through every line.
+fn may_be_glued(line: &str) -> bool {
+    let (mut lower, mut alphabetic, mut found) = (false, false, false);
+    for c in line.chars() {
+        found |= (alphabetic & (c == '§')) | (lower & c.is_uppercase());
+        lower = c.is_lowercase();
+        alphabetic = c.is_alphabetic();
+    }
+    found
+}
+
 /// Split points where two words touch across a layout border.
 fn deglue<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
+    if !may_be_glued(line) {
+        return split_at(line, &[]);
+    }
     let mut cuts = Vec::new();
     let mut prev: Option<char> = None;
     let mut word_start = 0;
@@ -193,6 +209,11 @@ fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
     if line.len() > MAX_LABEL_LINE {
         return vec![line];
     }
+    // Both kinds of cut need a colon before them or a cell gap (two blanks) right before
+    // them; most lines have neither.
+    if !line.contains(':') && !has_cell_gap(line) {
+        return split_at(line, &[]);
+    }
     let mut cuts = Vec::new();
     let mut prev: Option<char> = None;
     let mut gap = 0usize;
@@ -242,6 +263,18 @@ fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
         }
     }
     split_at(line, &cuts)
+}
+
+/// True when two white-space characters follow each other in `line` (a table-cell gap, as
+/// [`inline_labels`] counts them).
+fn has_cell_gap(line: &str) -> bool {
+    let (mut blank, mut found) = (false, false);
+    for c in line.chars() {
+        let now = c.is_whitespace();
+        found |= blank & now;
+        blank = now;
+    }
+    found
 }
 
 fn split_at<'a>(line: &'a str, cuts: &[usize]) -> Vec<&'a str> {
@@ -379,6 +412,53 @@ fn merge_split_labels(lines: Vec<Line>, lex: &Lexicon) -> Vec<Line> {
 mod tests {
     use super::*;
     use crate::minutes::vocab::lexicon;
+
+    #[test]
+    fn glue_is_a_lowercase_letter_before_an_uppercase_one_or_a_section_sign_after_a_letter() {
+        for glued in [
+            "Niklas DaosonOrdförande",
+            "JA§ 29",
+            "Umeåregionen ÖvrigaDeltagare",
+            "aÅ",
+        ] {
+            assert!(may_be_glued(glued), "{glued}");
+        }
+        for plain in [
+            "Niklas Daoson Ordförande",
+            "§ 29",
+            "JA 29 §",
+            "ÅSA SJÖDÉN",
+            "",
+            "Umeå",
+        ] {
+            assert!(!may_be_glued(plain), "{plain}");
+            assert_eq!(deglue(plain, lexicon()), split_at(plain, &[]), "{plain}");
+        }
+    }
+
+    #[test]
+    fn a_cell_gap_is_two_blanks_in_a_row_of_any_kind() {
+        for gap in ["Datum  Plats", "a \u{a0}b", "x\t\ty", "end  "] {
+            assert!(has_cell_gap(gap), "{gap:?}");
+        }
+        for none in ["Datum Plats", "a\u{a0}b c", "", " "] {
+            assert!(!has_cell_gap(none), "{none:?}");
+        }
+        // Neither a colon nor a gap: the line stays whole.
+        let line = "Sammanträdesdatum 2023-11-30 Justeringsdatum 2023-12-20";
+        assert_eq!(inline_labels(line, lexicon()), vec![line]);
+        // With them, the cuts are still found.
+        assert_eq!(
+            inline_labels(
+                "Sammanträdesdatum: 2023-11-30 Justeringsdatum: 2023-12-20",
+                lexicon()
+            ),
+            vec![
+                "Sammanträdesdatum: 2023-11-30",
+                "Justeringsdatum: 2023-12-20"
+            ]
+        );
+    }
 
     fn texts(pages: &[&str]) -> Vec<String> {
         build(pages, lexicon())
