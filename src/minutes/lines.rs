@@ -149,11 +149,16 @@ fn may_be_glued(line: &str) -> bool {
     found
 }
 
-/// Split points where two words touch across a layout border.
+/// `line` split where two words touch across a layout border.
 fn deglue<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
     if !may_be_glued(line) {
         return split_at(line, &[]);
     }
+    split_at(line, &glue_cuts(line, lex))
+}
+
+/// Split points where two words touch across a layout border.
+fn glue_cuts(line: &str, lex: &Lexicon) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut prev: Option<char> = None;
     let mut word_start = 0;
@@ -175,7 +180,7 @@ fn deglue<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
         }
         prev = Some(c);
     }
-    split_at(line, &cuts)
+    cuts
 }
 
 /// Signature lines ("Sekreterare ............") become a cell border: the dots carry nothing.
@@ -202,9 +207,8 @@ fn drop_leaders(line: &str) -> String {
     out.trim().to_owned()
 }
 
-/// Split points before a second "Label:" on the same line
-/// ("Sammanträdesdatum: 2023-11-30 Justeringsdatum: 2023-12-20"), and before a label that
-/// starts a table cell ("Datum då anslaget sätts upp 2024-02-09  Datum då anslaget tas ned").
+/// `line` split before each label after its first field, and before each label that starts
+/// a table cell ([`label_cuts`]).
 fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
     if line.len() > MAX_LABEL_LINE {
         return vec![line];
@@ -214,6 +218,13 @@ fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
     if !line.contains(':') && !has_cell_gap(line) {
         return split_at(line, &[]);
     }
+    split_at(line, &label_cuts(line, lex))
+}
+
+/// Split points before a second "Label:" on the same line
+/// ("Sammanträdesdatum: 2023-11-30 Justeringsdatum: 2023-12-20"), and before a label that
+/// starts a table cell ("Datum då anslaget sätts upp 2024-02-09  Datum då anslaget tas ned").
+fn label_cuts(line: &str, lex: &Lexicon) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut prev: Option<char> = None;
     let mut gap = 0usize;
@@ -262,7 +273,7 @@ fn inline_labels<'a>(line: &'a str, lex: &Lexicon) -> Vec<&'a str> {
             cuts.push(i);
         }
     }
-    split_at(line, &cuts)
+    cuts
 }
 
 /// True when two white-space characters follow each other in `line` (a table-cell gap, as
@@ -423,6 +434,10 @@ mod tests {
         ] {
             assert!(may_be_glued(glued), "{glued}");
         }
+        // Real glue passes the pre-check and is cut.
+        for glued in ["Niklas DaosonOrdförande", "JA§ 29"] {
+            assert_eq!(deglue(glued, lexicon()).len(), 2, "{glued}");
+        }
         for plain in [
             "Niklas Daoson Ordförande",
             "§ 29",
@@ -433,6 +448,8 @@ mod tests {
         ] {
             assert!(!may_be_glued(plain), "{plain}");
             assert_eq!(deglue(plain, lexicon()), split_at(plain, &[]), "{plain}");
+            // The walk itself finds no cut there either: the pre-check hides none.
+            assert_eq!(glue_cuts(plain, lexicon()), Vec::<usize>::new(), "{plain}");
         }
     }
 
@@ -447,6 +464,7 @@ mod tests {
         // Neither a colon nor a gap: the line stays whole.
         let line = "Sammanträdesdatum 2023-11-30 Justeringsdatum 2023-12-20";
         assert_eq!(inline_labels(line, lexicon()), vec![line]);
+        assert_eq!(label_cuts(line, lexicon()), Vec::<usize>::new());
         // With them, the cuts are still found.
         assert_eq!(
             inline_labels(

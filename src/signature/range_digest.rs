@@ -27,7 +27,6 @@ const MAX_STATES: usize = 256;
 
 /// A file's SHA-256 (the record's identity), with the hasher's state kept every few
 /// kilobytes on the way.
-#[derive(Clone)]
 pub struct FileSha256 {
     /// The SHA-256 of the whole file.
     pub digest: [u8; 32],
@@ -231,6 +230,28 @@ mod tests {
         algorithm.digest_parts(&parts)
     }
 
+    /// Asks `digests` for every signature in each order, with each algorithm, and checks each
+    /// against [`DigestAlgorithm::digest_parts`] of its ranges.
+    fn assert_digests(
+        digests: &RangeDigests<'_>,
+        bytes: &[u8],
+        ranges: &[Vec<(usize, usize)>],
+        orders: &[&[usize]],
+        algorithms: &[DigestAlgorithm],
+    ) {
+        for order in orders {
+            for &algorithm in algorithms {
+                for &i in *order {
+                    assert_eq!(
+                        digests.digest(i, algorithm),
+                        Some(expected(bytes, &ranges[i], algorithm)),
+                        "signature {i} with {algorithm:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn shared_prefixes_give_the_separate_digests_in_any_order() {
         let bytes = file();
@@ -243,17 +264,13 @@ mod tests {
             vec![(0, 9000), (9100, 900)],
         ];
         let digests = RangeDigests::new(&bytes, ranges.clone());
-        for order in [[1, 5, 0, 2, 3, 4], [2, 0, 4, 3, 5, 1]] {
-            for algorithm in [DigestAlgorithm::Sha256, DigestAlgorithm::Sha1] {
-                for &i in &order {
-                    assert_eq!(
-                        digests.digest(i, algorithm),
-                        Some(expected(&bytes, &ranges[i], algorithm)),
-                        "signature {i} with {algorithm:?}"
-                    );
-                }
-            }
-        }
+        assert_digests(
+            &digests,
+            &bytes,
+            &ranges,
+            &[&[1, 5, 0, 2, 3, 4], &[2, 0, 4, 3, 5, 1]],
+            &[DigestAlgorithm::Sha256, DigestAlgorithm::Sha1],
+        );
     }
 
     #[test]
@@ -300,17 +317,12 @@ mod tests {
             vec![(0, 30_000)],
             vec![(7, 20)],
         ];
-        let plain = RangeDigests::new(&bytes, ranges.clone());
+        let orders: [&[usize]; 2] = [&[0, 1, 2, 3, 4, 5], &[4, 2, 5, 0, 3, 1]];
+        let algorithms = [DigestAlgorithm::Sha256, DigestAlgorithm::Sha384];
         let resumed = RangeDigests::new(&bytes, ranges.clone()).resuming(&file);
-        for order in [[0, 1, 2, 3, 4, 5], [4, 2, 5, 0, 3, 1]] {
-            for algorithm in [DigestAlgorithm::Sha256, DigestAlgorithm::Sha384] {
-                for &i in &order {
-                    let want = Some(expected(&bytes, &ranges[i], algorithm));
-                    assert_eq!(resumed.digest(i, algorithm), want, "{i} {algorithm:?}");
-                    assert_eq!(plain.digest(i, algorithm), want, "{i} {algorithm:?}");
-                }
-            }
-        }
+        assert_digests(&resumed, &bytes, &ranges, &orders, &algorithms);
+        let plain = RangeDigests::new(&bytes, ranges.clone());
+        assert_digests(&plain, &bytes, &ranges, &orders, &algorithms);
     }
 
     #[test]
