@@ -22,7 +22,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use arkivar::pipeline::Settings;
 use arkivar::pipeline::{self, PIPELINE_STACK_BYTES, io_error_record};
 use arkivar::record::{ErrorKind, Record, SourceInfo, Status, record_schema};
-use arkivar::signature::examine::{SignatureFacts, examine};
+use arkivar::signature::examine::SignatureFacts;
 use arkivar::sources::dir::{self, DirError};
 
 // Parsing a PDF allocates many small objects; mimalloc serves them markedly faster than the
@@ -95,11 +95,11 @@ enum Command {
         #[command(flatten)]
         archive: arkivar::sinks::http::ArchiveArgs,
     },
-    /// Check the signatures of PDFs: what each covers, whether it is intact and valid, who
-    /// signed and when, whether it is trusted, what changed after it. One file prints one JSON
-    /// object (`--format json`); several print one object per line. Exits 1 when a signature
-    /// is broken or the file was changed beyond what a signature permits, 2 when a file cannot
-    /// be read.
+    /// Check the signatures of PDFs: what each covers, whether it is intact and valid (or why
+    /// it could not be checked), who signed and when, whether it is trusted, what changed after
+    /// it. The same checks and findings as `verify` without the text. One file prints one JSON
+    /// object (`--format json`); several print one object per line. Exits as `verify` does: 0
+    /// verified or unsigned, 1 with warnings or failures, 2 when a file cannot be processed.
     Signatures {
         /// The PDFs to check.
         #[arg(required = true)]
@@ -364,14 +364,10 @@ fn verify(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> 
         Format::Text => write_verdict(&mut out, file, &record, io::stdout().is_terminal())?,
     }
     out.flush()?;
-    if let Some(line) = problem {
-        eprintln!("arkivar: {}", one_line(&line));
-        return Ok(ExitCode::from(2));
+    if let Some(line) = &problem {
+        eprintln!("arkivar: {}", one_line(line));
     }
-    Ok(match record.status {
-        Status::Verified | Status::Unsigned => ExitCode::SUCCESS,
-        _ => ExitCode::from(1),
-    })
+    Ok(exit_code(&record, problem.is_some()).0)
 }
 
 /// The verdict a person reads in ten seconds: status, findings with evidence, who signed when.
@@ -524,13 +520,17 @@ fn batch(
     )
 }
 
-/// One file's answer from `arkivar signatures`.
+/// One file's answer from `arkivar signatures`: the record's signature facts and the verdict
+/// on them, nothing of the text.
 #[derive(serde::Serialize)]
 struct SignatureReport<'a> {
     file: String,
-    sha256: Option<String>,
+    sha256: Option<&'a str>,
+    status: Status,
     signatures: &'a [SignatureFacts],
-    error: Option<arkivar::record::RecordError>,
+    usage_rights: &'a [SignatureFacts],
+    findings: &'a [arkivar::record::Finding],
+    error: Option<&'a arkivar::record::RecordError>,
 }
 
 fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<ExitCode> {
@@ -539,25 +539,24 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
     let weight = |file: &PathBuf| std::fs::metadata(file).map_or(0, |m| m.len());
     let results = in_parallel(files, weight, |file| check_signatures(file, settings))?;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut worst = 0u8;
-    for (file, (sha256, facts, error)) in files.iter().zip(results) {
-        let broken = facts
-            .iter()
-            .any(|f| !(f.intact && f.valid) || f.modified_after_signing);
-        worst = worst.max(if error.is_some() { 2 } else { u8::from(broken) });
-        if let Some(e) = &error {
-            eprintln!(
-                "arkivar: {}: {} [{}]",
-                file.display(),
-                one_line(&e.message),
-                e.kind.as_str()
-            );
+    let mut worst = ExitCode::SUCCESS;
+    let mut worst_rank = 0u8;
+    for (file, (record, problem)) in files.iter().zip(results) {
+        let (code, rank) = exit_code(&record, problem.is_some());
+        if rank > worst_rank {
+            (worst, worst_rank) = (code, rank);
+        }
+        if let Some(line) = &problem {
+            eprintln!("arkivar: {}", one_line(line));
         }
         let report = SignatureReport {
             file: file.display().to_string(),
-            sha256,
-            signatures: &facts,
-            error,
+            sha256: record.document.sha256.as_deref(),
+            status: record.status,
+            signatures: &record.signatures,
+            usage_rights: &record.usage_rights,
+            findings: &record.findings,
+            error: record.error.as_ref(),
         };
         match format {
             Format::Json if files.len() == 1 => {
@@ -572,64 +571,91 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
         }
     }
     out.flush()?;
-    Ok(ExitCode::from(worst))
+    Ok(worst)
 }
 
-/// Loads `file` and examines its signatures; no text extraction, which this command does
-/// not need.
-fn check_signatures(
-    file: &Path,
-    settings: &Settings,
-) -> (
-    Option<String>,
-    Vec<SignatureFacts>,
-    Option<arkivar::record::RecordError>,
-) {
-    use sha2::Digest;
-    let bytes = match dir::read_file(file, settings.limits.max_file_bytes) {
-        Ok(bytes) => bytes,
+/// Runs the signatures-only pipeline over `file`; the second value is the one stderr line for
+/// a file that could not be processed.
+fn check_signatures(file: &Path, settings: &Settings) -> (Record, Option<String>) {
+    match dir::read_file(file, settings.limits.max_file_bytes) {
+        Ok(bytes) => {
+            let record =
+                pipeline::process_signatures(&bytes, SourceInfo::from_path(file), settings);
+            let problem = record
+                .error
+                .as_ref()
+                .map(|e| format!("{}: {} [{}]", file.display(), e.message, e.kind.as_str()));
+            (record, problem)
+        }
         Err(error) => {
             let record = unreadable_record(&error);
-            return (None, Vec::new(), record.error);
+            let kind = record.error.as_ref().map_or("io", |e| e.kind.as_str());
+            (record, Some(format!("{error} [{kind}]")))
         }
-    };
-    let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
-    let examined = arkivar::contain::contain(|| {
-        let pdf = arkivar::pdf::load(&bytes, &settings.limits)?;
-        Ok::<_, arkivar::pdf::PdfError>(examine(&bytes, &pdf, &settings.trust, &settings.limits))
-    });
-    match examined {
-        Ok(Ok(facts)) => (Some(sha256), facts, None),
-        Ok(Err(error)) => (Some(sha256), Vec::new(), Some((&error).into())),
-        Err(panic) => (
-            Some(sha256),
-            Vec::new(),
-            Some(arkivar::record::RecordError {
-                kind: ErrorKind::Internal,
-                message: format!(
-                    "arkivar failed on this input ({}); this is a bug",
-                    panic.message
-                ),
-            }),
-        ),
+    }
+}
+
+/// The exit code for a record, shared by `verify` and `signatures`: 0 verified or unsigned,
+/// 1 with warnings or failures, 2 when the file could not be processed; with a rank to keep
+/// the worst of several files.
+fn exit_code(record: &Record, problem: bool) -> (ExitCode, u8) {
+    if problem {
+        return (ExitCode::from(2), 2);
+    }
+    match record.status {
+        Status::Verified | Status::Unsigned => (ExitCode::SUCCESS, 0),
+        Status::Error => (ExitCode::from(2), 2),
+        Status::Warnings | Status::Failed => (ExitCode::from(1), 1),
+    }
+}
+
+/// What the check of one signature came to, in words: from the same typed facts the verdict
+/// rules read.
+fn signature_state(f: &SignatureFacts) -> String {
+    match f.failure() {
+        None => "intact and valid".into(),
+        Some(kind) if kind.is_broken() => {
+            let e = f
+                .error
+                .as_ref()
+                .map_or(String::new(), |e| format!(" ({})", e.message));
+            format!("BROKEN, {}{e}", kind.as_str().replace('_', " "))
+        }
+        Some(kind) => {
+            let e = f
+                .error
+                .as_ref()
+                .map_or(String::new(), |e| format!(" ({})", e.message));
+            format!("NOT CHECKED, {}{e}", kind.as_str().replace('_', " "))
+        }
     }
 }
 
 fn write_signatures_text(out: &mut impl Write, report: &SignatureReport<'_>) -> io::Result<()> {
-    writeln!(out, "{}", report.file)?;
+    writeln!(
+        out,
+        "{}  {}",
+        report.status.as_str().to_uppercase(),
+        report.file
+    )?;
+    if let Some(e) = report.error {
+        writeln!(out, "  {} [{}]", e.message, e.kind.as_str())?;
+    }
     if report.signatures.is_empty() && report.error.is_none() {
         writeln!(out, "  no signatures")?;
     }
-    for f in report.signatures {
-        let what = if f.doc_timestamp {
+    let lines = report
+        .signatures
+        .iter()
+        .map(|f| (f, false))
+        .chain(report.usage_rights.iter().map(|f| (f, true)));
+    for (f, usage_rights) in lines {
+        let what = if usage_rights {
+            "usage rights (not a document signature)"
+        } else if f.doc_timestamp {
             "document timestamp"
         } else {
             "signature"
-        };
-        let verdict = match (f.intact, f.valid) {
-            (true, true) => "intact and valid",
-            (false, _) => "NOT INTACT: the signed bytes changed",
-            (true, false) => "INVALID: the signature value does not verify",
         };
         let who = f
             .signer
@@ -638,8 +664,9 @@ fn write_signatures_text(out: &mut impl Write, report: &SignatureReport<'_>) -> 
             .unwrap_or_else(|| "unknown signer".into());
         writeln!(
             out,
-            "  {} {what} by {who}: {verdict}",
-            f.field.as_deref().unwrap_or("(no field)")
+            "  {} {what} by {who}: {}",
+            f.field.as_deref().unwrap_or("(no field)"),
+            signature_state(f)
         )?;
         let time = f
             .timestamp
@@ -662,9 +689,14 @@ fn write_signatures_text(out: &mut impl Write, report: &SignatureReport<'_>) -> 
             },
             if f.trusted { "trusted" } else { "not trusted" }
         )?;
-        if let Some(e) = &f.error {
-            writeln!(out, "    could not check: {e}")?;
-        }
+    }
+    for f in report.findings {
+        let severity = match f.severity {
+            arkivar::record::Severity::Error => "error",
+            arkivar::record::Severity::Warning => "warning",
+            arkivar::record::Severity::Info => "info",
+        };
+        writeln!(out, "  {severity:<7}  {}  {}", f.code, f.message)?;
     }
     Ok(())
 }

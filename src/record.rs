@@ -25,7 +25,11 @@ use crate::signature::examine::SignatureFacts;
 use crate::verify::signing::Signing;
 
 /// The version of the record's shape that this build writes.
-pub const RECORD_VERSION: u32 = 1;
+///
+/// 2: `signatures[].error` became `{code, message}` (a typed check failure, was a string);
+/// usage-rights signatures moved from `signatures` to `usage_rights`; `signing[].times[]`
+/// says which text evidence no seal covers (`uncovered`).
+pub const RECORD_VERSION: u32 = 2;
 
 /// The version of arkivar that wrote a record.
 pub const ARKIVAR_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -64,6 +68,10 @@ pub struct Record {
     pub stamps: Vec<Stamp>,
     /// The PDF's cryptographic signatures and document timestamps, one by one.
     pub signatures: Vec<SignatureFacts>,
+    /// Adobe Reader usage-rights signatures (`/Perms /UR3`, `/UR`), checked like the others
+    /// but never signers: they unlock Reader features and say nothing of who approved the
+    /// document, so they never make it signed, failed or verified.
+    pub usage_rights: Vec<SignatureFacts>,
     /// The queue job this record answers; absent for records made outside the worker.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<JobInfo>,
@@ -303,11 +311,198 @@ impl SourceInfo {
     }
 }
 
+/// A finding's code (`verdict.md` § Findings): the stable API that archive and registrar
+/// systems route on. One enum, so that a rule cannot emit, and a policy cannot name, a code
+/// the spec does not have; serialised as the dotted name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    JsonSchema,
+)]
+pub enum FindingCode {
+    /// `signature.integrity_broken`: the digest of the signed byte ranges differs from the CMS messageDigest, the signature value does not verify, or the value is not a well-formed signature.
+    #[serde(rename = "signature.integrity_broken")]
+    SignatureIntegrityBroken,
+    /// `signature.modified_after_signing`: a later revision changes more than the signature's DocMDP/FieldMDP permits.
+    #[serde(rename = "signature.modified_after_signing")]
+    SignatureModifiedAfterSigning,
+    /// `signature.untrusted`: the signer's certificate chain does not reach a configured trust anchor.
+    #[serde(rename = "signature.untrusted")]
+    SignatureUntrusted,
+    /// `signature.certificate_invalid`: the signer's certificate was not valid at the signing time.
+    #[serde(rename = "signature.certificate_invalid")]
+    SignatureCertificateInvalid,
+    /// `signature.unverifiable`: a signature that can be read but not checked: ink on a scan, evidence in the text that no checked signature covers, an algorithm or format arkivar does not implement.
+    #[serde(rename = "signature.unverifiable")]
+    SignatureUnverifiable,
+    /// `signature.svt_disagrees`: a signature validation token's verdict contradicts arkivar's own check.
+    #[serde(rename = "signature.svt_disagrees")]
+    SignatureSvtDisagrees,
+    /// `signature.level_insufficient`: the PAdES baseline level is below the policy's `require_level`.
+    #[serde(rename = "signature.level_insufficient")]
+    SignatureLevelInsufficient,
+    /// `signer.not_participant`: a signer matches nobody in the participant list or the designated signers.
+    #[serde(rename = "signer.not_participant")]
+    SignerNotParticipant,
+    /// `role.missing_signature`: a designated chair, secretary or adjuster has no signature.
+    #[serde(rename = "role.missing_signature")]
+    RoleMissingSignature,
+    /// `order.violation`: the signing order differs from the policy's order.
+    #[serde(rename = "order.violation")]
+    OrderViolation,
+    /// `time.signed_before_meeting`: a signature is dated before the meeting took place.
+    #[serde(rename = "time.signed_before_meeting")]
+    TimeSignedBeforeMeeting,
+    /// `time.justering_deadline_exceeded`: the last required signature is later than the justering deadline.
+    #[serde(rename = "time.justering_deadline_exceeded")]
+    TimeJusteringDeadlineExceeded,
+    /// `time.sources_disagree`: two sources date one signing differently beyond the tolerance.
+    #[serde(rename = "time.sources_disagree")]
+    TimeSourcesDisagree,
+    /// `time.in_future`: a signing time is later than the time the document was processed.
+    #[serde(rename = "time.in_future")]
+    TimeInFuture,
+    /// `audit.not_chronological`: audit trail events are out of order.
+    #[serde(rename = "audit.not_chronological")]
+    AuditNotChronological,
+    /// `audit.incomplete`: the audit trail has no completion event, or a recipient never signed.
+    #[serde(rename = "audit.incomplete")]
+    AuditIncomplete,
+    /// `audit.alternative_signer`: the sender added an alternative signer or the signing was delegated.
+    #[serde(rename = "audit.alternative_signer")]
+    AuditAlternativeSigner,
+    /// `audit.delivery_failed`: an e-mail to a signer bounced.
+    #[serde(rename = "audit.delivery_failed")]
+    AuditDeliveryFailed,
+    /// `notice.posted_late`: the notice of justering went up later than the policy allows.
+    #[serde(rename = "notice.posted_late")]
+    NoticePostedLate,
+    /// `notice.period_too_short`: the notice stayed up shorter than the policy requires.
+    #[serde(rename = "notice.period_too_short")]
+    NoticePeriodTooShort,
+    /// `document.not_protocol`: no meeting, participant list or designated signers were found.
+    #[serde(rename = "document.not_protocol")]
+    DocumentNotProtocol,
+    /// `document.ocr_used`: some or all text came from OCR of page images.
+    #[serde(rename = "document.ocr_used")]
+    DocumentOcrUsed,
+}
+
+impl FindingCode {
+    /// Every code, in verdict.md's order.
+    pub const ALL: [FindingCode; 22] = [
+        FindingCode::SignatureIntegrityBroken,
+        FindingCode::SignatureModifiedAfterSigning,
+        FindingCode::SignatureUntrusted,
+        FindingCode::SignatureCertificateInvalid,
+        FindingCode::SignatureUnverifiable,
+        FindingCode::SignatureSvtDisagrees,
+        FindingCode::SignatureLevelInsufficient,
+        FindingCode::SignerNotParticipant,
+        FindingCode::RoleMissingSignature,
+        FindingCode::OrderViolation,
+        FindingCode::TimeSignedBeforeMeeting,
+        FindingCode::TimeJusteringDeadlineExceeded,
+        FindingCode::TimeSourcesDisagree,
+        FindingCode::TimeInFuture,
+        FindingCode::AuditNotChronological,
+        FindingCode::AuditIncomplete,
+        FindingCode::AuditAlternativeSigner,
+        FindingCode::AuditDeliveryFailed,
+        FindingCode::NoticePostedLate,
+        FindingCode::NoticePeriodTooShort,
+        FindingCode::DocumentNotProtocol,
+        FindingCode::DocumentOcrUsed,
+    ];
+
+    /// The dotted name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::SignatureIntegrityBroken => "signature.integrity_broken",
+            FindingCode::SignatureModifiedAfterSigning => "signature.modified_after_signing",
+            FindingCode::SignatureUntrusted => "signature.untrusted",
+            FindingCode::SignatureCertificateInvalid => "signature.certificate_invalid",
+            FindingCode::SignatureUnverifiable => "signature.unverifiable",
+            FindingCode::SignatureSvtDisagrees => "signature.svt_disagrees",
+            FindingCode::SignatureLevelInsufficient => "signature.level_insufficient",
+            FindingCode::SignerNotParticipant => "signer.not_participant",
+            FindingCode::RoleMissingSignature => "role.missing_signature",
+            FindingCode::OrderViolation => "order.violation",
+            FindingCode::TimeSignedBeforeMeeting => "time.signed_before_meeting",
+            FindingCode::TimeJusteringDeadlineExceeded => "time.justering_deadline_exceeded",
+            FindingCode::TimeSourcesDisagree => "time.sources_disagree",
+            FindingCode::TimeInFuture => "time.in_future",
+            FindingCode::AuditNotChronological => "audit.not_chronological",
+            FindingCode::AuditIncomplete => "audit.incomplete",
+            FindingCode::AuditAlternativeSigner => "audit.alternative_signer",
+            FindingCode::AuditDeliveryFailed => "audit.delivery_failed",
+            FindingCode::NoticePostedLate => "notice.posted_late",
+            FindingCode::NoticePeriodTooShort => "notice.period_too_short",
+            FindingCode::DocumentNotProtocol => "document.not_protocol",
+            FindingCode::DocumentOcrUsed => "document.ocr_used",
+        }
+    }
+
+    /// The code with this dotted name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The default severity (verdict.md § Findings, the `protokoll-sv` policy).
+    pub fn default_severity(self) -> Severity {
+        match self {
+            FindingCode::SignatureIntegrityBroken
+            | FindingCode::SignatureModifiedAfterSigning
+            | FindingCode::SignatureCertificateInvalid
+            | FindingCode::SignatureSvtDisagrees
+            | FindingCode::SignerNotParticipant
+            | FindingCode::RoleMissingSignature
+            | FindingCode::TimeSignedBeforeMeeting
+            | FindingCode::TimeInFuture
+            | FindingCode::AuditNotChronological
+            | FindingCode::AuditIncomplete => Severity::Error,
+            FindingCode::SignatureUntrusted
+            | FindingCode::SignatureUnverifiable
+            | FindingCode::SignatureLevelInsufficient
+            | FindingCode::OrderViolation
+            | FindingCode::TimeJusteringDeadlineExceeded
+            | FindingCode::TimeSourcesDisagree
+            | FindingCode::NoticePostedLate
+            | FindingCode::NoticePeriodTooShort => Severity::Warning,
+            FindingCode::AuditAlternativeSigner
+            | FindingCode::AuditDeliveryFailed
+            | FindingCode::DocumentNotProtocol
+            | FindingCode::DocumentOcrUsed => Severity::Info,
+        }
+    }
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Tests and callers compare a code with its dotted name.
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One thing a check found (`verdict.md` § Findings).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
     /// Stable code, e.g. `signature.integrity_broken`.
-    pub code: String,
+    pub code: FindingCode,
     /// How much it matters under the policy that ran.
     pub severity: Severity,
     /// What was found, for people.
@@ -391,11 +586,11 @@ mod tests {
         let schema = record_schema();
         assert_eq!(
             schema["properties"]["record_version"]["const"],
-            serde_json::json!(1)
+            serde_json::json!(2)
         );
         assert_eq!(
             serde_json::to_value(RecordVersion).unwrap(),
-            serde_json::json!(1)
+            serde_json::json!(2)
         );
     }
 

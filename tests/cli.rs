@@ -167,7 +167,7 @@ fn extract_json_prints_the_record() {
     let output = arkivar(&["extract", "--format", "json", &file]);
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     let record = json(&output);
-    assert_eq!(record["record_version"], 1);
+    assert_eq!(record["record_version"], 2);
     assert_eq!(record["status"], "unsigned");
     assert_eq!(record["error"], serde_json::Value::Null);
     assert_eq!(record["minutes"], serde_json::Value::Null);

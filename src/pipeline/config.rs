@@ -142,11 +142,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            c.verify.severity("signature.unverifiable"),
+            c.verify
+                .severity(crate::record::FindingCode::SignatureUnverifiable),
             crate::record::Severity::Info
         );
         let bad = parse("name = \"x\"\n[verify]\nsigning_order = [\"mayor\"]\n", "t").unwrap_err();
         assert!(bad.to_string().contains("mayor"), "{bad}");
+    }
+
+    #[test]
+    fn a_misspelt_severity_code_is_refused_with_its_line() {
+        let err = parse(
+            "name = \"x\"\n[verify]\n[verify.severities]\n\"signature.unverifiable\" = \"info\"\n\"signature.unverifyable\" = \"info\"\n",
+            "test.toml",
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("signature.unverifyable") && text.contains("line 5"),
+            "{text}"
+        );
+        // A severity that is not one is refused too.
+        let err = parse(
+            "name = \"x\"\n[verify.severities]\n\"order.violation\" = \"fatal\"\n",
+            "test.toml",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("fatal"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! stamps, then the verdict.
 
 pub mod config;
+#[cfg(test)]
+mod evidence_tests;
 mod run;
 
 use std::sync::Arc;
@@ -35,4 +37,4 @@ pub struct Settings {
     pub ocr: Option<Arc<dyn OcrEngine>>,
 }
 
-pub use run::{io_error_record, process, process_at, process_hashed};
+pub use run::{io_error_record, process, process_at, process_hashed, process_signatures};

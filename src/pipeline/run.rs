@@ -15,9 +15,10 @@ use crate::record::{
     ARKIVAR_VERSION, DocumentInfo, ErrorKind, Identity, IdentityBasis, Record, RecordError,
     RecordVersion, Revisions, SourceInfo, Status,
 };
-use crate::signature::examine::{SignatureFacts, examine_hashed};
+use crate::signature::examine::{SignatureFacts, examine_hashed, split_usage_rights};
 use crate::signature::range_digest::FileSha256;
-use crate::verify::policy::Checks;
+use crate::verify::cover::{Evidence, covers};
+use crate::verify::policy::{Checks, Policy};
 use crate::verify::{Inputs, Verdict, verify};
 
 /// Runs every stage over `bytes` and returns the record. Never fails and never panics: a
@@ -36,7 +37,14 @@ pub fn process_hashed(
     settings: &Settings,
 ) -> Record {
     debug_assert_eq!(Sha256::digest(bytes).as_slice(), file.digest.as_slice());
-    process_inner(bytes, file, source, settings, jiff::Timestamp::now())
+    process_inner(
+        bytes,
+        file,
+        source,
+        settings,
+        jiff::Timestamp::now(),
+        Scope::Document,
+    )
 }
 
 /// [`process`] with the processing time given, for reproducible records in tests.
@@ -46,7 +54,47 @@ pub fn process_at(
     settings: &Settings,
     now: jiff::Timestamp,
 ) -> Record {
-    process_inner(bytes, &FileSha256::of(bytes), source, settings, now)
+    process_inner(
+        bytes,
+        &FileSha256::of(bytes),
+        source,
+        settings,
+        now,
+        Scope::Document,
+    )
+}
+
+/// The pipeline with signature checks only (`arkivar signatures`): load, examine every
+/// signature, and weigh them by `settings.policy` as if it checked signatures only — no text,
+/// OCR, minutes or audit trails. The signatures, their findings and the status are the same
+/// facts and rules `process` uses, so both commands agree on what is broken or unverifiable.
+pub fn process_signatures(bytes: &[u8], source: SourceInfo, settings: &Settings) -> Record {
+    let policy = Policy {
+        checks: Checks::Signatures,
+        ..settings.policy.clone()
+    };
+    let settings = Settings {
+        policy,
+        ocr: None,
+        ..settings.clone()
+    };
+    process_inner(
+        bytes,
+        &FileSha256::of(bytes),
+        source,
+        &settings,
+        jiff::Timestamp::now(),
+        Scope::Signatures,
+    )
+}
+
+/// How much of the pipeline runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every stage.
+    Document,
+    /// Loading, signatures and the verdict on them: no text.
+    Signatures,
 }
 
 fn process_inner(
@@ -55,6 +103,7 @@ fn process_inner(
     source: SourceInfo,
     settings: &Settings,
     now: jiff::Timestamp,
+    scope: Scope,
 ) -> Record {
     let sha256 = hex::encode(file.digest);
     let mut record = empty_record(
@@ -68,7 +117,7 @@ fn process_inner(
     record.document.sha256 = Some(sha256);
     record.document.size = Some(bytes.len() as u64);
 
-    match contain(|| run_stages(bytes, file, settings, now)) {
+    match contain(|| run_stages(bytes, file, settings, now, scope)) {
         Ok(Ok(done)) => {
             let pdf = &done.pdf;
             record.document.pages = Some(pdf.page_count());
@@ -82,6 +131,7 @@ fn process_inner(
             record.document.metadata = Some(pdf.metadata());
             record.pages = done.pages;
             record.signatures = done.signatures;
+            record.usage_rights = done.usage_rights;
             record.minutes = done.minutes;
             record.audit_trails = done.trails;
             record.stamps = done.stamps;
@@ -143,6 +193,7 @@ struct Processed {
     pdf: Pdf,
     pages: Vec<PageText>,
     signatures: Vec<SignatureFacts>,
+    usage_rights: Vec<SignatureFacts>,
     minutes: Option<MinutesFacts>,
     trails: Vec<AuditTrail>,
     stamps: Vec<Stamp>,
@@ -178,13 +229,18 @@ fn run_stages(
     file: &FileSha256,
     settings: &Settings,
     now: jiff::Timestamp,
+    scope: Scope,
 ) -> Result<Processed, StageError> {
     let limits = &settings.limits;
     // One budget for loading, text and OCR (`Limits::max_millis_per_document`); loading
     // keeps its own deadline, which starts at the same moment.
     let deadline = limits.deadline();
     let pdf = load(bytes, limits)?;
-    let mut pages = extract_pages_until(&pdf, limits, deadline)?;
+    // Signature checks read no text, so `arkivar signatures` does not extract it.
+    let mut pages = match scope {
+        Scope::Document => extract_pages_until(&pdf, limits, deadline)?,
+        Scope::Signatures => Vec::new(),
+    };
     let ocr = match (&settings.ocr, settings.policy.ocr) {
         (Some(engine), true) => ocr_pages(
             &pdf.doc,
@@ -202,7 +258,8 @@ fn run_stages(
         )?,
         _ => None,
     };
-    let signatures = examine_hashed(bytes, &pdf, &settings.trust, limits, file);
+    let (signatures, usage_rights) =
+        split_usage_rights(examine_hashed(bytes, &pdf, &settings.trust, limits, file));
     let protocol = settings.policy.checks == Checks::Protocol;
     let minutes = if protocol {
         read_minutes_pages(&pages)
@@ -219,12 +276,24 @@ fn run_stages(
     } else {
         Vec::new()
     };
+    let covers = covers(
+        &Evidence {
+            signatures: &signatures,
+            trails: &trails,
+            stamps: &stamps,
+            minutes: minutes.as_ref(),
+            pages: &pages,
+            revisions: pdf.revisions.len(),
+        },
+        &mut |revision| revision_text(bytes, &pdf, revision, limits, deadline),
+    );
     let verdict = verify(
         &Inputs {
             signatures: &signatures,
             minutes: minutes.as_ref(),
             trails: &trails,
             stamps: &stamps,
+            covers: &covers,
             pages: &pages,
             ocr: ocr.as_ref(),
             now,
@@ -235,12 +304,29 @@ fn run_stages(
         pdf,
         pages,
         signatures,
+        usage_rights,
         minutes,
         trails,
         stamps,
         ocr,
         verdict,
     })
+}
+
+/// The page texts of revision `number` (1-based) of `pdf`, read from the bytes up to that
+/// revision's end (for evidence that a seal over an earlier revision may cover); `None` when
+/// that revision cannot be read within the document's limits.
+fn revision_text(
+    bytes: &[u8],
+    pdf: &Pdf,
+    number: usize,
+    limits: &crate::pdf::Limits,
+    deadline: crate::pdf::limits::Deadline,
+) -> Option<Vec<PageText>> {
+    let revision = pdf.revisions.iter().find(|r| r.number == number)?;
+    let prefix = bytes.get(..usize::try_from(revision.end).ok()?)?;
+    let earlier = load(prefix, limits).ok()?;
+    extract_pages_until(&earlier, limits, deadline).ok()
 }
 
 /// The cores this process may use, looked up once.
@@ -279,6 +365,7 @@ fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) ->
         audit_trails: Vec::new(),
         stamps: Vec::new(),
         signatures: Vec::new(),
+        usage_rights: Vec::new(),
         job: None,
         ocr: None,
     }

@@ -4,6 +4,8 @@
 //! concern), the OID that was not understood, or the index of the certificate. They never carry
 //! free text taken from the input.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why a signature could not be read or checked.
@@ -107,3 +109,236 @@ pub enum SignatureError {
 
 /// Shorthand used throughout the signature layer.
 pub type Result<T, E = SignatureError> = std::result::Result<T, E>;
+
+/// Why a signature's check did not end in "intact and valid", as a stable code: what the
+/// verdict rules match on (never the message). Two families, as ETSI EN 319 102-1 draws them:
+/// checked and found wrong (`failed`: the bytes or the value do not verify, or the value is
+/// not a well-formed signature), and not checkable by arkivar (`indeterminate`: an algorithm
+/// or format it does not implement, a certificate that is not there, a limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckErrorKind {
+    /// The signature value is not a well-formed CMS / ASN.1 structure, or lacks a part every
+    /// signature of its kind must have (ETSI `FORMAT_FAILURE`).
+    Malformed,
+    /// The digest of the signed bytes differs from the one that was signed (`HASH_FAILURE`).
+    DigestMismatch,
+    /// The signature value does not verify with the signer's key (`SIG_CRYPTO_FAILURE`).
+    SignatureMismatch,
+    /// A digest, signature or key algorithm arkivar does not implement.
+    UnsupportedAlgorithm,
+    /// A signature format arkivar cannot check offline (a Guardtime KSI seal, a SubFilter it
+    /// does not know).
+    UnsupportedFormat,
+    /// The signer's certificate is not in the signature or the document
+    /// (`NO_SIGNING_CERTIFICATE_FOUND`).
+    CertificateMissing,
+    /// The value is larger or deeper than arkivar's limits for untrusted input.
+    OverLimit,
+    /// arkivar itself failed on the input (a bug).
+    Internal,
+}
+
+impl CheckErrorKind {
+    /// The stable code, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckErrorKind::Malformed => "malformed",
+            CheckErrorKind::DigestMismatch => "digest_mismatch",
+            CheckErrorKind::SignatureMismatch => "signature_mismatch",
+            CheckErrorKind::UnsupportedAlgorithm => "unsupported_algorithm",
+            CheckErrorKind::UnsupportedFormat => "unsupported_format",
+            CheckErrorKind::CertificateMissing => "certificate_missing",
+            CheckErrorKind::OverLimit => "over_limit",
+            CheckErrorKind::Internal => "internal",
+        }
+    }
+
+    /// True when the signature was checked and found wrong (`signature.integrity_broken`);
+    /// false when it could not be checked (`signature.unverifiable`).
+    pub fn is_broken(self) -> bool {
+        matches!(
+            self,
+            CheckErrorKind::Malformed
+                | CheckErrorKind::DigestMismatch
+                | CheckErrorKind::SignatureMismatch
+        )
+    }
+}
+
+/// A typed check failure with its message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckError {
+    /// What kind of failure: the part rules and machines read.
+    pub code: CheckErrorKind,
+    /// What went wrong and where, for people; its wording may change.
+    pub message: String,
+}
+
+impl CheckError {
+    /// A failure of `code` described by `message`.
+    pub fn new(code: CheckErrorKind, message: impl Into<String>) -> Self {
+        CheckError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code.as_str())
+    }
+}
+
+/// Guardtime's private enterprise number (1.3.6.1.4.1.27868): KSI signatures name their
+/// algorithm under it (`1.3.6.1.4.1.27868.4.1`).
+const GUARDTIME_ARC: &str = "1.3.6.1.4.1.27868.";
+
+impl SignatureError {
+    /// The kind of check failure this error is.
+    pub fn kind(&self) -> CheckErrorKind {
+        use CheckErrorKind as K;
+        match self {
+            // Guardtime's arc: a KSI signature is a hash-chain format of its own, not an
+            // algorithm a CMS verifier could add (the seals of older Scrive documents).
+            SignatureError::UnsupportedAlgorithm { oid } if oid.starts_with(GUARDTIME_ARC) => {
+                K::UnsupportedFormat
+            }
+            SignatureError::UnsupportedDigest { .. }
+            | SignatureError::UnsupportedAlgorithm { .. }
+            | SignatureError::UnsupportedKey { .. } => K::UnsupportedAlgorithm,
+            SignatureError::SignerCertificateNotFound { .. } | SignatureError::NoCertificate => {
+                K::CertificateMissing
+            }
+            SignatureError::TooLarge { .. }
+            | SignatureError::TooDeep { .. }
+            | SignatureError::TooMany { .. } => K::OverLimit,
+            // A certificate that names an algorithm arkivar lacks is unsupported, one that is
+            // garbled is malformed: the cause decides.
+            SignatureError::Certificate { source, .. } => source.kind(),
+            SignatureError::Empty
+            | SignatureError::Truncated { .. }
+            | SignatureError::BadLength { .. }
+            | SignatureError::HighTagNumber { .. }
+            | SignatureError::IndefinitePrimitive { .. }
+            | SignatureError::MissingEndOfContents { .. }
+            | SignatureError::UnexpectedTag { .. }
+            | SignatureError::Missing { .. }
+            | SignatureError::Invalid { .. }
+            | SignatureError::NotSignedData { .. }
+            | SignatureError::WrongContentType { .. }
+            | SignatureError::NoSignerInfo
+            | SignatureError::KeyMismatch { .. }
+            | SignatureError::BadPublicKey { .. }
+            | SignatureError::MissingAttribute { .. }
+            | SignatureError::BadTime { .. } => K::Malformed,
+        }
+    }
+}
+
+impl From<&SignatureError> for CheckError {
+    fn from(e: &SignatureError) -> Self {
+        CheckError::new(e.kind(), e.to_string())
+    }
+}
+
+impl From<SignatureError> for CheckError {
+    fn from(e: SignatureError) -> Self {
+        CheckError::from(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_the_variant_not_the_message() {
+        // The old text test called this one unverifiable for the word "unsupported".
+        assert_eq!(
+            SignatureError::HighTagNumber { offset: 3 }.kind(),
+            CheckErrorKind::Malformed
+        );
+        assert_eq!(
+            SignatureError::Truncated {
+                offset: 3,
+                needed: 9
+            }
+            .kind(),
+            CheckErrorKind::Malformed
+        );
+        assert_eq!(
+            SignatureError::UnsupportedAlgorithm {
+                oid: "1.3.101.113".into()
+            }
+            .kind(),
+            CheckErrorKind::UnsupportedAlgorithm
+        );
+        // Guardtime KSI is a format; an OID that only starts alike is not Guardtime's.
+        assert_eq!(
+            SignatureError::UnsupportedAlgorithm {
+                oid: "1.3.6.1.4.1.27868.4.1".into()
+            }
+            .kind(),
+            CheckErrorKind::UnsupportedFormat
+        );
+        assert_eq!(
+            SignatureError::UnsupportedAlgorithm {
+                oid: "1.3.6.1.4.1.278681.1".into()
+            }
+            .kind(),
+            CheckErrorKind::UnsupportedAlgorithm
+        );
+        assert_eq!(
+            SignatureError::SignerCertificateNotFound {
+                sid: "x".into(),
+                candidates: 0
+            }
+            .kind(),
+            CheckErrorKind::CertificateMissing
+        );
+        // A certificate's failure is its cause's kind.
+        let cert = |source: SignatureError| SignatureError::Certificate {
+            index: 1,
+            source: Box::new(source),
+        };
+        assert_eq!(
+            cert(SignatureError::UnsupportedKey {
+                oid: "1.2.3".into()
+            })
+            .kind(),
+            CheckErrorKind::UnsupportedAlgorithm
+        );
+        assert_eq!(
+            cert(SignatureError::BadLength { offset: 1 }).kind(),
+            CheckErrorKind::Malformed
+        );
+        let e = CheckError::from(SignatureError::Empty);
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({"code": "malformed", "message": "empty signature value"})
+        );
+    }
+
+    #[test]
+    fn only_checked_and_wrong_kinds_are_broken() {
+        use CheckErrorKind as K;
+        for (kind, broken) in [
+            (K::Malformed, true),
+            (K::DigestMismatch, true),
+            (K::SignatureMismatch, true),
+            (K::UnsupportedAlgorithm, false),
+            (K::UnsupportedFormat, false),
+            (K::CertificateMissing, false),
+            (K::OverLimit, false),
+            (K::Internal, false),
+        ] {
+            assert_eq!(kind.is_broken(), broken, "{kind:?}");
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::json!(kind.as_str())
+            );
+        }
+    }
+}

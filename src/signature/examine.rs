@@ -15,8 +15,9 @@ use super::changes::{self, Change, ModificationLevel};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
 use super::range_digest::{FileSha256, RangeDigests};
 use super::{
-    CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore, VerifyOptions,
-    is_timestamp_token, verify_document_timestamp, verify_signed_data_with, verify_x509_rsa_sha1,
+    CheckError, CheckErrorKind, CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore,
+    VerifyOptions, is_timestamp_token, verify_document_timestamp, verify_signed_data_with,
+    verify_x509_rsa_sha1,
 };
 use crate::pdf::object::deref;
 use crate::pdf::{Limits, Pdf};
@@ -78,6 +79,9 @@ pub struct SignatureFacts {
     pub doc_timestamp: bool,
     /// True for a certification signature (it carries DocMDP permissions).
     pub certification: bool,
+    /// True for Adobe Reader usage rights (`/Perms /UR3`, `/UR`): not a document signature.
+    /// The pipeline reports these apart (the record's `usage_rights`), never as signers.
+    pub usage_rights: bool,
     /// The revision (1-based) whose end the signed bytes reach.
     pub revision: Option<usize>,
     /// `/ByteRange` as written.
@@ -126,8 +130,33 @@ pub struct SignatureFacts {
     pub revocation: RevocationInfo,
     /// Oddities that do not stop the check.
     pub warnings: Vec<CmsWarning>,
-    /// Why the signature could not be checked, when it could not.
-    pub error: Option<String>,
+    /// Why the signature is not intact and valid, as a typed kind with a message: set exactly
+    /// when `intact && valid` does not hold.
+    pub error: Option<CheckError>,
+}
+
+impl SignatureFacts {
+    /// Why the signature is not intact and valid, as a kind; `None` when it is. The verdict
+    /// rules read this, never a message.
+    pub fn failure(&self) -> Option<CheckErrorKind> {
+        match &self.error {
+            Some(e) => Some(e.code),
+            None if !self.intact => Some(CheckErrorKind::DigestMismatch),
+            None if !self.valid => Some(CheckErrorKind::SignatureMismatch),
+            None => None,
+        }
+    }
+
+    /// Checked and found intact and valid.
+    pub fn holds(&self) -> bool {
+        self.failure().is_none()
+    }
+}
+
+/// Splits examined signatures into document signatures and usage-rights signatures
+/// (verdict.md § What counts as a signature), each list in its original order.
+pub fn split_usage_rights(all: Vec<SignatureFacts>) -> (Vec<SignatureFacts>, Vec<SignatureFacts>) {
+    all.into_iter().partition(|s| !s.usage_rights)
 }
 
 /// Certificates and revocation data in the document's DSS (ISO 32000-2 §12.8.4.3).
@@ -242,7 +271,10 @@ fn crypto(
 ) -> CmsReport {
     if sig.contents.is_empty() {
         return CmsReport {
-            error: Some("the signature's /Contents is empty".into()),
+            error: Some(CheckError::new(
+                CheckErrorKind::Malformed,
+                "the signature's /Contents is empty",
+            )),
             ..CmsReport::default()
         };
     }
@@ -258,7 +290,7 @@ fn crypto(
         range_digests: Some(shared),
         ..VerifyOptions::new(trust)
     };
-    match sig.sub_filter.as_deref() {
+    let mut report = match sig.sub_filter.as_deref() {
         Some("adbe.x509.rsa_sha1") => {
             verify_x509_rsa_sha1(&sig.contents, slices, &sig.certs, &opts)
         }
@@ -266,7 +298,55 @@ fn crypto(
         // producers write /Type /Sig with SubFilter ETSI.RFC3161, or no SubFilter at all).
         _ if doc_timestamp => verify_document_timestamp(&sig.contents, slices, &opts),
         _ => verify_signed_data_with(&sig.contents, slices, &opts),
+    };
+    // A value arkivar cannot read under a SubFilter it does not know is a format it does not
+    // implement (Guardtime KSI seals say `/ETSI.RFC 3161`), not a broken signature.
+    if let Some(e) = &mut report.error
+        && e.code == CheckErrorKind::Malformed
+        && let Some(other) = sig.sub_filter.as_deref().filter(|f| !known_sub_filter(f))
+    {
+        *e = CheckError::new(
+            CheckErrorKind::UnsupportedFormat,
+            format!(
+                "SubFilter {other} is not a format arkivar checks ({})",
+                e.message
+            ),
+        );
     }
+    report
+}
+
+/// The SubFilters of ISO 32000-2 §12.8.3 and ETSI EN 319 142-1 that arkivar checks.
+fn known_sub_filter(sub_filter: &str) -> bool {
+    matches!(
+        sub_filter,
+        "adbe.pkcs7.detached"
+            | "adbe.pkcs7.sha1"
+            | "adbe.x509.rsa_sha1"
+            | "ETSI.CAdES.detached"
+            | "ETSI.RFC3161"
+    )
+}
+
+/// Why a checked signature is not intact and valid: the check's own error, else which of the
+/// two checks failed.
+fn check_error(report: &CmsReport) -> Option<CheckError> {
+    if let Some(e) = &report.error {
+        return Some(e.clone());
+    }
+    if !report.intact {
+        return Some(CheckError::new(
+            CheckErrorKind::DigestMismatch,
+            "the digest of the signed bytes differs from the one that was signed",
+        ));
+    }
+    if !report.valid {
+        return Some(CheckError::new(
+            CheckErrorKind::SignatureMismatch,
+            "the signature value does not verify with the signer's key",
+        ));
+    }
+    None
 }
 
 fn facts(
@@ -276,6 +356,7 @@ fn facts(
     report: CmsReport,
     changed: changes::SignatureChanges,
 ) -> SignatureFacts {
+    let error = check_error(&report);
     let signer = report.signer.map(|s| SignerFacts {
         common_name: s.common_name,
         email: s.email,
@@ -312,6 +393,7 @@ fn facts(
         sub_filter: sig.sub_filter.clone(),
         doc_timestamp,
         certification: sig.docmdp.is_some(),
+        usage_rights: sig.kind == SignatureKind::UsageRights,
         revision: range.revision.or(changed.signed_revision),
         byte_range: sig.byte_range.clone(),
         digest_algorithm: report.digest_algorithm,
@@ -336,6 +418,6 @@ fn facts(
         certificate_valid_at_signing: report.certificate_valid_at_signing,
         revocation: report.revocation,
         warnings: report.warnings,
-        error: report.error,
+        error,
     }
 }

@@ -26,6 +26,10 @@ pub enum SignatureKind {
     Signature,
     /// `/Type /DocTimeStamp` or SubFilter `ETSI.RFC3161`: a document timestamp.
     DocTimestamp,
+    /// Adobe Reader usage rights (§12.8.2.3): the catalog's `/Perms /UR3` (or the older
+    /// `/UR`), or a `/Reference` whose TransformMethod is `UR3`/`UR`. Adobe signs these to
+    /// unlock Reader features in forms; they say nothing about who approved the document.
+    UsageRights,
 }
 
 /// How the signature dictionary was reached.
@@ -151,11 +155,12 @@ fn field_lock(doc: &Document, params: &Dictionary) -> Option<FieldLock> {
 }
 
 /// Reads DocMDP and FieldMDP from the signature's `/Reference` array (§12.8.1, Table 255).
-fn references(doc: &Document, sig: &Dictionary) -> (Option<DocMdp>, Option<FieldLock>) {
+fn references(doc: &Document, sig: &Dictionary) -> References {
     let mut docmdp = None;
     let mut lock = None;
+    let mut usage_rights = false;
     let Some(Object::Array(refs)) = get(doc, sig, b"Reference") else {
-        return (None, None);
+        return References::default();
     };
     for r in refs {
         let Some(r) = dict(doc, r) else { continue };
@@ -174,10 +179,39 @@ fn references(doc: &Document, sig: &Dictionary) -> (Option<DocMdp>, Option<Field
                 });
             }
             Some("FieldMDP") => lock = params.and_then(|p| field_lock(doc, p)),
+            Some("UR3" | "UR") => usage_rights = true,
             _ => {}
         }
     }
-    (docmdp, lock)
+    References {
+        docmdp,
+        lock,
+        usage_rights,
+    }
+}
+
+/// What a signature's `/Reference` array says it is for.
+#[derive(Default)]
+struct References {
+    docmdp: Option<DocMdp>,
+    lock: Option<FieldLock>,
+    usage_rights: bool,
+}
+
+/// The signature dictionaries the catalog's `/Perms` names as usage rights (`/UR3`, `/UR`).
+fn usage_rights_ids(doc: &Document) -> HashSet<ObjectId> {
+    let Some(perms) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| get(doc, c, b"Perms"))
+        .and_then(|p| dict(doc, p))
+    else {
+        return HashSet::new();
+    };
+    [b"UR3".as_slice(), b"UR"]
+        .into_iter()
+        .filter_map(|key| perms.get(key).ok()?.as_reference().ok())
+        .collect()
 }
 
 fn read_signature(
@@ -205,11 +239,14 @@ fn read_signature(
             .collect(),
         _ => Vec::new(),
     };
-    let (docmdp, field_lock) = references(doc, sig);
+    let refs = references(doc, sig);
+    let (docmdp, field_lock) = (refs.docmdp, refs.lock);
     SignatureDict {
         field,
         reach,
-        kind: if is_ts {
+        kind: if refs.usage_rights {
+            SignatureKind::UsageRights
+        } else if is_ts {
             SignatureKind::DocTimestamp
         } else {
             SignatureKind::Signature
@@ -282,6 +319,12 @@ pub fn find_signatures(doc: &Document) -> Vec<SignatureDict> {
             if is_sig_type {
                 found.push(read_signature(doc, d, Some(*id), None, Reach::Orphan));
             }
+        }
+    }
+    let usage_rights = usage_rights_ids(doc);
+    for s in &mut found {
+        if s.object.is_some_and(|id| usage_rights.contains(&id)) {
+            s.kind = SignatureKind::UsageRights;
         }
     }
     found
@@ -497,5 +540,66 @@ mod tests {
         let found = find_signatures(&doc);
         assert_eq!(found[0].docmdp, Some(DocMdp::NoChanges));
         assert_eq!(found[1].kind, SignatureKind::DocTimestamp);
+    }
+
+    /// A catalog with `/Perms` naming `ur` under `key` and the certification signature `cert`
+    /// under `/DocMDP`.
+    fn doc_with_perms(key: &str, ur: Dictionary, cert: Dictionary) -> Document {
+        let ur_id: ObjectId = (100, 0);
+        let cert_id: ObjectId = (101, 0);
+        let field: ObjectId = (102, 0);
+        let mut doc = doc_with_fields(
+            vec![field.into()],
+            vec![
+                (ur_id, ur.into()),
+                (cert_id, cert.into()),
+                (field, dictionary! { "FT" => "Sig", "T" => Object::string_literal("Cert"), "V" => cert_id }.into()),
+            ],
+        );
+        let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+        let catalog = doc.get_object_mut(root).unwrap().as_dict_mut().unwrap();
+        catalog.set("Perms", dictionary! { key => ur_id, "DocMDP" => cert_id });
+        doc
+    }
+
+    #[test]
+    fn usage_rights_under_perms_are_not_document_signatures() {
+        for key in ["UR3", "UR"] {
+            let doc = doc_with_perms(
+                key,
+                sig_dict("adbe.pkcs7.detached"),
+                sig_dict("adbe.pkcs7.detached"),
+            );
+            let found = find_signatures(&doc);
+            let kinds: Vec<(Option<&str>, SignatureKind)> =
+                found.iter().map(|s| (s.field.as_deref(), s.kind)).collect();
+            // Near miss: /Perms /DocMDP names a signature that stays a signature.
+            assert_eq!(
+                kinds,
+                [
+                    (Some("Cert"), SignatureKind::Signature),
+                    (None, SignatureKind::UsageRights)
+                ],
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_ur3_transform_marks_usage_rights_without_perms() {
+        let sig: ObjectId = (100, 0);
+        let mut ur = sig_dict("adbe.pkcs7.detached");
+        ur.set(
+            "Reference",
+            vec![Object::Dictionary(dictionary! {
+                "TransformMethod" => "UR3",
+                "TransformParams" => dictionary! { "Form" => vec![Object::Name(b"FillIn".to_vec())] },
+            })],
+        );
+        let doc = doc_with_fields(vec![], vec![(sig, ur.into())]);
+        assert_eq!(find_signatures(&doc)[0].kind, SignatureKind::UsageRights);
+        // An orphan with no such transform is a signature.
+        let doc = doc_with_fields(vec![], vec![(sig, sig_dict("adbe.pkcs7.detached").into())]);
+        assert_eq!(find_signatures(&doc)[0].kind, SignatureKind::Signature);
     }
 }

@@ -34,13 +34,13 @@ pub mod trust;
 #[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
 use jiff::Timestamp;
 
-pub use error::SignatureError;
+pub use error::{CheckError, CheckErrorKind, SignatureError};
 pub use report::{CmsReport, CmsWarning, RevocationInfo, Signer, TimestampReport};
 pub use trust::{TrustError, TrustStore};
 
@@ -140,7 +140,7 @@ pub fn verify_signed_data_with(
             &mut state,
         );
         if let Err(e) = result {
-            report.error = Some(e.to_string());
+            report.error = Some(CheckError::from(&e));
         }
         // A signature timestamp vouches for the signature value (RFC 3161 Appendix A).
         let mut timestamp_time = None;
@@ -215,7 +215,7 @@ pub fn verify_x509_rsa_sha1(
             &mut report,
             &mut state,
         ) {
-            report.error = Some(e.to_string());
+            report.error = Some(CheckError::from(&e));
         }
         let time = opts.reference_time.map(|t| (t, "reference"));
         finish(&mut report, &state, opts, time);
@@ -315,7 +315,10 @@ fn finish(
 /// report instead of taking down the worker.
 fn guarded(f: impl FnOnce() -> CmsReport) -> CmsReport {
     crate::contain::contain(f).unwrap_or_else(|_| CmsReport {
-        error: Some("internal error: the verifier panicked on this input".to_owned()),
+        error: Some(CheckError::new(
+            CheckErrorKind::Internal,
+            "internal error: the verifier panicked on this input",
+        )),
         ..CmsReport::default()
     })
 }

@@ -7,6 +7,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::CheckError;
+
 /// Everything measured about one CMS signature (or document timestamp).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CmsReport {
@@ -44,7 +46,7 @@ pub struct CmsReport {
     pub warnings: Vec<CmsWarning>,
     /// Why the signature could not be (fully) checked. When set, `intact` and `valid` say only
     /// what was established before the failure.
-    pub error: Option<String>,
+    pub error: Option<CheckError>,
 }
 
 /// Facts about a signer certificate (personal identity numbers masked).
@@ -94,7 +96,7 @@ pub struct TimestampReport {
     /// A path from the TSA certificate to a trust anchor was found.
     pub trusted: bool,
     pub chain: Vec<String>,
-    pub error: Option<String>,
+    pub error: Option<CheckError>,
 }
 
 /// Revocation data present (counted, not checked; no online OCSP or CRL fetch).
@@ -132,7 +134,7 @@ pub enum CmsWarning {
     /// The encapsulated content does not match the signed byte ranges (adbe.pkcs7.sha1).
     EncapsulatedContentMismatch,
     /// The signature timestamp could not be checked.
-    TimestampUnverifiable { error: String },
+    TimestampUnverifiable { error: CheckError },
     /// A certificate on the path is not a CA, or may not sign certificates (RFC 5280 §6.1.4).
     IssuerNotCa { subject: String },
     /// A pathLenConstraint is exceeded (RFC 5280 §4.2.1.9).

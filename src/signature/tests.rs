@@ -221,7 +221,7 @@ fn ed448_is_reported_unsupported_not_invalid() {
     assert!(!report.valid);
     let error = report.error.unwrap();
     assert!(
-        error.contains("unsupported algorithm 1.3.101.113"),
+        error.message.contains("unsupported algorithm 1.3.101.113"),
         "{error}"
     );
 }
@@ -254,6 +254,7 @@ fn signer_named_by_subject_key_identifier_is_found() {
         report
             .error
             .unwrap()
+            .message
             .contains("signer certificate not found")
     );
 }
@@ -271,6 +272,7 @@ fn signer_certificate_from_the_dss_is_used_when_the_cms_has_none() {
         report
             .error
             .unwrap()
+            .message
             .contains("signer certificate not found")
     );
     let report = verify_signed_data(
@@ -481,7 +483,7 @@ fn adbe_x509_rsa_sha1_signature_verifies() {
     let report = verify_x509_rsa_sha1(&contents, &[DOC, b"y"], &certs, &opts);
     assert!(!report.intact && !report.valid);
     let report = verify_x509_rsa_sha1(&contents, &ranges(), &[], &opts);
-    assert!(report.error.unwrap().contains("no certificate"));
+    assert!(report.error.unwrap().message.contains("no certificate"));
 }
 
 #[test]
@@ -530,7 +532,7 @@ fn assert_refused(report: &CmsReport, what: &str) {
         "{what}"
     );
     if let Some(e) = &report.error {
-        assert!(!e.contains("panicked"), "{what}: {e}");
+        assert_ne!(e.code, CheckErrorKind::Internal, "{what}: {e}");
     }
 }
 
@@ -550,7 +552,11 @@ fn every_prefix_of_a_valid_blob_is_an_error_not_a_panic() {
         let report = check(&der[..cut], &trust);
         assert!(report.error.is_some(), "prefix {cut} gave no error");
         assert!(!report.valid && !report.trusted, "prefix {cut}");
-        assert!(!report.error.unwrap().contains("panicked"), "prefix {cut}");
+        assert_ne!(
+            report.error.unwrap().code,
+            CheckErrorKind::Internal,
+            "prefix {cut}"
+        );
     }
     let ber = indefinite(&der, 6);
     for cut in 0..ber.len() {
@@ -584,7 +590,7 @@ fn random_bytes_and_mutated_blobs_never_panic() {
         m[at] ^= (rng.next() as u8) | 1;
         let report = check(&m, &trust);
         if let Some(e) = &report.error {
-            assert!(!e.contains("panicked"), "mutation at {at}: {e}");
+            assert_ne!(e.code, CheckErrorKind::Internal, "mutation at {at}: {e}");
         }
     }
 }

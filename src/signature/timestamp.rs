@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use super::algorithm::{AlgorithmId, DigestAlgorithm};
 use super::ber::{Reader, small_uint, tag};
-use super::error::{Result, SignatureError};
+use super::error::{CheckError, Result, SignatureError};
 use super::oid;
 use super::report::{CmsReport, TimestampReport};
 use super::signed_data::{Checked, Content, check};
@@ -90,12 +90,12 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
             );
             imprint_ok = tst.imprint == computed;
         }
-        Err(e) => report.error = Some(e.to_string()),
+        Err(e) => report.error = Some(CheckError::from(e)),
     }
     if let Err(e) = checked {
         // The CMS error is the more basic one; it replaces a TSTInfo error.
-        report.error = Some(e.to_string());
-        cms.error = Some(e.to_string());
+        report.error = Some(CheckError::from(&e));
+        cms.error = Some(CheckError::from(&e));
     }
     report.intact = cms.intact && imprint_ok;
     report.valid = cms.valid;

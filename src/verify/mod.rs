@@ -3,6 +3,7 @@
 //! [`rules`]; [`identity`] says who is who; [`calendar`] counts days as Swedish law does.
 
 pub mod calendar;
+pub mod cover;
 pub mod identity;
 pub mod pen;
 pub mod policy;
@@ -16,7 +17,7 @@ use crate::audit::stamp::Stamp;
 use crate::minutes::MinutesFacts;
 use crate::ocr::OcrInfo;
 use crate::pdf::text::PageText;
-use crate::record::{Finding, Severity, Status};
+use crate::record::{Finding, FindingCode, Severity, Status};
 use crate::signature::examine::SignatureFacts;
 use policy::{Checks, Policy};
 use signing::{Signing, signing_events};
@@ -32,6 +33,8 @@ pub struct Inputs<'a> {
     pub trails: &'a [AuditTrail],
     /// Visible signing stamps in the text.
     pub stamps: &'a [Stamp],
+    /// Which trails and stamps a checked seal vouches for ([`cover::covers`]).
+    pub covers: &'a cover::Covers,
     /// The page texts (for pen signatures on scanned pages).
     pub pages: &'a [PageText],
     /// OCR of scanned pages, when any page needed it.
@@ -71,7 +74,15 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
     let rows = pen::signature_rows(inputs.pages, inputs.ocr, minutes);
     let pens: Vec<pen::PenSigning> = rows.iter().filter(|r| r.inked()).cloned().collect();
     findings.extend(signature::unverifiable_pen(&pens, policy));
-    let signing = signing_events(sigs, inputs.trails, inputs.stamps, &pens, minutes);
+    let signing = signing_events(
+        sigs,
+        inputs.trails,
+        inputs.stamps,
+        inputs.covers,
+        &pens,
+        minutes,
+    );
+    findings.extend(signature::unverifiable_evidence(&signing, policy));
     if protocol_checks {
         findings.extend(audit::not_chronological(inputs.trails, policy));
         findings.extend(audit::incomplete(inputs.trails, policy));
@@ -93,7 +104,7 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
             }
             None => findings.push(rules::finding(
                 policy,
-                "document.not_protocol",
+                FindingCode::DocumentNotProtocol,
                 "No meeting, participant list or designated signers were found: the document is not read as minutes.".into(),
                 &[],
             )),
@@ -129,7 +140,7 @@ mod tests {
 
     fn f(severity: Severity) -> Finding {
         Finding {
-            code: "x".into(),
+            code: FindingCode::OrderViolation,
             severity,
             message: String::new(),
             evidence: Default::default(),
@@ -157,6 +168,7 @@ mod tests {
                 minutes: None,
                 trails: &[],
                 stamps: &[],
+                covers: &cover::Covers::default(),
                 pages: &[],
                 ocr: None,
                 now: Timestamp::UNIX_EPOCH,

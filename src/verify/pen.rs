@@ -21,6 +21,7 @@ use crate::minutes::MinutesFacts;
 use crate::ocr::OcrInfo;
 use crate::ocr::ink::{InkFound, PageLayout, Rect};
 use crate::pdf::text::{PageText, TextSource};
+use crate::record::FindingCode;
 use crate::record::SignerRole;
 use crate::verify::identity::{fold, same_person};
 
@@ -231,7 +232,7 @@ fn row(
 pub fn cite_blank_rows(findings: &mut [crate::record::Finding], rows: &[PenRow]) {
     for f in findings
         .iter_mut()
-        .filter(|f| f.code == "role.missing_signature")
+        .filter(|f| f.code == FindingCode::RoleMissingSignature)
     {
         let Some(name) = f.evidence.get("name").and_then(|n| n.as_str()) else {
             continue;

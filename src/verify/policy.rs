@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::record::Severity;
+use crate::record::{FindingCode, Severity};
 
 /// A role whose signature the minutes require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
@@ -59,8 +59,9 @@ pub struct Policy {
     pub ocr_languages: Vec<String>,
     /// Seconds one page's OCR may take before it is stopped.
     pub ocr_seconds_per_page: u64,
-    /// Severity per finding code, overriding the defaults of verdict.md.
-    pub severities: BTreeMap<String, Severity>,
+    /// Severity per finding code, overriding the defaults of verdict.md. A code verdict.md
+    /// does not have is an error when the pipeline loads.
+    pub severities: BTreeMap<FindingCode, Severity>,
 }
 
 impl Default for Policy {
@@ -86,31 +87,13 @@ impl Default for Policy {
     }
 }
 
-/// The default severity of each finding code (verdict.md § Findings).
-pub fn default_severity(code: &str) -> Severity {
-    match code {
-        "signature.untrusted"
-        | "signature.unverifiable"
-        | "order.violation"
-        | "time.justering_deadline_exceeded"
-        | "time.sources_disagree"
-        | "notice.posted_late"
-        | "notice.period_too_short" => Severity::Warning,
-        "audit.alternative_signer"
-        | "audit.delivery_failed"
-        | "document.not_protocol"
-        | "document.ocr_used" => Severity::Info,
-        _ => Severity::Error,
-    }
-}
-
 impl Policy {
     /// The severity of `code` under this policy.
-    pub fn severity(&self, code: &str) -> Severity {
+    pub fn severity(&self, code: FindingCode) -> Severity {
         self.severities
-            .get(code)
+            .get(&code)
             .copied()
-            .unwrap_or_else(|| default_severity(code))
+            .unwrap_or_else(|| code.default_severity())
     }
 
     /// The time zone, or an error naming it.
@@ -193,9 +176,12 @@ mod tests {
     #[test]
     fn defaults_follow_the_spec() {
         let p = Policy::default();
-        assert_eq!(p.severity("signature.integrity_broken"), Severity::Error);
-        assert_eq!(p.severity("order.violation"), Severity::Warning);
-        assert_eq!(p.severity("audit.delivery_failed"), Severity::Info);
+        assert_eq!(
+            p.severity(FindingCode::SignatureIntegrityBroken),
+            Severity::Error
+        );
+        assert_eq!(p.severity(FindingCode::OrderViolation), Severity::Warning);
+        assert_eq!(p.severity(FindingCode::AuditDeliveryFailed), Severity::Info);
         assert!(p.zone().is_ok());
     }
 
@@ -203,7 +189,10 @@ mod tests {
     fn a_policy_can_lower_a_severity() {
         let mut p = Policy::default();
         p.severities
-            .insert("signature.unverifiable".into(), Severity::Info);
-        assert_eq!(p.severity("signature.unverifiable"), Severity::Info);
+            .insert(FindingCode::SignatureUnverifiable, Severity::Info);
+        assert_eq!(
+            p.severity(FindingCode::SignatureUnverifiable),
+            Severity::Info
+        );
     }
 }

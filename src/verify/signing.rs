@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::cover::{Cover, Covers, Uncovered};
 use super::identity::{FoldedName, NameMatch, fold, match_folded, same_person};
 use super::pen::PenSigning;
 use super::rules::signature::signing_time;
@@ -27,6 +28,10 @@ pub struct SourceTime {
     pub minute_precision: bool,
     /// Where: signature field, or page and line.
     pub at: String,
+    /// Why no PDF signature that arkivar checked vouches for this source (an audit trail or a
+    /// stamp that no seal covers); null when one does, and for a PDF signature, which is its
+    /// own evidence.
+    pub uncovered: Option<Uncovered>,
 }
 
 /// One person's signing, merged from all sources.
@@ -50,6 +55,17 @@ pub struct Signing {
     pub time: Option<Timestamp>,
     /// Every source's time.
     pub times: Vec<SourceTime>,
+}
+
+impl Signing {
+    /// Why no PDF signature arkivar checked vouches for this signing, when none does: every
+    /// source is text (an audit trail or stamp) that no seal covers. `None` when a source is
+    /// a PDF signature or covered text, and for a pen signature (it has its own rule).
+    pub fn unvouched(&self) -> Option<Uncovered> {
+        let mut reasons = self.times.iter().map(|t| t.uncovered);
+        let first = reasons.next()??;
+        reasons.all(|r| r.is_some()).then_some(first)
+    }
 }
 
 /// How a signer was matched against the minutes.
@@ -96,17 +112,30 @@ fn people(minutes: Option<&MinutesFacts>) -> People<'_> {
 }
 
 /// A PDF signature that seals the document for a platform rather than recording a person: a
-/// certification signature, or any PDF signature of an e-sign platform whose audit trail
-/// records the people, when its signer is none of the minutes' people.
-fn is_seal(s: &SignatureFacts, has_trail: bool, matched: bool) -> bool {
-    !matched && (has_trail || s.certification)
+/// certification signature, any PDF signature of an e-sign platform whose audit trail records
+/// the people, or the seal that vouches for a trail or stamps in the text — when its signer is
+/// none of the minutes' people.
+fn is_seal(s: &SignatureFacts, has_trail: bool, matched: bool, covers: &Covers) -> bool {
+    !matched && (has_trail || s.certification || covers.sealed_by(s))
 }
 
-/// Merges every source into one event per person, ordered by time.
+/// Why `cover` does not vouch, or `None` when it does; evidence with no cover computed is
+/// uncovered.
+fn uncovered(cover: Option<&Cover>) -> Option<Uncovered> {
+    match cover {
+        Some(Cover::Covered { .. }) => None,
+        Some(Cover::Uncovered { reason }) => Some(*reason),
+        None => Some(Uncovered::NoSeal),
+    }
+}
+
+/// Merges every source into one event per person, ordered by time. `covers` says which
+/// trails and stamps a checked seal vouches for.
 pub fn signing_events(
     signatures: &[SignatureFacts],
     trails: &[AuditTrail],
     stamps: &[Stamp],
+    covers: &Covers,
     pens: &[PenSigning],
     minutes: Option<&MinutesFacts>,
 ) -> Vec<Signing> {
@@ -173,7 +202,7 @@ pub fn signing_events(
         let cn = s.signer.as_ref().and_then(|x| x.common_name.clone());
         let email = s.signer.as_ref().and_then(|x| x.email.clone());
         let matched = identify(cn.as_deref(), email.as_deref()).0 == MatchState::Matched;
-        if is_seal(s, has_trail, matched) {
+        if is_seal(s, has_trail, matched, covers) {
             continue;
         }
         let Some(time) = signing_time(s).and_then(|t| t.parse::<Timestamp>().ok()) else {
@@ -187,10 +216,12 @@ pub fn signing_events(
                 time,
                 minute_precision: false,
                 at: format!("signature field {}", s.field.as_deref().unwrap_or("(none)")),
+                uncovered: None,
             },
         );
     }
-    for trail in trails {
+    for (i, trail) in trails.iter().enumerate() {
+        let uncovered = uncovered(covers.trails.get(i));
         for s in signings(trail) {
             add(
                 s.name.clone(),
@@ -200,11 +231,12 @@ pub fn signing_events(
                     time: s.time,
                     minute_precision: false,
                     at: format!("audit trail page {} line {}", s.page, s.line),
+                    uncovered,
                 },
             );
         }
     }
-    for st in stamps {
+    for (i, st) in stamps.iter().enumerate() {
         add(
             Some(st.name.clone()),
             None,
@@ -213,6 +245,7 @@ pub fn signing_events(
                 time: st.utc,
                 minute_precision: !st.has_seconds,
                 at: format!("page {} line {}", st.page, st.line),
+                uncovered: uncovered(covers.stamps.get(i)),
             },
         );
     }
@@ -300,6 +333,7 @@ mod tests {
                 stamp("Erik Lovgren", "2022-09-26T09:09:00Z"),
                 stamp("Annelie Ledin", "2022-09-26T08:58:00Z"),
             ],
+            &Covers::default(),
             &[],
             Some(&m),
         );
@@ -322,6 +356,7 @@ mod tests {
             &[],
             &[],
             &[stamp("Okänd Person", "2022-09-26T09:09:00Z")],
+            &Covers::default(),
             &[],
             Some(&m),
         );

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::finding;
+use super::{FindingCode, finding};
 use crate::audit::facts::{
     SequenceProblemKind, backward_steps, events_of, is_completed, sequence_problems,
     unsigned_recipients,
@@ -27,7 +27,7 @@ pub fn not_chronological(trails: &[AuditTrail], policy: &Policy) -> Vec<Finding>
             };
             out.push(finding(
                 policy,
-                "audit.not_chronological",
+                FindingCode::AuditNotChronological,
                 format!(
                     "{} signed at {} {what} ({}).",
                     p.name.clone().unwrap_or_else(|| p.email.clone()),
@@ -49,7 +49,7 @@ pub fn not_chronological(trails: &[AuditTrail], policy: &Policy) -> Vec<Finding>
         for b in backward_steps(trail) {
             out.push(finding(
                 policy,
-                "audit.not_chronological",
+                FindingCode::AuditNotChronological,
                 format!(
                     "The audit trail goes back in time: an event at {} follows one at {}.",
                     b.time, b.previous
@@ -74,7 +74,7 @@ pub fn incomplete(trails: &[AuditTrail], policy: &Policy) -> Vec<Finding> {
         if !is_completed(trail) {
             out.push(finding(
                 policy,
-                "audit.incomplete",
+                FindingCode::AuditIncomplete,
                 format!(
                     "The audit trail has no completion event (status: {}).",
                     trail.status.clone().unwrap_or_else(|| "none".into())
@@ -89,7 +89,7 @@ pub fn incomplete(trails: &[AuditTrail], policy: &Policy) -> Vec<Finding> {
         for slot in unsigned_recipients(trail) {
             out.push(finding(
                 policy,
-                "audit.incomplete",
+                FindingCode::AuditIncomplete,
                 format!(
                     "{} was sent the document for signing and never signed.",
                     slot.emails.join(" / ")
@@ -122,7 +122,7 @@ pub fn alternative_signer(trails: &[AuditTrail], policy: &Policy) -> Vec<Finding
         .map(|e| {
             finding(
                 policy,
-                "audit.alternative_signer",
+                FindingCode::AuditAlternativeSigner,
                 format!(
                     "{} was added to sign in place of {}.",
                     e.recipient_email
@@ -155,7 +155,7 @@ pub fn delivery_failed(trails: &[AuditTrail], policy: &Policy) -> Vec<Finding> {
         .map(|e| {
             finding(
                 policy,
-                "audit.delivery_failed",
+                FindingCode::AuditDeliveryFailed,
                 format!(
                     "An e-mail to {} bounced.",
                     e.recipient_email.clone().unwrap_or_default()

@@ -13,16 +13,17 @@ use serde_json::Value;
 
 use super::policy::Policy;
 use crate::record::Finding;
+pub use crate::record::FindingCode;
 
 /// A finding with `code`, weighed by `policy`, with `evidence` as key/value pairs.
 pub fn finding(
     policy: &Policy,
-    code: &str,
+    code: FindingCode,
     message: String,
     evidence: &[(&str, Value)],
 ) -> Finding {
     Finding {
-        code: code.to_owned(),
+        code,
         severity: policy.severity(code),
         message,
         evidence: evidence

@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::finding;
+use super::{FindingCode, finding};
 use crate::minutes::MinutesFacts;
 use crate::record::Finding;
 use crate::verify::calendar::deadline;
@@ -36,7 +36,7 @@ pub fn posted_late(
     }
     vec![finding(
         policy,
-        "notice.posted_late",
+        FindingCode::NoticePostedLate,
         format!(
             "The notice went up on {posted}; justering was on {justering}, so it was due by {due}."
         ),
@@ -63,7 +63,7 @@ pub fn period_too_short(minutes: &MinutesFacts, policy: &Policy) -> Vec<Finding>
     }
     vec![finding(
         policy,
-        "notice.period_too_short",
+        FindingCode::NoticePeriodTooShort,
         format!("The notice was up from {posted} to {down}; the appeal period runs until {until}."),
         &[
             ("posted", json!(posted.to_string())),

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::finding;
+use super::{FindingCode, finding};
 use crate::ocr::OcrInfo;
 use crate::record::Finding;
 use crate::verify::policy::Policy;
@@ -46,7 +46,7 @@ pub fn ocr_used(ocr: Option<&OcrInfo>, policy: &Policy) -> Vec<Finding> {
     };
     vec![finding(
         policy,
-        "document.ocr_used",
+        FindingCode::DocumentOcrUsed,
         message,
         &[
             ("pages", json!(read)),

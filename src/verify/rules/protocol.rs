@@ -7,7 +7,7 @@ use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use serde_json::json;
 
-use super::finding;
+use super::{FindingCode, finding};
 use crate::minutes::MinutesFacts;
 use crate::record::{Finding, SignerRole};
 use crate::verify::calendar::deadline;
@@ -41,7 +41,7 @@ pub fn not_participant(events: &[Signing], policy: &Policy) -> Vec<Finding> {
             };
             finding(
                 policy,
-                "signer.not_participant",
+                FindingCode::SignerNotParticipant,
                 format!("{} signed, but {why}.", e.name),
                 &[
                     (
@@ -88,7 +88,7 @@ pub fn missing_signature(
             if !events.iter().any(|e| signed_by(e, name)) {
                 out.push(finding(
                     policy,
-                    "role.missing_signature",
+                    FindingCode::RoleMissingSignature,
                     format!("{name}, designated {}, has not signed.", role_name(role)),
                     &[("name", json!(name)), ("role", json!(role))],
                 ));
@@ -126,7 +126,7 @@ pub fn order_violation(events: &[Signing], policy: &Policy) -> Vec<Finding> {
         if let Some((early, _)) = ranked[..i].iter().find(|(_, r)| r > late_rank) {
             out.push(finding(
                 policy,
-                "order.violation",
+                FindingCode::OrderViolation,
                 format!(
                     "{} ({}) signed after {} ({}); the policy's order is {:?}.",
                     late.name,
@@ -178,7 +178,7 @@ pub fn signed_before_meeting(
         .map(|e| {
             finding(
                 policy,
-                "time.signed_before_meeting",
+                FindingCode::TimeSignedBeforeMeeting,
                 format!(
                     "{} signed {} , before the meeting of {} began.",
                     e.name,
@@ -255,7 +255,7 @@ pub fn justering_deadline(
     }
     vec![finding(
         policy,
-        "time.justering_deadline_exceeded",
+        FindingCode::TimeJusteringDeadlineExceeded,
         format!(
             "The minutes were justerade on {signed}, after the deadline {due} ({} days after the meeting of {date}).",
             policy.justering_deadline_days
@@ -288,7 +288,7 @@ pub fn sources_disagree(events: &[Signing], policy: &Policy) -> Vec<Finding> {
                 if diff > policy.time_tolerance_seconds {
                     out.push(finding(
                         policy,
-                        "time.sources_disagree",
+                        FindingCode::TimeSourcesDisagree,
                         format!(
                             "{}'s signing is dated {} by {:?} ({}) but {} by {:?} ({}): {diff} s apart.",
                             e.name, a.time, a.source, a.at, b.time, b.source, b.at
@@ -346,6 +346,7 @@ mod tests {
                 time: t,
                 minute_precision: false,
                 at: "field".into(),
+                uncovered: None,
             }],
         }
     }
@@ -448,6 +449,7 @@ mod tests {
             time: "2022-09-26T09:09:00Z".parse().unwrap(),
             minute_precision: true,
             at: "page 3".into(),
+            uncovered: None,
         });
         assert!(sources_disagree(std::slice::from_ref(&e), &p).is_empty());
         e.times[1].time = "2022-09-26T10:09:00Z".parse().unwrap();

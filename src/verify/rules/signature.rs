@@ -4,10 +4,12 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::finding;
-use crate::record::Finding;
+use super::{FindingCode, finding};
+use crate::record::{Finding, SigningSource};
+use crate::signature::CheckErrorKind;
 use crate::signature::examine::SignatureFacts;
 use crate::verify::policy::Policy;
+use crate::verify::signing::Signing;
 
 fn label(s: &SignatureFacts) -> Value {
     json!(s.field.clone().unwrap_or_else(|| "(no field)".into()))
@@ -20,33 +22,57 @@ fn signer(s: &SignatureFacts) -> String {
         .unwrap_or_else(|| "an unknown signer".into())
 }
 
-/// True when the signature could be checked at all (its algorithm is supported, its CMS
-/// parses); a signature that could not is `unverifiable`, not broken.
-fn checkable(s: &SignatureFacts) -> bool {
-    s.error
-        .as_deref()
-        .is_none_or(|e| !e.contains("unsupported"))
+/// The failure of a signature that was checked and found wrong (its bytes changed, its
+/// value does not verify, or it is no well-formed signature).
+fn broken(s: &SignatureFacts) -> Option<CheckErrorKind> {
+    s.failure().filter(|k| k.is_broken())
+}
+
+/// The failure of a signature arkivar could not check (an algorithm or format it does not
+/// implement, a missing certificate, a limit): `unverifiable`, not broken.
+fn unchecked(s: &SignatureFacts) -> Option<CheckErrorKind> {
+    s.failure().filter(|k| !k.is_broken())
+}
+
+/// What a failure means, for people.
+fn explain(kind: CheckErrorKind) -> &'static str {
+    match kind {
+        CheckErrorKind::DigestMismatch => {
+            "the digest of the signed bytes differs from the one that was signed"
+        }
+        CheckErrorKind::SignatureMismatch => {
+            "the signature value does not verify with the signer's key"
+        }
+        CheckErrorKind::Malformed => "the signature value is not a well-formed signature",
+        CheckErrorKind::UnsupportedAlgorithm => "it uses an algorithm arkivar does not implement",
+        CheckErrorKind::UnsupportedFormat => {
+            "it is in a format arkivar cannot check offline (such as a Guardtime KSI seal)"
+        }
+        CheckErrorKind::CertificateMissing => "the signer's certificate is not in the document",
+        CheckErrorKind::OverLimit => "it is larger than arkivar reads from untrusted input",
+        CheckErrorKind::Internal => "arkivar failed while checking it",
+    }
 }
 
 /// `signature.integrity_broken`: the signed bytes changed, or the signature value does not
-/// verify.
+/// verify, or the value is not a signature at all.
 pub fn integrity_broken(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {
     sigs.iter()
-        .filter(|s| checkable(s) && !(s.intact && s.valid))
-        .map(|s| {
-            let why = if !s.intact {
-                "the digest of the signed bytes differs from the one that was signed"
-            } else {
-                "the signature value does not verify with the signer's key"
-            };
+        .filter_map(|s| broken(s).map(|kind| (s, kind)))
+        .map(|(s, kind)| {
             finding(
                 policy,
-                "signature.integrity_broken",
-                format!("The signature by {} is broken: {why}.", signer(s)),
+                FindingCode::SignatureIntegrityBroken,
+                format!(
+                    "The signature by {} is broken: {}.",
+                    signer(s),
+                    explain(kind)
+                ),
                 &[
                     ("field", label(s)),
                     ("intact", json!(s.intact)),
                     ("valid", json!(s.valid)),
+                    ("failure", json!(kind)),
                     ("error", json!(s.error)),
                 ],
             )
@@ -61,7 +87,7 @@ pub fn unverifiable_pen(pens: &[crate::verify::pen::PenSigning], policy: &Policy
         .map(|p| {
             finding(
                 policy,
-                "signature.unverifiable",
+                FindingCode::SignatureUnverifiable,
                 format!(
                     "{} signed by hand on the scanned page {}; a handwritten signature can only be seen, not checked.",
                     p.name, p.page
@@ -88,20 +114,61 @@ pub fn unverifiable_pen(pens: &[crate::verify::pen::PenSigning], policy: &Policy
 }
 
 /// `signature.unverifiable`: a PDF signature that can be read but not checked (an algorithm
-/// arkivar does not implement).
+/// or format arkivar does not implement, a certificate that is not there).
 pub fn unverifiable_pdf(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {
     sigs.iter()
-        .filter(|s| !checkable(s))
-        .map(|s| {
+        .filter_map(|s| unchecked(s).map(|kind| (s, kind)))
+        .map(|(s, kind)| {
             finding(
                 policy,
-                "signature.unverifiable",
+                FindingCode::SignatureUnverifiable,
                 format!(
                     "The signature by {} cannot be checked: {}.",
                     signer(s),
-                    s.error.clone().unwrap_or_default()
+                    explain(kind)
                 ),
-                &[("field", label(s)), ("error", json!(s.error))],
+                &[
+                    ("field", label(s)),
+                    ("failure", json!(kind)),
+                    ("error", json!(s.error)),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// `signature.unverifiable` for each signing that only text supports: an audit trail or a
+/// stamp that no checked seal covers (verdict.md § What counts as a signature). The signing
+/// stays in the record; the warning keeps the document from being `verified` on text that
+/// anyone could have typed.
+pub fn unverifiable_evidence(signing: &[Signing], policy: &Policy) -> Vec<Finding> {
+    signing
+        .iter()
+        .filter_map(|e| e.unvouched().map(|reason| (e, reason)))
+        .map(|(e, reason)| {
+            let what = match e.source {
+                SigningSource::AuditTrail => "an e-sign audit trail",
+                SigningSource::Text => "a signing stamp in the text",
+                SigningSource::Pades => "a PDF signature",
+            };
+            finding(
+                policy,
+                FindingCode::SignatureUnverifiable,
+                format!(
+                    "{} signed according to {what} only, and {}; text alone proves no signing.",
+                    e.name,
+                    reason.explain()
+                ),
+                &[
+                    ("name", json!(e.name)),
+                    ("role", json!(e.role)),
+                    ("source", json!(e.source)),
+                    (
+                        "at",
+                        json!(e.times.iter().map(|t| t.at.as_str()).collect::<Vec<_>>()),
+                    ),
+                    ("reason", json!(reason)),
+                ],
             )
         })
         .collect()
@@ -116,7 +183,7 @@ pub fn modified_after_signing(sigs: &[SignatureFacts], policy: &Policy) -> Vec<F
             let first = s.changes.iter().find(|c| c.level == s.modification_level);
             finding(
                 policy,
-                "signature.modified_after_signing",
+                FindingCode::SignatureModifiedAfterSigning,
                 format!(
                     "The document was changed after {} signed it, beyond what the signature permits.",
                     signer(s)
@@ -139,7 +206,7 @@ pub fn untrusted(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {
         .map(|s| {
             finding(
                 policy,
-                "signature.untrusted",
+                FindingCode::SignatureUntrusted,
                 format!(
                     "The certificate of {} does not chain to a trusted anchor.",
                     signer(s)
@@ -165,7 +232,7 @@ pub fn certificate_invalid(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Find
         .map(|s| {
             finding(
                 policy,
-                "signature.certificate_invalid",
+                FindingCode::SignatureCertificateInvalid,
                 format!(
                     "The certificate of {} was not valid when it signed.",
                     signer(s)
@@ -206,7 +273,7 @@ pub fn in_future(sigs: &[SignatureFacts], now: Timestamp, policy: &Policy) -> Ve
             (t > now.checked_add(slack).ok()?).then(|| {
                 finding(
                     policy,
-                    "time.in_future",
+                    FindingCode::TimeInFuture,
                     format!(
                         "{} is dated {t}, after the document was processed ({now}).",
                         signer(s)
@@ -225,6 +292,7 @@ pub fn in_future(sigs: &[SignatureFacts], now: Timestamp, policy: &Policy) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signature::CheckError;
     use crate::signature::byte_range::Coverage;
     use crate::signature::changes::ModificationLevel;
     use crate::signature::examine::{SignerFacts, TimestampFacts};
@@ -237,6 +305,7 @@ mod tests {
             sub_filter: Some("ETSI.CAdES.detached".into()),
             doc_timestamp: false,
             certification: false,
+            usage_rights: false,
             revision: Some(1),
             byte_range: vec![0, 10, 20, 10],
             digest_algorithm: Some("sha256".into()),
@@ -292,7 +361,10 @@ mod tests {
         let s = SignatureFacts {
             intact: false,
             valid: false,
-            error: Some("unsupported signature algorithm Ed448".into()),
+            error: Some(CheckError::new(
+                CheckErrorKind::UnsupportedAlgorithm,
+                "unsupported algorithm 1.3.101.113",
+            )),
             ..good()
         };
         assert!(integrity_broken(std::slice::from_ref(&s), &p).is_empty());
@@ -300,6 +372,61 @@ mod tests {
             codes(&unverifiable_pdf(&[s], &p)),
             ["signature.unverifiable"]
         );
+    }
+
+    #[test]
+    fn the_kind_decides_never_the_message() {
+        let p = Policy::default();
+        // Malformed says "unsupported" in its message: still broken, by its kind.
+        let malformed = SignatureFacts {
+            intact: false,
+            valid: false,
+            error: Some(CheckError::new(
+                CheckErrorKind::Malformed,
+                "unsupported high-number ASN.1 tag at byte 4",
+            )),
+            ..good()
+        };
+        assert_eq!(
+            codes(&integrity_broken(std::slice::from_ref(&malformed), &p)),
+            ["signature.integrity_broken"]
+        );
+        assert!(unverifiable_pdf(&[malformed], &p).is_empty());
+        // A KSI seal whose message says nothing of support is unverifiable, by its kind.
+        let ksi = SignatureFacts {
+            intact: false,
+            valid: false,
+            error: Some(CheckError::new(
+                CheckErrorKind::UnsupportedFormat,
+                "SubFilter ETSI.RFC 3161 is not a format arkivar checks",
+            )),
+            ..good()
+        };
+        assert!(integrity_broken(std::slice::from_ref(&ksi), &p).is_empty());
+        assert_eq!(
+            codes(&unverifiable_pdf(&[ksi], &p)),
+            ["signature.unverifiable"]
+        );
+        // Every kind lands in exactly one of the two rules.
+        for kind in [
+            CheckErrorKind::Malformed,
+            CheckErrorKind::DigestMismatch,
+            CheckErrorKind::SignatureMismatch,
+            CheckErrorKind::UnsupportedAlgorithm,
+            CheckErrorKind::UnsupportedFormat,
+            CheckErrorKind::CertificateMissing,
+            CheckErrorKind::OverLimit,
+            CheckErrorKind::Internal,
+        ] {
+            let s = SignatureFacts {
+                valid: false,
+                error: Some(CheckError::new(kind, "x")),
+                ..good()
+            };
+            let n = integrity_broken(std::slice::from_ref(&s), &p).len()
+                + unverifiable_pdf(std::slice::from_ref(&s), &p).len();
+            assert_eq!(n, 1, "{kind:?}");
+        }
     }
 
     #[test]

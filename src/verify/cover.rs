@@ -1,0 +1,365 @@
+//! Which signing evidence in the text a checked PDF signature vouches for (verdict.md § What
+//! counts as a signature).
+//!
+//! An e-sign platform's evidence page (an audit report) and a visible stamp ("Digitally signed
+//! by …") are text, and anyone can type text into a PDF. Such evidence counts as a signing only
+//! when a *seal* — a PDF signature that is nobody's of the document's people, checked intact
+//! and valid — covers the revision that holds it; for a platform's evidence page, the seal must
+//! not be another known platform's. A person's stamp beside their own PDF signature needs no
+//! seal: their signature is the evidence, and the verdict merges the two into one event.
+//!
+//! "Covers the revision that holds it" is judged on the text: the seal's signed revision must
+//! already read as the final document does where the evidence is (the trail's pages unchanged,
+//! the stamp's line present on its page). A seal that covers only an earlier revision than the
+//! evidence does not count. The earlier revision's text comes from the caller, so this stays a
+//! pure function of facts.
+//!
+//! Uncovered evidence is reported, not dropped: its signings stay in the record and each one
+//! gets `signature.unverifiable`, so the document can never be `verified` on text alone.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::identity::{FoldedName, email_spells, fold, same_person};
+use crate::audit::{AuditTrail, Provider, stamp::Stamp};
+use crate::minutes::MinutesFacts;
+use crate::pdf::text::PageText;
+use crate::signature::examine::SignatureFacts;
+
+/// Whether a checked PDF signature vouches for one piece of evidence in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Cover {
+    /// A seal, checked intact and valid, covers the revision that holds the evidence.
+    Covered {
+        /// The seal's signature field.
+        field: Option<String>,
+        /// The revision (1-based) the seal's signed bytes end with.
+        revision: usize,
+        /// The seal's signer, as its certificate names it.
+        signer: Option<String>,
+    },
+    /// Nothing arkivar checked vouches for the evidence.
+    Uncovered {
+        /// Why not.
+        reason: Uncovered,
+    },
+}
+
+impl Cover {
+    /// True when a checked seal vouches for the evidence.
+    pub fn is_covered(&self) -> bool {
+        matches!(self, Cover::Covered { .. })
+    }
+}
+
+/// Evidence is uncovered until a seal is found for it: a record made without this stage says
+/// nothing is vouched for.
+impl Default for Cover {
+    fn default() -> Self {
+        Cover::Uncovered {
+            reason: Uncovered::NoSeal,
+        }
+    }
+}
+
+/// Why no seal vouches for a piece of evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Uncovered {
+    /// No PDF signature that is nobody's of the document's people holds (intact and valid):
+    /// the seal was removed, broken, or never there.
+    NoSeal,
+    /// The only seals that hold are another known platform's.
+    OtherPlatform,
+    /// The latest seal that holds covers an earlier revision, which does not read as the final
+    /// document does where the evidence is: the evidence was added or changed after sealing.
+    AddedAfterSeal,
+}
+
+impl Uncovered {
+    /// What the reason means, for people.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Uncovered::NoSeal => "no PDF signature that arkivar checked intact and valid seals it",
+            Uncovered::OtherPlatform => "the only seals that hold are another platform's",
+            Uncovered::AddedAfterSeal => {
+                "it was added or changed after the revision the seal covers"
+            }
+        }
+    }
+}
+
+/// Names in certificates of the known e-sign platforms, folded to lower case. A seal whose
+/// subject names one of these belongs to that platform.
+const PLATFORMS: &[(Option<Provider>, &[&str])] = &[
+    (Some(Provider::AdobeSign), &["adobe"]),
+    // Platforms whose evidence pages arkivar does not read yet: their seals still must not
+    // vouch for another platform's page.
+    (
+        None,
+        &[
+            "scrive",
+            "guardtime",
+            "docusign",
+            "visma",
+            "assently",
+            "penneo",
+            "signicat",
+        ],
+    ),
+];
+
+/// The platform a seal's certificate names: `Some(Some(p))` for a platform arkivar reads,
+/// `Some(None)` for another known one, `None` when it names none.
+fn platform_of(s: &SignatureFacts) -> Option<Option<Provider>> {
+    let signer = s.signer.as_ref()?;
+    let subject = [&signer.common_name, &signer.organization, &signer.email]
+        .into_iter()
+        .flatten()
+        .map(|t| t.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    PLATFORMS
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| subject.contains(n)))
+        .map(|(p, _)| *p)
+}
+
+/// The people a document names: its minutes' participants and designated signers, the
+/// parties of its trails, and the names on its stamps.
+struct People {
+    names: Vec<FoldedName>,
+    emails: Vec<String>,
+}
+
+impl People {
+    fn of(minutes: Option<&MinutesFacts>, trails: &[AuditTrail], stamps: &[Stamp]) -> Self {
+        let mut names: Vec<FoldedName> = Vec::new();
+        let mut emails: Vec<String> = Vec::new();
+        if let Some(m) = minutes {
+            let designated = [
+                &m.designated.chair,
+                &m.designated.secretary,
+                &m.designated.adjusters,
+            ];
+            names.extend(designated.into_iter().flatten().map(|n| fold(n)));
+            names.extend(m.participants.iter().map(|p| fold(&p.name)));
+        }
+        for trail in trails {
+            for e in &trail.events {
+                names.extend(
+                    [&e.actor_name, &e.recipient_name]
+                        .into_iter()
+                        .flatten()
+                        .map(|n| fold(n)),
+                );
+                emails.extend(
+                    [&e.actor_email, &e.recipient_email]
+                        .into_iter()
+                        .flatten()
+                        .map(|m| m.to_lowercase()),
+                );
+            }
+        }
+        names.extend(stamps.iter().map(|s| fold(&s.name)));
+        names.retain(|n| !n.words.is_empty());
+        People { names, emails }
+    }
+
+    /// True when `s` is one of these people's own signature, by certificate name or e-mail.
+    fn signed(&self, s: &SignatureFacts) -> bool {
+        let Some(signer) = &s.signer else {
+            return false;
+        };
+        let by_name = signer
+            .common_name
+            .as_deref()
+            .map(fold)
+            .is_some_and(|cn| self.names.iter().any(|n| same_person(n, &cn)));
+        let by_email = signer.email.as_deref().is_some_and(|m| {
+            let m = m.to_lowercase();
+            self.emails.contains(&m) || self.names.iter().any(|n| email_spells(&m, n))
+        });
+        by_name || by_email
+    }
+}
+
+/// The covers of a document's trails and stamps, index for index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Covers {
+    /// One per audit trail.
+    pub trails: Vec<Cover>,
+    /// One per stamp.
+    pub stamps: Vec<Cover>,
+}
+
+impl Covers {
+    /// True when `s` is the seal that vouches for some trail or stamp.
+    pub fn sealed_by(&self, s: &SignatureFacts) -> bool {
+        self.trails.iter().chain(&self.stamps).any(|c| match c {
+            Cover::Covered {
+                field, revision, ..
+            } => *field == s.field && Some(*revision) == s.revision,
+            Cover::Uncovered { .. } => false,
+        })
+    }
+}
+
+/// What the cover check reads.
+pub struct Evidence<'a> {
+    /// The document's signatures (not usage rights).
+    pub signatures: &'a [SignatureFacts],
+    /// Audit trails in the text.
+    pub trails: &'a [AuditTrail],
+    /// Stamps in the text.
+    pub stamps: &'a [Stamp],
+    /// The minutes, when the document is a protocol.
+    pub minutes: Option<&'a MinutesFacts>,
+    /// The final document's page texts.
+    pub pages: &'a [PageText],
+    /// The number of revisions of the final document.
+    pub revisions: usize,
+}
+
+/// Finds the seal that vouches for each trail and stamp. `earlier(r)` gives the page texts of
+/// revision `r` (1-based), or `None` when they cannot be had; it is asked only when the latest
+/// seal covers less than the whole document, at most once per revision.
+pub fn covers(
+    evidence: &Evidence<'_>,
+    earlier: &mut dyn FnMut(usize) -> Option<Vec<PageText>>,
+) -> Covers {
+    if evidence.trails.is_empty() && evidence.stamps.is_empty() {
+        return Covers::default();
+    }
+    let people = People::of(evidence.minutes, evidence.trails, evidence.stamps);
+    // Seals: signatures that hold and that none of the document's people made. A document
+    // timestamp proves when bytes existed, not who vouches for them.
+    let seals: Vec<&SignatureFacts> = evidence
+        .signatures
+        .iter()
+        .filter(|s| s.holds() && !s.doc_timestamp && !s.usage_rights && !people.signed(s))
+        .filter(|s| s.revision.is_some())
+        .collect();
+    let mut texts = RevisionTexts {
+        earlier,
+        cache: Vec::new(),
+    };
+    let trails = evidence
+        .trails
+        .iter()
+        .map(|trail| {
+            let own: Vec<&SignatureFacts> = seals
+                .iter()
+                .copied()
+                .filter(|s| platform_of(s).is_none_or(|p| p == Some(trail.provider)))
+                .collect();
+            if own.is_empty() {
+                let reason = if seals.is_empty() {
+                    Uncovered::NoSeal
+                } else {
+                    Uncovered::OtherPlatform
+                };
+                return Cover::Uncovered { reason };
+            }
+            let pages = trail.page_range.first..=trail.page_range.last;
+            cover_by_latest(&own, evidence, &mut texts, |then| {
+                pages.clone().all(|p| same_page(evidence.pages, then, p))
+            })
+        })
+        .collect();
+    let stamps = evidence
+        .stamps
+        .iter()
+        .map(|stamp| {
+            if seals.is_empty() {
+                return Cover::Uncovered {
+                    reason: Uncovered::NoSeal,
+                };
+            }
+            let line = line_of(evidence.pages, stamp.page, stamp.line);
+            cover_by_latest(&seals, evidence, &mut texts, |then| {
+                line.is_some_and(|l| {
+                    page(then, stamp.page).is_some_and(|p| p.text.lines().any(|x| x.trim() == l))
+                })
+            })
+        })
+        .collect();
+    Covers { trails, stamps }
+}
+
+/// The cover the latest of `seals` (non-empty) gives: covered when it signs the final revision,
+/// or when `present` finds the evidence in the revision it signs.
+fn cover_by_latest(
+    seals: &[&SignatureFacts],
+    evidence: &Evidence<'_>,
+    texts: &mut RevisionTexts<'_, '_>,
+    present: impl Fn(&[PageText]) -> bool,
+) -> Cover {
+    let Some((seal, revision)) = seals
+        .iter()
+        .filter_map(|s| Some((*s, s.revision?)))
+        .max_by_key(|(_, r)| *r)
+    else {
+        return Cover::Uncovered {
+            reason: Uncovered::NoSeal,
+        };
+    };
+    let holds = revision >= evidence.revisions || texts.of(revision).is_some_and(present);
+    if holds {
+        Cover::Covered {
+            field: seal.field.clone(),
+            revision,
+            signer: seal.signer.as_ref().and_then(|s| s.common_name.clone()),
+        }
+    } else {
+        Cover::Uncovered {
+            reason: Uncovered::AddedAfterSeal,
+        }
+    }
+}
+
+/// Earlier revisions' page texts, each asked for once.
+struct RevisionTexts<'e, 'f> {
+    earlier: &'e mut (dyn FnMut(usize) -> Option<Vec<PageText>> + 'f),
+    cache: Vec<(usize, Option<Vec<PageText>>)>,
+}
+
+impl RevisionTexts<'_, '_> {
+    fn of(&mut self, revision: usize) -> Option<&[PageText]> {
+        let at = match self.cache.iter().position(|(r, _)| *r == revision) {
+            Some(at) => at,
+            None => {
+                let text = (self.earlier)(revision);
+                self.cache.push((revision, text));
+                self.cache.len() - 1
+            }
+        };
+        self.cache.get(at).and_then(|(_, t)| t.as_deref())
+    }
+}
+
+fn page(pages: &[PageText], number: usize) -> Option<&PageText> {
+    pages.iter().find(|p| p.number == number)
+}
+
+/// The trimmed text of line `line` (1-based) of page `number`.
+fn line_of(pages: &[PageText], number: usize, line: usize) -> Option<&str> {
+    let text = &page(pages, number)?.text;
+    text.lines()
+        .nth(line.checked_sub(1)?)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+}
+
+/// True when page `number` reads the same (line by line, trimmed) in both versions.
+fn same_page(now: &[PageText], then: &[PageText], number: usize) -> bool {
+    match (page(now, number), page(then, number)) {
+        (Some(a), Some(b)) => a
+            .text
+            .lines()
+            .map(str::trim)
+            .eq(b.text.lines().map(str::trim)),
+        _ => false,
+    }
+}
