@@ -538,6 +538,8 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
     // the files were given.
     let weight = |file: &PathBuf| std::fs::metadata(file).map_or(0, |m| m.len());
     let results = in_parallel(files, weight, |file| check_signatures(file, settings))?;
+    // People read times in the organisation's zone (the policy's; validated at load).
+    let zone = settings.policy.zone().unwrap_or(jiff::tz::TimeZone::UTC);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut worst = ExitCode::SUCCESS;
     let mut worst_rank = 0u8;
@@ -567,7 +569,7 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
                 serde_json::to_writer(&mut out, &report)?;
                 out.write_all(b"\n")?;
             }
-            Format::Text => write_signatures_text(&mut out, &report)?,
+            Format::Text => write_signatures_text(&mut out, &report, &zone)?,
         }
     }
     out.flush()?;
@@ -631,7 +633,48 @@ fn signature_state(f: &SignatureFacts) -> String {
     }
 }
 
-fn write_signatures_text(out: &mut impl Write, report: &SignatureReport<'_>) -> io::Result<()> {
+/// An RFC 3339 time as a person in `zone` reads it (`2024-10-29 11:36:45 CET`); the text as
+/// given when it does not parse.
+fn local_time(time: &str, zone: &jiff::tz::TimeZone) -> String {
+    time.parse::<jiff::Timestamp>()
+        .map(|t| {
+            t.to_zoned(zone.clone())
+                .strftime("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        })
+        .unwrap_or_else(|_| time.to_owned())
+}
+
+fn coverage_words(f: &SignatureFacts) -> &'static str {
+    use arkivar::signature::byte_range::Coverage;
+    match f.coverage {
+        Coverage::EntireFile => "covers the whole file",
+        Coverage::EntireRevision => "covers the whole revision it signed",
+        Coverage::Partial => "covers only part of the file",
+    }
+}
+
+fn changes_words(f: &SignatureFacts) -> String {
+    use arkivar::signature::changes::ModificationLevel;
+    let what = match f.modification_level {
+        ModificationLevel::None => return "nothing changed after it".into(),
+        ModificationLevel::LtaUpdates => "validation data added after it",
+        ModificationLevel::FormFilling => "form fields filled or signed after it",
+        ModificationLevel::Annotations => "annotations changed after it",
+        ModificationLevel::Other => "content changed after it",
+    };
+    if f.modified_after_signing {
+        format!("{what}, BEYOND WHAT IT PERMITS")
+    } else {
+        format!("{what}, as it permits")
+    }
+}
+
+fn write_signatures_text(
+    out: &mut impl Write,
+    report: &SignatureReport<'_>,
+    zone: &jiff::tz::TimeZone,
+) -> io::Result<()> {
     writeln!(
         out,
         "{}  {}",
@@ -675,19 +718,18 @@ fn write_signatures_text(out: &mut impl Write, report: &SignatureReport<'_>) -> 
             .or(f.signing_time.as_ref())
             .or(f.claimed_time.as_ref());
         if let Some(t) = time {
-            writeln!(out, "    time {t}")?;
+            writeln!(out, "    signed {}", local_time(t, zone))?;
         }
         writeln!(
             out,
-            "    coverage {:?}, changed after: {:?}{}, {}",
-            f.coverage,
-            f.modification_level,
-            if f.modified_after_signing {
-                " (NOT PERMITTED)"
+            "    {}; {}; {}",
+            coverage_words(f),
+            changes_words(f),
+            if f.trusted {
+                "chains to a trusted anchor"
             } else {
-                ""
-            },
-            if f.trusted { "trusted" } else { "not trusted" }
+                "does not chain to a trusted anchor"
+            }
         )?;
     }
     for f in report.findings {

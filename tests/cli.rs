@@ -403,3 +403,78 @@ fn usage_error_exits_2() {
     let output = arkivar(&["extract"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// `signatures` and `verify` on one file: same exit code, and `signatures`' JSON status and
+/// signature findings are the record's.
+fn signatures_and_verify(file: &str, trust: &[&str]) -> (Output, Output) {
+    let mut args = vec!["signatures", file, "--format", "json"];
+    args.extend(trust.iter().flat_map(|t| ["--trust", t]));
+    let signatures = arkivar(&args);
+    let mut args = vec!["verify", file, "--format", "json"];
+    args.extend(trust.iter().flat_map(|t| ["--trust", t]));
+    let verify = arkivar(&args);
+    (signatures, verify)
+}
+
+/// The `(code, failure)` of each finding about a signature's check.
+fn signature_findings(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| !f["evidence"]["failure"].is_null())
+        .map(|f| (f["code"].to_string(), f["evidence"]["failure"].to_string()))
+        .collect()
+}
+
+#[test]
+fn signatures_exits_and_judges_as_verify_does() {
+    let dir = tempfile::tempdir().unwrap();
+    // Unsigned: no signatures, exit 0 from both.
+    let plain = write(dir.path(), "plain.pdf", &common::swedish_winansi());
+    let (s, v) = signatures_and_verify(&plain, &[]);
+    assert_eq!((s.status.code(), v.status.code()), (Some(0), Some(0)));
+    assert_eq!(json(&s)["status"], "unsigned");
+    let text = stdout(&arkivar(&["signatures", &plain]));
+    assert!(
+        text.starts_with("UNSIGNED  ") && text.contains("no signatures"),
+        "{text}"
+    );
+    // Not a PDF: exit 2 from both, an error record.
+    let junk = write(dir.path(), "junk.pdf", &common::not_a_pdf());
+    let (s, v) = signatures_and_verify(&junk, &[]);
+    assert_eq!((s.status.code(), v.status.code()), (Some(2), Some(2)));
+    assert_eq!(json(&s)["error"]["kind"], json(&v)["error"]["kind"]);
+
+    let Some(corpus) = common::corpus_with("protocols") else {
+        println!("skipped the signed cases: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        return;
+    };
+    let root = corpus.join("pki/test-root.pem");
+    let root = root.to_string_lossy();
+    for (case, status, exit) in [
+        ("002-pades", "verified", 0),
+        ("002-bytes-flipped", "failed", 1),
+        ("003-untrusted-ca", "warnings", 1),
+    ] {
+        let pdf = corpus.join("protocols").join(case).join("document.pdf");
+        let (s, v) = signatures_and_verify(&pdf.to_string_lossy(), &[&root]);
+        assert_eq!(s.status.code(), Some(exit), "{case}: {}", stderr(&s));
+        assert_eq!(v.status.code(), Some(exit), "{case}: {}", stderr(&v));
+        let (s, v) = (json(&s), json(&v));
+        assert_eq!(s["status"], status, "{case}");
+        assert_eq!(s["signatures"], v["signatures"], "{case}");
+        assert_eq!(signature_findings(&s), signature_findings(&v), "{case}");
+    }
+    let flipped = corpus.join("protocols/002-bytes-flipped/document.pdf");
+    let text = stdout(&arkivar(&[
+        "signatures",
+        &flipped.to_string_lossy(),
+        "--trust",
+        &root,
+    ]));
+    assert!(
+        text.starts_with("FAILED  ") && text.contains("BROKEN, digest mismatch"),
+        "{text}"
+    );
+}

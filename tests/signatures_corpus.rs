@@ -317,3 +317,99 @@ fn tampered_protocols_show_it() {
             .all(|s| s.intact && s.valid && !s.modified_after_signing)
     );
 }
+
+/// How a record's signature findings judge each signature: `(field, code, failure)` for every
+/// `signature.integrity_broken` and every `signature.unverifiable` about a PDF signature.
+fn judged(record: &arkivar::record::Record) -> Vec<(String, String, String)> {
+    use arkivar::record::FindingCode;
+    let mut out: Vec<(String, String, String)> = record
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.code,
+                FindingCode::SignatureIntegrityBroken | FindingCode::SignatureUnverifiable
+            )
+        })
+        .filter_map(|f| {
+            let failure = f.evidence.get("failure")?.as_str()?.to_owned();
+            let field = f.evidence.get("field").map(Value::to_string)?;
+            Some((field, f.code.to_string(), failure))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A signature's field and its class: `None` when fine, else its failure kind and whether that
+/// kind is broken.
+type Class = (Option<String>, Option<(String, bool)>);
+
+/// Each signature's class from its facts.
+fn classes(record: &arkivar::record::Record) -> Vec<Class> {
+    record
+        .signatures
+        .iter()
+        .map(|s| {
+            let class = s.failure().map(|k| (k.as_str().to_owned(), k.is_broken()));
+            (s.field.clone(), class)
+        })
+        .collect()
+}
+
+#[test]
+fn signatures_and_verify_agree_on_what_is_broken_unverifiable_or_fine() {
+    use arkivar::pipeline::{Settings, process_at, process_signatures};
+    use arkivar::record::SourceInfo;
+    let Some(root) = corpus() else {
+        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        return;
+    };
+    let settings = Settings::default();
+    let now: jiff::Timestamp = "2026-11-25T00:00:00Z".parse().expect("time");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("real-signed"))
+        .expect("real-signed")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    files.sort();
+    let (mut signatures, mut broken, mut unverifiable) = (0, 0, 0);
+    for path in &files {
+        let bytes = std::fs::read(path).expect("read corpus file");
+        let source = SourceInfo::from_path(path);
+        let verify = process_at(&bytes, source.clone(), &settings, now);
+        let only = process_signatures(&bytes, source, &settings);
+        let name = path.display();
+        assert_eq!(classes(&verify), classes(&only), "{name}");
+        assert_eq!(judged(&verify), judged(&only), "{name}");
+        // Every signature that is not fine has exactly one finding of the kind its class says.
+        for (field, class) in classes(&verify) {
+            signatures += 1;
+            let Some((kind, is_broken)) = class else {
+                continue;
+            };
+            if is_broken {
+                broken += 1;
+            } else {
+                unverifiable += 1;
+            }
+            let code = if is_broken {
+                "signature.integrity_broken"
+            } else {
+                "signature.unverifiable"
+            };
+            let label = serde_json::to_string(&field.unwrap_or_else(|| "(no field)".into()))
+                .expect("label");
+            assert!(
+                judged(&verify).contains(&(label, code.to_owned(), kind.clone())),
+                "{name}: {kind} has no {code}"
+            );
+        }
+        assert_eq!(verify.usage_rights.len(), only.usage_rights.len(), "{name}");
+    }
+    println!(
+        "{} files, {signatures} signatures: {broken} broken, {unverifiable} unverifiable, the rest intact and valid, alike in verify and signatures",
+        files.len()
+    );
+    assert!(signatures > 200, "too few signatures: {signatures}");
+}

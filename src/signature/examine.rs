@@ -151,6 +151,49 @@ impl SignatureFacts {
     pub fn holds(&self) -> bool {
         self.failure().is_none()
     }
+
+    /// An intact, valid, trusted signature by `common_name` over revision 1, for tests of the
+    /// rules that read these facts.
+    #[cfg(test)]
+    pub fn sample(common_name: &str) -> Self {
+        SignatureFacts {
+            field: Some("Signatur1".into()),
+            orphan: false,
+            filter: None,
+            sub_filter: Some("ETSI.CAdES.detached".into()),
+            doc_timestamp: false,
+            certification: false,
+            usage_rights: false,
+            revision: Some(1),
+            byte_range: vec![0, 10, 20, 10],
+            digest_algorithm: Some("sha256".into()),
+            signature_algorithm: Some("rsassa_pkcs1v15".into()),
+            signer: Some(SignerFacts {
+                common_name: Some(common_name.into()),
+                ..SignerFacts::default()
+            }),
+            signing_time: Some("2024-10-29T15:02:11Z".into()),
+            claimed_time: None,
+            name: None,
+            reason: None,
+            location: None,
+            contact_info: None,
+            intact: true,
+            valid: true,
+            coverage: byte_range::Coverage::EntireFile,
+            coverage_reason: None,
+            modification_level: ModificationLevel::None,
+            modified_after_signing: false,
+            changes: Vec::new(),
+            timestamp: TimestampFacts::default(),
+            trusted: true,
+            chain: Vec::new(),
+            certificate_valid_at_signing: Some(true),
+            revocation: RevocationInfo::default(),
+            warnings: Vec::new(),
+            error: None,
+        }
+    }
 }
 
 /// Splits examined signatures into document signatures and usage-rights signatures

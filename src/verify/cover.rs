@@ -363,3 +363,157 @@ fn same_page(now: &[PageText], then: &[PageText], number: usize) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::adobe_sign::tests::SV_INLINE;
+    use crate::audit::{find_audit_trails, find_stamps};
+    use crate::signature::CheckError;
+    use crate::signature::CheckErrorKind;
+    use crate::signature::examine::SignerFacts;
+
+    /// A seal over revision `revision` by `cn` of organisation `org`.
+    fn seal(cn: &str, org: &str, revision: usize) -> SignatureFacts {
+        SignatureFacts {
+            field: Some("Seal".into()),
+            revision: Some(revision),
+            signer: Some(SignerFacts {
+                common_name: Some(cn.into()),
+                organization: Some(org.into()),
+                ..SignerFacts::default()
+            }),
+            ..SignatureFacts::sample(cn)
+        }
+    }
+
+    fn page(number: usize, text: &str) -> PageText {
+        PageText {
+            number,
+            text: text.into(),
+            has_text_layer: true,
+            image_coverage: 0.0,
+            source: crate::pdf::text::TextSource::TextLayer,
+            ocr_confidence: None,
+        }
+    }
+
+    /// The covers of SV_INLINE's trail (page 2) and a stamp (page 1) under `signatures`, in a
+    /// document of `revisions` revisions whose earlier revisions read as `earlier` says.
+    fn run(
+        signatures: &[SignatureFacts],
+        revisions: usize,
+        earlier: &mut dyn FnMut(usize) -> Option<Vec<PageText>>,
+    ) -> Covers {
+        let body = "Sekreterare: Olle Ek\nOlle Ek (2 mar 2023 09:05 GMT+1)\n";
+        let pages = [page(1, body), page(2, SV_INLINE)];
+        let trails = find_audit_trails(&[body, SV_INLINE]);
+        let stamps = find_stamps(&[body]);
+        assert_eq!((trails.len(), stamps.len()), (1, 1));
+        covers(
+            &Evidence {
+                signatures,
+                trails: &trails,
+                stamps: &stamps,
+                minutes: None,
+                pages: &pages,
+                revisions,
+            },
+            earlier,
+        )
+    }
+
+    fn none(_: usize) -> Option<Vec<PageText>> {
+        None
+    }
+
+    fn reasons(c: &Covers) -> Vec<Option<Uncovered>> {
+        c.trails
+            .iter()
+            .chain(&c.stamps)
+            .map(|c| match c {
+                Cover::Covered { .. } => None,
+                Cover::Uncovered { reason } => Some(*reason),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_seal_over_the_last_revision_covers_trail_and_stamps() {
+        let c = run(&[seal("Adobe Acrobat Sign", "Adobe Inc.", 1)], 1, &mut none);
+        assert_eq!(reasons(&c), [None, None]);
+        assert!(c.sealed_by(&seal("Adobe Acrobat Sign", "Adobe Inc.", 1)));
+        // A seal of no known platform covers an Acrobat Sign report too.
+        let c = run(&[seal("E-signeringstjänsten", "Kommunen", 1)], 1, &mut none);
+        assert_eq!(reasons(&c), [None, None]);
+    }
+
+    #[test]
+    fn no_seal_broken_seal_or_a_persons_signature_cover_nothing() {
+        let nothing = run(&[], 1, &mut none);
+        assert_eq!(reasons(&nothing), [Some(Uncovered::NoSeal); 2]);
+        let broken = SignatureFacts {
+            intact: false,
+            error: Some(CheckError::new(CheckErrorKind::DigestMismatch, "x")),
+            ..seal("Adobe Acrobat Sign", "Adobe Inc.", 1)
+        };
+        assert_eq!(
+            reasons(&run(&[broken], 1, &mut none)),
+            [Some(Uncovered::NoSeal); 2]
+        );
+        // Olle's own signature is a person's, not a seal: it vouches for neither.
+        let olle = seal("Olle Ek", "Nämnden", 1);
+        assert_eq!(
+            reasons(&run(&[olle], 1, &mut none)),
+            [Some(Uncovered::NoSeal); 2]
+        );
+        // A document timestamp proves when, not who.
+        let ts = SignatureFacts {
+            doc_timestamp: true,
+            ..seal("Test TSA", "TSA AB", 1)
+        };
+        assert_eq!(
+            reasons(&run(&[ts], 1, &mut none)),
+            [Some(Uncovered::NoSeal); 2]
+        );
+    }
+
+    #[test]
+    fn another_platforms_seal_covers_stamps_but_not_the_report() {
+        let c = run(&[seal("TSA1", "GuardTime AS", 1)], 1, &mut none);
+        assert_eq!(reasons(&c), [Some(Uncovered::OtherPlatform), None]);
+        assert_eq!(platform_of(&seal("TSA1", "GuardTime AS", 1)), Some(None));
+        assert_eq!(
+            platform_of(&seal("Adobe Acrobat Sign", "", 1)),
+            Some(Some(Provider::AdobeSign))
+        );
+        assert_eq!(platform_of(&seal("E-signeringstjänsten", "", 1)), None);
+    }
+
+    #[test]
+    fn a_seal_over_an_earlier_revision_covers_only_what_that_revision_reads() {
+        // Revision 1 held both pages as they read now: covered, and asked once.
+        let mut asked = Vec::new();
+        let body = "Sekreterare: Olle Ek\nOlle Ek (2 mar 2023 09:05 GMT+1)\n";
+        let c = run(
+            &[seal("Adobe Acrobat Sign", "Adobe Inc.", 1)],
+            2,
+            &mut |r| {
+                asked.push(r);
+                Some(vec![page(1, body), page(2, SV_INLINE)])
+            },
+        );
+        assert_eq!(reasons(&c), [None, None]);
+        assert_eq!(asked, [1]);
+        // Revision 1 held neither the report page nor the stamp line.
+        let c = run(
+            &[seal("Adobe Acrobat Sign", "Adobe Inc.", 1)],
+            2,
+            &mut |_| Some(vec![page(1, "Sekreterare: Olle Ek\n")]),
+        );
+        assert_eq!(reasons(&c), [Some(Uncovered::AddedAfterSeal); 2]);
+        // An earlier revision that cannot be read covers nothing.
+        let c = run(&[seal("Adobe Acrobat Sign", "Adobe Inc.", 1)], 2, &mut none);
+        assert_eq!(reasons(&c), [Some(Uncovered::AddedAfterSeal); 2]);
+    }
+}

@@ -293,48 +293,10 @@ pub fn in_future(sigs: &[SignatureFacts], now: Timestamp, policy: &Policy) -> Ve
 mod tests {
     use super::*;
     use crate::signature::CheckError;
-    use crate::signature::byte_range::Coverage;
     use crate::signature::changes::ModificationLevel;
-    use crate::signature::examine::{SignerFacts, TimestampFacts};
 
     fn good() -> SignatureFacts {
-        SignatureFacts {
-            field: Some("Signatur1".into()),
-            orphan: false,
-            filter: None,
-            sub_filter: Some("ETSI.CAdES.detached".into()),
-            doc_timestamp: false,
-            certification: false,
-            usage_rights: false,
-            revision: Some(1),
-            byte_range: vec![0, 10, 20, 10],
-            digest_algorithm: Some("sha256".into()),
-            signature_algorithm: Some("rsassa_pkcs1v15".into()),
-            signer: Some(SignerFacts {
-                common_name: Some("Elise Ackerot".into()),
-                ..SignerFacts::default()
-            }),
-            signing_time: Some("2024-10-29T15:02:11Z".into()),
-            claimed_time: None,
-            name: None,
-            reason: None,
-            location: None,
-            contact_info: None,
-            intact: true,
-            valid: true,
-            coverage: Coverage::EntireFile,
-            coverage_reason: None,
-            modification_level: ModificationLevel::None,
-            modified_after_signing: false,
-            changes: Vec::new(),
-            timestamp: TimestampFacts::default(),
-            trusted: true,
-            chain: Vec::new(),
-            certificate_valid_at_signing: Some(true),
-            revocation: Default::default(),
-            warnings: Vec::new(),
-            error: None,
-        }
+        SignatureFacts::sample("Elise Ackerot")
     }
 
     fn codes(f: &[Finding]) -> Vec<&str> {
