@@ -37,7 +37,7 @@ pub const ARKIVAR_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Everything arkivar knows about one input: its identity, its text, and the verdict.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Record {
-    /// Version of the record's shape; always 1 for this schema.
+    /// Version of the record's shape ([`RECORD_VERSION`]); 2 for this schema.
     pub record_version: RecordVersion,
     /// The verdict (`verdict.md` § Status), or `error` when the document could not be processed.
     pub status: Status,
@@ -98,7 +98,7 @@ pub struct JobInfo {
     pub archive_error: Option<String>,
 }
 
-/// The constant `record_version`, as its own type so the schema can say `const: 1`.
+/// The constant `record_version`, as its own type so the schema can say `const`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecordVersion;
 

@@ -177,6 +177,27 @@ impl Signer {
     }
 }
 
+impl Signer {
+    /// A natural person's certificate: a personal identity number as serialNumber.
+    fn person(pki: &Pki, seed: u8, cn: &str, personnummer: &str) -> Self {
+        let key = TestKey::p256(seed);
+        let mut spec = CertSpec::new(
+            u64::from(seed) + 100,
+            name(
+                cn,
+                &[
+                    (oid::AT_COUNTRY, "SE"),
+                    (oid::AT_SERIAL_NUMBER, personnummer),
+                ],
+            ),
+            ca_name(),
+        );
+        spec.aki = Some(vec![0xbb; 20]);
+        let cert = make_cert(&spec, &key, &pki.ca_key);
+        Signer { key, cert }
+    }
+}
+
 /// Signs the revision that ends at `end` with the signature whose `/Name` is `marker`:
 /// fills in its `/ByteRange` and writes a CMS signature over those bytes into `/Contents`.
 fn sign(b: &mut Builder, marker: &str, end: usize, signer: &Signer, pki: &Pki) {
@@ -266,6 +287,7 @@ struct World {
     pki: Pki,
     seal: Signer,
     annelie: Signer,
+    stranger: Signer,
 }
 
 impl World {
@@ -273,7 +295,13 @@ impl World {
         let pki = Pki::new();
         let seal = Signer::new(&pki, 31, "E-signeringstjänsten", "Signeringsplattform AB");
         let annelie = Signer::new(&pki, 32, "Annelie Ledin", "Kommunförbundet");
-        World { pki, seal, annelie }
+        let stranger = Signer::person(&pki, 33, "Kalle Anka", "PNOSE-198001011234");
+        World {
+            pki,
+            seal,
+            annelie,
+            stranger,
+        }
     }
 
     fn record(&self, bytes: &[u8]) -> Record {
@@ -442,6 +470,25 @@ fn signed_digitally_text_is_a_signing_only_under_a_seal() {
 }
 
 #[test]
+fn a_strangers_personal_signature_is_no_seal() {
+    let w = World::new();
+    // Someone outside the minutes signs the report with a trusted personal certificate.
+    let mut b = original(&minutes_lines(&[]), true, Some("stranger"));
+    let end = b.revision("");
+    sign(&mut b, "stranger", end, &w.stranger, &w.pki);
+    let r = w.record(&b.out);
+    assert_eq!(r.status, Status::Failed, "{:#?}", r.findings);
+    assert_eq!(uncovered(&r), [Uncovered::NoSeal; 3], "{:#?}", r.findings);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == FindingCode::SignerNotParticipant),
+        "{:#?}",
+        r.findings
+    );
+}
+
+#[test]
 fn one_persons_signature_does_not_vouch_for_anothers_stamp() {
     let w = World::new();
     // Annelie signs, with her own certificate, a page whose text says all three signed.
@@ -515,4 +562,52 @@ fn usage_rights_alone_leave_a_document_unsigned() {
     assert_eq!(r.status, Status::Verified, "{:#?}", r.findings);
     assert_eq!(r.signatures.len(), 1);
     assert_eq!(r.usage_rights.len(), 1);
+}
+
+/// A completed Acrobat Sign report that names nobody's signing.
+fn report_without_signings() -> Vec<String> {
+    [
+        "Avtal 2022-09-23",
+        "",
+        "Slutgiltig revideringsrapport 2022-09-27",
+        "",
+        "Skapad: 2022-09-26",
+        "Av: Inger Lind (inger.lind@example.se)",
+        "Status: Signerat",
+        "Transaktions-ID: CBJCHBCAABAAtest3",
+        "",
+        "”Avtal 2022-09-23” – historik",
+        "",
+        "Dokumentet skapades av Inger Lind (inger.lind@example.se)",
+        "2022-09-26 - 06:00:01 GMT – IP-adress: 10.0.0.1",
+        "",
+        "Avtal har slutförts.",
+        "2022-09-26 - 10:00:05 GMT",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect()
+}
+
+#[test]
+fn a_report_that_names_no_signing_is_no_signature_without_its_seal() {
+    let w = World::new();
+    let mut b = original(&report_without_signings(), false, None);
+    b.revision("");
+    let bare = w.record(&b.out);
+    assert_eq!(bare.audit_trails.len(), 1, "{:#?}", bare.pages);
+    assert_eq!(bare.status, Status::Warnings, "{:#?}", bare.findings);
+    assert_eq!(
+        uncovered(&bare),
+        [Uncovered::NoSeal],
+        "{:#?}",
+        bare.findings
+    );
+
+    // Near miss: the same report under its seal; the seal is the signature.
+    let mut b = original(&report_without_signings(), false, Some("seal"));
+    let end = b.revision("");
+    sign(&mut b, "seal", end, &w.seal, &w.pki);
+    let sealed = w.record(&b.out);
+    assert_eq!(sealed.status, Status::Verified, "{:#?}", sealed.findings);
 }

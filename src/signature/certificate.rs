@@ -458,10 +458,25 @@ impl Certificate {
             not_before: self.not_before.to_string(),
             not_after: self.not_after.to_string(),
             key_usage: self.key_usage_names(),
+            natural_person: self.names_a_person(),
             key_algorithm,
             key_bits,
             curve,
         }
+    }
+}
+
+impl Certificate {
+    /// True when the subject is a natural person: a givenName, surname or pseudonym, or a
+    /// serialNumber that is a Swedish personal identity number (which masking would change).
+    pub fn names_a_person(&self) -> bool {
+        [oid::AT_GIVEN_NAME, oid::AT_SURNAME, oid::AT_PSEUDONYM]
+            .iter()
+            .any(|o| self.subject.get(o).is_some())
+            || self.subject.get(&oid::AT_SERIAL_NUMBER).is_some_and(|v| {
+                let masked = mask_personal_number(v);
+                masked != v && masked != v.trim()
+            })
     }
 }
 
@@ -544,5 +559,28 @@ mod tests {
         ] {
             assert_eq!(mask_personal_number(keep), keep);
         }
+    }
+
+    #[test]
+    fn a_person_is_named_by_given_name_surname_pseudonym_or_personnummer() {
+        use crate::signature::testkit::{CertSpec, TestKey, make_cert, name};
+        let key = TestKey::p256(7);
+        let person = |more: &[(const_oid::ObjectIdentifier, &str)]| {
+            let cert = make_cert(
+                &CertSpec::new(1, name("X", more), name("CA", &[])),
+                &key,
+                &key,
+            );
+            Certificate::parse(&cert).unwrap().names_a_person()
+        };
+        assert!(person(&[(oid::AT_GIVEN_NAME, "Erik")]));
+        assert!(person(&[(oid::AT_SURNAME, "Lövgren")]));
+        assert!(person(&[(oid::AT_PSEUDONYM, "el")]));
+        assert!(person(&[(oid::AT_SERIAL_NUMBER, "PNOSE-197001011234")]));
+        assert!(person(&[(oid::AT_SERIAL_NUMBER, "197001011234")]));
+        // Near misses: an organisation's seal, with its own serial number.
+        assert!(!person(&[(oid::AT_ORGANIZATION, "Signeringsplattform AB")]));
+        assert!(!person(&[(oid::AT_SERIAL_NUMBER, "NTRSE-5560001234")]));
+        assert!(!person(&[]));
     }
 }

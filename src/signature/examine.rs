@@ -47,6 +47,9 @@ pub struct SignerFacts {
     pub not_after: Option<String>,
     /// Key usage bits that are set.
     pub key_usage: Vec<String>,
+    /// The subject is a natural person (givenName, surname, pseudonym, or a personal identity
+    /// number): a person's certificate, never a platform's seal.
+    pub natural_person: bool,
 }
 
 /// The signature timestamp (RFC 3161 token in the unsigned attributes), summarised.
@@ -410,6 +413,7 @@ fn facts(
         not_before: Some(s.not_before),
         not_after: Some(s.not_after),
         key_usage: s.key_usage,
+        natural_person: s.natural_person,
     });
     let timestamp = match (&report.timestamp, doc_timestamp) {
         (Some(t), _) => TimestampFacts {

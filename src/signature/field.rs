@@ -198,19 +198,44 @@ struct References {
     usage_rights: bool,
 }
 
-/// The signature dictionaries the catalog's `/Perms` names as usage rights (`/UR3`, `/UR`).
-fn usage_rights_ids(doc: &Document) -> HashSet<ObjectId> {
-    let Some(perms) = doc
-        .catalog()
+/// The catalog's `/Perms` dictionary, when there is one.
+fn perms(doc: &Document) -> Option<&Dictionary> {
+    doc.catalog()
         .ok()
         .and_then(|c| get(doc, c, b"Perms"))
         .and_then(|p| dict(doc, p))
-    else {
+}
+
+/// The usage-rights entries of `/Perms` (`/UR3`, and the older `/UR`).
+const USAGE_RIGHTS_KEYS: [&[u8]; 2] = [b"UR3", b"UR"];
+
+/// The signature dictionaries the catalog's `/Perms` names as usage rights by reference.
+fn usage_rights_ids(doc: &Document) -> HashSet<ObjectId> {
+    let Some(perms) = perms(doc) else {
         return HashSet::new();
     };
-    [b"UR3".as_slice(), b"UR"]
+    USAGE_RIGHTS_KEYS
         .into_iter()
         .filter_map(|key| perms.get(key).ok()?.as_reference().ok())
+        .collect()
+}
+
+/// Usage-rights signatures written directly inside `/Perms` (no object of their own, so the
+/// scan for orphans cannot see them).
+fn direct_usage_rights(doc: &Document) -> Vec<SignatureDict> {
+    let Some(perms) = perms(doc) else {
+        return Vec::new();
+    };
+    USAGE_RIGHTS_KEYS
+        .into_iter()
+        .filter_map(|key| match perms.get(key).ok()? {
+            Object::Dictionary(d) if looks_like_signature(d) => {
+                let mut s = read_signature(doc, d, None, None, Reach::Orphan);
+                s.kind = SignatureKind::UsageRights;
+                Some(s)
+            }
+            _ => None,
+        })
         .collect()
 }
 
@@ -327,6 +352,7 @@ pub fn find_signatures(doc: &Document) -> Vec<SignatureDict> {
             s.kind = SignatureKind::UsageRights;
         }
     }
+    found.extend(direct_usage_rights(doc));
     found
 }
 
@@ -601,5 +627,27 @@ mod tests {
         // An orphan with no such transform is a signature.
         let doc = doc_with_fields(vec![], vec![(sig, sig_dict("adbe.pkcs7.detached").into())]);
         assert_eq!(find_signatures(&doc)[0].kind, SignatureKind::Signature);
+    }
+
+    #[test]
+    fn usage_rights_written_inside_perms_are_found() {
+        let mut doc = doc_with_fields(vec![], vec![]);
+        let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+        let catalog = doc.get_object_mut(root).unwrap().as_dict_mut().unwrap();
+        catalog.set(
+            "Perms",
+            dictionary! { "UR3" => Object::Dictionary(sig_dict("adbe.pkcs7.detached")) },
+        );
+        let found = find_signatures(&doc);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, SignatureKind::UsageRights);
+        assert_eq!(found[0].object, None);
+        // Near miss: a /Perms entry that is no signature dictionary is nothing.
+        let catalog = doc.get_object_mut(root).unwrap().as_dict_mut().unwrap();
+        catalog.set(
+            "Perms",
+            dictionary! { "UR3" => dictionary! { "Type" => "Sig" } },
+        );
+        assert!(find_signatures(&doc).is_empty());
     }
 }

@@ -68,6 +68,7 @@ pub const AT_ORGANIZATION: Oid = Oid::new_unwrap("2.5.4.10");
 pub const AT_ORGANIZATIONAL_UNIT: Oid = Oid::new_unwrap("2.5.4.11");
 pub const AT_TITLE: Oid = Oid::new_unwrap("2.5.4.12");
 pub const AT_GIVEN_NAME: Oid = Oid::new_unwrap("2.5.4.42");
+pub const AT_PSEUDONYM: Oid = Oid::new_unwrap("2.5.4.65");
 pub const AT_ORGANIZATION_IDENTIFIER: Oid = Oid::new_unwrap("2.5.4.97");
 pub const AT_EMAIL_ADDRESS: Oid = Oid::new_unwrap("1.2.840.113549.1.9.1");
 

@@ -71,6 +71,10 @@ pub struct Signer {
     pub not_after: String,
     /// keyUsage bits set (`digital_signature`, `non_repudiation`, …).
     pub key_usage: Vec<String>,
+    /// The subject is a natural person: it has a givenName, surname or pseudonym, or a
+    /// Swedish personal identity number as its serialNumber. Such a certificate signs for a
+    /// person and is never taken for a platform's seal.
+    pub natural_person: bool,
     /// `rsa`, `ec`, `ed25519`, `ed448` or the key algorithm OID.
     pub key_algorithm: String,
     pub key_bits: Option<u32>,

@@ -127,7 +127,8 @@ fn platform_of(s: &SignatureFacts) -> Option<Option<Provider>> {
 }
 
 /// The people a document names: its minutes' participants and designated signers, the
-/// parties of its trails, and the names on its stamps.
+/// parties of its trails, and the names on its stamps. A seal is a signature by none of them
+/// and by no natural person.
 struct People {
     names: Vec<FoldedName>,
     emails: Vec<String>,
@@ -167,11 +168,16 @@ impl People {
         People { names, emails }
     }
 
-    /// True when `s` is one of these people's own signature, by certificate name or e-mail.
+    /// True when `s` is a person's signature: one of these people's, by certificate name or
+    /// e-mail, or anyone's whose certificate names a natural person (a stranger's personal
+    /// certificate is no platform's seal).
     fn signed(&self, s: &SignatureFacts) -> bool {
         let Some(signer) = &s.signer else {
             return false;
         };
+        if signer.natural_person {
+            return true;
+        }
         let by_name = signer
             .common_name
             .as_deref()
@@ -465,6 +471,15 @@ mod tests {
         let olle = seal("Olle Ek", "Nämnden", 1);
         assert_eq!(
             reasons(&run(&[olle], 1, &mut none)),
+            [Some(Uncovered::NoSeal); 2]
+        );
+        // A stranger's personal certificate (a natural person's) is no seal either.
+        let mut stranger = seal("Kalle Anka", "", 1);
+        if let Some(signer) = &mut stranger.signer {
+            signer.natural_person = true;
+        }
+        assert_eq!(
+            reasons(&run(&[stranger], 1, &mut none)),
             [Some(Uncovered::NoSeal); 2]
         );
         // A document timestamp proves when, not who.

@@ -83,6 +83,11 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
         minutes,
     );
     findings.extend(signature::unverifiable_evidence(&signing, policy));
+    findings.extend(signature::unverifiable_trails(
+        inputs.trails,
+        inputs.covers,
+        policy,
+    ));
     if protocol_checks {
         findings.extend(audit::not_chronological(inputs.trails, policy));
         findings.extend(audit::incomplete(inputs.trails, policy));
@@ -111,8 +116,9 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
         }
     }
     findings.sort_by_key(|f| f.severity);
-    let signed =
-        !signing.is_empty() || !inputs.trails.is_empty() || sigs.iter().any(|s| !s.doc_timestamp);
+    // A trail is no signature of its own: a sealed one has its seal among `sigs`, and an
+    // unsealed one is text (its signings, or `unverifiable_trails`, say so as warnings).
+    let signed = !signing.is_empty() || sigs.iter().any(|s| !s.doc_timestamp);
     Verdict {
         status: status(&findings, signed),
         findings,

@@ -114,9 +114,11 @@ fn people(minutes: Option<&MinutesFacts>) -> People<'_> {
 /// A PDF signature that seals the document for a platform rather than recording a person: a
 /// certification signature, any PDF signature of an e-sign platform whose audit trail records
 /// the people, or the seal that vouches for a trail or stamps in the text — when its signer is
-/// none of the minutes' people.
+/// none of the minutes' people and its certificate names no natural person (a stranger's
+/// personal signature is a signer, and `signer.not_participant` says so).
 fn is_seal(s: &SignatureFacts, has_trail: bool, matched: bool, covers: &Covers) -> bool {
-    !matched && (has_trail || s.certification || covers.sealed_by(s))
+    let person = s.signer.as_ref().is_some_and(|x| x.natural_person);
+    !matched && !person && (has_trail || s.certification || covers.sealed_by(s))
 }
 
 /// Why `cover` does not vouch, or `None` when it does; evidence with no cover computed is

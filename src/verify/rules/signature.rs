@@ -5,9 +5,12 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::{FindingCode, finding};
+use crate::audit::AuditTrail;
+use crate::audit::facts::signings;
 use crate::record::{Finding, SigningSource};
 use crate::signature::CheckErrorKind;
 use crate::signature::examine::SignatureFacts;
+use crate::verify::cover::{Cover, Covers, Uncovered};
 use crate::verify::policy::Policy;
 use crate::verify::signing::Signing;
 
@@ -167,6 +170,44 @@ pub fn unverifiable_evidence(signing: &[Signing], policy: &Policy) -> Vec<Findin
                         "at",
                         json!(e.times.iter().map(|t| t.at.as_str()).collect::<Vec<_>>()),
                     ),
+                    ("reason", json!(reason)),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// `signature.unverifiable` for an audit trail that no seal covers and that names no signing
+/// (a report of approvals only, or one whose events could not be read): the signings rule has
+/// nothing to attach the warning to, and a typed report must still never pass for a signed
+/// document.
+pub fn unverifiable_trails(
+    trails: &[AuditTrail],
+    covers: &Covers,
+    policy: &Policy,
+) -> Vec<Finding> {
+    trails
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| signings(t).is_empty())
+        .filter_map(|(i, t)| match covers.trails.get(i) {
+            Some(Cover::Covered { .. }) => None,
+            Some(Cover::Uncovered { reason }) => Some((t, *reason)),
+            None => Some((t, Uncovered::NoSeal)),
+        })
+        .map(|(t, reason)| {
+            finding(
+                policy,
+                FindingCode::SignatureUnverifiable,
+                format!(
+                    "The e-sign audit trail on pages {}–{} names no signing, and {}; text alone proves no signing.",
+                    t.page_range.first,
+                    t.page_range.last,
+                    reason.explain()
+                ),
+                &[
+                    ("pages", json!(t.page_range)),
+                    ("source", json!(SigningSource::AuditTrail)),
                     ("reason", json!(reason)),
                 ],
             )
