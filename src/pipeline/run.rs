@@ -9,7 +9,7 @@ use crate::contain::contain;
 use crate::minutes::{MinutesFacts, read_minutes_pages};
 use crate::ocr::{OcrInfo, OcrOverBudget, OcrSettings, ocr_pages};
 use crate::pdf::text::PageText;
-use crate::pdf::text::extract_pages_until;
+use crate::pdf::text::{extract_pages_until, extract_pages_where};
 use crate::pdf::{Pdf, PdfError, load};
 use crate::record::{
     ARKIVAR_VERSION, DocumentInfo, ErrorKind, Identity, IdentityBasis, Record, RecordError,
@@ -285,7 +285,7 @@ fn run_stages(
             pages: &pages,
             revisions: pdf.revisions.len(),
         },
-        &mut |revision| revision_text(bytes, &pdf, revision, limits, deadline),
+        &mut |revision, wanted| revision_text(bytes, &pdf, revision, wanted, limits, deadline),
     );
     let verdict = verify(
         &Inputs {
@@ -313,20 +313,24 @@ fn run_stages(
     })
 }
 
-/// The page texts of revision `number` (1-based) of `pdf`, read from the bytes up to that
-/// revision's end (for evidence that a seal over an earlier revision may cover); `None` when
-/// that revision cannot be read within the document's limits.
+/// The texts of pages `wanted` (sorted) of revision `number` (1-based) of `pdf`, read from the
+/// bytes up to that revision's end (for evidence that a seal over an earlier revision may
+/// cover); `None` when that revision cannot be read within the document's limits.
 fn revision_text(
     bytes: &[u8],
     pdf: &Pdf,
     number: usize,
+    wanted: &[usize],
     limits: &crate::pdf::Limits,
     deadline: crate::pdf::limits::Deadline,
 ) -> Option<Vec<PageText>> {
     let revision = pdf.revisions.iter().find(|r| r.number == number)?;
     let prefix = bytes.get(..usize::try_from(revision.end).ok()?)?;
     let earlier = load(prefix, limits).ok()?;
-    extract_pages_until(&earlier, limits, deadline).ok()
+    extract_pages_where(&earlier, limits, deadline, |p| {
+        wanted.binary_search(&p).is_ok()
+    })
+    .ok()
 }
 
 /// The cores this process may use, looked up once.

@@ -228,13 +228,15 @@ pub struct Evidence<'a> {
     pub revisions: usize,
 }
 
-/// Finds the seal that vouches for each trail and stamp. `earlier(r)` gives the page texts of
-/// revision `r` (1-based), or `None` when they cannot be had; it is asked only when the latest
-/// seal covers less than the whole document, at most once per revision.
-pub fn covers(
-    evidence: &Evidence<'_>,
-    earlier: &mut dyn FnMut(usize) -> Option<Vec<PageText>>,
-) -> Covers {
+/// Reads the texts of some pages of an earlier revision: `(revision, pages)`, both 1-based,
+/// `pages` sorted; `None` when that revision cannot be read.
+pub type EarlierText<'f> = dyn FnMut(usize, &[usize]) -> Option<Vec<PageText>> + 'f;
+
+/// Finds the seal that vouches for each trail and stamp. `earlier(r, pages)` gives the texts
+/// of `pages` (1-based numbers, sorted) in revision `r` (1-based), or `None` when they cannot
+/// be had; it is asked only when the latest seal covers less than the whole document, at most
+/// once per revision, for every page that holds evidence.
+pub fn covers(evidence: &Evidence<'_>, earlier: &mut EarlierText<'_>) -> Covers {
     if evidence.trails.is_empty() && evidence.stamps.is_empty() {
         return Covers::default();
     }
@@ -247,8 +249,17 @@ pub fn covers(
         .filter(|s| s.holds() && !s.doc_timestamp && !s.usage_rights && !people.signed(s))
         .filter(|s| s.revision.is_some())
         .collect();
+    let mut pages: Vec<usize> = evidence
+        .trails
+        .iter()
+        .flat_map(|t| t.page_range.first..=t.page_range.last)
+        .chain(evidence.stamps.iter().map(|s| s.page))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
     let mut texts = RevisionTexts {
         earlier,
+        pages,
         cache: Vec::new(),
     };
     let trails = evidence
@@ -325,9 +336,10 @@ fn cover_by_latest(
     }
 }
 
-/// Earlier revisions' page texts, each asked for once.
+/// Earlier revisions' texts of the evidence pages, each revision asked for once.
 struct RevisionTexts<'e, 'f> {
-    earlier: &'e mut (dyn FnMut(usize) -> Option<Vec<PageText>> + 'f),
+    earlier: &'e mut EarlierText<'f>,
+    pages: Vec<usize>,
     cache: Vec<(usize, Option<Vec<PageText>>)>,
 }
 
@@ -336,7 +348,7 @@ impl RevisionTexts<'_, '_> {
         let at = match self.cache.iter().position(|(r, _)| *r == revision) {
             Some(at) => at,
             None => {
-                let text = (self.earlier)(revision);
+                let text = (self.earlier)(revision, &self.pages);
                 self.cache.push((revision, text));
                 self.cache.len() - 1
             }
@@ -409,7 +421,7 @@ mod tests {
     fn run(
         signatures: &[SignatureFacts],
         revisions: usize,
-        earlier: &mut dyn FnMut(usize) -> Option<Vec<PageText>>,
+        earlier: &mut EarlierText<'_>,
     ) -> Covers {
         let body = "Sekreterare: Olle Ek\nOlle Ek (2 mar 2023 09:05 GMT+1)\n";
         let pages = [page(1, body), page(2, SV_INLINE)];
@@ -429,7 +441,7 @@ mod tests {
         )
     }
 
-    fn none(_: usize) -> Option<Vec<PageText>> {
+    fn none(_: usize, _: &[usize]) -> Option<Vec<PageText>> {
         None
     }
 
@@ -513,18 +525,19 @@ mod tests {
         let c = run(
             &[seal("Adobe Acrobat Sign", "Adobe Inc.", 1)],
             2,
-            &mut |r| {
-                asked.push(r);
+            &mut |r, pages| {
+                asked.push((r, pages.to_vec()));
                 Some(vec![page(1, body), page(2, SV_INLINE)])
             },
         );
         assert_eq!(reasons(&c), [None, None]);
-        assert_eq!(asked, [1]);
+        // Once, for the stamp's page and the report's.
+        assert_eq!(asked, [(1, vec![1, 2])]);
         // Revision 1 held neither the report page nor the stamp line.
         let c = run(
             &[seal("Adobe Acrobat Sign", "Adobe Inc.", 1)],
             2,
-            &mut |_| Some(vec![page(1, "Sekreterare: Olle Ek\n")]),
+            &mut |_, _| Some(vec![page(1, "Sekreterare: Olle Ek\n")]),
         );
         assert_eq!(reasons(&c), [Some(Uncovered::AddedAfterSeal); 2]);
         // An earlier revision that cannot be read covers nothing.

@@ -67,6 +67,17 @@ pub fn extract_pages_until(
     limits: &Limits,
     deadline: Deadline,
 ) -> Result<Vec<PageText>, PdfError> {
+    extract_pages_where(pdf, limits, deadline, |_| true)
+}
+
+/// Like [`extract_pages_until`], for the pages whose 1-based number `wanted` accepts (the
+/// others are not read and not returned).
+pub fn extract_pages_where(
+    pdf: &Pdf,
+    limits: &Limits,
+    deadline: Deadline,
+    wanted: impl Fn(usize) -> bool,
+) -> Result<Vec<PageText>, PdfError> {
     let doc = &pdf.doc;
     let mut fonts = FontCache::default();
     let mut budget = Budget::new(limits, deadline);
@@ -75,6 +86,9 @@ pub fn extract_pages_until(
     // document on this thread), serve the rest.
     let mut collector = Collector::reused();
     for (number, page_id) in doc.get_pages() {
+        if !wanted(number as usize) {
+            continue;
+        }
         let media = media_box(doc, page_id);
         let mut device = PageDevice::new(media, collector);
         let mut interpreter = Interpreter::new(doc, &mut fonts, &mut budget);
