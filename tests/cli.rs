@@ -55,6 +55,12 @@ fn json(output: &Output) -> serde_json::Value {
 }
 
 #[test]
+fn extract_reads_a_tj_array_with_operators_inside() {
+    let text = extract_text(&common::operator_in_tj_array());
+    assert!(text.contains(common::TJ_ARRAY_LINE), "{text:?}");
+}
+
+#[test]
 fn extract_text_reads_swedish_winansi() {
     let text = extract_text(&common::swedish_winansi());
     assert!(text.contains(common::SWEDISH_LINE), "{text:?}");

@@ -64,6 +64,27 @@ pub fn swedish_winansi() -> Vec<u8> {
     b.finish_pages(&[Page::new(content, font)], Some(info))
 }
 
+/// The line of [`operator_in_tj_array`], as the page shows it.
+pub const TJ_ARRAY_LINE: &str = "Grandes Clientèles, Financements et Marchés";
+
+/// One page whose only line is a `TJ` array with `Tc` operators inside it, as pdf.js's
+/// `operator-in-TJ-array.pdf` has it (a producer's slip that pdftotext and pdf.js read
+/// through).
+pub fn operator_in_tj_array() -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let font = b.add(helvetica_winansi());
+    let mut content = b"BT /F1 10 Tf 0 g 0.0 Tc 1 0 0 1 22.677 732.083 Tm [".to_vec();
+    for (i, word) in TJ_ARRAY_LINE.split(' ').enumerate() {
+        if i > 0 {
+            content.extend_from_slice(b"\n-250.0 ");
+        }
+        content.extend(literal_bytes(&winansi(word)));
+        content.extend_from_slice(b" 0.0 Tc");
+    }
+    content.extend_from_slice(b" ] TJ\n0.0 Tc\nET\n");
+    b.finish_pages(&[Page::new(content, font)], None)
+}
+
 /// One page with two columns side by side, five lines each. The content stream shows them
 /// line by line across the page (left 1, right 1, left 2, ...), as table-like producers do,
 /// so only an extractor that finds the columns reads each one in full before the other.

@@ -71,6 +71,35 @@ fn is_delim(b: u8) -> bool {
     )
 }
 
+/// Operators that only set text or graphics state parameters (§9.3, §8.4.4, §8.6.8): inside
+/// an array they are a producer's slip, not the end of the array.
+fn is_state_operator(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"Tc"
+            | b"Tw"
+            | b"Tz"
+            | b"TL"
+            | b"Ts"
+            | b"Tf"
+            | b"Tr"
+            | b"g"
+            | b"G"
+            | b"rg"
+            | b"RG"
+            | b"k"
+            | b"K"
+            | b"cs"
+            | b"CS"
+            | b"sc"
+            | b"SC"
+            | b"scn"
+            | b"SCN"
+            | b"w"
+            | b"gs"
+    )
+}
+
 fn is_regular(b: u8) -> bool {
     !is_white(b) && !is_delim(b)
 }
@@ -264,8 +293,13 @@ impl<'a> Lexer<'a> {
                 let op = match word {
                     b"true" => Operand::Bool(true),
                     b"false" => Operand::Bool(false),
-                    // An operator inside an array means the array was never closed: stop
-                    // here so the operator is not swallowed. Step back so it is read next.
+                    // A state operator inside a `TJ` array (`[(A) 0.0 Tc -250 (B)] TJ`, as
+                    // some producers write): stepped over, not run, and the array goes on,
+                    // as pdftotext and pdf.js read it.
+                    w if is_state_operator(w) => continue,
+                    // Any other operator inside an array means the array was never closed:
+                    // stop here so the operator is not swallowed. Step back so it is read
+                    // next.
                     _ => {
                         self.pos -= word.len();
                         break;
@@ -536,6 +570,19 @@ mod tests {
         assert_eq!(items.len(), 4);
         assert_eq!(items[1], Operand::Number(-120.0));
         assert_eq!(t[1], Token::Operator(b"TJ"));
+    }
+
+    #[test]
+    fn a_state_operator_inside_a_tj_array_is_stepped_over() {
+        // pdf.js's operator-in-TJ-array.pdf: the whole line was lost.
+        let t = tokens(b"[(Grandes) 0.0 Tc -250.0 (Client\\350les,) 0.0 Tc ] TJ");
+        let Token::Operand(Operand::Array(items)) = &t[0] else {
+            panic!("not an array: {t:?}")
+        };
+        assert_eq!(items.len(), 5, "{items:?}");
+        assert_eq!(items[2], Operand::Number(-250.0));
+        assert_eq!(t[1], Token::Operator(b"TJ"));
+        assert_eq!(t.len(), 2);
     }
 
     #[test]
