@@ -24,6 +24,7 @@ use super::identity::{FoldedName, email_spells, fold, same_person};
 use crate::audit::{AuditTrail, Provider, stamp::Stamp};
 use crate::minutes::MinutesFacts;
 use crate::pdf::text::PageText;
+use crate::signature::byte_range::Coverage;
 use crate::signature::examine::SignatureFacts;
 
 /// Whether a checked PDF signature vouches for one piece of evidence in the text.
@@ -242,12 +243,13 @@ pub fn covers(evidence: &Evidence<'_>, earlier: &mut EarlierText<'_>) -> Covers 
     }
     let people = People::of(evidence.minutes, evidence.trails, evidence.stamps);
     // Seals: signatures that hold and that none of the document's people made. A document
-    // timestamp proves when bytes existed, not who vouches for them.
+    // timestamp proves when bytes existed, not who vouches for them; a signature with gaps in
+    // its byte ranges vouches for nothing in the gaps, so only whole revisions count.
     let seals: Vec<&SignatureFacts> = evidence
         .signatures
         .iter()
         .filter(|s| s.holds() && !s.doc_timestamp && !s.usage_rights && !people.signed(s))
-        .filter(|s| s.revision.is_some())
+        .filter(|s| s.revision.is_some() && s.coverage != Coverage::Partial)
         .collect();
     let mut pages: Vec<usize> = evidence
         .trails
@@ -492,6 +494,15 @@ mod tests {
         }
         assert_eq!(
             reasons(&run(&[stranger], 1, &mut none)),
+            [Some(Uncovered::NoSeal); 2]
+        );
+        // A seal whose byte ranges leave gaps vouches for no revision.
+        let gappy = SignatureFacts {
+            coverage: Coverage::Partial,
+            ..seal("Adobe Acrobat Sign", "Adobe Inc.", 1)
+        };
+        assert_eq!(
+            reasons(&run(&[gappy], 1, &mut none)),
             [Some(Uncovered::NoSeal); 2]
         );
         // A document timestamp proves when, not who.
