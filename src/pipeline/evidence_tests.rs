@@ -344,12 +344,20 @@ fn signers(r: &Record) -> Vec<&str> {
     r.signing.iter().map(|s| s.name.as_str()).collect()
 }
 
+/// A one-revision document of `lines` (and the report page when `report`), signed over its
+/// whole revision by `by` (field `Seal`) when there is one.
+fn one_revision(lines: &[String], report: bool, by: Option<&Signer>, pki: &Pki) -> Vec<u8> {
+    let mut b = original(lines, report, by.map(|_| "seal"));
+    let end = b.revision("");
+    if let Some(signer) = by {
+        sign(&mut b, "seal", end, signer, pki);
+    }
+    b.out
+}
+
 /// The report sealed in the one revision that holds it: verified, with the three signings.
 fn sealed_report(w: &World) -> Vec<u8> {
-    let mut b = original(&minutes_lines(&[]), true, Some("seal"));
-    let end = b.revision("");
-    sign(&mut b, "seal", end, &w.seal, &w.pki);
-    b.out
+    one_revision(&minutes_lines(&[]), true, Some(&w.seal), &w.pki)
 }
 
 #[test]
@@ -364,9 +372,7 @@ fn an_audit_report_is_a_signing_only_under_its_seal() {
 
     // The same document with its seal stripped (qpdf's minimal-signed-restrictions-removed):
     // the report is text anyone could type.
-    let mut b = original(&minutes_lines(&[]), true, None);
-    b.revision("");
-    let stripped = w.record(&b.out);
+    let stripped = w.record(&one_revision(&minutes_lines(&[]), true, None, &w.pki));
     assert_eq!(
         stripped.status,
         Status::Warnings,
@@ -436,9 +442,7 @@ const SIGNED_DIGITALLY: [&str; 3] = [
 /// three signings.
 fn text_evidence_needs_a_seal(lines: &[&str]) {
     let w = World::new();
-    let mut b = original(&minutes_lines(lines), false, None);
-    b.revision("");
-    let bare = w.record(&b.out);
+    let bare = w.record(&one_revision(&minutes_lines(lines), false, None, &w.pki));
     assert_eq!(bare.status, Status::Warnings, "{:#?}", bare.findings);
     assert_eq!(
         codes(&bare),
@@ -448,10 +452,12 @@ fn text_evidence_needs_a_seal(lines: &[&str]) {
     );
     assert_eq!(uncovered(&bare), [Uncovered::NoSeal; 3]);
 
-    let mut b = original(&minutes_lines(lines), false, Some("seal"));
-    let end = b.revision("");
-    sign(&mut b, "seal", end, &w.seal, &w.pki);
-    let sealed = w.record(&b.out);
+    let sealed = w.record(&one_revision(
+        &minutes_lines(lines),
+        false,
+        Some(&w.seal),
+        &w.pki,
+    ));
     assert_eq!(sealed.status, Status::Verified, "{:#?}", sealed.findings);
     assert_eq!(
         signers(&sealed),
@@ -473,10 +479,12 @@ fn signed_digitally_text_is_a_signing_only_under_a_seal() {
 fn a_strangers_personal_signature_is_no_seal() {
     let w = World::new();
     // Someone outside the minutes signs the report with a trusted personal certificate.
-    let mut b = original(&minutes_lines(&[]), true, Some("stranger"));
-    let end = b.revision("");
-    sign(&mut b, "stranger", end, &w.stranger, &w.pki);
-    let r = w.record(&b.out);
+    let r = w.record(&one_revision(
+        &minutes_lines(&[]),
+        true,
+        Some(&w.stranger),
+        &w.pki,
+    ));
     assert_eq!(r.status, Status::Failed, "{:#?}", r.findings);
     assert_eq!(uncovered(&r), [Uncovered::NoSeal; 3], "{:#?}", r.findings);
     assert!(
@@ -492,10 +500,12 @@ fn a_strangers_personal_signature_is_no_seal() {
 fn one_persons_signature_does_not_vouch_for_anothers_stamp() {
     let w = World::new();
     // Annelie signs, with her own certificate, a page whose text says all three signed.
-    let mut b = original(&minutes_lines(&STAMPS), false, Some("annelie"));
-    let end = b.revision("");
-    sign(&mut b, "annelie", end, &w.annelie, &w.pki);
-    let r = w.record(&b.out);
+    let r = w.record(&one_revision(
+        &minutes_lines(&STAMPS),
+        false,
+        Some(&w.annelie),
+        &w.pki,
+    ));
     assert_ne!(r.status, Status::Verified, "{:#?}", r.findings);
     // Her own stamp joins her signature; the other two are text only.
     assert_eq!(uncovered(&r), [Uncovered::NoSeal; 2], "{:#?}", r.findings);
@@ -592,9 +602,12 @@ fn report_without_signings() -> Vec<String> {
 #[test]
 fn a_report_that_names_no_signing_is_no_signature_without_its_seal() {
     let w = World::new();
-    let mut b = original(&report_without_signings(), false, None);
-    b.revision("");
-    let bare = w.record(&b.out);
+    let bare = w.record(&one_revision(
+        &report_without_signings(),
+        false,
+        None,
+        &w.pki,
+    ));
     assert_eq!(bare.audit_trails.len(), 1, "{:#?}", bare.pages);
     assert_eq!(bare.status, Status::Warnings, "{:#?}", bare.findings);
     assert_eq!(
@@ -605,9 +618,11 @@ fn a_report_that_names_no_signing_is_no_signature_without_its_seal() {
     );
 
     // Near miss: the same report under its seal; the seal is the signature.
-    let mut b = original(&report_without_signings(), false, Some("seal"));
-    let end = b.revision("");
-    sign(&mut b, "seal", end, &w.seal, &w.pki);
-    let sealed = w.record(&b.out);
+    let sealed = w.record(&one_revision(
+        &report_without_signings(),
+        false,
+        Some(&w.seal),
+        &w.pki,
+    ));
     assert_eq!(sealed.status, Status::Verified, "{:#?}", sealed.findings);
 }
