@@ -181,6 +181,16 @@ pub(super) fn build(
         if !used.get(code).copied().unwrap_or(true) {
             continue;
         }
+        // A Type3 glyph whose name no list knows (`a45`, `g32`, `c97`: TeX and converters'
+        // bitmap fonts) reads as its own code, as poppler maps unknown names in Type3 fonts.
+        if kind == FontKind::Type3
+            && tu.is_none()
+            && name.is_some_and(|n| n != ".notdef")
+            && let Some(c) = type3_pass_through(code)
+        {
+            *slot = arena.push(c.encode_utf8(&mut [0; 4]));
+            continue;
+        }
         // What stands when the program has nothing for the code either.
         if let Some(t) = tu {
             *slot = arena.push(t);
@@ -363,6 +373,14 @@ fn code_widths(
         }
     }
     out
+}
+
+/// The character a Type3 code reads as when its glyph name says nothing: the code itself, as
+/// Latin-1, when that is a printable character (no controls, no C1 range).
+fn type3_pass_through(code: usize) -> Option<char> {
+    let code = u32::try_from(code).ok()?;
+    let printable = (0x21..0x7f).contains(&code) || (0xa1..=0xff).contains(&code);
+    printable.then(|| char::from_u32(code)).flatten()
 }
 
 /// A Type3 font's `/FontMatrix` and its ascent/descent in glyph space, taken from `/FontBBox`

@@ -307,6 +307,31 @@ fn type3_font_matrix_widths_and_names() {
 }
 
 #[test]
+fn type3_names_no_list_knows_read_as_their_codes() {
+    // pdf.js's issue918.pdf: TeX bitmap fonts whose glyphs are named `a<code>`.
+    let doc = Document::new();
+    let mut diffs = vec![Object::Integer(45)];
+    diffs.extend(names(&["a45", ".notdef"]));
+    diffs.push(Object::Integer(97));
+    diffs.extend(names(&["a97", "a98", "c99", "e"]));
+    let type3 = dictionary! {
+        "Subtype" => "Type3",
+        "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        "Encoding" => dictionary! { "Differences" => diffs.clone() },
+    };
+    let font = Font::from_dict(&doc, &type3, &limits());
+    // Known names keep their meaning (code 100 is /e); .notdef and unnamed codes stay empty.
+    assert_eq!(text(&font, &[97, 98, 45, 99, 100, 46, 65]), "ab-ce");
+    // Near miss: the same names in a Type1 font without a program are not guessed at.
+    let type1 = dictionary! {
+        "Subtype" => "Type1", "BaseFont" => "Unknown",
+        "Encoding" => dictionary! { "Differences" => diffs },
+    };
+    let font = Font::from_dict(&doc, &type1, &limits());
+    assert_eq!(text(&font, &[97, 98, 45, 100]), "e");
+}
+
+#[test]
 fn descriptor_metrics_and_missing_width() {
     let doc = Document::new();
     let desc = dictionary! {
