@@ -150,12 +150,13 @@ pub(super) fn build(
         }
     };
 
-    let names = glyph_names_per_code(doc, dict, kind, symbolic, builtin.as_ref());
+    let names = glyph_names_per_code(doc, dict, kind, symbolic, embedded, builtin.as_ref());
     let to_unicode = read_to_unicode(doc, dict, limits, warnings);
     let zapf = std14 == Some(Std14::ZapfDingbats) && !embedded;
 
     // Font-program fallbacks wait until a code that needs one is shown (see `Deferred`).
     let used = used_codes(doc, dict);
+    let pass_through = kind == FontKind::Type3 && codes_are_characters(&names);
     let mut any_deferred = false;
     let mut arena = Arena::default();
     let mut text = [Span::default(); CODES];
@@ -182,8 +183,9 @@ pub(super) fn build(
             continue;
         }
         // A Type3 glyph whose name no list knows (`a45`, `g32`, `c97`: TeX and converters'
-        // bitmap fonts) reads as its own code, as poppler maps unknown names in Type3 fonts.
-        if kind == FontKind::Type3
+        // bitmap fonts) reads as its own code, as poppler maps unknown names in Type3 fonts,
+        // unless the font's codes are glyph numbers rather than characters.
+        if pass_through
             && tu.is_none()
             && name.is_some_and(|n| n != ".notdef")
             && let Some(c) = type3_pass_through(code)
@@ -240,6 +242,7 @@ fn glyph_names_per_code(
     dict: &Dictionary,
     kind: FontKind,
     symbolic: bool,
+    embedded: bool,
     builtin: Option<&Names>,
 ) -> Names {
     let (base_name, diffs) = match objects::get(doc, dict, b"Encoding") {
@@ -252,7 +255,7 @@ fn glyph_names_per_code(
     };
     let mut names = match base_name.and_then(encoding::named) {
         Some(table) => encoding::to_names(table),
-        None => default_base(kind, symbolic, builtin),
+        None => default_base(kind, symbolic, embedded, builtin),
     };
     if let Some(diffs) = diffs {
         encoding::apply_differences(doc, diffs, &mut names);
@@ -261,14 +264,18 @@ fn glyph_names_per_code(
 }
 
 /// The base encoding when the PDF names none: the program's built-in one where it has one
-/// (§9.6.5.1/§9.6.5.2), otherwise StandardEncoding; for TrueType, WinAnsiEncoding for
-/// nonsymbolic fonts (pdf.js) and nothing for symbolic ones, whose `cmap` decides; for Type3,
-/// only what `/Differences` says.
-fn default_base(kind: FontKind, symbolic: bool, builtin: Option<&Names>) -> Names {
+/// (§9.6.5.1/§9.6.5.2), otherwise StandardEncoding; for TrueType, nothing for symbolic fonts
+/// (their `cmap` decides), the standard-14 font's own encoding for a font that is not embedded
+/// and names one (`ArialMT` is Helvetica, StandardEncoding; as poppler reads it), else
+/// WinAnsiEncoding; for Type3, only what `/Differences` says.
+fn default_base(kind: FontKind, symbolic: bool, embedded: bool, builtin: Option<&Names>) -> Names {
     match kind {
         FontKind::Type3 => vec![None; CODES],
         FontKind::TrueType if symbolic => vec![None; CODES],
-        FontKind::TrueType => encoding::to_names(&super::std14_data::WIN_ANSI),
+        FontKind::TrueType => match builtin {
+            Some(b) if !embedded => b.clone(),
+            _ => encoding::to_names(&super::std14_data::WIN_ANSI),
+        },
         _ => match builtin {
             Some(b) => b.clone(),
             None => encoding::to_names(&super::std14_data::STANDARD),
@@ -373,6 +380,19 @@ fn code_widths(
         }
     }
     out
+}
+
+/// False for a font whose codes number its glyphs in order of use from 0 (Ghostscript's
+/// `a0 a1 a2 …`: code 0 and code 1 both named), so that a code says nothing about the
+/// character. TeX's fonts keep their own codes, which name few of the low ones and rarely both.
+fn codes_are_characters(names: &Names) -> bool {
+    let named = |code: usize| {
+        names
+            .get(code)
+            .and_then(Option::as_deref)
+            .is_some_and(|n| n != ".notdef")
+    };
+    !(named(0) && named(1))
 }
 
 /// The character a Type3 code reads as when its glyph name says nothing: the code itself, as

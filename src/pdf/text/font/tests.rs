@@ -70,9 +70,15 @@ fn standard14_aliases_without_widths() {
     let doc = Document::new();
     let dict = dictionary! { "Subtype" => "TrueType", "BaseFont" => "Arial,Bold" };
     let font = Font::from_dict(&doc, &dict, &limits());
-    // Helvetica-Bold: A 722, space 278; nonsymbolic TrueType defaults to WinAnsi.
+    // Helvetica-Bold: A 722, space 278. Not embedded and named as a standard-14 font, it
+    // reads with Helvetica's StandardEncoding, as pdftotext and mutool do (pdf.js's
+    // issue7580.pdf: 0xF1 is æ, 0xF9 ø; 0xE5 is nothing there).
     assert_eq!(widths(&font, b"A "), vec![722.0, 278.0]);
-    assert_eq!(text(&font, &[0xE5]), "å");
+    assert_eq!(text(&font, &[0xF1, 0xF9, 0xE5]), "æø");
+    // Near miss: a TrueType font that is no standard-14 font's alias defaults to WinAnsi.
+    let dict = dictionary! { "Subtype" => "TrueType", "BaseFont" => "Verdana" };
+    let font = Font::from_dict(&doc, &dict, &limits());
+    assert_eq!(text(&font, &[0xE5, 0xF1, 0xF9]), "åñù");
     let dict = dictionary! { "Subtype" => "Type1", "BaseFont" => "Courier" };
     let font = Font::from_dict(&doc, &dict, &limits());
     assert_eq!(widths(&font, b"iW"), vec![600.0, 600.0]);
@@ -322,6 +328,20 @@ fn type3_names_no_list_knows_read_as_their_codes() {
     let font = Font::from_dict(&doc, &type3, &limits());
     // Known names keep their meaning (code 100 is /e); .notdef and unnamed codes stay empty.
     assert_eq!(text(&font, &[97, 98, 45, 99, 100, 46, 65]), "ab-ce");
+    // Near miss: a font that names glyphs from code 0 on (Ghostscript's a0 a1 a2 ...) numbers
+    // its glyphs with its codes; nothing is guessed.
+    let mut indexed = vec![Object::Integer(0)];
+    let glyph_names: Vec<String> = (0..40).map(|i| format!("a{i}")).collect();
+    indexed.extend(names(
+        &glyph_names.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    let numbered = dictionary! {
+        "Subtype" => "Type3",
+        "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        "Encoding" => dictionary! { "Differences" => indexed },
+    };
+    let font = Font::from_dict(&doc, &numbered, &limits());
+    assert_eq!(text(&font, &[33, 34, 35]), "");
     // Near miss: the same names in a Type1 font without a program are not guessed at.
     let type1 = dictionary! {
         "Subtype" => "Type1", "BaseFont" => "Unknown",
