@@ -55,6 +55,16 @@ fn json(output: &Output) -> serde_json::Value {
 }
 
 #[test]
+fn extract_reads_vertical_text_spread_by_negative_character_spacing_top_down() {
+    // The column reads as one line, its letters apart (the spacing is wider than a glyph);
+    // with the sign of the spacing wrong they overlapped and read bottom-up as "EDCBA".
+    let text = extract_text(&common::vertical_spaced());
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let want: Vec<String> = common::VERTICAL_LETTERS.chars().map(String::from).collect();
+    assert_eq!(words, want, "{text:?}");
+}
+
+#[test]
 fn extract_reads_a_tj_array_with_operators_inside() {
     let text = extract_text(&common::operator_in_tj_array());
     assert!(text.contains(common::TJ_ARRAY_LINE), "{text:?}");

@@ -117,11 +117,31 @@ pub fn rotated_90() -> Vec<u8> {
 /// One page whose text uses a Type0 font with Identity-H encoding (two-byte CIDs that mean
 /// nothing by themselves) and a ToUnicode CMap that maps them back to [`TYPE0_LINE`].
 pub fn type0_identity_h() -> Vec<u8> {
+    type0_identity("H", "BT /F1 12 Tf 72 720 Td ", TYPE0_LINE)
+}
+
+/// The letters of [`vertical_spaced`], shown top to bottom in one column.
+pub const VERTICAL_LETTERS: &str = "ABCDE";
+
+/// One page with a vertical (Identity-V) Type0 font showing [`VERTICAL_LETTERS`] in one `Tj`
+/// with a negative character spacing, which spreads the glyphs further apart downwards
+/// (§9.3.2; pdf.js's issue20930.pdf). Each letter stands on a line of its own.
+pub fn vertical_spaced() -> Vec<u8> {
+    type0_identity(
+        "V",
+        "BT /F1 24 Tf -40 Tc 1 0 0 1 100 340 Tm ",
+        VERTICAL_LETTERS,
+    )
+}
+
+/// One page showing `line` in a Type0 font with Identity-`direction` encoding and a ToUnicode
+/// CMap, after the text-state operators `setup`.
+fn type0_identity(direction: &str, setup: &str, line: &str) -> Vec<u8> {
     let mut b = PdfBuilder::new();
     // CIDs are given in order of first appearance, as subsetting producers do.
     let mut chars: Vec<char> = Vec::new();
     let mut shown = String::from("<");
-    for c in TYPE0_LINE.chars() {
+    for c in line.chars() {
         let cid = match chars.iter().position(|&k| k == c) {
             Some(i) => i + 1,
             None => {
@@ -156,10 +176,10 @@ pub fn type0_identity_h() -> Vec<u8> {
          /FontDescriptor {descriptor} 0 R /DW 556 /CIDToGIDMap /Identity >>"
     ));
     let font = b.add(format!(
-        "<< /Type /Font /Subtype /Type0 /BaseFont /ArialMT /Encoding /Identity-H \
+        "<< /Type /Font /Subtype /Type0 /BaseFont /ArialMT /Encoding /Identity-{direction} \
          /DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>"
     ));
-    let content = format!("BT /F1 12 Tf 72 720 Td {shown} Tj ET\n").into_bytes();
+    let content = format!("{setup}{shown} Tj ET\n").into_bytes();
     b.finish_pages(&[Page::new(content, font)], None)
 }
 

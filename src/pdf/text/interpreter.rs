@@ -668,8 +668,10 @@ fn show(gs: &GraphicsState, tm: &mut Matrix, bytes: &[u8], device: &mut dyn Devi
                 0.0
             };
         let (tx, ty) = if vertical {
-            // §9.4.4: vertical fonts advance down by the vertical displacement (default 1 em).
-            (0.0, -(ts.size) - spacing)
+            // §9.4.4: vertical fonts advance down by the vertical displacement (default 1 em),
+            // and spacing is added to that negative displacement: a negative Tc spreads the
+            // glyphs further apart (§9.3.2).
+            (0.0, -(ts.size) + spacing)
         } else {
             let w0 = g.width * fm[0];
             ((w0 * ts.size + spacing) * ts.horizontal_scaling, 0.0)
