@@ -65,6 +65,19 @@ fn extract_reads_vertical_text_spread_by_negative_character_spacing_top_down() {
 }
 
 #[test]
+fn extract_reads_a_field_value_that_has_no_appearance() {
+    let text = extract_text(&common::form_value_without_appearance());
+    assert!(text.contains(common::FIELD_VALUE), "{text:?}");
+    // A field with an appearance reads as its appearance, once; its /V is not added.
+    assert_eq!(
+        text.matches(common::FIELD_APPEARANCE_LINE).count(),
+        1,
+        "{text:?}"
+    );
+    assert!(!text.contains("Dold text"), "{text:?}");
+}
+
+#[test]
 fn extract_reads_a_tj_array_with_operators_inside() {
     let text = extract_text(&common::operator_in_tj_array());
     assert!(text.contains(common::TJ_ARRAY_LINE), "{text:?}");

@@ -289,6 +289,42 @@ pub fn annotated() -> Vec<u8> {
     b.finish_pages(&[page], None)
 }
 
+/// The value of the filled-in text field of [`form_value_without_appearance`].
+pub const FIELD_VALUE: &str = "3.14 ÷ 0 är odefinierat";
+
+/// What the appearance of the second field of [`form_value_without_appearance`] shows.
+pub const FIELD_APPEARANCE_LINE: &str = "Namn: Märta Ek";
+
+/// [`swedish_winansi`] plus a text field filled in but with no appearance stream (its form
+/// sets `/NeedAppearances`, as qpdf's `form-no-need-appearances-filled.pdf`), its value
+/// [`FIELD_VALUE`] inherited from its parent field, and a second field that has an appearance
+/// showing [`FIELD_APPEARANCE_LINE`] and a value that must not show beside it.
+pub fn form_value_without_appearance() -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let font = b.add(helvetica_winansi());
+    // PDFDocEncoding agrees with WinAnsi on ÷ and ä.
+    let mut parent = b"<< /FT /Tx /T (Belopp) /V ".to_vec();
+    parent.extend(literal_bytes(&winansi(FIELD_VALUE)));
+    parent.extend_from_slice(b" /DA (0 g /Helv 12 Tf) >>");
+    let parent = b.add(parent);
+    let widget = b.add(format!(
+        "<< /Type /Annot /Subtype /Widget /Parent {parent} 0 R /Rect [72 600 372 620] /F 4 >>"
+    ));
+    let mut appearance = b"BT /F1 10 Tf 2 4 Td ".to_vec();
+    appearance.extend(literal_bytes(&winansi(FIELD_APPEARANCE_LINE)));
+    appearance.extend_from_slice(b" Tj ET");
+    let ap = b.add(stream(
+        &format!("/Type /XObject /Subtype /Form /BBox [0 0 300 20] /Resources << /Font << /F1 {font} 0 R >> >>"),
+        &appearance,
+    ));
+    let shown = b.add(format!(
+        "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Namn) /V (Dold text) /Rect [72 500 372 520] /F 4 /AP << /N {ap} 0 R >> >>"
+    ));
+    let mut page = Page::new(text_lines(&[(72.0, 720.0, SWEDISH_LINE)]), font);
+    page.extra = format!("/Annots [{widget} 0 R {shown} 0 R]");
+    b.finish_pages(&[page], None)
+}
+
 /// [`swedish_winansi`] plus one incremental update (ISO 32000-1 §7.5.6): the original bytes
 /// unchanged, then a new content stream, the page object rewritten to show both streams,
 /// a new Info dictionary, an xref section for just those objects, and a trailer whose

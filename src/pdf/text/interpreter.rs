@@ -532,6 +532,11 @@ impl<'d> Interpreter<'d, '_> {
                 continue;
             }
             let Some((id, stream)) = normal_appearance(doc, a) else {
+                // A filled-in field with no appearance (the form asks the viewer to make one,
+                // `/NeedAppearances`): its value is what a reader sees there.
+                if let Some(value) = field_value(doc, a) {
+                    show_field_value(doc, a, &value, device);
+                }
                 continue;
             };
             let Some(rect) = a.get(b"Rect").ok().and_then(|r| rect_from(doc, r)) else {
@@ -583,6 +588,85 @@ impl<'d> Interpreter<'d, '_> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// Deepest `/Parent` chain followed for a field's inherited entries.
+const MAX_FIELD_PARENTS: usize = 32;
+/// Most characters of one field value shown.
+const MAX_FIELD_VALUE_CHARS: usize = 10_000;
+
+/// A field entry, inherited through `/Parent` (§12.7.4.1: `/FT`, `/V`, `/DA` are inheritable).
+fn inherited<'d>(doc: &'d Document, field: &'d Dictionary, key: &[u8]) -> Option<&'d Object> {
+    let mut node = field;
+    for _ in 0..MAX_FIELD_PARENTS {
+        if let Ok(v) = node.get(key) {
+            return deref(doc, v);
+        }
+        node = deref_dict(doc, node.get(b"Parent").ok()?)?;
+    }
+    None
+}
+
+/// The text value of a widget's text or choice field (`/FT /Tx` or `/Ch`, `/V` a string).
+fn field_value(doc: &Document, widget: &Dictionary) -> Option<String> {
+    if widget.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Widget".as_slice()) {
+        return None;
+    }
+    match inherited(doc, widget, b"FT")? {
+        Object::Name(n) if n == b"Tx" || n == b"Ch" => {}
+        _ => return None,
+    }
+    let Object::String(v, _) = inherited(doc, widget, b"V")? else {
+        return None;
+    };
+    let text = crate::pdf::metadata::decode_text_string(v);
+    let text: String = text.chars().take(MAX_FIELD_VALUE_CHARS).collect();
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// The font size a field's `/DA` sets (`/F2 12 Tf`); 12 when it sets none or 0 (auto).
+fn field_font_size(doc: &Document, widget: &Dictionary) -> f64 {
+    let Some(Object::String(da, _)) = inherited(doc, widget, b"DA") else {
+        return 12.0;
+    };
+    let da = String::from_utf8_lossy(da);
+    let words: Vec<&str> = da.split_whitespace().collect();
+    words
+        .iter()
+        .position(|w| *w == "Tf")
+        .and_then(|i| words.get(i.checked_sub(1)?))
+        .and_then(|w| w.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(12.0)
+}
+
+/// Shows `value` in the widget's rectangle, line by line from the top left, with a uniform
+/// advance: what matters to the text is the characters, their order and the word gaps.
+fn show_field_value(doc: &Document, widget: &Dictionary, value: &str, device: &mut dyn Device) {
+    let Some(rect) = widget.get(b"Rect").ok().and_then(|r| rect_from(doc, r)) else {
+        return;
+    };
+    let size = field_font_size(doc, widget).min(rect.height().max(1.0));
+    let advance = size * 0.5;
+    let mut buf = [0u8; 4];
+    for (i, line) in value.lines().enumerate() {
+        let y = rect.y1 - size * (1.2 * i as f64 + 1.0);
+        let mut x = rect.x0 + 2.0;
+        for c in line.chars() {
+            device.glyph(&PlacedGlyph {
+                text: c.encode_utf8(&mut buf),
+                x,
+                y,
+                dir: (1.0, 0.0),
+                advance,
+                size,
+                ascent: 0.8,
+                descent: -0.2,
+                invisible: false,
+            });
+            x += advance;
+        }
     }
 }
 
