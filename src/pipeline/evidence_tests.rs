@@ -283,6 +283,19 @@ fn seal_objects(b: &mut Builder, marker: &str) {
         .obj(22, &sig_value(marker, ""));
 }
 
+/// A new revision that gives page 1 the signature field `Seal` (the catalog rewritten as
+/// `catalog`, which must name the form `20 0 R`), signed over that revision by `signer`.
+fn sign_in_new_revision(b: &mut Builder, catalog: &str, signer: &Signer, pki: &Pki) {
+    b.obj(1, catalog).obj(
+        3,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> /Annots [21 0 R] >>",
+    );
+    seal_objects(b, "seal");
+    let end = b.revision("");
+    sign(b, "seal", end, signer, pki);
+}
+
 struct World {
     pki: Pki,
     seal: Signer,
@@ -413,15 +426,12 @@ fn a_seal_over_an_earlier_revision_than_the_report_does_not_count() {
     b.revision("");
     b.obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>");
     report_page(&mut b);
-    b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>")
-        .obj(
-            3,
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-             /Resources << /Font << /F1 5 0 R >> >> /Annots [21 0 R] >>",
-        );
-    seal_objects(&mut b, "seal");
-    let end = b.revision("");
-    sign(&mut b, "seal", end, &w.seal, &w.pki);
+    sign_in_new_revision(
+        &mut b,
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>",
+        &w.seal,
+        &w.pki,
+    );
     let sealed = w.record(&b.out);
     assert_eq!(sealed.status, Status::Verified, "{:#?}", sealed.findings);
 }
@@ -541,18 +551,12 @@ fn usage_rights_doc(w: &World, approval: bool) -> Vec<u8> {
     sign(&mut b, "ur3", end, &w.seal, &w.pki);
     if approval {
         // Filled in and signed afterwards, in a revision of its own.
-        b.obj(
-            1,
+        sign_in_new_revision(
+            &mut b,
             "<< /Type /Catalog /Pages 2 0 R /Perms << /UR3 30 0 R >> /AcroForm 20 0 R >>",
-        )
-        .obj(
-            3,
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-             /Resources << /Font << /F1 5 0 R >> >> /Annots [21 0 R] >>",
+            &w.annelie,
+            &w.pki,
         );
-        seal_objects(&mut b, "seal");
-        let end = b.revision("");
-        sign(&mut b, "seal", end, &w.annelie, &w.pki);
     }
     b.out
 }
