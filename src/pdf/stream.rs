@@ -65,6 +65,49 @@ fn inflate(zlib: &[u8], max: usize) -> Option<Vec<u8>> {
 
 /// The stream's decoded data, at most `max` bytes (lopdf's error beyond that).
 pub fn decoded(stream: &Stream, max: usize) -> lopdf::Result<Vec<u8>> {
+    if let Some(named) = with_full_filter_names(stream) {
+        return decoded_as_named(&named, max);
+    }
+    decoded_as_named(stream, max)
+}
+
+/// The full name of an abbreviated filter name (§8.9.7, Table 92: the inline-image
+/// abbreviations, which some producers write in stream dictionaries too; pdf.js and
+/// pdftotext accept them there).
+fn full_filter_name(name: &[u8]) -> Option<&'static [u8]> {
+    Some(match name {
+        b"Fl" => b"FlateDecode",
+        b"A85" => b"ASCII85Decode",
+        b"AHx" => b"ASCIIHexDecode",
+        b"LZW" => b"LZWDecode",
+        b"RL" => b"RunLengthDecode",
+        b"CCF" => b"CCITTFaxDecode",
+        b"DCT" => b"DCTDecode",
+        _ => return None,
+    })
+}
+
+/// A copy of `stream` with its abbreviated filter names written out; `None` when it has none
+/// (the common case, which copies nothing).
+fn with_full_filter_names(stream: &Stream) -> Option<Stream> {
+    let expand = |o: &Object| match o {
+        Object::Name(n) => full_filter_name(n).map(|f| Object::Name(f.to_vec())),
+        _ => None,
+    };
+    let filter = match stream.dict.get(b"Filter").ok()? {
+        Object::Array(a) if a.iter().any(|f| expand(f).is_some()) => Object::Array(
+            a.iter()
+                .map(|f| expand(f).unwrap_or_else(|| f.clone()))
+                .collect(),
+        ),
+        o => expand(o)?,
+    };
+    let mut dict = stream.dict.clone();
+    dict.set("Filter", filter);
+    Some(Stream::new(dict, stream.content.clone()).with_compression(false))
+}
+
+fn decoded_as_named(stream: &Stream, max: usize) -> lopdf::Result<Vec<u8>> {
     let fast = match flate_kind(stream) {
         Some(Flate::Plain) => inflate(&stream.content, max),
         Some(Flate::AfterAscii85) => ascii85(&stream.content).and_then(|z| inflate(&z, max)),
@@ -181,6 +224,22 @@ mod tests {
 
     fn flate(dict: lopdf::Dictionary, data: &[u8]) -> Stream {
         Stream::new(dict, zlib(data)).with_compression(false)
+    }
+
+    #[test]
+    fn abbreviated_filter_names_decode_as_the_full_ones() {
+        let text = b"BT /F1 12 Tf 72 720 Td (Justerare) Tj ET\n".repeat(50);
+        let short = flate(dictionary! { "Filter" => "Fl" }, &text);
+        assert_eq!(decoded(&short, 1 << 20).expect("decodes"), text);
+        let hex = Stream::new(
+            dictionary! { "Filter" => vec!["AHx".into()] },
+            format!("{}>", hex::encode(&text)).into_bytes(),
+        )
+        .with_compression(false);
+        assert_eq!(decoded(&hex, 1 << 20).expect("decodes"), text);
+        // Near miss: a name that is no abbreviation is left to lopdf, which refuses it.
+        let unknown = flate(dictionary! { "Filter" => "Flate" }, &text);
+        assert_ne!(decoded(&unknown, 1 << 20).ok(), Some(text));
     }
 
     #[test]
