@@ -122,7 +122,7 @@ enum Command {
     /// Print the JSON Schema of the record.
     Schema,
     /// Verify jobs from RabbitMQ and forward the records to the archive and the results
-    /// exchange; runs until SIGTERM or SIGINT (see README "The queue worker").
+    /// exchange; runs until SIGTERM or SIGINT (see docs/worker.md).
     Worker(Box<arkivar::worker::WorkerArgs>),
     /// Serve the HTTP API: `POST /v1/verify` (a PDF in, its record out), `POST /v1/jobs` and
     /// `GET /v1/jobs/{id}` (jobs for the worker, with --amqp), `POST /v1/webhooks/esign`,
