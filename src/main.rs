@@ -367,7 +367,7 @@ fn verify(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> 
     if let Some(line) = &problem {
         eprintln!("arkivar: {}", one_line(line));
     }
-    Ok(exit_code(&record, problem.is_some()).0)
+    Ok(ExitCode::from(exit_code(&record, problem.is_some())))
 }
 
 /// The verdict a person reads in ten seconds: status, findings with evidence, who signed when.
@@ -537,17 +537,14 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
     // Files are checked in parallel, one per core, as `batch` does; answers print in the order
     // the files were given.
     let weight = |file: &PathBuf| std::fs::metadata(file).map_or(0, |m| m.len());
-    let results = in_parallel(files, weight, |file| check_signatures(file, settings))?;
+    let only = settings.for_signatures();
+    let results = in_parallel(files, weight, |file| check_signatures(file, &only))?;
     // People read times in the organisation's zone (the policy's; validated at load).
     let zone = settings.policy.zone().unwrap_or(jiff::tz::TimeZone::UTC);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut worst = ExitCode::SUCCESS;
-    let mut worst_rank = 0u8;
+    let mut worst = 0u8;
     for (file, (record, problem)) in files.iter().zip(results) {
-        let (code, rank) = exit_code(&record, problem.is_some());
-        if rank > worst_rank {
-            (worst, worst_rank) = (code, rank);
-        }
+        worst = worst.max(exit_code(&record, problem.is_some()));
         if let Some(line) = &problem {
             eprintln!("arkivar: {}", one_line(line));
         }
@@ -573,7 +570,7 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
         }
     }
     out.flush()?;
-    Ok(worst)
+    Ok(ExitCode::from(worst))
 }
 
 /// Runs the signatures-only pipeline over `file`; the second value is the one stderr line for
@@ -598,16 +595,16 @@ fn check_signatures(file: &Path, settings: &Settings) -> (Record, Option<String>
 }
 
 /// The exit code for a record, shared by `verify` and `signatures`: 0 verified or unsigned,
-/// 1 with warnings or failures, 2 when the file could not be processed; with a rank to keep
-/// the worst of several files.
-fn exit_code(record: &Record, problem: bool) -> (ExitCode, u8) {
+/// 1 with warnings or failures, 2 when the file could not be processed. Higher is worse, so
+/// several files exit with the largest.
+fn exit_code(record: &Record, problem: bool) -> u8 {
     if problem {
-        return (ExitCode::from(2), 2);
+        return 2;
     }
     match record.status {
-        Status::Verified | Status::Unsigned => (ExitCode::SUCCESS, 0),
-        Status::Error => (ExitCode::from(2), 2),
-        Status::Warnings | Status::Failed => (ExitCode::from(1), 1),
+        Status::Verified | Status::Unsigned => 0,
+        Status::Error => 2,
+        Status::Warnings | Status::Failed => 1,
     }
 }
 

@@ -366,6 +366,7 @@ fn signatures_and_verify_agree_on_what_is_broken_unverifiable_or_fine() {
         return;
     };
     let settings = Settings::default();
+    let signature_settings = settings.for_signatures();
     let now: jiff::Timestamp = "2026-11-25T00:00:00Z".parse().expect("time");
     let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("real-signed"))
         .expect("real-signed")
@@ -378,7 +379,7 @@ fn signatures_and_verify_agree_on_what_is_broken_unverifiable_or_fine() {
         let bytes = std::fs::read(path).expect("read corpus file");
         let source = SourceInfo::from_path(path);
         let verify = process_at(&bytes, source.clone(), &settings, now);
-        let only = process_signatures(&bytes, source, &settings);
+        let only = process_signatures(&bytes, source, &signature_settings);
         let name = path.display();
         assert_eq!(classes(&verify), classes(&only), "{name}");
         assert_eq!(judged(&verify), judged(&only), "{name}");

@@ -37,4 +37,19 @@ pub struct Settings {
     pub ocr: Option<Arc<dyn OcrEngine>>,
 }
 
+impl Settings {
+    /// These settings for [`process_signatures`]: the same limits, anchors and severities, with
+    /// the signature rules only and no OCR.
+    pub fn for_signatures(&self) -> Settings {
+        Settings {
+            policy: Policy {
+                checks: crate::verify::policy::Checks::Signatures,
+                ..self.policy.clone()
+            },
+            ocr: None,
+            ..self.clone()
+        }
+    }
+}
+
 pub use run::{io_error_record, process, process_at, process_hashed, process_signatures};

@@ -18,7 +18,7 @@ use crate::record::{
 use crate::signature::examine::{SignatureFacts, examine_hashed, split_usage_rights};
 use crate::signature::range_digest::FileSha256;
 use crate::verify::cover::{Evidence, covers};
-use crate::verify::policy::{Checks, Policy};
+use crate::verify::policy::Checks;
 use crate::verify::{Inputs, Verdict, verify};
 
 /// Runs every stage over `bytes` and returns the record. Never fails and never panics: a
@@ -65,24 +65,17 @@ pub fn process_at(
 }
 
 /// The pipeline with signature checks only (`arkivar signatures`): load, examine every
-/// signature, and weigh them by `settings.policy` as if it checked signatures only — no text,
-/// OCR, minutes or audit trails. The signatures, their findings and the status are the same
-/// facts and rules `process` uses, so both commands agree on what is broken or unverifiable.
+/// signature, and weigh them — no text, OCR, minutes or audit trails. The signatures, their
+/// findings and the status are the same facts and rules `process` uses, so both commands
+/// agree on what is broken or unverifiable. `settings` come from
+/// [`Settings::for_signatures`], made once for all documents.
 pub fn process_signatures(bytes: &[u8], source: SourceInfo, settings: &Settings) -> Record {
-    let policy = Policy {
-        checks: Checks::Signatures,
-        ..settings.policy.clone()
-    };
-    let settings = Settings {
-        policy,
-        ocr: None,
-        ..settings.clone()
-    };
+    debug_assert_eq!(settings.policy.checks, Checks::Signatures);
     process_inner(
         bytes,
         &FileSha256::of(bytes),
         source,
-        &settings,
+        settings,
         jiff::Timestamp::now(),
         Scope::Signatures,
     )

@@ -54,6 +54,28 @@ impl Cover {
     }
 }
 
+impl Covers {
+    /// Why no seal vouches for trail `index`; `None` when one does. A trail with no cover
+    /// computed is uncovered.
+    pub fn trail(&self, index: usize) -> Option<Uncovered> {
+        uncovered(self.trails.get(index))
+    }
+
+    /// Why no seal vouches for stamp `index`; `None` when one does.
+    pub fn stamp(&self, index: usize) -> Option<Uncovered> {
+        uncovered(self.stamps.get(index))
+    }
+}
+
+/// Why `cover` does not vouch, or `None` when it does; evidence with no cover is uncovered.
+fn uncovered(cover: Option<&Cover>) -> Option<Uncovered> {
+    match cover {
+        Some(Cover::Covered { .. }) => None,
+        Some(Cover::Uncovered { reason }) => Some(*reason),
+        None => Some(Uncovered::NoSeal),
+    }
+}
+
 /// Evidence is uncovered until a seal is found for it: a record made without this stage says
 /// nothing is vouched for.
 impl Default for Cover {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::cover::{Cover, Covers, Uncovered};
+use super::cover::{Covers, Uncovered};
 use super::identity::{FoldedName, NameMatch, fold, match_folded, same_person};
 use super::pen::PenSigning;
 use super::rules::signature::signing_time;
@@ -121,16 +121,6 @@ fn is_seal(s: &SignatureFacts, has_trail: bool, matched: bool, covers: &Covers) 
     !matched && !person && (has_trail || s.certification || covers.sealed_by(s))
 }
 
-/// Why `cover` does not vouch, or `None` when it does; evidence with no cover computed is
-/// uncovered.
-fn uncovered(cover: Option<&Cover>) -> Option<Uncovered> {
-    match cover {
-        Some(Cover::Covered { .. }) => None,
-        Some(Cover::Uncovered { reason }) => Some(*reason),
-        None => Some(Uncovered::NoSeal),
-    }
-}
-
 /// Merges every source into one event per person, ordered by time. `covers` says which
 /// trails and stamps a checked seal vouches for.
 pub fn signing_events(
@@ -223,7 +213,7 @@ pub fn signing_events(
         );
     }
     for (i, trail) in trails.iter().enumerate() {
-        let uncovered = uncovered(covers.trails.get(i));
+        let uncovered = covers.trail(i);
         for s in signings(trail) {
             add(
                 s.name.clone(),
@@ -247,7 +237,7 @@ pub fn signing_events(
                 time: st.utc,
                 minute_precision: !st.has_seconds,
                 at: format!("page {} line {}", st.page, st.line),
-                uncovered: uncovered(covers.stamps.get(i)),
+                uncovered: covers.stamp(i),
             },
         );
     }

@@ -10,7 +10,7 @@ use crate::audit::facts::signings;
 use crate::record::{Finding, SigningSource};
 use crate::signature::CheckErrorKind;
 use crate::signature::examine::SignatureFacts;
-use crate::verify::cover::{Cover, Covers, Uncovered};
+use crate::verify::cover::Covers;
 use crate::verify::policy::Policy;
 use crate::verify::signing::Signing;
 
@@ -190,11 +190,7 @@ pub fn unverifiable_trails(
         .iter()
         .enumerate()
         .filter(|(_, t)| signings(t).is_empty())
-        .filter_map(|(i, t)| match covers.trails.get(i) {
-            Some(Cover::Covered { .. }) => None,
-            Some(Cover::Uncovered { reason }) => Some((t, *reason)),
-            None => Some((t, Uncovered::NoSeal)),
-        })
+        .filter_map(|(i, t)| covers.trail(i).map(|reason| (t, reason)))
         .map(|(t, reason)| {
             finding(
                 policy,
