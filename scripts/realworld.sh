@@ -2,7 +2,8 @@
 # Real-world PDFs: fetches public test corpora of other projects (never committed here) and
 # judges `arkivar extract` on them with ../shared/tools/peertext.py, which scores arkivar only
 # where pdftotext and mutool agree, and counts crashes, hangs and silently empty pages on
-# every file.
+# every file. Then lists every file pdftotext opens but arkivar refuses (scripts/refusals.py),
+# so each refusal can be checked to name a real defect of the file.
 #
 # usage: scripts/realworld.sh [BIN] [WORKDIR]
 #   BIN      the arkivar binary (default target/release/arkivar)
@@ -53,4 +54,8 @@ plumber jsvine/pdfplumber tests/pdfs
 pypdf py-pdf/sample-files .
 EOF
 echo "== all ($(wc -l < "$all") files)"
-python3 "$judge" "$bin" "$all" | tail -1
+# Under a container's 1 GiB address-space limit: a failed allocation must be an error record,
+# never an abort.
+python3 "$judge" "$bin" "$all" --mem $((1 << 30)) | tail -1
+echo "== refusals: files pdftotext opens that arkivar refuses, with its reason"
+python3 scripts/refusals.py "$bin" "$all"

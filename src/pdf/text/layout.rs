@@ -213,7 +213,8 @@ impl Collector {
         classes.sort_by_key(|&c| std::cmp::Reverse(self.glyphs[c].len()));
         let mut out = String::new();
         for class in classes {
-            let lines = rows_to_fragments(&self.glyphs[class]);
+            let mut lines = rows_to_fragments(&self.text, &self.glyphs[class]);
+            attach_scripts(&self.glyphs[class], &mut lines);
             let blocks = build_blocks(&lines);
             let mut order: Vec<usize> = (0..blocks.len()).collect();
             xy_cut(&blocks, &mut order);
@@ -273,7 +274,7 @@ fn cmp_f64(a: f64, b: f64) -> Ordering {
     a.partial_cmp(&b).unwrap_or(Ordering::Equal)
 }
 
-fn rows_to_fragments(glyphs: &[Glyph]) -> Vec<Fragment> {
+fn rows_to_fragments(text: &str, glyphs: &[Glyph]) -> Vec<Fragment> {
     let mut by_baseline: Vec<usize> = (0..glyphs.len()).collect();
     by_baseline.sort_by(|&a, &b| cmp_f64(glyphs[b].baseline, glyphs[a].baseline));
     let mut fragments = Vec::new();
@@ -292,7 +293,7 @@ fn rows_to_fragments(glyphs: &[Glyph]) -> Vec<Fragment> {
         }
         let mut row: Vec<usize> = by_baseline[i..j].to_vec();
         row.sort_by(|&a, &b| cmp_f64(glyphs[a].x0, glyphs[b].x0));
-        split_row(glyphs, &row, row_number, &mut fragments);
+        split_row(text, glyphs, &row, row_number, &mut fragments);
         row_number += 1;
         i = j;
     }
@@ -304,7 +305,67 @@ fn rows_to_fragments(glyphs: &[Glyph]) -> Vec<Fragment> {
 /// "Too wide" is relative to the row: a justified line may stretch every word space past
 /// [`FRAGMENT_GAP`], but evenly, while a column gutter or a table cell border is one gap far
 /// wider than the row's usual word space.
-fn split_row(glyphs: &[Glyph], row: &[usize], row_number: usize, out: &mut Vec<Fragment>) {
+fn split_row(
+    text: &str,
+    glyphs: &[Glyph],
+    row: &[usize],
+    row_number: usize,
+    out: &mut Vec<Fragment>,
+) {
+    match layers(text, glyphs, row) {
+        Some(runs) => {
+            for run in runs {
+                split_at_gaps(glyphs, &run, row_number, out);
+            }
+        }
+        None => split_at_gaps(glyphs, row, row_number, out),
+    }
+}
+
+/// Glyph pairs of a row that must overlap before it is read as layers.
+const MIN_LAYER_OVERLAPS: usize = 2;
+/// Share of the narrower glyph's advance two neighbours overlap by to count as layered
+/// (kerning overlaps a few percent).
+const LAYER_OVERLAP: f64 = 0.5;
+
+/// A row holding two texts drawn over each other (an overlay or underlay page, a stamp or
+/// watermark on the baseline of the text) cut into the runs it was drawn in; `None` for an
+/// ordinary row. Sorted by x alone, such a row interleaves the letters of both texts
+/// ("OPriogitnaaltpoage"); pdftotext and mutool keep each text's letters together.
+fn layers(text: &str, glyphs: &[Glyph], row: &[usize]) -> Option<Vec<Vec<usize>>> {
+    let text = |g: &Glyph| text.get(g.start as usize..(g.start + g.len) as usize);
+    let overlaps = row
+        .windows(2)
+        .filter(|w| {
+            let (Some(a), Some(b)) = (glyphs.get(w[0]), glyphs.get(w[1])) else {
+                return false;
+            };
+            let narrow = (a.x1 - a.x0).min(b.x1 - b.x0);
+            narrow > 0.0 && a.x1 - b.x0 > LAYER_OVERLAP * narrow && text(a) != text(b)
+        })
+        .count();
+    if overlaps < MIN_LAYER_OVERLAPS {
+        return None;
+    }
+    // Glyphs are numbered in drawing order; a run is drawn left to right, so a glyph left
+    // of the one drawn before it starts another run.
+    let mut drawn = row.to_vec();
+    drawn.sort_unstable();
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    let mut last_x = f64::INFINITY;
+    for gi in drawn {
+        let x = glyphs.get(gi).map_or(0.0, |g| g.x0);
+        match runs.last_mut() {
+            Some(run) if x >= last_x - 0.01 => run.push(gi),
+            _ => runs.push(vec![gi]),
+        }
+        last_x = x;
+    }
+    Some(runs)
+}
+
+/// [`split_row`] for glyphs of one layer.
+fn split_at_gaps(glyphs: &[Glyph], row: &[usize], row_number: usize, out: &mut Vec<Fragment>) {
     // Gap before each glyph (to the furthest right edge so far), in ems.
     let mut gaps = Vec::with_capacity(row.len());
     let mut right = f64::NEG_INFINITY;
@@ -334,6 +395,110 @@ fn split_row(glyphs: &[Glyph], row: &[usize], row_number: usize, out: &mut Vec<F
     if !current.is_empty() {
         out.push(fragment(glyphs, current, row_number));
     }
+}
+
+/// Most glyphs a superscript or subscript may have ("th", a footnote number, an exponent).
+const MAX_SCRIPT_GLYPHS: usize = 6;
+/// A script's font is at most this fraction of its line's.
+const SCRIPT_SIZE_RATIO: f64 = 0.85;
+/// Highest a superscript's baseline sits above its line's, in ems of the line.
+const SUPERSCRIPT_RISE: f64 = 0.7;
+/// Lowest a subscript's baseline sits below its line's, in ems of the line.
+const SUBSCRIPT_DROP: f64 = 0.4;
+/// Largest gap, in ems of the line, between a script and the glyph it is written to.
+const SCRIPT_GAP: f64 = 0.3;
+/// Rows above and below a script searched for its line.
+const SCRIPT_ROWS: usize = 3;
+
+/// Moves superscripts and subscripts ("240th", "requerida⁶", "x²", "H₂O") into the line
+/// they are written to. Their baseline is off the line's by more than a row's tolerance, so
+/// rows made them lines of their own, read before or after the whole line; pdftotext and
+/// mutool read them in place. A script is a short fragment in a smaller font whose baseline
+/// lies within the line's body and which touches one of the line's glyphs.
+fn attach_scripts(glyphs: &[Glyph], fragments: &mut Vec<Fragment>) {
+    let rows = fragments.last().map_or(0, |f| f.row + 1);
+    // Fragments come row by row: the first fragment of each row, and one past the last.
+    let mut row_start = vec![fragments.len(); rows + 1];
+    for (i, f) in fragments.iter().enumerate().rev() {
+        row_start[f.row] = i;
+    }
+    for r in (0..rows).rev() {
+        row_start[r] = row_start[r].min(row_start[r + 1]);
+    }
+    let mut target: Vec<Option<usize>> = vec![None; fragments.len()];
+    for (si, s) in fragments.iter().enumerate() {
+        if s.glyphs.len() > MAX_SCRIPT_GLYPHS {
+            continue;
+        }
+        let first = row_start[s.row.saturating_sub(SCRIPT_ROWS)];
+        let last = row_start[(s.row + SCRIPT_ROWS + 1).min(rows)];
+        target[si] = (first..last)
+            .filter(|&bi| bi != si && is_script_of(glyphs, s, &fragments[bi]))
+            .max_by(|&a, &b| cmp_f64(fragments[a].size, fragments[b].size));
+    }
+    if target.iter().all(Option::is_none) {
+        return;
+    }
+    // A script of a script (a sub-subscript) goes to the line its own line goes to.
+    let root = |mut i: usize| {
+        for _ in 0..SCRIPT_ROWS {
+            match target[i] {
+                Some(t) => i = t,
+                None => break,
+            }
+        }
+        i
+    };
+    let roots: Vec<Option<usize>> = (0..fragments.len())
+        .map(|i| target[i].map(|_| root(i)).filter(|&r| target[r].is_none()))
+        .collect();
+    let mut moved: Vec<Vec<usize>> = vec![Vec::new(); fragments.len()];
+    for (i, r) in roots.iter().enumerate() {
+        if let Some(r) = *r {
+            moved[r].extend_from_slice(&fragments[i].glyphs);
+        }
+    }
+    let old = std::mem::take(fragments);
+    for (i, mut f) in old.into_iter().enumerate() {
+        if roots[i].is_some() {
+            continue;
+        }
+        if !moved[i].is_empty() {
+            let (baseline, row) = (f.baseline, f.row);
+            let mut idx = std::mem::take(&mut f.glyphs);
+            idx.extend_from_slice(&moved[i]);
+            idx.sort_by(|&a, &b| cmp_f64(glyphs[a].x0, glyphs[b].x0));
+            f = fragment(glyphs, idx, row);
+            // The line stays where its own glyphs are.
+            f.baseline = baseline;
+        }
+        fragments.push(f);
+    }
+}
+
+/// True when fragment `s` is a superscript or subscript written to line `b`.
+fn is_script_of(glyphs: &[Glyph], s: &Fragment, b: &Fragment) -> bool {
+    let em = b.size;
+    let rise = s.baseline - b.baseline;
+    if !(s.size <= SCRIPT_SIZE_RATIO * em
+        && rise <= SUPERSCRIPT_RISE * em
+        && rise >= -SUBSCRIPT_DROP * em
+        && s.x1 >= b.x0 - SCRIPT_GAP * em
+        && s.x0 <= b.x1 + SCRIPT_GAP * em)
+    {
+        return false;
+    }
+    // Written to a glyph: right after one, or right before one (a subscript before the
+    // next letter), and over none of them.
+    let gap = SCRIPT_GAP * em;
+    let mut touches = false;
+    for g in b.glyphs.iter().filter_map(|&i| glyphs.get(i)) {
+        if g.x0 < s.x1 - 0.1 * em && g.x1 > s.x0 + 0.1 * em {
+            return false;
+        }
+        touches |= (s.x0 - g.x1).abs() < gap || (g.x0 - s.x1).abs() < gap;
+    }
+    touches
 }
 
 fn fragment(glyphs: &[Glyph], idx: Vec<usize>, row: usize) -> Fragment {
@@ -375,7 +540,15 @@ fn write_fragment(text: &str, glyphs: &[Glyph], f: &Fragment, out: &mut String) 
             let size = g.size.min(p.size);
             // The same glyph drawn twice at (almost) the same place: fake bold or a shadow.
             // The place is tested first: it rules out nearly every pair without a compare.
-            if (g.x0 - p.x0).abs() < 0.2 * size
+            // "Almost" is a fraction of the first glyph's advance too: in a condensed font
+            // the second "l" of "illogique" starts less than 0.2 em after the first.
+            let advance = p.x1 - p.x0;
+            let same_place = if advance > 0.0 {
+                (0.2 * size).min(0.5 * advance)
+            } else {
+                0.2 * size
+            };
+            if (g.x0 - p.x0).abs() < same_place
                 && text.get(p.start as usize..(p.start + p.len) as usize) == Some(s)
             {
                 continue;
@@ -730,6 +903,79 @@ mod tests {
         line(&mut c, 50.0, 700.0, "Protokoll");
         line(&mut c, 50.3, 700.0, "Protokoll");
         assert_eq!(c.take_text(), "Protokoll");
+    }
+
+    #[test]
+    fn doubled_letters_of_a_condensed_font_are_not_fake_bold() {
+        // 20-point glyphs 4 points apart (0.2 em), each 4 wide: "ll" is two letters.
+        let mut c = Collector::default();
+        for (i, ch) in "illogique".chars().enumerate() {
+            c.push(&PlacedGlyph {
+                text: ch.encode_utf8(&mut [0u8; 4]),
+                x: 10.0 + 3.98 * i as f64,
+                y: 20.0,
+                dir: (1.0, 0.0),
+                advance: 3.98,
+                size: 20.0,
+                ascent: 0.8,
+                descent: -0.2,
+                invisible: false,
+            });
+        }
+        assert_eq!(c.take_text(), "illogique");
+    }
+
+    /// Places `text` at `(x, y)` in a `size`-point font whose glyphs are `size / 2` wide.
+    fn run_at(c: &mut Collector, x: f64, y: f64, size: f64, text: &str) {
+        for (i, ch) in text.chars().enumerate() {
+            glyph(c, ch, (x + size / 2.0 * i as f64, y), (1.0, 0.0), size);
+        }
+    }
+
+    #[test]
+    fn superscripts_and_subscripts_read_in_their_line() {
+        let mut c = Collector::default();
+        run_at(&mut c, 50.0, 700.0, 10.0, "the 240");
+        run_at(&mut c, 85.0, 704.0, 6.0, "th");
+        run_at(&mut c, 94.0, 700.0, 10.0, "day of H");
+        run_at(&mut c, 134.0, 697.5, 6.0, "2");
+        run_at(&mut c, 137.0, 700.0, 10.0, "O");
+        run_at(&mut c, 50.0, 688.0, 10.0, "next line");
+        assert_eq!(c.take_text(), "the 240th day of H2O\nnext line");
+    }
+
+    #[test]
+    fn a_small_line_apart_from_the_text_is_not_a_script() {
+        let mut c = Collector::default();
+        run_at(&mut c, 50.0, 700.0, 10.0, "Protokoll");
+        // A caption in a smaller font, raised, but a word space and more to the right.
+        run_at(&mut c, 105.0, 704.0, 6.0, "sid 2");
+        // A footnote under the line, not touching any of its glyphs.
+        run_at(&mut c, 200.0, 697.0, 6.0, "1");
+        let text = c.take_text();
+        assert!(!text.contains("Protokollsid"), "{text}");
+        assert!(!text.starts_with("Protokoll1"), "{text}");
+    }
+
+    #[test]
+    fn texts_drawn_over_each_other_are_not_interleaved() {
+        let mut c = Collector::default();
+        line(&mut c, 50.0, 700.0, "Original page");
+        line(&mut c, 52.0, 700.0, "Potato");
+        let text = c.take_text();
+        assert!(text.contains("Original page"), "{text}");
+        assert!(text.contains("Potato"), "{text}");
+    }
+
+    #[test]
+    fn kerned_letters_are_one_text() {
+        let mut c = Collector::default();
+        // "AVATAR" with each pair kerned 1 point (a fifth of a glyph) together, drawn
+        // right to left as some producers do.
+        for (i, ch) in "AVATAR".char_indices().rev() {
+            glyph(&mut c, ch, (50.0 + 4.0 * i as f64, 700.0), (1.0, 0.0), 10.0);
+        }
+        assert_eq!(c.take_text(), "AVATAR");
     }
 
     #[test]
