@@ -343,6 +343,12 @@ fn extract(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode>
         }
     }
     out.flush()?;
+    // One line per page whose text is known to fall short (stdout stays the text alone).
+    for page in &record.pages {
+        for warning in &page.warnings {
+            eprintln!("arkivar: page {}: {warning}", page.number);
+        }
+    }
 
     match problem {
         Some(line) => {

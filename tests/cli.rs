@@ -114,6 +114,26 @@ fn extract_text_decodes_type0_identity_h_through_tounicode() {
 }
 
 #[test]
+fn extract_text_reads_adobe_japan1_cids_without_to_unicode() {
+    let text = extract_text(&common::type0_japan1());
+    assert_eq!(text, format!("{}\x0c", common::JAPAN1_LINE));
+}
+
+#[test]
+fn extract_warns_on_stderr_for_a_page_of_glyphs_without_unicode() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "unmapped.pdf", &common::type0_unmapped());
+    let output = arkivar(&["extract", &file]);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    // Stdout stays the text: two empty pages.
+    assert_eq!(stdout(&output), "\x0c\x0c");
+    assert_eq!(
+        stderr(&output),
+        "arkivar: page 1: 12 of 12 glyphs have no Unicode mapping; their text is missing\n"
+    );
+}
+
+#[test]
 fn extract_text_decodes_differences_glyph_names() {
     let text = extract_text(&common::differences());
     assert!(text.contains(common::DIFFERENCES_LINE), "{text:?}");

@@ -68,3 +68,48 @@ fn hostile_bytes_never_panic() {
         );
     }
 }
+
+#[test]
+fn type0_japan1_without_to_unicode_reads_through_adobe_japan1() {
+    let record = process_at(
+        &common::type0_japan1(),
+        SourceInfo::named("japan1.pdf"),
+        &Settings::default(),
+        now(),
+    );
+    assert_eq!(record.status, Status::Unsigned, "{:?}", record.error);
+    let page = &record.pages[0];
+    assert_eq!(page.text, common::JAPAN1_LINE);
+    assert!(page.warnings.is_empty(), "{:?}", page.warnings);
+}
+
+#[test]
+fn glyphs_without_unicode_warn_on_their_page_only() {
+    use arkivar::pdf::text::TextWarning;
+    let record = process_at(
+        &common::type0_unmapped(),
+        SourceInfo::named("unmapped.pdf"),
+        &Settings::default(),
+        now(),
+    );
+    assert_eq!(record.pages.len(), 2);
+    assert_eq!(record.pages[0].text, "");
+    assert_eq!(
+        record.pages[0].warnings,
+        vec![TextWarning::NoUnicode {
+            glyphs: common::UNMAPPED_GLYPHS,
+            unmapped: common::UNMAPPED_GLYPHS,
+        }]
+    );
+    let value = serde_json::to_value(&record).unwrap();
+    assert_eq!(
+        value["pages"][0]["warnings"][0],
+        serde_json::json!({"kind": "no_unicode", "glyphs": 12, "unmapped": 12})
+    );
+    // Near misses: a page with no glyphs, and pages whose glyphs all have text.
+    assert!(record.pages[1].warnings.is_empty());
+    for (name, bytes) in common::samples() {
+        let record = process_at(&bytes, SourceInfo::named(name), &Settings::default(), now());
+        assert!(record.pages.iter().all(|p| p.warnings.is_empty()), "{name}");
+    }
+}

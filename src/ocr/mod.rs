@@ -332,6 +332,8 @@ pub fn ocr_pages(
                 page.text = tsv::text(&words);
                 page.source = TextSource::Ocr;
                 page.ocr_confidence = confidence;
+                // They were about the text layer, which the OCR text replaces.
+                page.warnings.clear();
                 OcrPage {
                     page: page.number,
                     words: words.len(),
@@ -474,6 +476,7 @@ mod tests {
             image_coverage,
             source: TextSource::TextLayer,
             ocr_confidence: None,
+            warnings: Vec::new(),
         }
     }
 

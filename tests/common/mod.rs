@@ -183,6 +183,67 @@ fn type0_identity(direction: &str, setup: &str, line: &str) -> Vec<u8> {
     b.finish_pages(&[Page::new(content, font)], None)
 }
 
+/// The text of [`type0_japan1`]: kanji, kana and Latin, one Adobe-Japan1 CID each.
+pub const JAPAN1_LINE: &str = "日本語のテキスト ABC";
+/// The Adobe-Japan1 CIDs of [`JAPAN1_LINE`], character by character.
+const JAPAN1_CIDS: [u16; 12] = [3284, 3722, 1952, 887, 962, 937, 949, 964, 1, 34, 35, 36];
+
+/// One page showing [`JAPAN1_LINE`] in a Type0 font with Identity-H encoding whose CIDFont
+/// is Adobe-Japan1, with no `/ToUnicode` and no embedded program: only Adobe's CID → Unicode
+/// table for the collection tells what the CIDs are (as in pdf.js's issue16538.pdf).
+pub fn type0_japan1() -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let descriptor = b.add(
+        "<< /Type /FontDescriptor /FontName /HiraMinProN-W3 /Flags 4 \
+         /FontBBox [-121 -357 1140 1000] /ItalicAngle 0 /Ascent 880 /Descent -120 \
+         /CapHeight 700 /StemV 80 >>",
+    );
+    let cid_font = b.add(format!(
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HiraMinProN-W3 \
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 7 >> \
+         /FontDescriptor {descriptor} 0 R /DW 1000 /W [1 [250] 34 [600 600 600]] >>"
+    ));
+    let font = b.add(format!(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /HiraMinProN-W3 /Encoding /Identity-H \
+         /DescendantFonts [{cid_font} 0 R] >>"
+    ));
+    let mut shown = String::from("<");
+    for cid in JAPAN1_CIDS {
+        let _ = write!(shown, "{cid:04X}");
+    }
+    shown.push('>');
+    let content = format!("BT /F1 12 Tf 72 720 Td {shown} Tj ET\n").into_bytes();
+    b.finish_pages(&[Page::new(content, font)], None)
+}
+
+/// How many glyphs page 1 of [`type0_unmapped`] shows.
+pub const UNMAPPED_GLYPHS: usize = 12;
+
+/// Two pages: the first shows [`UNMAPPED_GLYPHS`] glyphs of a Type0 font that gives no way to
+/// their Unicode (Adobe-Identity, no `/ToUnicode`, no program), the second nothing at all.
+pub fn type0_unmapped() -> Vec<u8> {
+    let mut b = PdfBuilder::new();
+    let cid_font = b.add(
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /AAAAAA+Unknown \
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+         /DW 600 /CIDToGIDMap /Identity >>",
+    );
+    let font = b.add(format!(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /AAAAAA+Unknown /Encoding /Identity-H \
+         /DescendantFonts [{cid_font} 0 R] >>"
+    ));
+    let mut shown = String::from("<");
+    for cid in 1..=UNMAPPED_GLYPHS {
+        let _ = write!(shown, "{cid:04X}");
+    }
+    shown.push('>');
+    let content = format!("BT /F1 12 Tf 72 720 Td {shown} Tj ET\n").into_bytes();
+    b.finish_pages(
+        &[Page::new(content, font), Page::new(Vec::new(), font)],
+        None,
+    )
+}
+
 /// One page whose font maps codes 1, 2, 3 to `/aring /adieresis /odieresis` through
 /// `/Differences`, showing [`DIFFERENCES_LINE`].
 pub fn differences() -> Vec<u8> {

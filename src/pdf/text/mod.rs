@@ -25,6 +25,42 @@ pub struct PageText {
     pub source: TextSource,
     /// Mean OCR word confidence, 0–100, when the text came from OCR.
     pub ocr_confidence: Option<f64>,
+    /// Why `text` may be missing what the page shows; empty when nothing is known to be.
+    pub warnings: Vec<TextWarning>,
+}
+
+/// Something that makes a page's text layer fall short of what the page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TextWarning {
+    /// The page draws glyphs whose fonts give no Unicode for them (no `/ToUnicode`, no
+    /// encoding or glyph names arkivar can read): their text is missing from `text`. Only
+    /// raised when they are a notable part of the page: at least 5 glyphs and 10% of the
+    /// glyphs drawn (`MIN_UNMAPPED_GLYPHS`, `MIN_UNMAPPED_PERCENT`).
+    #[error("{unmapped} of {glyphs} glyphs have no Unicode mapping; their text is missing")]
+    NoUnicode {
+        /// Glyphs the page drew (text layer and form-field values).
+        glyphs: usize,
+        /// Of those, glyphs with no text.
+        unmapped: usize,
+    },
+}
+
+/// Fewest glyphs without Unicode for a [`TextWarning::NoUnicode`]: a stray bullet or logo
+/// glyph of a symbol font is no reason to distrust a page.
+pub const MIN_UNMAPPED_GLYPHS: usize = 5;
+/// Smallest share, in percent of the page's glyphs, of glyphs without Unicode for a
+/// [`TextWarning::NoUnicode`]: below it the text is, for a reader, complete enough.
+pub const MIN_UNMAPPED_PERCENT: usize = 10;
+
+impl TextWarning {
+    /// The warning a page with `glyphs` drawn, `unmapped` of them without text, deserves.
+    pub fn for_glyphs(glyphs: usize, unmapped: usize) -> Option<TextWarning> {
+        let notable = unmapped >= MIN_UNMAPPED_GLYPHS
+            && unmapped.saturating_mul(100) >= glyphs.saturating_mul(MIN_UNMAPPED_PERCENT);
+        notable.then_some(TextWarning::NoUnicode { glyphs, unmapped })
+    }
 }
 
 /// Where a page's text came from.
@@ -97,6 +133,9 @@ pub fn extract_pages_where(
         let chars = device.collector.chars;
         let text = nfc(device.collector.take_text());
         let image_coverage = device.coverage.fraction();
+        let warnings = TextWarning::for_glyphs(device.glyphs, device.unmapped)
+            .into_iter()
+            .collect();
         collector = device.collector;
         pages.push(PageText {
             number: number as usize,
@@ -105,6 +144,7 @@ pub fn extract_pages_where(
             image_coverage,
             source: TextSource::TextLayer,
             ocr_confidence: None,
+            warnings,
         });
     }
     collector.recycle();
@@ -211,6 +251,10 @@ impl Coverage {
 struct PageDevice {
     collector: Collector,
     coverage: Coverage,
+    /// Glyphs drawn on the page.
+    glyphs: usize,
+    /// Of those, glyphs whose font gave no text ([`TextWarning::NoUnicode`]).
+    unmapped: usize,
 }
 
 impl PageDevice {
@@ -218,12 +262,18 @@ impl PageDevice {
         PageDevice {
             collector,
             coverage: Coverage::new(media),
+            glyphs: 0,
+            unmapped: 0,
         }
     }
 }
 
 impl Device for PageDevice {
     fn glyph(&mut self, glyph: &PlacedGlyph<'_>) {
+        self.glyphs = self.glyphs.saturating_add(1);
+        if glyph.text.is_empty() {
+            self.unmapped = self.unmapped.saturating_add(1);
+        }
         self.collector.push(glyph);
     }
 
@@ -234,7 +284,26 @@ impl Device for PageDevice {
 
 #[cfg(test)]
 mod tests {
-    use super::nfc;
+    use super::{TextWarning, nfc};
+
+    #[test]
+    fn no_unicode_warning_only_for_a_notable_share_of_glyphs() {
+        let warn = |glyphs, unmapped| TextWarning::for_glyphs(glyphs, unmapped);
+        assert_eq!(
+            warn(40, 40),
+            Some(TextWarning::NoUnicode {
+                glyphs: 40,
+                unmapped: 40
+            })
+        );
+        assert!(warn(50, 5).is_some());
+        // Near misses: no glyphs; every glyph mapped; four stray symbols; under a tenth.
+        assert_eq!(warn(0, 0), None);
+        assert_eq!(warn(500, 0), None);
+        assert_eq!(warn(4, 4), None);
+        assert_eq!(warn(51, 5), None);
+        assert!(warn(usize::MAX, usize::MAX).is_some());
+    }
 
     #[test]
     fn nfc_composes_decomposed_letters_and_keeps_composed_text() {

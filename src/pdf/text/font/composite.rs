@@ -1,15 +1,19 @@
 //! Type0 (composite) fonts (ISO 32000-2 §9.7): the encoding CMap splits strings into codes and
 //! maps codes to CIDs; the CIDFont descendant gives widths per CID and the program behind it.
 //!
-//! Text per code: a meaningful `/ToUnicode` entry (by code); else what the font program says
-//! for the code's CID (TrueType via `/CIDToGIDMap` and a reversed `cmap`, CFF glyph names);
-//! else, for the predefined UCS-2/UTF-16 CMaps, the code itself; else a weak `/ToUnicode`
-//! entry; else nothing. Tables are keyed by code or CID in hash maps, built once here.
+//! Text per code: a meaningful `/ToUnicode` entry (by code); else, for a CIDFont of an Adobe
+//! CJK collection (`/Ordering` Japan1, GB1, CNS1, Korea1, KR) whose codes have known CIDs,
+//! Adobe's CID → Unicode table for it (`cid_unicode`), as pdf.js and pdftotext read them; else
+//! what the font program says for the code's CID (TrueType via `/CIDToGIDMap` and a reversed
+//! `cmap`, CFF glyph names); else, for the predefined UCS-2/UTF-16 CMaps, the code itself;
+//! else a weak `/ToUnicode` entry; else nothing. Tables are keyed by code or CID in hash maps,
+//! built once here.
 
 use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
+use super::cid_unicode::Collection;
 use super::cmap::{self, CMap, CidRange, CodeSpace, Codespace};
 use super::descriptor::Descriptor;
 use super::program::{Program, ProgramKind};
@@ -87,6 +91,10 @@ pub(super) struct CompositeTables {
     pub cid_text: HashMap<u32, Span>,
     /// The predefined CMap is UCS-2/UTF-16: a code is its own Unicode value.
     pub code_is_unicode: bool,
+    /// The Adobe collection whose CID → Unicode table applies: the CIDFont names one and the
+    /// encoding gives real CIDs (Identity or an embedded CMap, not a predefined CMap whose
+    /// data arkivar does not have, where "CID = code" is only a guess).
+    pub collection: Option<Collection>,
     pub widths: CidWidths,
     /// `Some` for vertical writing: advances from `/W2`/`/DW2`.
     pub vertical: Option<CidWidths>,
@@ -100,6 +108,13 @@ impl CompositeTables {
             && !span.weak
         {
             return self.arena.get(*span);
+        }
+        // Before the program: the collection fixes what CID n is, and a subset program's
+        // `cmap` or glyph names are often missing or made up (pdf.js reads this table first).
+        if let Some(collection) = self.collection
+            && let Some(text) = collection.text(cid)
+        {
+            return text.as_str(buf);
         }
         if let Some(span) = self.cid_text.get(&cid) {
             return self.arena.get(*span);
@@ -141,7 +156,7 @@ pub(super) fn build(
     limits: &Limits,
     warnings: &mut Vec<FontWarning>,
 ) -> CompositeFont {
-    let (codes, vertical, code_is_unicode) = encoding_cmap(doc, dict, limits, warnings);
+    let (codes, vertical, code_is_unicode, cids_known) = encoding_cmap(doc, dict, limits, warnings);
     let descendant = objects::get_array(doc, dict, b"DescendantFonts")
         .and_then(|a| a.first())
         .and_then(|o| objects::resolve(doc, o))
@@ -172,6 +187,9 @@ pub(super) fn build(
         }
     }
 
+    let collection = descendant
+        .filter(|_| cids_known)
+        .and_then(|cid_font| Collection::of(doc, cid_font));
     let (desc, widths, vertical_widths, cid_text) = match descendant {
         Some(cid_font) => {
             let desc = Descriptor::read(doc, cid_font);
@@ -213,6 +231,7 @@ pub(super) fn build(
             to_unicode,
             cid_text,
             code_is_unicode,
+            collection,
             widths,
             vertical: vertical_widths,
         },
@@ -221,17 +240,18 @@ pub(super) fn build(
     }
 }
 
-/// Reads `/Encoding`: (codes, vertical, codes are Unicode).
+/// Reads `/Encoding`: (codes, vertical, codes are Unicode, codes map to the CIDs the font
+/// means rather than CID = code standing in for an unknown predefined CMap).
 fn encoding_cmap(
     doc: &Document,
     dict: &Dictionary,
     limits: &Limits,
     warnings: &mut Vec<FontWarning>,
-) -> (Codes, bool, bool) {
+) -> (Codes, bool, bool, bool) {
     match objects::get(doc, dict, b"Encoding") {
         Some(Object::Name(name)) => {
             let (vertical, unicode) = predefined(name);
-            (Codes::Identity, vertical, unicode)
+            (Codes::Identity, vertical, unicode, is_identity(name))
         }
         Some(obj @ Object::Stream(_)) => {
             let mut merged = CMap::default();
@@ -254,14 +274,22 @@ fn encoding_cmap(
             }
             let mut ranges = merged.cid_ranges;
             ranges.sort_by_key(|r| r.lo);
+            // Without ranges `cid` falls back to CID = code, a guess.
+            let known = !ranges.is_empty();
             let codes = Codes::CMap {
                 space: CodeSpace::new(merged.codespaces),
                 ranges,
             };
-            (codes, vertical, unicode)
+            (codes, vertical, unicode, known)
         }
-        _ => (Codes::Identity, false, false),
+        // No `/Encoding` at all: read as Identity-H, the only thing such files mean.
+        _ => (Codes::Identity, false, false, true),
     }
+}
+
+/// `Identity-H`/`Identity-V` (and `Identity`, which some writers use): CID = code for real.
+fn is_identity(name: &[u8]) -> bool {
+    name.starts_with(b"Identity")
 }
 
 /// What a predefined CMap name tells without its data: (vertical, codes are UCS-2/UTF-16).
@@ -350,7 +378,7 @@ fn use_predefined(name: &[u8], merged: &mut CMap, vertical: &mut bool, unicode: 
     *vertical |= v;
     *unicode |= u;
     merged.codespaces.push(Codespace::full(2));
-    if name.starts_with(b"Identity") {
+    if is_identity(name) {
         merged.cid_ranges.push(CidRange {
             lo: 0,
             hi: 0xFFFF,

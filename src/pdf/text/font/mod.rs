@@ -8,11 +8,15 @@
 //!
 //! Submodules: `simple` (Type1/MMType1/TrueType/Type3) and `composite` (Type0) build the
 //! tables; `cmap` parses CMap streams; `encoding`, `glyph_names`, `std14` (+ the generated
-//! `std14_data`) hold the static knowledge; `program` reads embedded font programs;
+//! `std14_data`) and `cid_unicode` (+ the generated `cid_unicode_data`) hold the static
+//! knowledge; `program` reads embedded font programs;
 //! `descriptor`, `widths` and `objects` read dictionaries.
 
 #[rustfmt::skip]
 mod agl_data;
+mod cid_unicode;
+#[rustfmt::skip]
+mod cid_unicode_data;
 mod cmap;
 mod composite;
 mod descriptor;

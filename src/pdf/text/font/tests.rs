@@ -279,6 +279,118 @@ fn type0_identity_v_and_ucs2_predefined() {
     assert_eq!(text(&font, &[0x30, 0x42, 0x00, 0xE5]), "あå");
 }
 
+/// A CIDFont dictionary of `Registry`/`Ordering`, with no program.
+fn cid_font_of(subtype: &str, registry: &str, ordering: &str) -> lopdf::Dictionary {
+    dictionary! {
+        "Type" => "Font", "Subtype" => subtype, "BaseFont" => "AAAAAA+Subset",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal(registry),
+            "Ordering" => Object::string_literal(ordering),
+            "Supplement" => 7,
+        },
+    }
+}
+
+fn type0_of(cid_font: lopdf::Dictionary, encoding: Object) -> lopdf::Dictionary {
+    dictionary! {
+        "Subtype" => "Type0", "BaseFont" => "AAAAAA+Subset", "Encoding" => encoding,
+        "DescendantFonts" => vec![Object::Dictionary(cid_font)],
+    }
+}
+
+/// Big-endian two-byte codes.
+fn codes(cids: &[u16]) -> Vec<u8> {
+    cids.iter().flat_map(|c| c.to_be_bytes()).collect()
+}
+
+#[test]
+fn type0_adobe_cjk_collections_without_to_unicode_read_adobe_tables() {
+    let doc = Document::new();
+    // Japan1: 'A', あ, 亜 (CIDs 34, 843, 1125), in both writing modes and both CIDFont types.
+    for (subtype, encoding) in [
+        ("CIDFontType2", "Identity-H"),
+        ("CIDFontType0", "Identity-H"),
+        ("CIDFontType0", "Identity-V"),
+    ] {
+        let dict = type0_of(
+            cid_font_of(subtype, "Adobe", "Japan1"),
+            Object::Name(encoding.into()),
+        );
+        let font = Font::from_dict(&doc, &dict, &limits());
+        assert_eq!(
+            text(&font, &codes(&[34, 843, 1125])),
+            "Aあ亜",
+            "{subtype} {encoding}"
+        );
+    }
+    // GB1 啊 (CID 940), CNS1 'A', Korea1 가 (CID 1086), KR 'A'; .notdef (CID 0) stays empty.
+    for (ordering, cids, want) in [
+        ("GB1", [34, 940, 0], "A啊"),
+        ("CNS1", [34, 34, 0], "AA"),
+        ("Korea1", [34, 1086, 0], "A가"),
+        ("KR", [34, 34, 0], "AA"),
+    ] {
+        let dict = type0_of(
+            cid_font_of("CIDFontType0", "Adobe", ordering),
+            Object::Name(b"Identity-H".to_vec()),
+        );
+        let font = Font::from_dict(&doc, &dict, &limits());
+        assert_eq!(text(&font, &codes(&cids)), want, "{ordering}");
+    }
+}
+
+#[test]
+fn type0_adobe_table_follows_an_embedded_cmap_to_the_cid() {
+    let mut doc = Document::new();
+    // One-byte code 0x41 → CID 34 ('A'), 0x61 → CID 843 (あ).
+    let enc = doc.add_object(Stream::new(
+        dictionary! { "Type" => "CMap", "CMapName" => "Test-H" },
+        b"1 begincodespacerange <00> <FF> endcodespacerange
+          2 begincidchar <41> 34 <61> 843 endcidchar"
+            .to_vec(),
+    ));
+    let dict = type0_of(
+        cid_font_of("CIDFontType0", "Adobe", "Japan1"),
+        Object::Reference(enc),
+    );
+    let font = Font::from_dict(&doc, &dict, &limits());
+    assert_eq!(text(&font, b"Aa"), "Aあ");
+}
+
+#[test]
+fn type0_adobe_tables_near_misses() {
+    let mut doc = Document::new();
+    // Adobe-Identity (and other registries) say nothing about what a CID is.
+    for (registry, ordering) in [("Adobe", "Identity"), ("Foo", "Japan1")] {
+        let dict = type0_of(
+            cid_font_of("CIDFontType0", registry, ordering),
+            Object::Name(b"Identity-H".to_vec()),
+        );
+        let font = Font::from_dict(&doc, &dict, &limits());
+        assert_eq!(text(&font, &codes(&[34, 843])), "", "{registry}-{ordering}");
+    }
+    // A predefined CMap arkivar has no data for: CID = code is a guess, so no table.
+    let dict = type0_of(
+        cid_font_of("CIDFontType0", "Adobe", "Japan1"),
+        Object::Name(b"90ms-RKSJ-H".to_vec()),
+    );
+    let font = Font::from_dict(&doc, &dict, &limits());
+    assert_eq!(text(&font, &codes(&[34])), "");
+    // A `/ToUnicode` entry wins over the table; codes it leaves out still read the table.
+    let tu = stream(
+        &mut doc,
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange
+          1 beginbfchar <0022> <0042> endbfchar",
+    );
+    let mut dict = type0_of(
+        cid_font_of("CIDFontType2", "Adobe", "Japan1"),
+        Object::Name(b"Identity-H".to_vec()),
+    );
+    dict.set("ToUnicode", tu);
+    let font = Font::from_dict(&doc, &dict, &limits());
+    assert_eq!(text(&font, &codes(&[34, 843])), "Bあ");
+}
+
 #[test]
 fn type0_without_descendant_still_decodes() {
     let doc = Document::new();
