@@ -437,6 +437,7 @@ mod tests {
             image_coverage: 0.0,
             source: crate::pdf::text::TextSource::TextLayer,
             ocr_confidence: None,
+            warnings: Vec::new(),
         }
     }
 

@@ -401,6 +401,7 @@ mod tests {
             image_coverage: 1.0,
             source: TextSource::Ocr,
             ocr_confidence: Some(90.0),
+            warnings: Vec::new(),
         }
     }
 

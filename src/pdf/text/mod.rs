@@ -7,6 +7,9 @@
 
 pub mod font;
 
+#[cfg(test)]
+mod bomb_tests;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -25,6 +28,24 @@ pub struct PageText {
     pub source: TextSource,
     /// Mean OCR word confidence, 0–100, when the text came from OCR.
     pub ocr_confidence: Option<f64>,
+    /// What could not be read on the page; the text is what was read. Left out when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<PageWarning>,
+}
+
+/// Something on a page that could not be read whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum PageWarning {
+    /// A content stream (the page's, or a form's it draws) decompresses past
+    /// `max_stream_bytes` or the document's remaining `max_total_decompressed_bytes`: the
+    /// text up to `limit` bytes of it was read, the rest not.
+    ContentTruncated {
+        /// The stream's object (0 0 for a direct stream).
+        object: (u32, u16),
+        /// The bytes it was cut at.
+        limit: u64,
+    },
 }
 
 /// Where a page's text came from.
@@ -94,6 +115,7 @@ pub fn extract_pages_where(
         let mut interpreter = Interpreter::new(doc, &mut fonts, &mut budget);
         interpreter.run_page(page_id, &mut device)?;
         interpreter.run_annotations(page_id, &mut device)?;
+        let warnings = budget.take_warnings();
         let chars = device.collector.chars;
         let text = nfc(device.collector.take_text());
         let image_coverage = device.coverage.fraction();
@@ -105,6 +127,7 @@ pub fn extract_pages_where(
             image_coverage,
             source: TextSource::TextLayer,
             ocr_confidence: None,
+            warnings,
         });
     }
     collector.recycle();
