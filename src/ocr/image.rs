@@ -16,8 +16,12 @@ use super::jbig2;
 
 /// Largest image side decoded, in pixels (A4 at 600 dpi is about 7 000 × 5 000).
 pub const MAX_IMAGE_SIDE: usize = 20_000;
-/// Largest number of pixels decoded for one page image (≈ A3 at 600 dpi).
-pub const MAX_IMAGE_PIXELS: usize = 100_000_000;
+/// Largest number of pixels decoded for one page image: US legal at 600 dpi (40.4 M; A4 at
+/// 600 dpi is 34.8 M). A page image is held as 8-bit grey at least twice (decoded, then
+/// levelled by `deskew`), after raw samples of up to 4 bytes a pixel (CMYK): 40 M pixels
+/// cost up to about 200 MB, which is what a document may take in all (256 MiB peak RSS,
+/// docs/benchmarks.md). A3 at 600 dpi (70 M) is over it and is not read.
+pub const MAX_IMAGE_PIXELS: usize = 40_500_000;
 /// Resolutions believed, in pixels per inch: tesseract's own floor (70) up to a fine scan.
 pub const CREDIBLE_PPI: std::ops::RangeInclusive<f64> = 70.0..=1200.0;
 /// Most the horizontal and vertical resolution may differ, relatively, for either to be
@@ -139,6 +143,23 @@ fn int(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<i64> {
         .ok()
         .and_then(|o| resolve(doc, o))
         .and_then(|o| o.as_i64().ok())
+}
+
+/// Bytes of memory reading the page's image may hold at once, from its declared size: the
+/// raw samples (up to 4 bytes a pixel) and two 8-bit grey copies. `None` when the page has
+/// no image. For [`super::ocr_pages`] to run no more pages at once than memory allows.
+pub fn page_image_cost(doc: &Document, page_id: ObjectId) -> Option<usize> {
+    let (_, stream) = largest_image(doc, page_id)?;
+    let side = |key: &[u8]| {
+        int(doc, &stream.dict, key)
+            .and_then(|v| usize::try_from(v).ok())
+            .unwrap_or(0)
+            .min(MAX_IMAGE_SIDE)
+    };
+    let pixels = side(b"Width")
+        .saturating_mul(side(b"Height"))
+        .min(MAX_IMAGE_PIXELS);
+    Some(pixels.saturating_mul(6))
 }
 
 /// The image XObject of the page's resources with the most pixels.
@@ -353,8 +374,22 @@ pub fn decode_image(
             });
         }
         _ => {
-            let data = stream
-                .decompressed_content_with_limit(max_stream_bytes)
+            // No more than the samples need (and a PNG predictor's tag byte a row): data past
+            // them is ignored, so a bomb behind an image of sane size costs the image, not
+            // `max_stream_bytes`.
+            let bits = usize::try_from(int(doc, dict, b"BitsPerComponent").unwrap_or(8))
+                .unwrap_or(8)
+                .clamp(1, 16);
+            let components =
+                colour_space(doc, dict.get(b"ColorSpace").ok(), 0).map_or(4, |c| c.components());
+            let row = width
+                .saturating_mul(components)
+                .saturating_mul(bits)
+                .div_ceil(8);
+            let needed = row.saturating_add(1).saturating_mul(height);
+            let max = max_stream_bytes.min(needed);
+            let mut data = Vec::new();
+            crate::pdf::stream::decode_into(stream, max, &mut data)
                 .map_err(|e| corrupt(e.to_string()))?;
             samples_image(doc, dict, &data, width, height, None, page, object)?
         }
@@ -558,6 +593,18 @@ fn decode_jpeg(data: &[u8], width: usize, height: usize) -> Result<GrayImage, St
         .set_max_height(MAX_IMAGE_SIDE)
         .jpeg_set_out_colorspace(ColorSpace::Luma);
     let mut decoder = JpegDecoder::new_with_options(data, options);
+    // The stream's own size, checked before its pixels are decoded: the dictionary's was
+    // checked by the caller, but the stream is what gets decoded.
+    decoder
+        .decode_headers()
+        .map_err(|e| format!("JPEG: {e:?}"))?;
+    if let Some((w, h)) = decoder.dimensions()
+        && w.saturating_mul(h) > MAX_IMAGE_PIXELS
+    {
+        return Err(format!(
+            "JPEG: {w} × {h} is over the limit of {MAX_IMAGE_PIXELS} pixels"
+        ));
+    }
     let pixels = decoder.decode().map_err(|e| format!("JPEG: {e:?}"))?;
     let (w, h) = decoder
         .dimensions()

@@ -41,6 +41,60 @@ pub const FULL_PAGE_COVERAGE: f64 = 0.9;
 /// Most OCR runs at once, whatever the core count: each tesseract holds a page image and its
 /// models (~100 MB).
 pub const MAX_PARALLEL_PAGES: usize = 16;
+/// Bytes of page images the pages being read at once may hold together
+/// ([`image::page_image_cost`]); a page over it is read alone. Keeps OCR of a document within
+/// its 256 MiB peak RSS (docs/benchmarks.md) however many cores read pages.
+pub const MAX_PARALLEL_IMAGE_BYTES: usize = 128 * 1024 * 1024;
+
+/// Admits pages to be read while the image memory they hold together stays under
+/// [`MAX_PARALLEL_IMAGE_BYTES`].
+struct MemoryGate {
+    used: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl MemoryGate {
+    fn new() -> Self {
+        MemoryGate {
+            used: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Waits until `cost` more bytes fit (or nothing else is held), up to `deadline`;
+    /// `None` when the deadline passed first.
+    fn enter(&self, cost: usize, deadline: &crate::pdf::Deadline) -> Option<GatePass<'_>> {
+        let cost = cost.min(MAX_PARALLEL_IMAGE_BYTES);
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        while *used > 0 && *used + cost > MAX_PARALLEL_IMAGE_BYTES {
+            let left = deadline.remaining();
+            if left.is_zero() {
+                return None;
+            }
+            used = self
+                .freed
+                .wait_timeout(used, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        *used += cost;
+        Some(GatePass { gate: self, cost })
+    }
+}
+
+/// Memory admitted by a [`MemoryGate`], given back on drop.
+struct GatePass<'g> {
+    gate: &'g MemoryGate,
+    cost: usize,
+}
+
+impl Drop for GatePass<'_> {
+    fn drop(&mut self) {
+        let mut used = self.gate.used.lock().unwrap_or_else(|p| p.into_inner());
+        *used = used.saturating_sub(self.cost);
+        self.gate.freed.notify_all();
+    }
+}
 
 /// The engine's name and version, for the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +275,7 @@ pub fn ocr_pages(
         .clamp(1, MAX_PARALLEL_PAGES)
         .min(todo.len());
     let deadline = settings.deadline;
+    let gate = MemoryGate::new();
     let read_one = |k: usize| -> PageResult {
         if deadline.passed() {
             return PageResult::OverBudget;
@@ -233,6 +288,10 @@ pub fn ocr_pages(
             .and_then(|n| page_ids.get(&n))
         else {
             return PageResult::Failed(format!("page {} is not in the page tree", page.number));
+        };
+        let cost = image::page_image_cost(doc, page_id).unwrap_or(0);
+        let Some(_pass) = gate.enter(cost, &deadline) else {
+            return PageResult::OverBudget;
         };
         let image = match image::page_image(doc, page.number, page_id, max_stream_bytes) {
             Ok(Some(image)) => image,

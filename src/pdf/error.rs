@@ -31,7 +31,8 @@ pub enum PdfError {
     #[error("stream {} {} decompresses past the limit of {limit} bytes", .object.0, .object.1)]
     StreamTooLarge { object: ObjectRef, limit: u64 },
     /// A cross-reference or object stream that the loader must decode to read the file
-    /// decompresses past `Limits::max_stream_bytes` (lopdf does not say which stream).
+    /// decompresses past `Limits::max_stream_bytes` or `load::MAX_LOAD_STREAM_BYTES`, whichever
+    /// is less (lopdf does not say which stream).
     #[error("a cross-reference or object stream decompresses past the limit of {limit} bytes")]
     LoadStreamTooLarge { limit: u64 },
     /// The document has more objects than `Limits::max_objects`.

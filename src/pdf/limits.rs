@@ -14,9 +14,12 @@ use serde::{Deserialize, Serialize};
 pub struct Limits {
     /// Largest accepted input file, in bytes.
     pub max_file_bytes: u64,
-    /// Largest size one stream may decompress to, in bytes.
+    /// Largest size one stream may decompress to, in bytes. A content stream past it is cut
+    /// there (its text before the cut is kept, with a warning on its page); lopdf's object and
+    /// cross-reference streams are held to the lesser of this and 32 MiB while loading.
     pub max_stream_bytes: u64,
-    /// Largest total of decompressed content-stream bytes interpreted per document.
+    /// Largest total of decompressed bytes per document: content streams (a form each time it
+    /// is drawn) and font streams. Streams past it are cut, with a warning on their page.
     pub max_total_decompressed_bytes: u64,
     /// Most indirect objects a document may hold.
     pub max_objects: usize,
@@ -33,9 +36,11 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_file_bytes: 512 * 1024 * 1024,
-            max_stream_bytes: 256 * 1024 * 1024,
-            max_total_decompressed_bytes: 2 * 1024 * 1024 * 1024,
+            // As the built-in pipelines: one document under 256 MiB peak RSS (see
+            // pipelines/generic.toml for the sums).
+            max_file_bytes: 64 * 1024 * 1024,
+            max_stream_bytes: 64 * 1024 * 1024,
+            max_total_decompressed_bytes: 1024 * 1024 * 1024,
             max_objects: 2_000_000,
             max_depth: 32,
             max_pages: 20_000,

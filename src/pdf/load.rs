@@ -214,10 +214,23 @@ fn open_signed(bytes: &[u8], limits: &Limits) -> Result<(Document, Option<RetryC
     open(bytes, limits)
 }
 
+/// Most bytes an object or cross-reference stream that lopdf decodes while loading may
+/// inflate to. Those streams of real files hold a few hundred objects or one row per object
+/// (a cross-reference stream for `max_objects` = 2 million objects of 11-byte rows is 22 MiB);
+/// lopdf decodes each whole and may reserve twice its limit while growing its buffer, before
+/// arkivar can say anything, so a bomb among them is refused here, at a cost of at most about
+/// twice this.
+pub const MAX_LOAD_STREAM_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The decompression cap lopdf gets for the streams it decodes while loading.
+fn load_stream_cap(limits: &Limits) -> u64 {
+    limits.max_stream_bytes.min(MAX_LOAD_STREAM_BYTES)
+}
+
 /// Runs lopdf leniently, then once more with the cross-reference table rebuilt. Returns the
 /// document and, when the retry was needed, what went wrong the first time.
 fn open(bytes: &[u8], limits: &Limits) -> Result<(Document, Option<RetryCause>), PdfError> {
-    let max_stream = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    let max_stream = usize::try_from(load_stream_cap(limits)).unwrap_or(usize::MAX);
     let options = |force_reconstruct| LoadOptions {
         max_decompressed_size: Some(max_stream),
         force_reconstruct,
@@ -274,7 +287,7 @@ fn map_error(error: lopdf::Error, bytes: &[u8], limits: &Limits) -> PdfError {
     match error {
         E::Decompress(DecompressError::MemoryLimitExceeded { .. }) => {
             PdfError::LoadStreamTooLarge {
-                limit: limits.max_stream_bytes,
+                limit: load_stream_cap(limits),
             }
         }
         E::Xref(_)

@@ -1,74 +1,247 @@
 //! Decoding stream data: a `/FlateDecode` (alone or after `/ASCII85Decode`, as ReportLab
-//! writes content streams) inflated in a single pass, anything else through lopdf's filter
-//! chain.
+//! writes content streams) inflated here, anything else through lopdf's filter chain.
 //!
 //! Nearly every content stream, ToUnicode CMap and font program is such a stream without
 //! predictor. lopdf reads those through a `Read` adapter that grows its output a
 //! little at a time and zeroes a fresh 40 KiB inflater state per stream; for the many small
-//! streams of a page that was a fifth of text extraction. The single-pass inflater gives the
-//! same bytes; whatever it does not finish cleanly (a corrupt stream, the limit reached,
-//! another filter, a predictor) goes to lopdf, so errors and partial output stay lopdf's.
+//! streams of a page that was a fifth of text extraction. lopdf also grows its buffer by
+//! doubling, so a stream at its limit could reserve twice the limit, and a stream past the
+//! limit was refused only after a full decode.
 //!
-//! The single pass is libdeflate's when it decodes the stream whole (it inflates about twice
-//! as fast as miniz_oxide, which was a twentieth of a signed protocol's processing), else
-//! miniz_oxide's as before: libdeflate accepts only a complete, checksummed zlib stream, and
-//! such a stream inflates to the same bytes in any inflater, so nothing it refuses changes
-//! path or answer.
+//! The single pass is libdeflate's when it decodes the stream whole into a buffer of a
+//! guessed size (it inflates about twice as fast as miniz_oxide, which was a twentieth of a
+//! signed protocol's processing). libdeflate accepts only a complete, checksummed zlib
+//! stream, and such a stream inflates to the same bytes in any inflater.
+//!
+//! What libdeflate does not finish within [`LIBDEFLATE_MAX_OUT`] is inflated by flate2 (the
+//! inflater lopdf uses, same crate and backend, so the same bytes) into a buffer that grows
+//! by `try_reserve_exact` up to the limit and never past it: a decompression bomb costs one
+//! pass and at most `max` bytes, and an allocation failure is an error, not an abort. A
+//! stream that ends in an error before the limit goes to lopdf after all, which reads the
+//! same bytes up to the error (so errors and partial output stay lopdf's), bounded by what
+//! our pass has already seen.
+//!
+//! Every byte decoded here is counted on a per-thread meter ([`decoded_bytes`]), so a caller
+//! that cannot pass a budget down (font readers) can still charge what they decoded.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::io::Read;
 
 use libdeflater::{DecompressionError, Decompressor};
-use lopdf::{Object, Stream};
-use miniz_oxide::inflate::decompress_to_vec_zlib_with_limit;
+use lopdf::{DecompressError, Object, Stream};
 
 /// First output buffer for a zlib stream, as a multiple of its compressed size (content
-/// streams inflate about 3 to 6 times); the buffer doubles while too small, up to the limit.
+/// streams inflate about 3 to 6 times); the buffer doubles while too small, up to
+/// [`LIBDEFLATE_MAX_OUT`].
 const FIRST_RATIO: usize = 8;
 /// Smallest first output buffer.
 const FIRST_MIN: usize = 16 * 1024;
+/// Largest buffer libdeflate is tried with. libdeflate cannot resume, so a stream it does
+/// not finish is inflated again by the streaming pass: above this, the wasted attempts
+/// (at most twice this, in all) would cost more than the speed-up gains.
+const LIBDEFLATE_MAX_OUT: usize = 16 * 1024 * 1024;
+/// Smallest growth step of the streaming pass's buffer.
+const GROW_MIN: usize = 64 * 1024;
 
 thread_local! {
     /// libdeflate's decompressor holds ~10 KiB of tables: one per thread, made once.
     static INFLATER: RefCell<Option<Decompressor>> = const { RefCell::new(None) };
+    /// Bytes decoded on this thread so far (see [`decoded_bytes`]).
+    static METER: Cell<u64> = const { Cell::new(0) };
 }
 
-/// `zlib` inflated whole by libdeflate into at most `max` bytes; `None` when it is not one
-/// complete, valid zlib stream or inflates to more than `max`.
-fn inflate_whole(zlib: &[u8], max: usize) -> Option<Vec<u8>> {
+/// Bytes decoded by this module on the current thread so far. A caller measures what a
+/// piece of work decoded as the difference of two readings.
+pub fn decoded_bytes() -> u64 {
+    METER.get()
+}
+
+fn count(bytes: usize) {
+    METER.set(METER.get().saturating_add(bytes as u64));
+}
+
+/// Whether a decode gave the stream's whole data or stopped at the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// All of the stream's data.
+    Whole,
+    /// The first `max` bytes: the stream decodes to more (or, through lopdf's filters, to
+    /// more than `max` and nothing was kept).
+    Cut,
+}
+
+/// What libdeflate made of a zlib stream.
+enum Whole {
+    /// The whole stream.
+    Done(Vec<u8>),
+    /// It inflates to more than the buffers tried.
+    TooBig,
+    /// Not one complete, valid zlib stream (or no memory for the buffer).
+    Refused,
+}
+
+/// `zlib` inflated whole by libdeflate into at most `max` bytes, trying buffers from a guess
+/// up to [`LIBDEFLATE_MAX_OUT`].
+fn inflate_whole(zlib: &[u8], max: usize) -> Whole {
+    let bound = max.min(LIBDEFLATE_MAX_OUT);
     INFLATER.with_borrow_mut(|slot| {
         let inflater = slot.get_or_insert_with(Decompressor::new);
         let mut size = zlib
             .len()
             .saturating_mul(FIRST_RATIO)
             .max(FIRST_MIN)
-            .min(max);
+            .min(bound);
         loop {
-            let mut out = vec![0u8; size];
+            let mut out = Vec::new();
+            if out.try_reserve_exact(size).is_err() {
+                return Whole::Refused;
+            }
+            out.resize(size, 0);
             match inflater.zlib_decompress(zlib, &mut out) {
                 Ok(n) => {
                     out.truncate(n);
-                    return Some(out);
+                    return Whole::Done(out);
                 }
-                Err(DecompressionError::InsufficientSpace) if size < max => {
-                    size = size.saturating_mul(2).min(max);
+                Err(DecompressionError::InsufficientSpace) if size < bound => {
+                    size = size.saturating_mul(2).min(bound);
                 }
-                Err(_) => return None,
+                Err(DecompressionError::InsufficientSpace) => return Whole::TooBig,
+                Err(_) => return Whole::Refused,
             }
         }
     })
 }
 
-/// `zlib` inflated in one pass: libdeflate, else miniz_oxide; `None` when neither finishes.
-fn inflate(zlib: &[u8], max: usize) -> Option<Vec<u8>> {
-    inflate_whole(zlib, max).or_else(|| decompress_to_vec_zlib_with_limit(zlib, max).ok())
+/// How a streaming pass ended.
+enum Streamed {
+    /// The reader reached its end; `out` holds everything.
+    Whole,
+    /// `max` bytes were read and there is more.
+    Cut,
+    /// The reader failed after `out` got what it had (lopdf's answer is then the one kept).
+    Failed,
+    /// No memory for the buffer.
+    NoMemory { wanted: usize },
 }
 
-/// The stream's decoded data, at most `max` bytes (lopdf's error beyond that).
-pub fn decoded(stream: &Stream, max: usize) -> lopdf::Result<Vec<u8>> {
-    if let Some(named) = with_full_filter_names(stream) {
-        return decoded_as_named(&named, max);
+/// Reads `reader` to its end onto `out`, at most `max` bytes, growing `out` exactly (never
+/// past `max` more than it held) and fallibly.
+fn read_bounded(mut reader: impl Read, max: usize, out: &mut Vec<u8>) -> Streamed {
+    let start = out.len();
+    loop {
+        let got = out.len() - start;
+        if got == max {
+            // At the limit: one byte more says whether the stream goes on.
+            let mut probe = [0u8; 1];
+            return match reader.read(&mut probe) {
+                Ok(0) => Streamed::Whole,
+                Ok(_) => Streamed::Cut,
+                Err(_) => Streamed::Failed,
+            };
+        }
+        if out.capacity() == out.len() {
+            let step = got.max(GROW_MIN).min(max - got);
+            if out.try_reserve_exact(step).is_err() {
+                return Streamed::NoMemory {
+                    wanted: out.len().saturating_add(step),
+                };
+            }
+        }
+        let room = (out.capacity() - out.len()).min(max - got);
+        let filled = out.len();
+        out.resize(filled + room, 0);
+        let read = out.get_mut(filled..).map(|spare| reader.read(spare));
+        match read {
+            Some(Ok(0)) => {
+                out.truncate(filled);
+                return Streamed::Whole;
+            }
+            Some(Ok(n)) => out.truncate(filled + n),
+            Some(Err(_)) | None => {
+                out.truncate(filled);
+                return Streamed::Failed;
+            }
+        }
     }
-    decoded_as_named(stream, max)
+}
+
+/// `zlib` inflated onto `out`: whole by libdeflate when it can, else streamed by flate2 up to
+/// `max` bytes. `None` when the stream is broken before `max` (the caller asks lopdf).
+fn inflate_into(zlib: &[u8], max: usize, out: &mut Vec<u8>) -> Option<Result<Fit, DecodeError>> {
+    match inflate_whole(zlib, max) {
+        Whole::Done(data) if out.is_empty() => {
+            *out = data;
+            return Some(Ok(Fit::Whole));
+        }
+        Whole::Done(data) => {
+            if out.try_reserve_exact(data.len()).is_err() {
+                return Some(Err(DecodeError::NoMemory {
+                    bytes: out.len().saturating_add(data.len()),
+                }));
+            }
+            out.extend_from_slice(&data);
+            return Some(Ok(Fit::Whole));
+        }
+        Whole::TooBig | Whole::Refused => {}
+    }
+    let start = out.len();
+    let streamed = read_bounded(flate2::bufread::ZlibDecoder::new(zlib), max, out);
+    let streamed = match streamed {
+        // A broken zlib header: lopdf reads the data as raw deflate, and so do we, so that
+        // a bomb behind a bad header is stopped here too.
+        Streamed::Failed if out.len() == start && zlib.len() > 2 => {
+            let raw = zlib.get(2..).unwrap_or_default();
+            read_bounded(flate2::bufread::DeflateDecoder::new(raw), max, out)
+        }
+        other => other,
+    };
+    match streamed {
+        Streamed::Whole => Some(Ok(Fit::Whole)),
+        Streamed::Cut => Some(Ok(Fit::Cut)),
+        Streamed::NoMemory { wanted } => Some(Err(DecodeError::NoMemory { bytes: wanted })),
+        Streamed::Failed => {
+            // lopdf decodes what we saw, no more: `max` bounds it to the bytes seen.
+            out.truncate(start);
+            None
+        }
+    }
+}
+
+/// Why a stream could not be decoded.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// No memory for the decoded data.
+    #[error("no memory for {bytes} bytes of decoded stream data")]
+    NoMemory { bytes: usize },
+    /// lopdf's filters failed (an unknown filter, corrupt data).
+    #[error(transparent)]
+    Lopdf(lopdf::Error),
+}
+
+/// The stream's decoded data, at most `max` bytes (lopdf's `MemoryLimitExceeded` beyond
+/// that, or when there is no memory for it).
+pub fn decoded(stream: &Stream, max: usize) -> lopdf::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match decode_into(stream, max, &mut out) {
+        Ok(Fit::Whole) => Ok(out),
+        Ok(Fit::Cut) => Err(DecompressError::MemoryLimitExceeded { limit: max }.into()),
+        Err(DecodeError::NoMemory { bytes }) => {
+            Err(DecompressError::MemoryLimitExceeded { limit: bytes }.into())
+        }
+        Err(DecodeError::Lopdf(e)) => Err(e),
+    }
+}
+
+/// The stream's decoded data appended to `out`: all of it, or the first `max` bytes of a
+/// stream that decodes to more ([`Fit::Cut`]; through lopdf's filters a cut keeps nothing).
+pub fn decode_into(stream: &Stream, max: usize, out: &mut Vec<u8>) -> Result<Fit, DecodeError> {
+    let before = out.len();
+    let result = match with_full_filter_names(stream) {
+        Some(named) => decode_named_into(&named, max, out),
+        None => decode_named_into(stream, max, out),
+    };
+    count(out.len().saturating_sub(before));
+    result
 }
 
 /// The full name of an abbreviated filter name (§8.9.7, Table 92: the inline-image
@@ -107,15 +280,52 @@ fn with_full_filter_names(stream: &Stream) -> Option<Stream> {
     Some(Stream::new(dict, stream.content.clone()).with_compression(false))
 }
 
-fn decoded_as_named(stream: &Stream, max: usize) -> lopdf::Result<Vec<u8>> {
+fn decode_named_into(stream: &Stream, max: usize, out: &mut Vec<u8>) -> Result<Fit, DecodeError> {
     let fast = match flate_kind(stream) {
-        Some(Flate::Plain) => inflate(&stream.content, max),
-        Some(Flate::AfterAscii85) => ascii85(&stream.content).and_then(|z| inflate(&z, max)),
+        Some(Flate::Plain) => inflate_into(&stream.content, max, out),
+        Some(Flate::AfterAscii85) => {
+            ascii85(&stream.content).and_then(|z| inflate_into(&z, max, out))
+        }
         None => None,
     };
-    match fast {
-        Some(data) => Ok(data),
-        None => stream.decompressed_content_with_limit(max),
+    if let Some(done) = fast {
+        return done;
+    }
+    if stream.dict.get(b"Filter").is_err() {
+        // An unfiltered stream is its own data: keep what fits.
+        let kept = stream.content.get(..max).unwrap_or(&stream.content);
+        if out.try_reserve_exact(kept.len()).is_err() {
+            return Err(DecodeError::NoMemory {
+                bytes: out.len().saturating_add(kept.len()),
+            });
+        }
+        out.extend_from_slice(kept);
+        return Ok(if kept.len() < stream.content.len() {
+            Fit::Cut
+        } else {
+            Fit::Whole
+        });
+    }
+    // Other filters and chains, predictors, and Flate that broke before the limit: lopdf's
+    // decoders, bounded per filter by `max` (they may reserve up to twice that while
+    // growing; only what they write is touched).
+    let data = stream.decompressed_content_with_limit(max);
+    match data {
+        Ok(data) if out.is_empty() => {
+            *out = data;
+            Ok(Fit::Whole)
+        }
+        Ok(data) => {
+            if out.try_reserve_exact(data.len()).is_err() {
+                return Err(DecodeError::NoMemory {
+                    bytes: out.len().saturating_add(data.len()),
+                });
+            }
+            out.extend_from_slice(&data);
+            Ok(Fit::Whole)
+        }
+        Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => Ok(Fit::Cut),
+        Err(e) => Err(DecodeError::Lopdf(e)),
     }
 }
 
@@ -318,13 +528,14 @@ mod tests {
 
     #[test]
     fn libdeflate_grows_its_buffer_and_refuses_what_it_cannot_vouch_for() {
+        use super::{Whole, inflate_whole};
         // Inflates 500-fold: the first buffer is too small several times over.
         let text = b"0 0 m 612 792 l S\n".repeat(20_000);
         let z = zlib(&text);
-        assert_eq!(super::inflate_whole(&z, 1 << 22).expect("whole"), text);
-        assert_eq!(super::inflate_whole(&z, text.len() - 1), None);
-        // A wrong Adler-32 or a stream cut short: libdeflate refuses, and the answer is the
-        // one the stream got before libdeflate was used.
+        assert!(matches!(inflate_whole(&z, 1 << 22), Whole::Done(d) if d == text));
+        assert!(matches!(inflate_whole(&z, text.len() - 1), Whole::TooBig));
+        // A wrong Adler-32 or a stream cut short: libdeflate refuses, the streaming pass
+        // fails before the limit, and the answer is lopdf's.
         let mut bad_sum = z.clone();
         if let Some(last) = bad_sum.last_mut() {
             *last ^= 1;
@@ -332,14 +543,59 @@ mod tests {
         let mut cut = z.clone();
         cut.truncate(z.len() / 2);
         for broken in [bad_sum, cut] {
-            assert_eq!(super::inflate_whole(&broken, 1 << 22), None);
+            assert!(matches!(inflate_whole(&broken, 1 << 22), Whole::Refused));
             let s = Stream::new(dictionary! { "Filter" => "FlateDecode" }, broken.clone())
                 .with_compression(false);
-            let before = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&broken, 1 << 22)
-                .ok()
-                .map_or_else(|| s.decompressed_content_with_limit(1 << 22).ok(), Some);
-            assert_eq!(decoded(&s, 1 << 22).ok(), before);
+            assert_eq!(
+                decoded(&s, 1 << 22).ok(),
+                s.decompressed_content_with_limit(1 << 22).ok()
+            );
         }
+    }
+
+    /// A Flate bomb: `n` bytes of spaces, a few KiB compressed.
+    fn bomb(n: usize) -> Stream {
+        flate(dictionary! { "Filter" => "FlateDecode" }, &vec![b' '; n])
+    }
+
+    #[test]
+    fn past_the_limit_keeps_the_first_max_bytes_and_reserves_no_more() {
+        use super::{Fit, decode_into};
+        // Past libdeflate's largest buffer, so the streaming pass meets the limit.
+        let big = super::LIBDEFLATE_MAX_OUT * 2;
+        let s = bomb(big);
+        for max in [1000, super::LIBDEFLATE_MAX_OUT + 12_345, big - 1] {
+            let mut out = b"carried ".to_vec();
+            assert_eq!(decode_into(&s, max, &mut out).expect("decodes"), Fit::Cut);
+            assert_eq!(out.len(), 8 + max, "{max}");
+            assert!(
+                out.capacity() <= 8 + max + (8 + max) / 8,
+                "{}",
+                out.capacity()
+            );
+            assert!(out[8..].iter().all(|&b| b == b' '));
+        }
+        let mut out = b"x".to_vec();
+        assert_eq!(decode_into(&s, big, &mut out).expect("decodes"), Fit::Whole);
+        assert_eq!(out.len(), big + 1);
+        // Raw deflate behind a broken zlib header (lopdf's fallback) is bounded too.
+        let mut headless = s.clone();
+        headless.content[0] = 0;
+        headless.content[1] = 0;
+        let mut out = Vec::new();
+        assert_eq!(
+            decode_into(&headless, 5000, &mut out).expect("decodes"),
+            Fit::Cut
+        );
+        assert_eq!(out.len(), 5000);
+    }
+
+    #[test]
+    fn the_meter_counts_decoded_bytes() {
+        let before = super::decoded_bytes();
+        let _ = decoded(&bomb(10_000), 1 << 20).expect("decodes");
+        let _ = decoded(&bomb(100_000), 50_000);
+        assert_eq!(super::decoded_bytes() - before, 10_000 + 50_000);
     }
 
     #[test]

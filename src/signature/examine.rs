@@ -24,6 +24,10 @@ use crate::pdf::{Limits, Pdf};
 
 /// Certificates, CRLs and OCSP responses read from the DSS; more are ignored.
 const MAX_DSS_ITEMS: usize = 1024;
+/// Largest DSS certificate read, decoded (a certificate is a few KiB; 1 MiB is generous).
+const MAX_DSS_CERT_BYTES: usize = 1 << 20;
+/// Most bytes of DSS certificates held in all.
+const MAX_DSS_CERT_TOTAL_BYTES: usize = 16 << 20;
 
 /// Who signed, as the certificate says.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
@@ -230,11 +234,19 @@ fn dss(doc: &Document) -> Dss {
             _ => Vec::new(),
         }
     };
+    let mut held = 0usize;
     for cert in items(b"Certs") {
         if let Some(Object::Stream(s)) = deref(doc, cert) {
-            let data = s
-                .decompressed_content()
-                .unwrap_or_else(|_| s.content.clone());
+            // Bounded: an unbounded decode of a bomb here aborted the process.
+            let data = match crate::pdf::stream::decoded(s, MAX_DSS_CERT_BYTES) {
+                Ok(data) => data,
+                Err(lopdf::Error::Decompress(_)) => continue,
+                Err(_) => s.content.clone(),
+            };
+            held = held.saturating_add(data.len());
+            if held > MAX_DSS_CERT_TOTAL_BYTES {
+                break;
+            }
             out.certs.push(data);
         }
     }

@@ -9,10 +9,12 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use super::TextWarning;
 use super::font::{Font, WritingMode};
 use super::geometry::{Matrix, Rect};
 use super::lexer::{Lexer, Operand, Token};
 use crate::pdf::object::{MAX_DEREF, deref, deref_dict, number};
+use crate::pdf::stream::{DecodeError, Fit};
 use crate::pdf::{Deadline, Limits, PdfError};
 
 /// Deepest `q` nesting kept; deeper saves are counted but not stored (their `Q` restores the
@@ -75,6 +77,8 @@ pub struct Budget {
     limits: Limits,
     deadline: Deadline,
     decompressed: u64,
+    /// Warnings for the page being read, taken by [`Budget::take_warnings`].
+    warnings: Vec<TextWarning>,
 }
 
 impl Budget {
@@ -84,12 +88,18 @@ impl Budget {
             limits: limits.clone(),
             deadline,
             decompressed: 0,
+            warnings: Vec::new(),
         }
     }
 
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// What went wrong on the page read since the last call.
+    pub fn take_warnings(&mut self) -> Vec<TextWarning> {
+        std::mem::take(&mut self.warnings)
     }
 
     fn check_deadline(&self, during: &'static str) -> Result<(), PdfError> {
@@ -102,33 +112,76 @@ impl Budget {
         Ok(())
     }
 
-    /// Decompresses a content stream, charging it to the document's total.
-    fn content(
+    /// Bytes the document may still decompress.
+    fn left(&self) -> u64 {
+        self.limits
+            .max_total_decompressed_bytes
+            .saturating_sub(self.decompressed)
+    }
+
+    /// Charges bytes decoded elsewhere (fonts) to the document's total.
+    fn charge(&mut self, bytes: u64) {
+        self.decompressed = self.decompressed.saturating_add(bytes);
+    }
+
+    /// Decompresses a content stream onto `out`, charging it to the document's total. A
+    /// stream past the per-stream limit or the document's remaining total is cut there: the
+    /// content before the cut is kept and the page gets a warning, so one bomb costs its
+    /// own text, not the document's.
+    fn content_into(
         &mut self,
         id: Option<ObjectId>,
         stream: &lopdf::Stream,
-    ) -> Result<Vec<u8>, PdfError> {
+        out: &mut Vec<u8>,
+    ) -> Result<(), PdfError> {
         let per_stream = self.limits.max_stream_bytes;
-        let left = self
-            .limits
-            .max_total_decompressed_bytes
-            .saturating_sub(self.decompressed);
-        let cap = per_stream.min(left);
+        let cap = per_stream.min(self.left());
         let object = id.unwrap_or((0, 0));
-        let data =
-            match crate::pdf::stream::decoded(stream, usize::try_from(cap).unwrap_or(usize::MAX)) {
-                Ok(d) => d,
-                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
-                    ..
-                })) => {
-                    return Err(PdfError::StreamTooLarge { object, limit: cap });
-                }
-                // An unknown or broken filter: the raw bytes are the best we have; the lexer
-                // copes with junk. pdftotext does the same.
-                Err(_) => stream.content.clone(),
-            };
-        self.decompressed += data.len() as u64;
-        Ok(data)
+        let before = out.len();
+        let max = usize::try_from(cap).unwrap_or(usize::MAX);
+        match crate::pdf::stream::decode_into(stream, max, out) {
+            Ok(Fit::Whole) => {}
+            Ok(Fit::Cut) | Err(DecodeError::NoMemory { .. }) => {
+                self.warnings
+                    .push(TextWarning::ContentTruncated { object, limit: cap });
+            }
+            // An unknown or broken filter: the raw bytes are the best we have; the lexer
+            // copes with junk. pdftotext does the same.
+            Err(DecodeError::Lopdf(_)) => {
+                out.truncate(before);
+                out.extend_from_slice(&stream.content);
+            }
+        }
+        self.charge(out.len().saturating_sub(before) as u64);
+        Ok(())
+    }
+}
+
+/// Most bytes of pending operands carried from the end of one content stream of a page to
+/// the start of the next (§7.8.2 lets streams split between any two tokens). A real split
+/// leaves a few operands; a stream of nothing but operands is junk, and carrying it would
+/// hold two streams at once.
+const MAX_CARRY: usize = 1 << 20;
+
+/// Interpretation state that runs on from one content stream of a page to the next.
+struct RunState {
+    gs: GraphicsState,
+    saved: Vec<GraphicsState>,
+    unsaved_depth: usize,
+    /// Text matrix and text line matrix; only meaningful between BT and ET.
+    tm: Matrix,
+    tlm: Matrix,
+}
+
+impl RunState {
+    fn new(gs: GraphicsState) -> Self {
+        RunState {
+            gs,
+            saved: Vec::new(),
+            unsaved_depth: 0,
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+        }
     }
 }
 
@@ -225,40 +278,60 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             reason: format!("page is not a dictionary: {e}"),
         })?;
         let resources = page_resources(doc, page);
-        let mut content = Vec::new();
-        for id in doc.get_page_contents(page_id) {
-            if let Some(Object::Stream(s)) = doc.objects.get(&id) {
-                content.extend_from_slice(&self.budget.content(Some(id), s)?);
-                // Streams of one page are concatenated; a token must not run across them.
-                content.push(b'\n');
-            }
-        }
-        // Contents may also be a direct stream reference we did not see as an id list.
         self.operators = 0;
-        let state = GraphicsState {
+        let max_ops = self.budget.limits().max_operators_per_page;
+        let mut state = RunState::new(GraphicsState {
             ctm: Matrix::IDENTITY,
             text: TextState::default(),
-        };
-        self.run(&content, resources, state, device, 0)
+        });
+        // The page's streams are decoded and read one at a time, so a page costs its largest
+        // stream, not their sum. Operands pending at the end of one are carried, as bytes, to
+        // the start of the next, which reads as their concatenation did.
+        let mut carry = Vec::new();
+        for id in doc.get_page_contents(page_id) {
+            if self.operators > max_ops {
+                break;
+            }
+            let Some(Object::Stream(s)) = doc.objects.get(&id) else {
+                continue;
+            };
+            let mut content = std::mem::take(&mut carry);
+            self.budget.content_into(Some(id), s, &mut content)?;
+            let (next, pending) = self.run(&content, resources, state, device, 0)?;
+            state = next;
+            if let Some(tail) = pending.and_then(|at| content.get(at..))
+                && tail.len() < MAX_CARRY
+            {
+                carry.extend_from_slice(tail);
+                // Streams of one page are concatenated; a token must not run across them.
+                carry.push(b'\n');
+            }
+        }
+        Ok(())
     }
 
+    /// Reads `content` from `state` on; returns the state at its end and, when operands are
+    /// pending there, the offset where they start.
     fn run(
         &mut self,
         content: &[u8],
         resources: Option<&'d Dictionary>,
-        initial: GraphicsState,
+        state: RunState,
         device: &mut dyn Device,
         depth: usize,
-    ) -> Result<(), PdfError> {
+    ) -> Result<(RunState, Option<usize>), PdfError> {
         let mut lexer = Lexer::new(content);
         let mut operands: Vec<Operand<'_>> = Vec::new();
-        let mut gs = initial;
-        let mut saved: Vec<GraphicsState> = Vec::new();
-        let mut unsaved_depth = 0usize;
-        // Text matrix and text line matrix; only meaningful between BT and ET.
-        let mut tm = Matrix::IDENTITY;
-        let mut tlm = Matrix::IDENTITY;
+        let RunState {
+            mut gs,
+            mut saved,
+            mut unsaved_depth,
+            mut tm,
+            mut tlm,
+        } = state;
         let max_ops = self.budget.limits().max_operators_per_page;
+        // Where the operands being collected start: after the last operator.
+        let mut pending_from = 0;
 
         while let Some(token) = lexer.next_token() {
             let op = match token {
@@ -271,10 +344,12 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 Token::InlineImage(_) => {
                     device.image(&gs.ctm);
                     operands.clear();
+                    pending_from = lexer.position();
                     continue;
                 }
                 Token::Operator(op) => op,
             };
+            pending_from = lexer.position();
             self.operators += 1;
             if self.operators.is_multiple_of(DEADLINE_EVERY) {
                 self.budget.check_deadline("interpreting page content")?;
@@ -397,7 +472,15 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             }
             operands.clear();
         }
-        Ok(())
+        let pending = (!operands.is_empty()).then_some(pending_from);
+        let state = RunState {
+            gs,
+            saved,
+            unsaved_depth,
+            tm,
+            tlm,
+        };
+        Ok((state, pending))
     }
 
     fn font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Option<Arc<Font>> {
@@ -412,7 +495,14 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             return Some(f.clone());
         }
         let dict = deref_dict(doc, entry)?;
-        let font = Arc::new(Font::from_dict(doc, dict, self.budget.limits()));
+        // A font's streams (program, ToUnicode, CMaps) count against the document's total
+        // too, and may not take more than is left of it.
+        let mut limits = self.budget.limits().clone();
+        limits.max_stream_bytes = limits.max_stream_bytes.min(self.budget.left());
+        let before = crate::pdf::stream::decoded_bytes();
+        let font = Arc::new(Font::from_dict(doc, dict, &limits));
+        self.budget
+            .charge(crate::pdf::stream::decoded_bytes().saturating_sub(before));
         self.fonts.fonts.insert(key, font.clone());
         Some(font)
     }
@@ -487,13 +577,18 @@ impl<'d> Interpreter<'d, '_> {
             .ok()
             .and_then(|r| deref_dict(doc, r))
             .or(resources);
-        let result = self.budget.content(id, stream).and_then(|content| {
-            let state = GraphicsState {
-                ctm: matrix.then(ctm),
-                text: text.clone(),
-            };
-            self.run(&content, form_resources, state, device, depth + 1)
-        });
+        let mut content = Vec::new();
+        let result = self
+            .budget
+            .content_into(id, stream, &mut content)
+            .and_then(|()| {
+                let state = RunState::new(GraphicsState {
+                    ctm: matrix.then(ctm),
+                    text: text.clone(),
+                });
+                self.run(&content, form_resources, state, device, depth + 1)
+            })
+            .map(|_| ());
         if id.is_some() {
             self.form_stack.pop();
         }

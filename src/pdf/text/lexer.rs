@@ -119,6 +119,11 @@ impl<'a> Lexer<'a> {
         Lexer { data, pos: 0 }
     }
 
+    /// Byte offset of the next byte to read: after a token, where the next one may start.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     fn peek(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }

@@ -7,6 +7,9 @@
 
 pub mod font;
 
+#[cfg(test)]
+mod bomb_tests;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -44,6 +47,16 @@ pub enum TextWarning {
         glyphs: usize,
         /// Of those, glyphs with no text.
         unmapped: usize,
+    },
+    /// A content stream (the page's, or a form's it draws) decompresses past
+    /// `max_stream_bytes` or the document's remaining `max_total_decompressed_bytes`: the
+    /// text up to `limit` bytes of it was read, the rest not.
+    #[error("a content stream (object {} {}) was cut at {limit} decompressed bytes; the text after that is missing", object.0, object.1)]
+    ContentTruncated {
+        /// The stream's object (0 0 for a direct stream).
+        object: (u32, u16),
+        /// The bytes it was cut at.
+        limit: u64,
     },
 }
 
@@ -130,12 +143,11 @@ pub fn extract_pages_where(
         let mut interpreter = Interpreter::new(doc, &mut fonts, &mut budget);
         interpreter.run_page(page_id, &mut device)?;
         interpreter.run_annotations(page_id, &mut device)?;
+        let mut warnings = budget.take_warnings();
         let chars = device.collector.chars;
         let text = nfc(device.collector.take_text());
         let image_coverage = device.coverage.fraction();
-        let warnings = TextWarning::for_glyphs(device.glyphs, device.unmapped)
-            .into_iter()
-            .collect();
+        warnings.extend(TextWarning::for_glyphs(device.glyphs, device.unmapped));
         collector = device.collector;
         pages.push(PageText {
             number: number as usize,

@@ -54,7 +54,13 @@ pub(super) fn view_after(
     let mut alone = prefix.to_vec();
     *alone.get_mut(digits.start)? = b'/';
     let stand_in = Object::Name(alone.get(digits.start + 1..digits.end)?.to_vec());
-    let max = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    // The cap `load` gives lopdf: object streams are small, and lopdf may reserve twice it.
+    let max = usize::try_from(
+        limits
+            .max_stream_bytes
+            .min(crate::pdf::load::MAX_LOAD_STREAM_BYTES),
+    )
+    .unwrap_or(usize::MAX);
     let options = LoadOptions {
         max_decompressed_size: Some(max),
         // A filter also tells lopdf not to rebuild the table when the page tree is missing,

@@ -135,7 +135,13 @@ impl<'a> Views<'a> {
         }) {
             return Some(view);
         }
-        let max = usize::try_from(self.limits.max_stream_bytes).unwrap_or(usize::MAX);
+        // The cap `load` gives lopdf: object streams are small, and lopdf may reserve twice it.
+        let max = usize::try_from(
+            self.limits
+                .max_stream_bytes
+                .min(crate::pdf::load::MAX_LOAD_STREAM_BYTES),
+        )
+        .unwrap_or(usize::MAX);
         let options = LoadOptions {
             max_decompressed_size: Some(max),
             ..LoadOptions::default()
@@ -337,9 +343,14 @@ fn read_stream(bytes: &[u8], at: usize, view: &Document, limits: &Limits) -> Opt
     if stream.dict.get(b"Type").ok()?.as_name().ok()? != b"XRef" {
         return None;
     }
-    let max = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    let max = usize::try_from(
+        limits
+            .max_stream_bytes
+            .min(crate::pdf::load::MAX_LOAD_STREAM_BYTES),
+    )
+    .unwrap_or(usize::MAX);
     let data = contain("decoding a cross-reference stream", || {
-        stream.decompressed_content_with_limit(max)
+        crate::pdf::stream::decoded(stream, max)
     })
     .ok()?
     .ok()?;
