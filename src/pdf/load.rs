@@ -409,7 +409,11 @@ fn decrypt_if_needed(
     let max_stream = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
     match contain("decrypting", || decrypt::decrypt(&mut doc, max_stream))? {
         Ok(opened) => Ok((doc, retried, Some(opened.note))),
-        Err(DecryptError::NoDictionary) => Err(refusal),
+        // The trailer names an /Encrypt object that does not parse as a dictionary
+        // (PDFBOX-4352-0.pdf's starts `E<`): no key can be derived, whatever the password.
+        Err(error @ DecryptError::NoDictionary) => Err(PdfError::Encrypted {
+            reason: format!("{error}, so no key can be derived"),
+        }),
         Err(error) => Err(PdfError::Encrypted {
             reason: error.to_string(),
         }),
