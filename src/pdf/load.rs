@@ -97,6 +97,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
         // so every byte offset (xref, revisions, signatures) stays where the file has it.
         None => open(&with_header(bytes).ok_or(PdfError::NotPdf)?, limits),
     };
+    let (opened, spelled_note) = retry_with_names_spelled_out(bytes, header_at, limits, opened);
     let (doc, retried, crypt_note) = decrypt_if_needed(bytes, header_at, limits, opened)?;
     check_deadline(&deadline, "loading")?;
     let encrypted = doc.encryption_state.is_some() || crypt_note.is_some();
@@ -135,6 +136,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
         (None, Some(repair)) => Some(format!("{NO_HEADER}; {repair}")),
     };
     let notes = [
+        spelled_note,
         crypt_note.filter(|n| !n.is_empty()),
         filter_note,
         page_repair,
@@ -209,6 +211,9 @@ fn find_header(bytes: &[u8]) -> Option<usize> {
 
 /// Why the lenient load failed before the retry that worked.
 type RetryCause = String;
+
+/// What [`open`] returns: the document and why a retry was needed, or why it failed.
+type Opened = Result<(Document, Option<RetryCause>), PdfError>;
 
 /// How the lenient load failed.
 enum LenientFailure {
@@ -442,6 +447,71 @@ fn may_have_abbreviated_object_streams(bytes: &[u8]) -> bool {
                     .is_none_or(|next| !next.is_ascii_alphanumeric())
             })
         })
+}
+
+/// The full filter names of [`ABBREVIATED_FILTERS`], in the same order.
+const FULL_FILTERS: [&[u8]; 5] = [
+    b"/FlateDecode",
+    b"/ASCIIHexDecode",
+    b"/ASCII85Decode",
+    b"/LZWDecode",
+    b"/RunLengthDecode",
+];
+
+/// A copy of `bytes` with each abbreviated filter name that is followed by enough spaces to
+/// hold its full name overwritten by the full name, so no offset moves (qpdf pads its
+/// abbreviated cross-reference and object streams' names so); `None` when there is none.
+fn with_names_spelled_out(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut copy = bytes.to_vec();
+    let mut changed = false;
+    for (short, full) in ABBREVIATED_FILTERS.iter().zip(FULL_FILTERS) {
+        for at in memchr::memmem::find_iter(bytes, short) {
+            let end = at.saturating_add(full.len());
+            let room = bytes.get(at.saturating_add(short.len())..end);
+            if room.is_some_and(|room| room.iter().all(|&b| b == b' '))
+                && let Some(target) = copy.get_mut(at..end)
+            {
+                target.copy_from_slice(full);
+                changed = true;
+            }
+        }
+    }
+    changed.then_some(copy)
+}
+
+/// When lopdf could not load the file and it has abbreviated filter names with room for the
+/// full ones, loads [`with_names_spelled_out`]'s copy instead (lopdf decodes cross-reference
+/// and object streams itself and knows only the full names). Returns the outcome to use and,
+/// when the copy was used, the record's note.
+fn retry_with_names_spelled_out(
+    bytes: &[u8],
+    header_at: Option<usize>,
+    limits: &Limits,
+    opened: Opened,
+) -> (Opened, Option<String>) {
+    if !matches!(
+        opened,
+        Err(PdfError::Malformed { .. } | PdfError::Xref { .. })
+    ) || !may_have_abbreviated_object_streams(bytes)
+    {
+        return (opened, None);
+    }
+    let Some(spelled) =
+        lopdf_input(bytes, header_at).and_then(|input| with_names_spelled_out(&input))
+    else {
+        return (opened, None);
+    };
+    match open(&spelled, limits) {
+        Ok(reopened) => (
+            Ok(reopened),
+            Some(
+                "cross-reference or object streams name their filters by the inline-image \
+                 abbreviations (/Fl and the like); they were read as the full names"
+                    .to_owned(),
+            ),
+        ),
+        Err(_) => (opened, None),
+    }
 }
 
 /// lopdf's load-time object filter: writes out the abbreviated filter names of object streams
@@ -1076,6 +1146,19 @@ pub(crate) mod tests {
             Err(PdfError::Encrypted { reason }) => assert!(reason.contains("password"), "{reason}"),
             other => panic!("expected Encrypted, got {:?}", other.map(|p| p.version)),
         }
+    }
+
+    #[test]
+    fn padded_abbreviated_filter_names_are_spelled_out_in_place() {
+        let bytes = b"<< /Filter /Fl          /N 5 >> << /Filter /Fl /N 1 >> /FlateDecode";
+        let spelled = with_names_spelled_out(bytes).expect("one has room");
+        assert_eq!(spelled.len(), bytes.len());
+        assert!(spelled.starts_with(b"<< /Filter /FlateDecode /N 5 >>"));
+        assert!(
+            spelled.ends_with(b"<< /Filter /Fl /N 1 >> /FlateDecode"),
+            "no room, left"
+        );
+        assert!(with_names_spelled_out(b"/Filter /FlateDecode").is_none());
     }
 
     #[test]
