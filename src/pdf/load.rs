@@ -7,11 +7,16 @@
 //! documents it cannot decrypt. Revisions come from [`super::revision`], which reads the
 //! file's own layout because lopdf merges revisions; metadata from [`super::metadata`].
 
+use std::borrow::Cow;
+
 use lopdf::xref::XrefRecovery;
 use lopdf::{DecompressError, Document, LoadOptions, Object, ParseError};
 
+use super::decrypt::DecryptError;
 use super::limits::Deadline;
-use super::{DocumentMetadata, Limits, PdfError, Revision, XrefKind, contents, revision};
+use super::{
+    DocumentMetadata, Limits, PdfError, Revision, XrefKind, contents, decrypt, pages, revision,
+};
 
 /// How far into the input the `%PDF-` header may start (ISO 32000-2 §7.5.2 wants it at 0;
 /// readers accept leading junk within the first kilobyte, and so do we).
@@ -86,15 +91,19 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
         None => return Err(PdfError::NotPdf),
     };
 
-    let (doc, retried) = match header_at {
-        Some(_) => open_signed(bytes, limits)?,
+    let opened = match header_at {
+        Some(_) => open_signed(bytes, limits),
         // lopdf insists on a header: give it a copy whose first line is one, the same length,
         // so every byte offset (xref, revisions, signatures) stays where the file has it.
-        None => open(&with_header(bytes).ok_or(PdfError::NotPdf)?, limits)?,
+        None => open(&with_header(bytes).ok_or(PdfError::NotPdf)?, limits),
     };
+    let (opened, spelled_note) = retry_with_names_spelled_out(bytes, header_at, limits, opened);
+    let (doc, retried, crypt_note) = decrypt_if_needed(bytes, header_at, limits, opened)?;
     check_deadline(&deadline, "loading")?;
-    refuse_undecryptable(&doc)?;
-    let encrypted = doc.encryption_state.is_some();
+    let encrypted = doc.encryption_state.is_some() || crypt_note.is_some();
+    let (doc, filter_note) = reload_with_full_filter_names(bytes, header_at, limits, doc);
+    let (mut doc, retried) = rebuild_for_missing_pages(bytes, header_at, limits, doc, retried);
+    let (page_repair, walk_finding) = repair_page_tree(&mut doc, limits)?;
 
     let count = doc.objects.len();
     if count > limits.max_objects {
@@ -112,7 +121,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
     }
     if pages == 0 {
         return Err(PdfError::NoPages {
-            reason: why_no_pages(&doc),
+            reason: why_no_pages(&doc, walk_finding),
         });
     }
     check_deadline(&deadline, "counting pages")?;
@@ -126,6 +135,16 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
         (None, None) => Some(NO_HEADER.to_owned()),
         (None, Some(repair)) => Some(format!("{NO_HEADER}; {repair}")),
     };
+    let notes = [
+        spelled_note,
+        crypt_note.filter(|n| !n.is_empty()),
+        filter_note,
+        page_repair,
+    ];
+    let xref_repair = std::iter::once(xref_repair)
+        .chain(notes)
+        .flatten()
+        .reduce(|all, next| format!("{all}; {next}"));
     let scanned = revision::scan(bytes);
     if let Some(chain_break) = &scanned.chain_break {
         tracing::warn!(%chain_break, "revisions found by scanning for %%EOF");
@@ -167,12 +186,15 @@ fn has_pdf_trailer(bytes: &[u8]) -> bool {
 }
 
 /// A copy of `bytes` whose first line is overwritten with a `%PDF-1.7` header padded with
-/// spaces, or `None` when the first line is too short to hold one.
+/// spaces. When the first line is too short to hold one but is a comment (the binary-marker
+/// line `%âãÏÓ` of a file that lost its header line), the header is put before it instead;
+/// the offsets then point a line early, which lopdf's lenient reading corrects or rebuilds.
+/// `None` when the first line is neither.
 fn with_header(bytes: &[u8]) -> Option<Vec<u8>> {
     const FAKE: &[u8] = b"%PDF-1.7";
     let line_end = bytes.iter().position(|&b| b == b'\n' || b == b'\r')?;
     if line_end < FAKE.len() {
-        return None;
+        return (bytes.first() == Some(&b'%')).then(|| [FAKE, b"\n", bytes].concat());
     }
     let mut copy = bytes.to_vec();
     copy[..FAKE.len()].copy_from_slice(FAKE);
@@ -189,6 +211,9 @@ fn find_header(bytes: &[u8]) -> Option<usize> {
 
 /// Why the lenient load failed before the retry that worked.
 type RetryCause = String;
+
+/// What [`open`] returns: the document and why a retry was needed, or why it failed.
+type Opened = Result<(Document, Option<RetryCause>), PdfError>;
 
 /// How the lenient load failed.
 enum LenientFailure {
@@ -371,8 +396,259 @@ fn refuse_undecryptable(doc: &Document) -> Result<(), PdfError> {
     Err(PdfError::Encrypted { reason })
 }
 
-/// Says where the page tree is missing or empty.
-fn why_no_pages(doc: &Document) -> String {
+/// `opened` as it is when lopdf decrypted it or it is not encrypted; otherwise the file is
+/// loaded again with its `/Encrypt` entry hidden and decrypted by [`decrypt`] with the empty
+/// user password, which reads around the defects lopdf's loader stops at. Returns the
+/// document, the retry cause, and (after the fallback) what it read around. A document that
+/// needs a user password is refused as lopdf's loader refused it.
+fn decrypt_if_needed(
+    bytes: &[u8],
+    header_at: Option<usize>,
+    limits: &Limits,
+    opened: Result<(Document, Option<RetryCause>), PdfError>,
+) -> Result<(Document, Option<RetryCause>, Option<String>), PdfError> {
+    let refusal = match opened {
+        Ok((doc, retried)) => match refuse_undecryptable(&doc) {
+            Ok(()) => return Ok((doc, retried, None)),
+            Err(refusal) => refusal,
+        },
+        Err(refusal @ PdfError::Encrypted { .. }) => refusal,
+        Err(other) => return Err(other),
+    };
+    let Some(input) = lopdf_input(bytes, header_at) else {
+        return Err(refusal);
+    };
+    let Some(hidden) = decrypt::hide_encrypt(&input) else {
+        return Err(refusal);
+    };
+    let Ok((mut doc, retried)) = open(&hidden, limits) else {
+        return Err(refusal);
+    };
+    let max_stream = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    match contain("decrypting", || decrypt::decrypt(&mut doc, max_stream))? {
+        Ok(opened) => Ok((doc, retried, Some(opened.note))),
+        // The trailer names an /Encrypt object that does not parse as a dictionary
+        // (PDFBOX-4352-0.pdf's starts `E<`): no key can be derived, whatever the password.
+        Err(error @ DecryptError::NoDictionary) => Err(PdfError::Encrypted {
+            reason: format!("{error}, so no key can be derived"),
+        }),
+        Err(error) => Err(PdfError::Encrypted {
+            reason: error.to_string(),
+        }),
+    }
+}
+
+/// The bytes lopdf is given: the file itself, or [`with_header`]'s copy when it has no header.
+fn lopdf_input(bytes: &[u8], header_at: Option<usize>) -> Option<Cow<'_, [u8]>> {
+    match header_at {
+        Some(_) => Some(Cow::Borrowed(bytes)),
+        None => with_header(bytes).map(Cow::Owned),
+    }
+}
+
+/// Abbreviated filter names (§8.9.7, Table 92) that object streams have been seen to use.
+const ABBREVIATED_FILTERS: [&[u8]; 5] = [b"/Fl", b"/AHx", b"/A85", b"/LZW", b"/RL"];
+
+/// True when `bytes` has object streams and an abbreviated filter name somewhere.
+fn may_have_abbreviated_object_streams(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"/ObjStm").is_some()
+        && ABBREVIATED_FILTERS.iter().any(|name| {
+            memchr::memmem::find_iter(bytes, name).any(|at| {
+                // `/Fl` must end there, not go on as `/FlateDecode`.
+                bytes
+                    .get(at + name.len())
+                    .is_none_or(|next| !next.is_ascii_alphanumeric())
+            })
+        })
+}
+
+/// The full filter names of [`ABBREVIATED_FILTERS`], in the same order.
+const FULL_FILTERS: [&[u8]; 5] = [
+    b"/FlateDecode",
+    b"/ASCIIHexDecode",
+    b"/ASCII85Decode",
+    b"/LZWDecode",
+    b"/RunLengthDecode",
+];
+
+/// A copy of `bytes` with each abbreviated filter name that is followed by enough spaces to
+/// hold its full name overwritten by the full name, so no offset moves (qpdf pads its
+/// abbreviated cross-reference and object streams' names so); `None` when there is none.
+fn with_names_spelled_out(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut copy = bytes.to_vec();
+    let mut changed = false;
+    for (short, full) in ABBREVIATED_FILTERS.iter().zip(FULL_FILTERS) {
+        for at in memchr::memmem::find_iter(bytes, short) {
+            let end = at.saturating_add(full.len());
+            let room = bytes.get(at.saturating_add(short.len())..end);
+            if room.is_some_and(|room| room.iter().all(|&b| b == b' '))
+                && let Some(target) = copy.get_mut(at..end)
+            {
+                target.copy_from_slice(full);
+                changed = true;
+            }
+        }
+    }
+    changed.then_some(copy)
+}
+
+/// When lopdf could not load the file and it has abbreviated filter names with room for the
+/// full ones, loads [`with_names_spelled_out`]'s copy instead (lopdf decodes cross-reference
+/// and object streams itself and knows only the full names). Returns the outcome to use and,
+/// when the copy was used, the record's note.
+fn retry_with_names_spelled_out(
+    bytes: &[u8],
+    header_at: Option<usize>,
+    limits: &Limits,
+    opened: Opened,
+) -> (Opened, Option<String>) {
+    if !matches!(
+        opened,
+        Err(PdfError::Malformed { .. } | PdfError::Xref { .. })
+    ) || !may_have_abbreviated_object_streams(bytes)
+    {
+        return (opened, None);
+    }
+    let Some(spelled) =
+        lopdf_input(bytes, header_at).and_then(|input| with_names_spelled_out(&input))
+    else {
+        return (opened, None);
+    };
+    match open(&spelled, limits) {
+        Ok(reopened) => (
+            Ok(reopened),
+            Some(
+                "cross-reference or object streams name their filters by the inline-image \
+                 abbreviations (/Fl and the like); they were read as the full names"
+                    .to_owned(),
+            ),
+        ),
+        Err(_) => (opened, None),
+    }
+}
+
+/// lopdf's load-time object filter: writes out the abbreviated filter names of object streams
+/// before lopdf decodes them (it knows only the full names). lopdf uses the returned object
+/// only for objects taken out of object streams, which are never streams, so a stream is not
+/// copied for it.
+fn expand_object_stream_filters(
+    id: lopdf::ObjectId,
+    object: &mut Object,
+) -> Option<(lopdf::ObjectId, Object)> {
+    if let Object::Stream(stream) = object {
+        if stream.dict.has_type(b"ObjStm")
+            && let Some(named) = super::stream::with_full_filter_names(stream)
+        {
+            *stream = named;
+        }
+        return Some((id, Object::Null));
+    }
+    Some((id, object.clone()))
+}
+
+/// Loads the file again with object streams' abbreviated filter names written out when it
+/// may have such streams (qpdf's filter-abbreviation.pdf): lopdf drops an object stream it
+/// cannot decode, and every object inside with it. The reload is kept when it has more
+/// objects; the note says so for the record.
+fn reload_with_full_filter_names(
+    bytes: &[u8],
+    header_at: Option<usize>,
+    limits: &Limits,
+    doc: Document,
+) -> (Document, Option<String>) {
+    if doc.encryption_state.is_some() || !may_have_abbreviated_object_streams(bytes) {
+        return (doc, None);
+    }
+    let Some(input) = lopdf_input(bytes, header_at) else {
+        return (doc, None);
+    };
+    let options = LoadOptions {
+        max_decompressed_size: Some(usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX)),
+        filter: Some(expand_object_stream_filters),
+        ..LoadOptions::default()
+    };
+    let Ok(Ok(reloaded)) = contain("loading with full filter names", || {
+        Document::load_mem_with_options(&input, options)
+    }) else {
+        return (doc, None);
+    };
+    if reloaded.objects.len() <= doc.objects.len() {
+        return (doc, None);
+    }
+    let note = "object streams name their filters by the inline-image abbreviations (/Fl and \
+                the like); they were read as the full names"
+        .to_owned();
+    (reloaded, Some(note))
+}
+
+/// Loads the file again with the cross-reference table rebuilt when the page tree names page
+/// objects the document lacks and the table was not rebuilt already: an entry pointing at the
+/// wrong object (qpdf's bad34.pdf swaps two) loses the page although the file has it. The
+/// rebuilt document is kept only when it misses fewer pages.
+fn rebuild_for_missing_pages(
+    bytes: &[u8],
+    header_at: Option<usize>,
+    limits: &Limits,
+    doc: Document,
+    retried: Option<RetryCause>,
+) -> (Document, Option<RetryCause>) {
+    let missing = pages::walk(&doc, limits.max_pages).missing_count();
+    if missing == 0 || retried.is_some() || doc.xref_recovery == Some(XrefRecovery::Reconstructed) {
+        return (doc, retried);
+    }
+    let Some(input) = lopdf_input(bytes, header_at) else {
+        return (doc, retried);
+    };
+    let Ok(rebuilt) = open_rebuilt(&input, limits) else {
+        return (doc, retried);
+    };
+    if pages::walk(&rebuilt, limits.max_pages).missing_count() >= missing {
+        return (doc, retried);
+    }
+    let cause = format!("the page tree named {missing} page object(s) the table did not lead to");
+    (rebuilt, Some(cause))
+}
+
+/// lopdf with the cross-reference table rebuilt by scanning, as [`open`]'s retry runs it.
+fn open_rebuilt(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
+    let max_stream = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    let options = LoadOptions {
+        max_decompressed_size: Some(max_stream),
+        force_reconstruct: true,
+        ..LoadOptions::default()
+    };
+    match contain("rebuilding the cross-reference table", || {
+        Document::load_mem_with_options(bytes, options)
+    })? {
+        Ok(doc) => Ok(doc),
+        Err(error) => Err(map_error(error, bytes, limits)),
+    }
+}
+
+/// Walks the page tree tolerantly ([`pages`]) and, when lopdf's own iterator misses or
+/// misreads pages, rebuilds the tree in memory. Returns the record's sentence for a repair and,
+/// when the walk found no page, what it found wrong with the tree.
+fn repair_page_tree(
+    doc: &mut Document,
+    limits: &Limits,
+) -> Result<(Option<String>, Option<String>), PdfError> {
+    let cap = limits.max_pages.saturating_add(1);
+    let lopdf_pages: Vec<lopdf::ObjectId> =
+        contain("counting pages", || doc.page_iter().take(cap).collect())?;
+    let walk = pages::walk(doc, limits.max_pages);
+    let why_empty = if walk.page_count() == 0 {
+        walk.why_empty()
+    } else {
+        None
+    };
+    Ok((pages::repair(doc, walk, &lopdf_pages), why_empty))
+}
+
+/// Says where the page tree is missing or empty: the tolerant walk's finding when it has one.
+fn why_no_pages(doc: &Document, walk_finding: Option<String>) -> String {
+    if let Some(why) = walk_finding {
+        return why;
+    }
     let Ok(catalog) = doc.catalog() else {
         return "the trailer has no readable /Root catalog".to_owned();
     };
@@ -762,6 +1038,152 @@ pub(crate) mod tests {
         }
     }
 
+    /// [`encrypted`]'s RC4 file with its encryption dictionary replaced by `edit`'s, the
+    /// objects encrypted as before.
+    fn encrypted_then(
+        user_password: &str,
+        key_length: usize,
+        id: &[u8],
+        edit: impl FnOnce(&mut Dictionary),
+    ) -> Vec<u8> {
+        let mut doc = one_page("1.6", XrefType::CrossReferenceTable, None, None);
+        doc.trailer.set(
+            "ID",
+            vec![
+                Object::string_literal(id.to_vec()),
+                Object::string_literal(id.to_vec()),
+            ],
+        );
+        let state = EncryptionState::try_from(EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password,
+            key_length,
+            permissions: Permissions::all(),
+        })
+        .expect("encryption parameters");
+        doc.encrypt(&state).expect("encrypting");
+        let encrypt = doc
+            .trailer
+            .get(b"Encrypt")
+            .and_then(Object::as_reference)
+            .expect("encrypt reference");
+        edit(doc.get_dictionary_mut(encrypt).expect("encrypt dictionary"));
+        save(&mut doc)
+    }
+
+    /// `bytes` with the trailer's `/ID [...]` blanked out (same length).
+    fn without_id(mut bytes: Vec<u8>) -> Vec<u8> {
+        let at = memchr::memmem::rfind(&bytes, b"/ID").expect("an /ID");
+        let end = at
+            + bytes[at..]
+                .iter()
+                .position(|&b| b == b']')
+                .expect("its end")
+            + 1;
+        bytes[at..end].fill(b' ');
+        bytes
+    }
+
+    fn page_text_of(pdf: &Pdf) -> Vec<u8> {
+        let page = pdf.doc.page_iter().next().expect("a page");
+        pdf.doc.get_page_content(page)
+    }
+
+    #[test]
+    fn encrypted_without_trailer_id_opens_with_an_empty_id() {
+        let bytes = without_id(encrypted_then("", 128, b"", |_| {}));
+        let pdf = load(&bytes, &limits()).expect("an empty /ID opens it, as qpdf and poppler do");
+        assert!(pdf.encrypted);
+        assert!(page_text_of(&pdf).starts_with(b"BT /F1 12 Tf"));
+        assert!(pdf.xref_repair.expect("said").contains("/ID"));
+        // Near miss: the same file keyed with a real /ID is not opened with an empty one.
+        let bytes = without_id(encrypted_then("", 128, b"0123456789abcdef", |_| {}));
+        assert!(matches!(
+            load(&bytes, &limits()),
+            Err(PdfError::Encrypted { .. })
+        ));
+    }
+
+    #[test]
+    fn v4_dictionary_with_short_rc4_key_opens_as_v2() {
+        let as_v4 = |dict: &mut Dictionary| {
+            dict.set("V", 4);
+            dict.set("R", 3);
+            dict.set(
+                "CF",
+                dictionary! { "StdCF" => dictionary! { "CFM" => "V2", "Length" => 5 } },
+            );
+            dict.set("StmF", "StdCF");
+            dict.set("StrF", "StdCF");
+        };
+        let bytes = encrypted_then("", 40, b"0123456789abcdef", as_v4);
+        let pdf = load(&bytes, &limits()).expect("opens");
+        assert!(pdf.encrypted);
+        assert!(page_text_of(&pdf).starts_with(b"BT /F1 12 Tf"));
+        assert!(pdf.xref_repair.expect("said").contains("V 2"));
+        // Near miss: with a user password it stays refused.
+        let bytes = encrypted_then("hemligt", 40, b"0123456789abcdef", as_v4);
+        match load(&bytes, &limits()) {
+            Err(PdfError::Encrypted { reason }) => assert!(reason.contains("password"), "{reason}"),
+            other => panic!("expected Encrypted, got {:?}", other.map(|p| p.version)),
+        }
+    }
+
+    #[test]
+    fn identity_crypt_filters_leave_pages_readable_without_the_password() {
+        // Only embedded files are encrypted (`/EFF`); the user password is not empty.
+        let mut doc = one_page("1.6", XrefType::CrossReferenceTable, None, None);
+        let encrypt = doc.add_object(dictionary! {
+            "Filter" => "Standard", "V" => 5, "R" => 6, "Length" => 256, "P" => -4,
+            "O" => Object::string_literal(vec![1u8; 48]),
+            "U" => Object::string_literal(vec![2u8; 48]),
+            "OE" => Object::string_literal(vec![3u8; 32]),
+            "UE" => Object::string_literal(vec![4u8; 32]),
+            "Perms" => Object::string_literal(vec![5u8; 16]),
+            "CF" => dictionary! { "StdCF" => dictionary! {
+                "CFM" => "AESV3", "Length" => 32, "AuthEvent" => "EFOpen" } },
+            "StmF" => "Identity", "StrF" => "Identity", "EFF" => "StdCF",
+        });
+        doc.trailer.set("Encrypt", encrypt);
+        let bytes = save(&mut doc);
+        let pdf = load(&bytes, &limits()).expect("the pages are not encrypted");
+        assert!(pdf.encrypted);
+        assert!(page_text_of(&pdf).starts_with(b"BT /F1 12 Tf"));
+        assert!(pdf.xref_repair.expect("said").contains("/Identity"));
+
+        // Near miss: the same dictionary with the streams under /StdCF needs the password.
+        let dict = doc.get_dictionary_mut(encrypt).expect("encrypt");
+        dict.set("StmF", "StdCF");
+        match load(&save(&mut doc), &limits()) {
+            Err(PdfError::Encrypted { reason }) => assert!(reason.contains("password"), "{reason}"),
+            other => panic!("expected Encrypted, got {:?}", other.map(|p| p.version)),
+        }
+    }
+
+    #[test]
+    fn padded_abbreviated_filter_names_are_spelled_out_in_place() {
+        let bytes = b"<< /Filter /Fl          /N 5 >> << /Filter /Fl /N 1 >> /FlateDecode";
+        let spelled = with_names_spelled_out(bytes).expect("one has room");
+        assert_eq!(spelled.len(), bytes.len());
+        assert!(spelled.starts_with(b"<< /Filter /FlateDecode /N 5 >>"));
+        assert!(
+            spelled.ends_with(b"<< /Filter /Fl /N 1 >> /FlateDecode"),
+            "no room, left"
+        );
+        assert!(with_names_spelled_out(b"/Filter /FlateDecode").is_none());
+    }
+
+    #[test]
+    fn hide_encrypt_renames_only_references() {
+        let bytes = b"<< /EncryptMetadata false >> trailer << /Encrypt 12 0 R /Root 1 0 R >>";
+        let hidden = decrypt::hide_encrypt(bytes).expect("one entry");
+        assert_eq!(hidden.len(), bytes.len());
+        assert!(hidden.windows(8).any(|w| w == b"/NoCrypt"));
+        assert!(hidden.windows(16).any(|w| w == b"/EncryptMetadata"));
+        assert!(decrypt::hide_encrypt(b"/EncryptMetadata true /Encrypt (x)").is_none());
+    }
+
     #[test]
     fn over_file_limit_is_refused_before_parsing() {
         let bytes = table_pdf();
@@ -798,6 +1220,16 @@ pub(crate) mod tests {
         mangled[..5].copy_from_slice(b"#G\xf3\xbf\xbf");
         let pdf = load(&mangled, &limits()).expect("a mangled header loads");
         assert_eq!(pdf.page_count(), 1);
+    }
+
+    #[test]
+    fn header_line_lost_before_a_short_comment_line_is_read_and_said() {
+        let bytes = table_pdf();
+        let first_line = bytes.iter().position(|&b| b == b'\n').expect("header line") + 1;
+        let headless = [b"%\xe2\xe3\xcf\xd3\n".as_slice(), &bytes[first_line..]].concat();
+        let pdf = load(&headless, &limits()).expect("loads");
+        assert_eq!(pdf.page_count(), 1);
+        assert!(pdf.xref_repair.expect("said").contains("no %PDF- header"));
     }
 
     #[test]
@@ -877,6 +1309,202 @@ pub(crate) mod tests {
         tree.set("Count", 0);
         match load(&save(&mut doc), &limits()) {
             Err(PdfError::NoPages { reason }) => assert!(reason.contains("no page"), "{reason}"),
+            other => panic!("expected NoPages, got {:?}", other.map(|p| p.page_count())),
+        }
+    }
+
+    /// A document whose catalog's `/Pages` is `pages` (built by `tree` with the content stream's
+    /// id), saved.
+    fn with_tree(tree: impl FnOnce(&mut Document, lopdf::ObjectId) -> Object) -> Vec<u8> {
+        let mut doc = Document::with_version("1.4");
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            b"BT /F1 12 Tf 72 720 Td (Protokoll) Tj ET".to_vec(),
+        ));
+        let pages = tree(&mut doc, content);
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        save(&mut doc)
+    }
+
+    fn media_box_width(pdf: &Pdf, page: lopdf::ObjectId) -> Option<i64> {
+        pdf.doc
+            .get_dictionary(page)
+            .and_then(|p| p.get(b"MediaBox"))
+            .and_then(Object::as_array)
+            .ok()
+            .and_then(|b| b.get(2))
+            .and_then(|w| w.as_i64().ok())
+    }
+
+    #[test]
+    fn direct_page_dictionaries_are_rebuilt_as_pages_with_inherited_attributes() {
+        let bytes = with_tree(|doc, content| {
+            let page =
+                || Object::Dictionary(dictionary! { "Type" => "Page", "Contents" => content });
+            let node = doc.add_object(dictionary! {
+                "Type" => "Pages", "Count" => 2, "Kids" => vec![page(), page()],
+                "MediaBox" => vec![0.into(), 0.into(), 500.into(), 700.into()],
+            });
+            node.into()
+        });
+        let pdf = load(&bytes, &limits()).expect("loads");
+        assert_eq!(pdf.page_count(), 2);
+        for page in pdf.doc.page_iter() {
+            assert_eq!(
+                media_box_width(&pdf, page),
+                Some(500),
+                "inherited /MediaBox copied"
+            );
+            assert!(!pdf.doc.get_page_contents(page).is_empty());
+        }
+        let repair = pdf.xref_repair.expect("repair said");
+        assert!(repair.contains("direct dictionaries"), "{repair}");
+    }
+
+    #[test]
+    fn catalog_pages_that_is_a_page_and_untyped_nodes_are_read() {
+        let bytes = with_tree(|doc, content| {
+            doc.add_object(dictionary! { "Type" => "Page", "Contents" => content })
+                .into()
+        });
+        let pdf = load(&bytes, &limits()).expect("a lone page as /Pages loads");
+        assert_eq!(pdf.page_count(), 1);
+        assert!(pdf.xref_repair.expect("said").contains("is a page"));
+
+        let bytes = with_tree(|doc, content| {
+            let page = doc.add_object(dictionary! { "Contents" => content });
+            let inner = doc.add_object(dictionary! { "Kids" => vec![page.into()] });
+            doc.add_object(dictionary! { "Type" => "Pages", "Kids" => vec![inner.into()] })
+                .into()
+        });
+        let pdf = load(&bytes, &limits()).expect("untyped nodes load");
+        assert_eq!(pdf.page_count(), 1);
+        assert!(pdf.xref_repair.expect("said").contains("/Type"));
+    }
+
+    #[test]
+    fn well_formed_tree_is_left_alone() {
+        let bytes = table_pdf();
+        let pdf = load(&bytes, &limits()).expect("loads");
+        assert_eq!(pdf.xref_repair, None);
+        let page = pdf.doc.page_iter().next().expect("a page");
+        let parent = pdf
+            .doc
+            .get_dictionary(page)
+            .and_then(|p| p.get(b"Parent"))
+            .and_then(Object::as_reference)
+            .expect("parent");
+        assert_eq!(
+            Some(parent),
+            pdf.doc
+                .catalog()
+                .and_then(|c| c.get(b"Pages"))
+                .and_then(Object::as_reference)
+                .ok()
+        );
+    }
+
+    #[test]
+    fn page_tree_cycle_is_refused_or_skipped_and_said() {
+        // Only a cycle: no page at all.
+        let bytes = with_tree(|doc, _| {
+            let node = doc.new_object_id();
+            doc.objects.insert(
+                node,
+                Object::Dictionary(
+                    dictionary! { "Type" => "Pages", "Count" => 1, "Kids" => vec![node.into()] },
+                ),
+            );
+            node.into()
+        });
+        match load(&bytes, &limits()) {
+            Err(PdfError::NoPages { reason }) => assert!(reason.contains("cycle"), "{reason}"),
+            other => panic!("expected NoPages, got {:?}", other.map(|p| p.page_count())),
+        }
+        // A page beside the cycle is read, and the cycle said.
+        let bytes = with_tree(|doc, content| {
+            let node = doc.new_object_id();
+            let page = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => node, "Contents" => content,
+            });
+            doc.objects.insert(
+                node,
+                Object::Dictionary(dictionary! {
+                    "Count" => 2, "Kids" => vec![page.into(), node.into()],
+                }),
+            );
+            node.into()
+        });
+        let pdf = load(&bytes, &limits()).expect("the page loads");
+        assert_eq!(pdf.page_count(), 1);
+        assert!(pdf.xref_repair.expect("said").contains("cycle"));
+    }
+
+    #[test]
+    fn missing_page_object_is_a_blank_page() {
+        let bytes = with_tree(|doc, content| {
+            let node = doc.new_object_id();
+            let page = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => node, "Contents" => content,
+            });
+            doc.objects.insert(
+                node,
+                Object::Dictionary(dictionary! {
+                    "Type" => "Pages", "Count" => 2,
+                    "Kids" => vec![Object::Reference((999, 0)), page.into()],
+                }),
+            );
+            node.into()
+        });
+        let pdf = load(&bytes, &limits()).expect("loads");
+        assert_eq!(pdf.page_count(), 2);
+        let pages: Vec<_> = pdf.doc.page_iter().collect();
+        assert!(
+            pdf.doc.get_dictionary(pages[0]).is_ok(),
+            "a blank page dictionary"
+        );
+        assert!(pdf.doc.get_page_contents(pages[0]).is_empty());
+        assert!(pdf.xref_repair.expect("said").contains("missing"));
+    }
+
+    #[test]
+    fn catalog_is_found_when_the_trailer_root_is_unusable() {
+        let mut doc = one_page("1.4", XrefType::CrossReferenceTable, None, None);
+        doc.trailer.set("Root", Object::Reference((999, 0)));
+        // lopdf's rebuild finds this one itself; the tolerant walk does on the objects.
+        let pdf = load(&save(&mut doc), &limits()).expect("the catalog is found by its /Type");
+        assert_eq!(pdf.page_count(), 1);
+        let walk = pages::walk(&doc, 10);
+        assert_eq!(walk.page_count(), 1);
+        let repair = pages::repair(&mut doc, walk, &[]).expect("repaired");
+        assert!(repair.contains("/Root"), "{repair}");
+        assert_eq!(doc.get_pages().len(), 1);
+        // Near miss: no catalog anywhere is still no pages, said as such.
+        let mut doc = one_page("1.4", XrefType::CrossReferenceTable, None, None);
+        doc.trailer.set("Root", Object::Reference((999, 0)));
+        let catalog = doc
+            .objects
+            .iter()
+            .find(|(_, o)| o.as_dict().is_ok_and(|d| d.has_type(b"Catalog")))
+            .map(|(id, _)| *id)
+            .expect("catalog");
+        doc.objects.remove(&catalog);
+        // No catalog parses: the page tree's root stands alone and is used.
+        let pdf = load(&save(&mut doc), &limits()).expect("the tree root is used");
+        assert_eq!(pdf.page_count(), 1);
+        let repair = pdf.xref_repair.expect("said");
+        assert!(repair.contains("without /Parent"), "{repair}");
+        // Near miss: no catalog and no tree root is still no pages, said as such.
+        let tree = doc
+            .objects
+            .iter()
+            .find(|(_, o)| o.as_dict().is_ok_and(|d| d.has_type(b"Pages")))
+            .map(|(id, _)| *id)
+            .expect("tree");
+        doc.objects.remove(&tree);
+        match load(&save(&mut doc), &limits()) {
+            Err(PdfError::NoPages { reason }) => assert!(reason.contains("catalog"), "{reason}"),
             other => panic!("expected NoPages, got {:?}", other.map(|p| p.page_count())),
         }
     }

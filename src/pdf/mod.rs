@@ -1,11 +1,13 @@
 //! The PDF stage: loading under limits, revisions, metadata and text. Pure: bytes in, values out.
 
 pub mod contents;
+pub mod decrypt;
 pub mod error;
 pub mod limits;
 pub mod load;
 pub mod metadata;
 pub mod object;
+pub mod pages;
 pub mod revision;
 pub mod stream;
 pub mod text;

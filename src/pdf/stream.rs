@@ -262,7 +262,7 @@ fn full_filter_name(name: &[u8]) -> Option<&'static [u8]> {
 
 /// A copy of `stream` with its abbreviated filter names written out; `None` when it has none
 /// (the common case, which copies nothing).
-fn with_full_filter_names(stream: &Stream) -> Option<Stream> {
+pub(crate) fn with_full_filter_names(stream: &Stream) -> Option<Stream> {
     let expand = |o: &Object| match o {
         Object::Name(n) => full_filter_name(n).map(|f| Object::Name(f.to_vec())),
         _ => None,
