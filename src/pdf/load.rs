@@ -424,7 +424,7 @@ fn decrypt_if_needed(
     let Ok((mut doc, retried)) = open(&hidden, limits) else {
         return Err(refusal);
     };
-    let max_stream = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    let max_stream = usize::try_from(load_stream_cap(limits)).unwrap_or(usize::MAX);
     match contain("decrypting", || decrypt::decrypt(&mut doc, max_stream))? {
         Ok(opened) => Ok((doc, retried, Some(opened.note))),
         // The trailer names an /Encrypt object that does not parse as a dictionary
@@ -563,7 +563,7 @@ fn reload_with_full_filter_names(
         return (doc, None);
     };
     let options = LoadOptions {
-        max_decompressed_size: Some(usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX)),
+        max_decompressed_size: Some(usize::try_from(load_stream_cap(limits)).unwrap_or(usize::MAX)),
         filter: Some(expand_object_stream_filters),
         ..LoadOptions::default()
     };
@@ -611,7 +611,7 @@ fn rebuild_for_missing_pages(
 
 /// lopdf with the cross-reference table rebuilt by scanning, as [`open`]'s retry runs it.
 fn open_rebuilt(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
-    let max_stream = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
+    let max_stream = usize::try_from(load_stream_cap(limits)).unwrap_or(usize::MAX);
     let options = LoadOptions {
         max_decompressed_size: Some(max_stream),
         force_reconstruct: true,
