@@ -91,19 +91,24 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
         None => return Err(PdfError::NotPdf),
     };
 
+    // What lopdf is given, made once for every attempt below: the file, or (lopdf insists on
+    // a header) a copy whose first line is one, so every byte offset (xref, revisions,
+    // signatures) stays where the file has it.
+    let input: Cow<'_, [u8]> = match header_at {
+        Some(_) => Cow::Borrowed(bytes),
+        None => Cow::Owned(with_header(bytes).ok_or(PdfError::NotPdf)?),
+    };
     let opened = match header_at {
         Some(_) => open_signed(bytes, limits),
-        // lopdf insists on a header: give it a copy whose first line is one, the same length,
-        // so every byte offset (xref, revisions, signatures) stays where the file has it.
-        None => open(&with_header(bytes).ok_or(PdfError::NotPdf)?, limits),
+        None => open(&input, limits),
     };
-    let (opened, spelled_note) = retry_with_names_spelled_out(bytes, header_at, limits, opened);
-    let (doc, retried, crypt_note) = decrypt_if_needed(bytes, header_at, limits, opened)?;
+    let (opened, spelled_note) = retry_with_names_spelled_out(&input, limits, opened);
+    let (doc, retried, crypt_note) = decrypt_if_needed(&input, limits, opened)?;
     check_deadline(&deadline, "loading")?;
     let encrypted = doc.encryption_state.is_some() || crypt_note.is_some();
-    let (doc, filter_note) = reload_with_full_filter_names(bytes, header_at, limits, doc);
-    let (mut doc, retried) = rebuild_for_missing_pages(bytes, header_at, limits, doc, retried);
-    let (page_repair, walk_finding) = repair_page_tree(&mut doc, limits)?;
+    let (doc, filter_note) = reload_with_full_filter_names(&input, limits, doc);
+    let (mut doc, walk, retried) = rebuild_for_missing_pages(&input, limits, doc, retried);
+    let (page_repair, walk_finding) = repair_page_tree(&mut doc, walk, limits)?;
 
     let count = doc.objects.len();
     if count > limits.max_objects {
@@ -402,8 +407,7 @@ fn refuse_undecryptable(doc: &Document) -> Result<(), PdfError> {
 /// document, the retry cause, and (after the fallback) what it read around. A document that
 /// needs a user password is refused as lopdf's loader refused it.
 fn decrypt_if_needed(
-    bytes: &[u8],
-    header_at: Option<usize>,
+    input: &[u8],
     limits: &Limits,
     opened: Result<(Document, Option<RetryCause>), PdfError>,
 ) -> Result<(Document, Option<RetryCause>, Option<String>), PdfError> {
@@ -415,10 +419,7 @@ fn decrypt_if_needed(
         Err(refusal @ PdfError::Encrypted { .. }) => refusal,
         Err(other) => return Err(other),
     };
-    let Some(input) = lopdf_input(bytes, header_at) else {
-        return Err(refusal);
-    };
-    let Some(hidden) = decrypt::hide_encrypt(&input) else {
+    let Some(hidden) = decrypt::hide_encrypt(input) else {
         return Err(refusal);
     };
     let Ok((mut doc, retried)) = open(&hidden, limits) else {
@@ -435,14 +436,6 @@ fn decrypt_if_needed(
         Err(error) => Err(PdfError::Encrypted {
             reason: error.to_string(),
         }),
-    }
-}
-
-/// The bytes lopdf is given: the file itself, or [`with_header`]'s copy when it has no header.
-fn lopdf_input(bytes: &[u8], header_at: Option<usize>) -> Option<Cow<'_, [u8]>> {
-    match header_at {
-        Some(_) => Some(Cow::Borrowed(bytes)),
-        None => with_header(bytes).map(Cow::Owned),
     }
 }
 
@@ -497,21 +490,18 @@ fn with_names_spelled_out(bytes: &[u8]) -> Option<Vec<u8>> {
 /// and object streams itself and knows only the full names). Returns the outcome to use and,
 /// when the copy was used, the record's note.
 fn retry_with_names_spelled_out(
-    bytes: &[u8],
-    header_at: Option<usize>,
+    input: &[u8],
     limits: &Limits,
     opened: Opened,
 ) -> (Opened, Option<String>) {
     if !matches!(
         opened,
         Err(PdfError::Malformed { .. } | PdfError::Xref { .. })
-    ) || !may_have_abbreviated_object_streams(bytes)
+    ) || !may_have_abbreviated_object_streams(input)
     {
         return (opened, None);
     }
-    let Some(spelled) =
-        lopdf_input(bytes, header_at).and_then(|input| with_names_spelled_out(&input))
-    else {
+    let Some(spelled) = with_names_spelled_out(input) else {
         return (opened, None);
     };
     match open(&spelled, limits) {
@@ -551,24 +541,20 @@ fn expand_object_stream_filters(
 /// cannot decode, and every object inside with it. The reload is kept when it has more
 /// objects; the note says so for the record.
 fn reload_with_full_filter_names(
-    bytes: &[u8],
-    header_at: Option<usize>,
+    input: &[u8],
     limits: &Limits,
     doc: Document,
 ) -> (Document, Option<String>) {
-    if doc.encryption_state.is_some() || !may_have_abbreviated_object_streams(bytes) {
+    if doc.encryption_state.is_some() || !may_have_abbreviated_object_streams(input) {
         return (doc, None);
     }
-    let Some(input) = lopdf_input(bytes, header_at) else {
-        return (doc, None);
-    };
     let options = LoadOptions {
         max_decompressed_size: Some(usize::try_from(load_stream_cap(limits)).unwrap_or(usize::MAX)),
         filter: Some(expand_object_stream_filters),
         ..LoadOptions::default()
     };
     let Ok(Ok(reloaded)) = contain("loading with full filter names", || {
-        Document::load_mem_with_options(&input, options)
+        Document::load_mem_with_options(input, options)
     }) else {
         return (doc, None);
     };
@@ -584,29 +570,28 @@ fn reload_with_full_filter_names(
 /// Loads the file again with the cross-reference table rebuilt when the page tree names page
 /// objects the document lacks and the table was not rebuilt already: an entry pointing at the
 /// wrong object (qpdf's bad34.pdf swaps two) loses the page although the file has it. The
-/// rebuilt document is kept only when it misses fewer pages.
+/// rebuilt document is kept only when it misses fewer pages. Returns the document kept with
+/// its tolerant page-tree walk, which [`repair_page_tree`] uses.
 fn rebuild_for_missing_pages(
-    bytes: &[u8],
-    header_at: Option<usize>,
+    input: &[u8],
     limits: &Limits,
     doc: Document,
     retried: Option<RetryCause>,
-) -> (Document, Option<RetryCause>) {
-    let missing = pages::walk(&doc, limits.max_pages).missing_count();
+) -> (Document, pages::Walk, Option<RetryCause>) {
+    let walk = pages::walk(&doc, limits.max_pages);
+    let missing = walk.missing_count();
     if missing == 0 || retried.is_some() || doc.xref_recovery == Some(XrefRecovery::Reconstructed) {
-        return (doc, retried);
+        return (doc, walk, retried);
     }
-    let Some(input) = lopdf_input(bytes, header_at) else {
-        return (doc, retried);
+    let Ok(rebuilt) = open_rebuilt(input, limits) else {
+        return (doc, walk, retried);
     };
-    let Ok(rebuilt) = open_rebuilt(&input, limits) else {
-        return (doc, retried);
-    };
-    if pages::walk(&rebuilt, limits.max_pages).missing_count() >= missing {
-        return (doc, retried);
+    let rebuilt_walk = pages::walk(&rebuilt, limits.max_pages);
+    if rebuilt_walk.missing_count() >= missing {
+        return (doc, walk, retried);
     }
     let cause = format!("the page tree named {missing} page object(s) the table did not lead to");
-    (rebuilt, Some(cause))
+    (rebuilt, rebuilt_walk, Some(cause))
 }
 
 /// lopdf with the cross-reference table rebuilt by scanning, as [`open`]'s retry runs it.
@@ -625,17 +610,17 @@ fn open_rebuilt(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
     }
 }
 
-/// Walks the page tree tolerantly ([`pages`]) and, when lopdf's own iterator misses or
+/// Given the tolerant page-tree walk ([`pages`]), when lopdf's own iterator misses or
 /// misreads pages, rebuilds the tree in memory. Returns the record's sentence for a repair and,
 /// when the walk found no page, what it found wrong with the tree.
 fn repair_page_tree(
     doc: &mut Document,
+    walk: pages::Walk,
     limits: &Limits,
 ) -> Result<(Option<String>, Option<String>), PdfError> {
     let cap = limits.max_pages.saturating_add(1);
     let lopdf_pages: Vec<lopdf::ObjectId> =
         contain("counting pages", || doc.page_iter().take(cap).collect())?;
-    let walk = pages::walk(doc, limits.max_pages);
     let why_empty = if walk.page_count() == 0 {
         walk.why_empty()
     } else {

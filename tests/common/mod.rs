@@ -325,20 +325,8 @@ pub const HIDDEN_LINE: &str = "Dold anteckning";
 pub fn annotated() -> Vec<u8> {
     let mut b = PdfBuilder::new();
     let font = b.add(helvetica_winansi());
-    let mut appearance = b"BT /F1 10 Tf 2 4 Td ".to_vec();
-    appearance.extend(literal_bytes(&winansi(STAMP_LINE)));
-    appearance.extend_from_slice(b" Tj ET");
-    let visible_ap = b.add(stream(
-        &format!("/Type /XObject /Subtype /Form /BBox [0 0 200 20] /Resources << /Font << /F1 {font} 0 R >> >>"),
-        &appearance,
-    ));
-    let mut hidden = b"BT /F1 10 Tf 2 4 Td ".to_vec();
-    hidden.extend(literal_bytes(&winansi(HIDDEN_LINE)));
-    hidden.extend_from_slice(b" Tj ET");
-    let hidden_ap = b.add(stream(
-        &format!("/Type /XObject /Subtype /Form /BBox [0 0 200 20] /Resources << /Font << /F1 {font} 0 R >> >>"),
-        &hidden,
-    ));
+    let visible_ap = b.add(appearance(font, 200, STAMP_LINE));
+    let hidden_ap = b.add(appearance(font, 200, HIDDEN_LINE));
     let stamp = b.add(format!(
         "<< /Type /Annot /Subtype /Stamp /Rect [72 600 272 620] /F 4 /AP << /N {visible_ap} 0 R >> >>"
     ));
@@ -371,13 +359,7 @@ pub fn form_value_without_appearance() -> Vec<u8> {
     let widget = b.add(format!(
         "<< /Type /Annot /Subtype /Widget /Parent {parent} 0 R /Rect [72 600 372 620] /F 4 >>"
     ));
-    let mut appearance = b"BT /F1 10 Tf 2 4 Td ".to_vec();
-    appearance.extend(literal_bytes(&winansi(FIELD_APPEARANCE_LINE)));
-    appearance.extend_from_slice(b" Tj ET");
-    let ap = b.add(stream(
-        &format!("/Type /XObject /Subtype /Form /BBox [0 0 300 20] /Resources << /Font << /F1 {font} 0 R >> >>"),
-        &appearance,
-    ));
+    let ap = b.add(appearance(font, 300, FIELD_APPEARANCE_LINE));
     let shown = b.add(format!(
         "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Namn) /V (Dold text) /Rect [72 500 372 520] /F 4 /AP << /N {ap} 0 R >> >>"
     ));
@@ -626,6 +608,20 @@ fn helvetica_winansi() -> String {
 }
 
 /// A content stream showing each `(x, y, text)` in Helvetica 12.
+/// An annotation's appearance: a form XObject `width` × 20 that shows `line` in font object
+/// `font` (WinAnsi) at 10 points.
+fn appearance(font: u32, width: u32, line: &str) -> Vec<u8> {
+    let mut shown = b"BT /F1 10 Tf 2 4 Td ".to_vec();
+    shown.extend(literal_bytes(&winansi(line)));
+    shown.extend_from_slice(b" Tj ET");
+    stream(
+        &format!(
+            "/Type /XObject /Subtype /Form /BBox [0 0 {width} 20] /Resources << /Font << /F1 {font} 0 R >> >>"
+        ),
+        &shown,
+    )
+}
+
 fn text_lines(lines: &[(f64, f64, &str)]) -> Vec<u8> {
     let mut out = Vec::new();
     for (x, y, text) in lines {
