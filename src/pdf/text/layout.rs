@@ -215,7 +215,8 @@ impl Collector {
         for class in classes {
             let mut lines = rows_to_fragments(&self.text, &self.glyphs[class]);
             attach_scripts(&self.glyphs[class], &mut lines);
-            let blocks = build_blocks(&lines);
+            let mut blocks = build_blocks(&lines);
+            merge_label_columns(&self.text, &self.glyphs[class], &lines, &mut blocks);
             let mut order: Vec<usize> = (0..blocks.len()).collect();
             xy_cut(&blocks, &mut order);
             for bi in order {
@@ -661,6 +662,160 @@ fn build_blocks(fragments: &[Fragment]) -> Vec<Block> {
     blocks
 }
 
+/// Widest gap, in ems, between a label column and the text it labels.
+const LABEL_GAP: f64 = 4.0;
+/// A label column is at most this fraction of the labelled text's width.
+const LABEL_WIDTH_RATIO: f64 = 0.5;
+/// Pages with more blocks than this skip the label search (it compares pairs of blocks).
+const MAX_LABEL_BLOCKS: usize = 4096;
+
+/// Merges a narrow column of labels or list markers ("1-", "Banner:", "§ 12") into the block
+/// of text it labels, when each of its lines sits on the row of one of that text's lines, so
+/// the two read row by row ("1- Indicar …", "Banner: GREEN …") as pdftotext and mutool read
+/// them, not every marker first and then every text. Columns of running text are not labels:
+/// they are about as wide as their neighbours, and their rows need not line up. A label of
+/// several lines is a list of labels only when each line is one (ends with a colon, or is a
+/// list marker); otherwise it is one label wrapped ("Övriga / deltagare"), read whole first.
+fn merge_label_columns(text: &str, glyphs: &[Glyph], lines: &[Fragment], blocks: &mut Vec<Block>) {
+    if blocks.len() < 2 || blocks.len() > MAX_LABEL_BLOCKS {
+        return;
+    }
+    let rows: Vec<Vec<usize>> = blocks
+        .iter()
+        .map(|b| {
+            let mut rows: Vec<usize> = b
+                .lines
+                .iter()
+                .filter_map(|&li| lines.get(li))
+                .map(|f| f.row)
+                .collect();
+            rows.sort_unstable();
+            rows.dedup();
+            rows
+        })
+        .collect();
+    let mut by_x0: Vec<usize> = (0..blocks.len()).collect();
+    by_x0.sort_by(|&a, &b| cmp_f64(blocks[a].x0, blocks[b].x0));
+    let mut target: Vec<Option<usize>> = vec![None; blocks.len()];
+    for (ai, a) in blocks.iter().enumerate() {
+        let one_label_per_line = a.lines.len() == 1
+            || a.lines.iter().all(|&li| {
+                lines
+                    .get(li)
+                    .is_some_and(|f| is_label_line(text, glyphs, f))
+            });
+        if !one_label_per_line {
+            continue;
+        }
+        let reach = a.x1 + LABEL_GAP * a.size;
+        let from = by_x0.partition_point(|&bi| blocks[bi].x0 < a.x1 - CUT_TOLERANCE * a.size);
+        target[ai] = by_x0[from..]
+            .iter()
+            .copied()
+            .take_while(|&bi| blocks[bi].x0 <= reach)
+            .find(|&bi| bi != ai && labels(a, &rows[ai], &blocks[bi], &rows[bi]));
+    }
+    if target.iter().all(Option::is_none) {
+        return;
+    }
+    // A label of a label (three narrow columns) goes where its target goes.
+    let root = |mut i: usize| {
+        for _ in 0..blocks.len() {
+            match target[i] {
+                Some(t) => i = t,
+                None => break,
+            }
+        }
+        i
+    };
+    let roots: Vec<usize> = (0..blocks.len()).map(root).collect();
+    let mut merged: Vec<Option<Block>> = std::mem::take(blocks).into_iter().map(Some).collect();
+    let mut received = vec![false; merged.len()];
+    for (i, &r) in roots.iter().enumerate() {
+        if r == i || target[r].is_some() {
+            continue;
+        }
+        let Some(label) = merged.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        if let Some(Some(into)) = merged.get_mut(r) {
+            received[r] = true;
+            into.lines.extend(label.lines);
+            into.x0 = into.x0.min(label.x0);
+            into.x1 = into.x1.max(label.x1);
+            into.top = into.top.max(label.top);
+            into.bottom = into.bottom.min(label.bottom);
+        }
+    }
+    for (i, block) in merged.into_iter().enumerate() {
+        let Some(mut block) = block else { continue };
+        if received[i] {
+            // Row by row, and left to right within a row.
+            block.lines.sort_by(|&a, &b| {
+                let (fa, fb) = (&lines[a], &lines[b]);
+                fa.row.cmp(&fb.row).then(cmp_f64(fa.x0, fb.x0))
+            });
+        }
+        blocks.push(block);
+    }
+}
+
+/// Longest label line, in glyphs, tested by [`is_label_line`].
+const MAX_LABEL_GLYPHS: usize = 40;
+
+/// True when a line is a label by its text: it ends with a colon ("Status row:"), or it is a
+/// list marker: a number, letter or roman numeral with `.`, `)` or `-` ("1-", "b)", "iv."),
+/// a bare number, a paragraph mark ("§ 12"), or a bullet or dash.
+fn is_label_line(text: &str, glyphs: &[Glyph], f: &Fragment) -> bool {
+    if f.glyphs.len() > MAX_LABEL_GLYPHS {
+        return false;
+    }
+    let mut line = String::new();
+    for g in f.glyphs.iter().filter_map(|&gi| glyphs.get(gi)) {
+        line.push_str(
+            text.get(g.start as usize..(g.start + g.len) as usize)
+                .unwrap_or(""),
+        );
+    }
+    line.retain(|c| !c.is_whitespace());
+    if line.ends_with(':') {
+        return true;
+    }
+    let body = line.strip_prefix('§').unwrap_or(&line);
+    let marked = body.strip_suffix(['.', ')', '-', '\u{2013}']);
+    let body = marked.unwrap_or(body);
+    let numeral = !body.is_empty() && body.len() <= 4 && body.chars().all(|c| c.is_ascii_digit());
+    let letter =
+        marked.is_some() && body.chars().count() == 1 && body.chars().all(char::is_alphabetic);
+    let roman = marked.is_some()
+        && !body.is_empty()
+        && body.len() <= 5
+        && body.chars().all(|c| "ivxlcIVXLC".contains(c));
+    let bullet = matches!(
+        line.as_str(),
+        "\u{2022}" | "-" | "\u{2013}" | "\u{2014}" | "*" | "\u{25aa}" | "\u{25cf}"
+    );
+    numeral || letter || roman || bullet
+}
+
+/// True when block `a` (rows `a_rows`) is a label column of block `b`: left of it, much
+/// narrower, the same size of type, and every one of its rows a row of `b` (a lone label: the
+/// first).
+fn labels(a: &Block, a_rows: &[usize], b: &Block, b_rows: &[usize]) -> bool {
+    let size = a.size.max(b.size);
+    let ratio = size / a.size.min(b.size).max(0.01);
+    b.x0 >= a.x1 - CUT_TOLERANCE * size
+        && b.x0 - a.x1 <= LABEL_GAP * size
+        && (a.x1 - a.x0) <= LABEL_WIDTH_RATIO * (b.x1 - b.x0)
+        && ratio <= MAX_BLOCK_SIZE_RATIO
+        && match a_rows {
+            // One label sits on the first line of what it labels; one in the middle of a
+            // table cell's lines is centred on the cell and read before it.
+            [row] => b_rows.first() == Some(row),
+            rows => !rows.is_empty() && rows.iter().all(|r| b_rows.binary_search(r).is_ok()),
+        }
+}
+
 /// Orders `idx` (indices into `blocks`) by recursive XY-cut: bands top to bottom, then
 /// columns left to right, else by position.
 fn xy_cut(blocks: &[Block], idx: &mut [usize]) {
@@ -887,6 +1042,134 @@ mod tests {
                 "Persson"
             ]
         );
+    }
+
+    /// The page's words in reading order.
+    fn words(c: &mut Collector) -> Vec<String> {
+        c.take_text()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn a_column_of_list_markers_reads_row_by_row_with_its_items() {
+        let mut c = Collector::default();
+        for (i, (marker, item)) in [
+            ("1-", "Indicar el nombre"),
+            ("2-", "A2 o B1"),
+            ("3-", "Salamanca"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 700.0 - 12.0 * i as f64;
+            line(&mut c, 50.0, y, marker);
+            line(&mut c, 75.0, y, item);
+        }
+        assert_eq!(
+            words(&mut c),
+            [
+                "1-",
+                "Indicar",
+                "el",
+                "nombre",
+                "2-",
+                "A2",
+                "o",
+                "B1",
+                "3-",
+                "Salamanca"
+            ]
+        );
+        // Labels ending with a colon, the values a wide gap (3 em) away.
+        line(&mut c, 50.0, 700.0, "Banner:");
+        line(&mut c, 50.0, 688.0, "Status:");
+        line(&mut c, 115.0, 700.0, "GREEN and verified");
+        line(&mut c, 115.0, 688.0, "GREEN check");
+        assert_eq!(
+            words(&mut c),
+            [
+                "Banner:", "GREEN", "and", "verified", "Status:", "GREEN", "check"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrapped_label_or_one_centred_on_its_cell_is_read_first() {
+        // Near misses of the label column: a label of two lines that are no labels by
+        // themselves is one label wrapped, read whole before its cell.
+        let mut c = Collector::default();
+        line(&mut c, 50.0, 700.0, "Övriga");
+        line(&mut c, 50.0, 688.0, "deltagare");
+        line(&mut c, 110.0, 700.0, "Olle Edblom");
+        line(&mut c, 110.0, 688.0, "Katarina Hansson");
+        assert_eq!(
+            words(&mut c),
+            [
+                "Övriga",
+                "deltagare",
+                "Olle",
+                "Edblom",
+                "Katarina",
+                "Hansson"
+            ]
+        );
+        // One label on the middle line of its cell's three.
+        line(&mut c, 130.0, 700.0, "Peter Vigren");
+        line(&mut c, 130.0, 688.0, "Anna Frej");
+        line(&mut c, 50.0, 688.0, "Beslutande");
+        line(&mut c, 130.0, 676.0, "Mikael Broman");
+        assert_eq!(
+            words(&mut c),
+            [
+                "Beslutande",
+                "Peter",
+                "Vigren",
+                "Anna",
+                "Frej",
+                "Mikael",
+                "Broman"
+            ]
+        );
+        // Columns of running text are as wide as each other: no labels.
+        line(&mut c, 50.0, 700.0, "1.");
+        line(&mut c, 50.0, 688.0, "2.");
+        line(&mut c, 300.0, 700.0, "far away text");
+        line(&mut c, 300.0, 688.0, "more of it");
+        assert_eq!(
+            words(&mut c),
+            ["1.", "2.", "far", "away", "text", "more", "of", "it"]
+        );
+    }
+
+    #[test]
+    fn label_lines_are_colons_and_list_markers() {
+        let mut c = Collector::default();
+        let cases = [
+            ("Status row:", true),
+            ("1-", true),
+            ("12.", true),
+            ("§ 12", true),
+            ("b)", true),
+            ("iv.", true),
+            ("\u{2022}", true),
+            ("7", true),
+            ("deltagare", false),
+            ("b", false),
+            ("12345", false),
+            ("civil", false),
+            ("A2,", false),
+        ];
+        for (label, expected) in cases {
+            line(&mut c, 50.0, 700.0, label);
+            let lines = rows_to_fragments(&c.text, &c.glyphs[0]);
+            let [f] = lines.as_slice() else {
+                panic!("{label}: one line expected");
+            };
+            assert_eq!(is_label_line(&c.text, &c.glyphs[0], f), expected, "{label}");
+            c.take_text();
+        }
     }
 
     #[test]
