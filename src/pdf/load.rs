@@ -106,7 +106,8 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
     let (doc, retried, crypt_note) = decrypt_if_needed(&input, limits, opened)?;
     check_deadline(&deadline, "loading")?;
     let encrypted = doc.encryption_state.is_some() || crypt_note.is_some();
-    let (doc, filter_note) = reload_with_full_filter_names(&input, limits, doc);
+    let (mut doc, filter_note) = reload_with_full_filter_names(&input, limits, doc);
+    let untyped_note = unpack_untyped_object_streams(&mut doc, limits);
     let (mut doc, walk, retried) = rebuild_for_missing_pages(&input, limits, doc, retried);
     let (page_repair, walk_finding) = repair_page_tree(&mut doc, walk, limits)?;
 
@@ -144,6 +145,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Result<Pdf, PdfError> {
         spelled_note,
         crypt_note.filter(|n| !n.is_empty()),
         filter_note,
+        untyped_note,
         page_repair,
     ];
     let xref_repair = std::iter::once(xref_repair)
@@ -565,6 +567,62 @@ fn reload_with_full_filter_names(
                 the like); they were read as the full names"
         .to_owned();
     (reloaded, Some(note))
+}
+
+/// Reads the objects of object streams lopdf skipped because they are not typed `/ObjStm`
+/// (qpdf's bad35.pdf types its only one `/Potato`), when the cross-reference data says
+/// objects the document lacks are in them: the table, not the stream's `/Type`, is what
+/// says a stream holds objects, and poppler and MuPDF read them so. Only the objects the
+/// table places in that stream, and that are missing, are taken. Returns the record's note.
+fn unpack_untyped_object_streams(doc: &mut Document, limits: &Limits) -> Option<String> {
+    if doc.encryption_state.is_some() {
+        return None;
+    }
+    let mut wanted: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+    for (&number, entry) in &doc.reference_table.entries {
+        if let lopdf::xref::XrefEntry::Compressed { container, .. } = entry
+            && doc
+                .objects
+                .range((number, 0)..=(number, u16::MAX))
+                .next()
+                .is_none()
+        {
+            wanted.entry(*container).or_default().push(number);
+        }
+    }
+    let cap = usize::try_from(load_stream_cap(limits)).unwrap_or(usize::MAX);
+    let mut read = Vec::new();
+    for (container, numbers) in wanted {
+        let Some(Object::Stream(stream)) = doc.objects.get(&(container, 0)) else {
+            continue;
+        };
+        if stream.dict.has_type(b"ObjStm") {
+            continue;
+        }
+        let Ok(Ok(unpacked)) = contain("reading an object stream", || {
+            lopdf::ObjectStream::new_with_limit(stream, Some(cap))
+        }) else {
+            continue;
+        };
+        let found: Vec<(lopdf::ObjectId, Object)> = unpacked
+            .objects
+            .into_iter()
+            .filter(|((number, _), _)| numbers.contains(number))
+            .collect();
+        if !found.is_empty() {
+            read.push(container);
+            doc.objects.extend(found);
+        }
+    }
+    if read.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = read.iter().map(|n| format!("{n} 0")).collect();
+    Some(format!(
+        "object stream(s) {} are not typed /ObjStm; their objects were read because the \
+         cross-reference data places them there",
+        listed.join(", ")
+    ))
 }
 
 /// Loads the file again with the cross-reference table rebuilt when the page tree names page
@@ -1454,6 +1512,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn page_objects_are_read_when_the_catalog_names_a_missing_tree() {
+        let bytes = with_tree(|doc, content| {
+            let missing = doc.new_object_id();
+            let resources = doc.add_object(dictionary! { "Font" => dictionary! {} });
+            let orphan_parent = doc.add_object(dictionary! {
+                "Type" => "Pages", "Parent" => missing, "Resources" => resources,
+            });
+            for _ in 0..2 {
+                doc.add_object(dictionary! {
+                    "Type" => "Page", "Parent" => orphan_parent, "Contents" => content,
+                });
+            }
+            missing.into()
+        });
+        let pdf = load(&bytes, &limits()).expect("the page objects are read");
+        assert_eq!(pdf.page_count(), 2);
+        for page in pdf.doc.page_iter() {
+            let dict = pdf.doc.get_dictionary(page).expect("page");
+            assert!(dict.has(b"Resources"), "inherited through /Parent");
+        }
+        let repair = pdf.xref_repair.expect("said");
+        assert!(repair.contains("2 object(s) typed /Page"), "{repair}");
+        // Near miss: an object that only looks like a page (typed /Pages, no /Kids) is no page.
+        let bytes = with_tree(|doc, _| {
+            let missing = doc.new_object_id();
+            doc.add_object(dictionary! { "Type" => "Pages", "Count" => 0 });
+            missing.into()
+        });
+        match load(&bytes, &limits()) {
+            Err(PdfError::NoPages { reason }) => {
+                assert!(reason.contains("does not have"), "{reason}")
+            }
+            other => panic!("expected NoPages, got {:?}", other.map(|p| p.page_count())),
+        }
+    }
+
+    #[test]
     fn catalog_is_found_when_the_trailer_root_is_unusable() {
         let mut doc = one_page("1.4", XrefType::CrossReferenceTable, None, None);
         doc.trailer.set("Root", Object::Reference((999, 0)));
@@ -1480,18 +1575,44 @@ pub(crate) mod tests {
         assert_eq!(pdf.page_count(), 1);
         let repair = pdf.xref_repair.expect("said");
         assert!(repair.contains("without /Parent"), "{repair}");
-        // Near miss: no catalog and no tree root is still no pages, said as such.
-        let tree = doc
-            .objects
-            .iter()
-            .find(|(_, o)| o.as_dict().is_ok_and(|d| d.has_type(b"Pages")))
-            .map(|(id, _)| *id)
-            .expect("tree");
+        // No catalog and no tree root: the object typed /Page is read by itself.
+        let find = |doc: &Document, kind: &[u8]| {
+            doc.objects
+                .iter()
+                .find(|(_, o)| o.as_dict().is_ok_and(|d| d.has_type(kind)))
+                .map(|(id, _)| *id)
+                .expect("object of the type")
+        };
+        let tree = find(&doc, b"Pages");
         doc.objects.remove(&tree);
+        let pdf = load(&save(&mut doc), &limits()).expect("the page object is used");
+        assert_eq!(pdf.page_count(), 1);
+        let repair = pdf.xref_repair.expect("said");
+        assert!(repair.contains("typed /Page"), "{repair}");
+        // Near miss: no catalog, no tree and no page object is still no pages, said as such.
+        let page = find(&doc, b"Page");
+        doc.objects.remove(&page);
         match load(&save(&mut doc), &limits()) {
             Err(PdfError::NoPages { reason }) => assert!(reason.contains("catalog"), "{reason}"),
             other => panic!("expected NoPages, got {:?}", other.map(|p| p.page_count())),
         }
+    }
+
+    #[test]
+    fn object_stream_of_another_type_is_read_when_the_xref_points_into_it() {
+        let mut doc = one_page("1.5", XrefType::CrossReferenceStream, None, None);
+        let mut modern = Vec::new();
+        doc.save_modern(&mut modern)
+            .expect("saving with object streams");
+        // Near miss first: a well-typed object stream is lopdf's to read, and said nowhere.
+        let pdf = load(&modern, &limits()).expect("loads");
+        assert_eq!(pdf.xref_repair, None);
+        let at = memchr::memmem::find(&modern, b"/ObjStm").expect("an object stream");
+        modern[at..at + 7].copy_from_slice(b"/Potato");
+        let pdf = load(&modern, &limits()).expect("the objects are read");
+        assert_eq!(pdf.page_count(), 1);
+        let repair = pdf.xref_repair.expect("said");
+        assert!(repair.contains("not typed /ObjStm"), "{repair}");
     }
 
     #[test]

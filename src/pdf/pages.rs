@@ -65,6 +65,11 @@ pub enum TreeDefect {
     /// Kids that are neither dictionaries nor references to them.
     #[error("{0} kid(s) are neither page dictionaries nor references to them and were skipped")]
     NotPages(usize),
+    /// No page could be reached from a tree, but the file has objects typed `/Page`.
+    #[error(
+        "no page was reachable through a page tree; {0} object(s) typed /Page were read in object-number order"
+    )]
+    PagesScanned(usize),
 }
 
 /// A page the walk found, with what it inherits, owned so the document can then be changed.
@@ -180,6 +185,77 @@ struct Frame<'d> {
 /// Walks the page tree of `doc` tolerantly, stopping after `max_pages + 1` pages so a page
 /// limit check still sees that there are too many.
 pub fn walk(doc: &Document, max_pages: usize) -> Walk {
+    let mut walk = walk_tree(doc, max_pages);
+    let no_tree = walk
+        .defects
+        .iter()
+        .any(|d| matches!(d, TreeDefect::RootMissing(_) | TreeDefect::NoPagesEntry));
+    if walk.pages.is_empty() && no_tree {
+        scan_pages(doc, max_pages, &mut walk);
+    }
+    walk
+}
+
+/// When there is no tree to walk (the catalog's `/Pages` names a missing object, or there is
+/// no catalog or tree root at all, as in truncated and fuzzed files), takes every object typed
+/// `/Page` in object-number order, as poppler and MuPDF do when they repair such a file, each
+/// with what it inherits through its `/Parent` chain. A tree that is there but empty is left
+/// empty: its old page objects may be pages an update removed. A file with no page object
+/// keeps the walk's defects and is refused with them.
+fn scan_pages(doc: &Document, max_pages: usize, walk: &mut Walk) {
+    let cap = max_pages.saturating_add(1);
+    let pages: Vec<Found> = doc
+        .objects
+        .iter()
+        .filter_map(|(id, object)| match object {
+            Object::Dictionary(dict) if dict.has_type(b"Page") => Some(Found::Indirect {
+                id: *id,
+                inherited: inherited_through_parents(doc, dict),
+            }),
+            _ => None,
+        })
+        .take(cap)
+        .collect();
+    if pages.is_empty() {
+        return;
+    }
+    walk.defects.push(TreeDefect::PagesScanned(pages.len()));
+    walk.pages = pages;
+    walk.found_root = true;
+    // Keep the file's catalog (its forms, outlines, names) when it has one without `/Pages`.
+    if walk.catalog.is_none()
+        && let Ok(Object::Reference(id)) = doc.trailer.get(b"Root")
+        && let Some(Object::Dictionary(_)) = doc.objects.get(id).and_then(|o| deref(doc, o))
+    {
+        walk.catalog = Some(*id);
+    }
+}
+
+/// What a page found outside any walk inherits: each attribute from its nearest ancestor along
+/// `/Parent` that sets it (at most [`MAX_TREE_DEPTH`] levels, so a parent cycle ends).
+fn inherited_through_parents(doc: &Document, page: &Dictionary) -> Inherited {
+    let mut chain = vec![page];
+    let mut at = page;
+    while chain.len() <= MAX_TREE_DEPTH {
+        let Some(Object::Dictionary(parent)) =
+            at.get(b"Parent").ok().and_then(|parent| deref(doc, parent))
+        else {
+            break;
+        };
+        chain.push(parent);
+        at = parent;
+    }
+    // Root first, so nearer ancestors (and the page itself) override farther ones.
+    chain
+        .iter()
+        .rev()
+        .fold(Inherited::default(), |inherited, dict| {
+            inherit(inherited, dict)
+        })
+}
+
+/// Walks the tree from the catalog's `/Pages` (or a tree root found by itself).
+fn walk_tree(doc: &Document, max_pages: usize) -> Walk {
     let mut walk = Walk::default();
     let Some((catalog, root)) = find_root(doc, &mut walk.defects) else {
         return walk;
