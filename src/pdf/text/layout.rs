@@ -579,6 +579,10 @@ struct Block {
     x1: f64,
     top: f64,
     bottom: f64,
+    /// The first line's baseline: where overlapping blocks are ordered.
+    first_baseline: f64,
+    /// The lowest glyph index (drawing order) of the block's lines.
+    first_drawn: usize,
     last_baseline: f64,
     /// The x-range of the last line, to which the next line must connect.
     last_x0: f64,
@@ -629,6 +633,7 @@ fn build_blocks(fragments: &[Fragment]) -> Vec<Block> {
             (Some(bi), None) => {
                 let b = &mut blocks[bi];
                 b.lines.push(fi);
+                b.first_drawn = f.glyphs.iter().copied().fold(b.first_drawn, usize::min);
                 b.x0 = b.x0.min(f.x0);
                 b.x1 = b.x1.max(f.x1);
                 b.top = b.top.max(f.top);
@@ -650,6 +655,8 @@ fn build_blocks(fragments: &[Fragment]) -> Vec<Block> {
                     x1: f.x1,
                     top: f.top,
                     bottom: f.bottom,
+                    first_baseline: f.baseline,
+                    first_drawn: f.glyphs.iter().copied().min().unwrap_or(usize::MAX),
                     last_baseline: f.baseline,
                     last_x0: f.x0,
                     last_x1: f.x1,
@@ -858,9 +865,14 @@ fn xy_cut(blocks: &[Block], idx: &mut [usize]) {
         recurse_parts(blocks, idx, &cuts);
         return;
     }
-    // Overlapping blocks that no cut separates: top to bottom, then left to right.
+    // Overlapping blocks that no cut separates (texts in different sizes drawn over each
+    // other): by their first baselines, top to bottom, then left to right, then in drawing
+    // order. Tops would put a large word first whose box reaches above a small line it sits
+    // on or below.
     idx.sort_by(|&a, &b| {
-        cmp_f64(blocks[b].top, blocks[a].top).then(cmp_f64(blocks[a].x0, blocks[b].x0))
+        cmp_f64(blocks[b].first_baseline, blocks[a].first_baseline)
+            .then(cmp_f64(blocks[a].x0, blocks[b].x0))
+            .then(blocks[a].first_drawn.cmp(&blocks[b].first_drawn))
     });
 }
 
@@ -1170,6 +1182,29 @@ mod tests {
             assert_eq!(is_label_line(&c.text, &c.glyphs[0], f), expected, "{label}");
             c.take_text();
         }
+    }
+
+    #[test]
+    fn overlapping_texts_in_two_sizes_read_by_baseline() {
+        let mut c = Collector::default();
+        // A 20-point word whose box reaches above a 10-point line it sits 2 points below.
+        for (i, ch) in "Potato".chars().enumerate() {
+            glyph(&mut c, ch, (72.0 + 10.0 * i as f64, 698.0), (1.0, 0.0), 20.0);
+        }
+        line(&mut c, 72.0, 700.0, "Original page 4");
+        assert_eq!(words(&mut c), ["Original", "page", "4", "Potato"]);
+        // On one baseline (an overlay page over the original): in drawing order.
+        line(&mut c, 72.0, 700.0, "Original page 4");
+        for (i, ch) in "Potato".chars().enumerate() {
+            glyph(&mut c, ch, (72.0 + 10.0 * i as f64, 700.0), (1.0, 0.0), 20.0);
+        }
+        assert_eq!(words(&mut c), ["Original", "page", "4", "Potato"]);
+        // Near miss: the large word's baseline above the line's is read first.
+        for (i, ch) in "Potato".chars().enumerate() {
+            glyph(&mut c, ch, (72.0 + 10.0 * i as f64, 702.0), (1.0, 0.0), 20.0);
+        }
+        line(&mut c, 72.0, 700.0, "Original page 4");
+        assert_eq!(words(&mut c), ["Potato", "Original", "page", "4"]);
     }
 
     #[test]
