@@ -431,9 +431,12 @@ fn decrypt_if_needed(
     match contain("decrypting", || decrypt::decrypt(&mut doc, max_stream))? {
         Ok(opened) => Ok((doc, retried, Some(opened.note))),
         // The trailer names an /Encrypt object that does not parse as a dictionary
-        // (PDFBOX-4352-0.pdf's starts `E<`): no key can be derived, whatever the password.
-        Err(error @ DecryptError::NoDictionary) => Err(PdfError::Encrypted {
-            reason: format!("{error}, so no key can be derived"),
+        // (PDFBOX-4352-0.pdf's starts `E<`): no key can be derived, whatever the password,
+        // so the file is damaged rather than locked, and is refused as such.
+        Err(error @ DecryptError::NoDictionary) => Err(PdfError::Malformed {
+            reason: format!(
+                "the trailer says the file is encrypted, but {error}, so no key can be derived"
+            ),
         }),
         Err(error) => Err(PdfError::Encrypted {
             reason: error.to_string(),
@@ -1215,6 +1218,22 @@ pub(crate) mod tests {
             "no room, left"
         );
         assert!(with_names_spelled_out(b"/Filter /FlateDecode").is_none());
+    }
+
+    #[test]
+    fn encrypt_entry_that_is_no_dictionary_is_a_damaged_file_not_a_locked_one() {
+        let mut doc = one_page("1.4", XrefType::CrossReferenceTable, None, None);
+        let broken = doc.add_object(Object::string_literal("E<not a dictionary"));
+        doc.trailer.set("Encrypt", broken);
+        match load(&save(&mut doc), &limits()) {
+            Err(PdfError::Malformed { reason }) => {
+                assert!(reason.contains("no key can be derived"), "{reason}")
+            }
+            other => panic!(
+                "expected Malformed, got {:?}",
+                other.map(|p| p.page_count())
+            ),
+        }
     }
 
     #[test]

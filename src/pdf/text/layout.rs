@@ -8,7 +8,9 @@
 //!    gap is wider than [`FRAGMENT_GAP`] (table cells, columns);
 //! 3. fragments stacked at line distance and overlapping horizontally form blocks
 //!    (paragraphs, table cells, column runs);
-//! 4. blocks are ordered by recursive XY-cut, horizontal cuts first, so tables read row by row
+//! 4. a narrow column of labels or list markers whose lines sit on the rows of the text beside
+//!    it joins that text's block, so the two read row by row;
+//! 5. blocks are ordered by recursive XY-cut, horizontal cuts first, so tables read row by row
 //!    and cells column by column, and columns read left to right.
 //!
 //! Word breaks come from literal spaces and from gaps wider than [`WORD_GAP`] measured with
@@ -1189,19 +1191,37 @@ mod tests {
         let mut c = Collector::default();
         // A 20-point word whose box reaches above a 10-point line it sits 2 points below.
         for (i, ch) in "Potato".chars().enumerate() {
-            glyph(&mut c, ch, (72.0 + 10.0 * i as f64, 698.0), (1.0, 0.0), 20.0);
+            glyph(
+                &mut c,
+                ch,
+                (72.0 + 10.0 * i as f64, 698.0),
+                (1.0, 0.0),
+                20.0,
+            );
         }
         line(&mut c, 72.0, 700.0, "Original page 4");
         assert_eq!(words(&mut c), ["Original", "page", "4", "Potato"]);
         // On one baseline (an overlay page over the original): in drawing order.
         line(&mut c, 72.0, 700.0, "Original page 4");
         for (i, ch) in "Potato".chars().enumerate() {
-            glyph(&mut c, ch, (72.0 + 10.0 * i as f64, 700.0), (1.0, 0.0), 20.0);
+            glyph(
+                &mut c,
+                ch,
+                (72.0 + 10.0 * i as f64, 700.0),
+                (1.0, 0.0),
+                20.0,
+            );
         }
         assert_eq!(words(&mut c), ["Original", "page", "4", "Potato"]);
         // Near miss: the large word's baseline above the line's is read first.
         for (i, ch) in "Potato".chars().enumerate() {
-            glyph(&mut c, ch, (72.0 + 10.0 * i as f64, 702.0), (1.0, 0.0), 20.0);
+            glyph(
+                &mut c,
+                ch,
+                (72.0 + 10.0 * i as f64, 702.0),
+                (1.0, 0.0),
+                20.0,
+            );
         }
         line(&mut c, 72.0, 700.0, "Original page 4");
         assert_eq!(words(&mut c), ["Potato", "Original", "page", "4"]);
