@@ -532,7 +532,7 @@ fn expand_object_stream_filters(
 ) -> Option<(lopdf::ObjectId, Object)> {
     if let Object::Stream(stream) = object {
         if stream.dict.has_type(b"ObjStm")
-            && let Some(named) = super::stream::with_full_filter_names(stream)
+            && let Some(named) = super::stream::with_normalized_filters(stream)
         {
             *stream = named;
         }

@@ -449,7 +449,7 @@ fn xmp_packet(doc: &Document) -> Option<Vec<u8>> {
     }
     // lopdf's filters have panicked on malformed input; a failure here loses only XMP.
     let decoded = contain("decoding the XMP packet", || {
-        stream.decompressed_content_with_limit(MAX_XMP_BYTES)
+        super::stream::decoded(stream, MAX_XMP_BYTES)
     });
     match decoded {
         Ok(Ok(bytes)) => Some(bytes),

@@ -236,7 +236,7 @@ pub fn decoded(stream: &Stream, max: usize) -> lopdf::Result<Vec<u8>> {
 /// stream that decodes to more ([`Fit::Cut`]; through lopdf's filters a cut keeps nothing).
 pub fn decode_into(stream: &Stream, max: usize, out: &mut Vec<u8>) -> Result<Fit, DecodeError> {
     let before = out.len();
-    let result = match with_full_filter_names(stream) {
+    let result = match with_normalized_filters(stream) {
         Some(named) => decode_named_into(&named, max, out),
         None => decode_named_into(stream, max, out),
     };
@@ -260,24 +260,80 @@ fn full_filter_name(name: &[u8]) -> Option<&'static [u8]> {
     })
 }
 
-/// A copy of `stream` with its abbreviated filter names written out; `None` when it has none
-/// (the common case, which copies nothing).
-pub(crate) fn with_full_filter_names(stream: &Stream) -> Option<Stream> {
+/// A copy of `stream` with its abbreviated filter names written out and its identity
+/// `/Crypt` filters dropped; `None` when it has neither (the common case, which copies
+/// nothing).
+///
+/// A `/Crypt` filter (ISO 32000-2 §7.4.10) whose parameters name no crypt filter, or name
+/// `/Identity`, passes the data through unchanged. Acrobat and signing services write one on
+/// the XMP metadata of documents that are not encrypted; lopdf knows no `/Crypt` filter and
+/// fails on them. A `/Crypt` naming another filter is left for the decoder to refuse.
+pub(crate) fn with_normalized_filters(stream: &Stream) -> Option<Stream> {
     let expand = |o: &Object| match o {
         Object::Name(n) => full_filter_name(n).map(|f| Object::Name(f.to_vec())),
         _ => None,
     };
-    let filter = match stream.dict.get(b"Filter").ok()? {
-        Object::Array(a) if a.iter().any(|f| expand(f).is_some()) => Object::Array(
-            a.iter()
-                .map(|f| expand(f).unwrap_or_else(|| f.clone()))
-                .collect(),
-        ),
-        o => expand(o)?,
+    let filter = stream.dict.get(b"Filter").ok()?;
+    let parms = stream.dict.get(b"DecodeParms").ok();
+    let (filters, parms): (Vec<Object>, Option<Vec<Object>>) = match (filter, parms) {
+        (Object::Array(filters), Some(Object::Array(parms))) => {
+            (filters.clone(), Some(parms.clone()))
+        }
+        (Object::Array(filters), None) => (filters.clone(), None),
+        (Object::Array(filters), Some(one)) => (filters.clone(), Some(vec![one.clone()])),
+        (one, parms) => (vec![one.clone()], parms.map(|p| vec![p.clone()])),
     };
+    let identity: Vec<bool> = filters
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            matches!(f, Object::Name(n) if n == b"Crypt")
+                && is_identity_crypt(parms.as_ref().and_then(|p| p.get(i)))
+        })
+        .collect();
+    let crypt = identity.iter().any(|&is| is);
+    if !crypt && !filters.iter().any(|f| expand(f).is_some()) {
+        return None;
+    }
+    let kept_filters: Vec<Object> = filters
+        .iter()
+        .zip(&identity)
+        .filter(|(_, is)| !**is)
+        .map(|(f, _)| expand(f).unwrap_or_else(|| f.clone()))
+        .collect();
     let mut dict = stream.dict.clone();
-    dict.set("Filter", filter);
+    match kept_filters.len() {
+        0 => {
+            dict.remove(b"Filter");
+            dict.remove(b"DecodeParms");
+        }
+        _ => {
+            dict.set("Filter", Object::Array(kept_filters));
+            if let Some(parms) = parms.filter(|_| crypt) {
+                let kept: Vec<Object> = parms
+                    .into_iter()
+                    .zip(identity.iter().copied().chain(std::iter::repeat(false)))
+                    .filter(|(_, is)| !is)
+                    .map(|(p, _)| p)
+                    .collect();
+                dict.set("DecodeParms", Object::Array(kept));
+            }
+        }
+    }
     Some(Stream::new(dict, stream.content.clone()).with_compression(false))
+}
+
+/// True for `/Crypt` parameters that name no crypt filter or `/Identity` (§7.4.10, Table 14).
+fn is_identity_crypt(parms: Option<&Object>) -> bool {
+    match parms {
+        None | Some(Object::Null) => true,
+        Some(Object::Dictionary(d)) => match d.get(b"Name") {
+            Err(_) => true,
+            Ok(Object::Name(n)) => n == b"Identity",
+            Ok(_) => false,
+        },
+        Some(_) => false,
+    }
 }
 
 fn decode_named_into(stream: &Stream, max: usize, out: &mut Vec<u8>) -> Result<Fit, DecodeError> {
@@ -450,6 +506,36 @@ mod tests {
         // Near miss: a name that is no abbreviation is left to lopdf, which refuses it.
         let unknown = flate(dictionary! { "Filter" => "Flate" }, &text);
         assert_ne!(decoded(&unknown, 1 << 20).ok(), Some(text));
+    }
+
+    #[test]
+    fn identity_crypt_filters_pass_the_data_through() {
+        let xmp = b"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"></x:xmpmeta>".repeat(20);
+        // As Acrobat writes XMP in documents that are not encrypted: `[/Crypt]`, no parameters.
+        let alone = Stream::new(
+            dictionary! { "Filter" => vec!["Crypt".into()] },
+            xmp.clone(),
+        )
+        .with_compression(false);
+        assert_eq!(decoded(&alone, 1 << 20).expect("decodes"), xmp);
+        let named = flate(
+            dictionary! {
+                "Filter" => vec!["Crypt".into(), "FlateDecode".into()],
+                "DecodeParms" => vec![dictionary! { "Name" => "Identity" }.into(), lopdf::Object::Null],
+            },
+            &xmp,
+        );
+        assert_eq!(decoded(&named, 1 << 20).expect("decodes"), xmp);
+        // Near miss: a crypt filter that names a real one is not passed through.
+        let keyed = Stream::new(
+            dictionary! {
+                "Filter" => vec!["Crypt".into()],
+                "DecodeParms" => vec![dictionary! { "Name" => "StdCF" }.into()],
+            },
+            xmp.clone(),
+        )
+        .with_compression(false);
+        assert_ne!(decoded(&keyed, 1 << 20).ok(), Some(xmp));
     }
 
     #[test]

@@ -52,14 +52,27 @@ fn partial(reason: String, ranges: Vec<(usize, usize)>) -> ByteRangeCheck {
     }
 }
 
-/// The one gap of a two-range `/ByteRange` when it is exactly a hex string `<…>` in `bytes`
-/// (where a signature's `/Contents` is), as `(start, end)` offsets.
+/// The one gap of a two-range `/ByteRange` when it is a hex string `<…>` in `bytes` (where a
+/// signature's `/Contents` is), as the `(start, end)` offsets of the hex string.
 pub fn contents_gap(byte_range: &[i64], bytes: &[u8]) -> Option<(usize, usize)> {
     let [_, len0, start1, _] = byte_range else {
         return None;
     };
     let (start, end) = (usize::try_from(*len0).ok()?, usize::try_from(*start1).ok()?);
-    crate::pdf::contents::is_hex_string(bytes.get(start..end)?).then_some((start, end))
+    let len = hex_string_in_gap(bytes.get(start..end)?)?;
+    Some((start, start + len))
+}
+
+/// The length of the hex string a signature's unsigned gap holds: the whole gap, or a hex
+/// string followed by nothing but whitespace (iText 2 reserves the room of a Guardtime KSI
+/// seal after its `>`, inside the gap, as in Scrive's older sealed documents). Whitespace
+/// between a string and the next token changes nothing a reader sees; anything else in the
+/// gap would be unsigned content.
+fn hex_string_in_gap(gap: &[u8]) -> Option<usize> {
+    let is_whitespace = |b: &u8| matches!(b, 0 | b'\t' | b'\n' | 0x0c | b'\r' | b' ');
+    let end = gap.iter().rposition(|b| !is_whitespace(b))? + 1;
+    let string = gap.get(..end)?;
+    crate::pdf::contents::is_hex_string(string).then_some(end)
 }
 
 /// Checks a `/ByteRange` against the file's bytes and revisions.
@@ -115,9 +128,10 @@ pub fn check(byte_range: &[i64], bytes: &[u8], revisions: &[Revision]) -> ByteRa
     }
     let gap_start = ranges[0].0 + ranges[0].1;
     let gap_end = ranges[1].0;
-    if !bytes
+    if bytes
         .get(gap_start..gap_end)
-        .is_some_and(crate::pdf::contents::is_hex_string)
+        .and_then(hex_string_in_gap)
+        .is_none()
     {
         return partial(
             format!("the unsigned gap {gap_start}..{gap_end} is not just the /Contents hex string"),
@@ -231,6 +245,26 @@ mod tests {
         let c = check(&[0, 10, 16, len - 20], &b, &[rev(1, len as u64)]);
         assert_eq!(c.coverage, Coverage::Partial);
         assert!(c.reason.unwrap().contains("not the end of a revision"));
+    }
+
+    #[test]
+    fn whitespace_after_the_hex_string_in_the_gap_is_still_the_contents() {
+        // 0..10 signed, 10..16 the hex string, 16..22 spaces, 22.. signed.
+        let mut b = b"%PDF-1.7\n/".to_vec();
+        b.extend_from_slice(b"<0a0b>      ");
+        b.extend_from_slice(b"/SubFilter/ETSI.RFC#203161 trailer %%EOF\n");
+        let len = b.len() as i64;
+        let c = check(&[0, 10, 22, len - 22], &b, &[rev(1, len as u64)]);
+        assert_eq!(c.coverage, Coverage::EntireFile, "{:?}", c.reason);
+        assert_eq!(contents_gap(&[0, 10, 22, len - 22], &b), Some((10, 16)));
+        // Near miss: anything but whitespace after the string is unsigned content.
+        let mut b = b"%PDF-1.7\n/".to_vec();
+        b.extend_from_slice(b"<0a0b> /X 1 ");
+        b.extend_from_slice(b"/SubFilter/ETSI.RFC#203161 trailer %%EOF\n");
+        let len = b.len() as i64;
+        let c = check(&[0, 10, 22, len - 22], &b, &[rev(1, len as u64)]);
+        assert_eq!(c.coverage, Coverage::Partial);
+        assert_eq!(contents_gap(&[0, 10, 22, len - 22], &b), None);
     }
 
     #[test]

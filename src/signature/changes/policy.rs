@@ -400,8 +400,7 @@ fn check_xmp(doc: &Document, id: ObjectId) -> Check<()> {
         return Err(bad("/Metadata should be a reference to a stream object"));
     };
     let data = if stream.dict.has(b"Filter") {
-        stream
-            .decompressed_content_with_limit(MAX_XMP_BYTES)
+        crate::pdf::stream::decoded(stream, MAX_XMP_BYTES)
             .map_err(|_| bad("/Metadata could not be decoded"))?
     } else {
         stream.content.clone()
