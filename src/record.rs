@@ -545,6 +545,10 @@ pub enum SignerRole {
 pub enum SigningSource {
     /// A PDF (PAdES/CMS) signature.
     Pades,
+    /// The eID login that a signing service's certificate records for a PDF signature (the
+    /// authentication instant of its RFC 7773 Authentication Context): the signing's time
+    /// when there is one, with the signature's own time kept beside it.
+    EidLogin,
     /// An e-sign provider's audit trail.
     AuditTrail,
     /// A visible signing stamp in the document text.

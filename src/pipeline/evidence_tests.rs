@@ -17,11 +17,11 @@ use crate::signature::testkit::{CertSpec, Pki, TestKey, ca_name, make_cert, make
 use crate::verify::cover::Uncovered;
 
 /// Width of every `/Contents` placeholder, in hex digits.
-const CONTENTS_HEX: usize = 12_000;
+pub(super) const CONTENTS_HEX: usize = 12_000;
 
 /// Minutes of a meeting on 2022-09-23 whose secretary, chair and adjuster are named, with
 /// `extra` lines under the signature block.
-fn minutes_lines(extra: &[&str]) -> Vec<String> {
+pub(super) fn minutes_lines(extra: &[&str]) -> Vec<String> {
     let mut lines: Vec<String> = [
         "Protokoll styrelsen Kommunförbundet Västernorrland",
         "",
@@ -137,7 +137,7 @@ fn winansi(text: &str) -> String {
 }
 
 /// A content stream that shows `lines` top to bottom in Helvetica.
-fn show(lines: &[String]) -> String {
+pub(super) fn show(lines: &[String]) -> String {
     let mut s = String::from("BT /F1 10 Tf 12 TL 50 800 Td\n");
     for line in lines {
         s.push_str(&format!("({}) Tj T*\n", winansi(line)));
@@ -148,7 +148,7 @@ fn show(lines: &[String]) -> String {
 
 /// A signature dictionary with an empty `/Contents` of [`CONTENTS_HEX`] digits and a
 /// placeholder `/ByteRange` that [`sign`] fills in; `marker` (its `/Name`) makes it findable.
-fn sig_value(marker: &str, extra: &str) -> String {
+pub(super) fn sig_value(marker: &str, extra: &str) -> String {
     format!(
         "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /Name ({marker}) \
          /M (D:20220927100000Z) /ByteRange {} /Contents <{}> {extra} >>",
@@ -158,9 +158,9 @@ fn sig_value(marker: &str, extra: &str) -> String {
 }
 
 /// A signer: key and certificate issued by the test PKI's CA.
-struct Signer {
-    key: TestKey,
-    cert: Vec<u8>,
+pub(super) struct Signer {
+    pub(super) key: TestKey,
+    pub(super) cert: Vec<u8>,
 }
 
 impl Signer {
@@ -201,6 +201,18 @@ impl Signer {
 /// Signs the revision that ends at `end` with the signature whose `/Name` is `marker`:
 /// fills in its `/ByteRange` and writes a CMS signature over those bytes into `/Contents`.
 fn sign(b: &mut Builder, marker: &str, end: usize, signer: &Signer, pki: &Pki) {
+    sign_at(b, marker, end, signer, pki, Some("220927100000Z"));
+}
+
+/// [`sign`] with the CMS `signingTime` attribute `signing_time` (UTCTime), or none.
+pub(super) fn sign_at(
+    b: &mut Builder,
+    marker: &str,
+    end: usize,
+    signer: &Signer,
+    pki: &Pki,
+    signing_time: Option<&str>,
+) {
     let tag = format!("/Name ({marker})");
     let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
     let at = find(&b.out, tag.as_bytes()).expect("marker");
@@ -213,7 +225,7 @@ fn sign(b: &mut Builder, marker: &str, end: usize, signer: &Signer, pki: &Pki) {
     signed.extend_from_slice(&b.out[close..end]);
     let mut spec = crate::signature::testkit::CmsSpec::new(&signer.key, &signer.cert, &signed);
     spec.extra_certs = vec![pki.ca.clone()];
-    spec.signing_time = Some("220927100000Z");
+    spec.signing_time = signing_time;
     let der = make_cms(&spec, &|_| Vec::new()).der;
     let hex = hex::encode(der);
     assert!(
@@ -296,15 +308,15 @@ fn sign_in_new_revision(b: &mut Builder, catalog: &str, signer: &Signer, pki: &P
     sign(b, "seal", end, signer, pki);
 }
 
-struct World {
-    pki: Pki,
+pub(super) struct World {
+    pub(super) pki: Pki,
     seal: Signer,
     annelie: Signer,
     stranger: Signer,
 }
 
 impl World {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let pki = Pki::new();
         let seal = Signer::new(&pki, 31, "E-signeringstjänsten", "Signeringsplattform AB");
         let annelie = Signer::new(&pki, 32, "Annelie Ledin", "Kommunförbundet");
@@ -317,7 +329,7 @@ impl World {
         }
     }
 
-    fn record(&self, bytes: &[u8]) -> Record {
+    pub(super) fn record(&self, bytes: &[u8]) -> Record {
         let settings = Settings {
             trust: self.pki.trust(),
             ..Settings::default()
@@ -327,7 +339,7 @@ impl World {
     }
 }
 
-fn codes(r: &Record) -> Vec<String> {
+pub(super) fn codes(r: &Record) -> Vec<String> {
     r.findings
         .iter()
         .filter(|f| f.severity != crate::record::Severity::Info)
@@ -353,7 +365,7 @@ fn uncovered(r: &Record) -> Vec<Uncovered> {
         .collect()
 }
 
-fn signers(r: &Record) -> Vec<&str> {
+pub(super) fn signers(r: &Record) -> Vec<&str> {
     r.signing.iter().map(|s| s.name.as_str()).collect()
 }
 

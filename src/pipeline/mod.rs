@@ -9,6 +9,8 @@ pub mod config;
 #[cfg(test)]
 mod evidence_tests;
 mod run;
+#[cfg(test)]
+mod signing_service_tests;
 
 use std::sync::Arc;
 

@@ -434,28 +434,58 @@ impl PublicKey {
         message: &[&[u8]],
         signature: &[u8],
     ) -> Result<bool> {
+        Ok(self.verify_outcome(scheme, message, signature)? != Outcome::Invalid)
+    }
+
+    /// [`verify`](Self::verify), saying also whether an RSA PKCS#1 v1.5 signature's
+    /// DigestInfo left out the NULL parameters.
+    pub fn verify_outcome(
+        &self,
+        scheme: &SignatureScheme,
+        message: &[&[u8]],
+        signature: &[u8],
+    ) -> Result<Outcome> {
+        let outcome = |valid: bool| {
+            if valid {
+                Outcome::Valid
+            } else {
+                Outcome::Invalid
+            }
+        };
         match (scheme, self) {
             (SignatureScheme::RsaPkcs1v15 { digest }, PublicKey::Rsa(key)) => {
                 if rsa_pkcs1v15_verify_fast(key, *digest, message, signature) {
-                    return Ok(true);
+                    return Ok(Outcome::Valid);
                 }
                 let hash = digest.digest_parts(message);
-                Ok(rsa_pkcs1v15_verify(key, *digest, &hash, signature))
+                Ok(match rsa_pkcs1v15_verify(key, *digest, &hash, signature) {
+                    Some(DigestInfoForm::WithNull) => Outcome::Valid,
+                    Some(DigestInfoForm::WithoutNull) => Outcome::ValidWithoutDigestInfoNull,
+                    None => Outcome::Invalid,
+                })
             }
             (SignatureScheme::RsaPss { digest, salt_len }, PublicKey::Rsa(key)) => {
                 let hash = digest.digest_parts(message);
                 let sig = left_pad(signature, key.size());
-                Ok(rsa_pss_verify(key, *digest, *salt_len, &hash, &sig))
+                Ok(outcome(rsa_pss_verify(
+                    key, *digest, *salt_len, &hash, &sig,
+                )))
             }
             (SignatureScheme::Ecdsa { digest }, key) => {
                 let hash = digest.digest_parts(message);
                 match key {
-                    PublicKey::P256(vk) => Ok(p256::ecdsa::Signature::from_der(signature)
-                        .is_ok_and(|s| vk.verify_prehash(&hash, &s).is_ok())),
-                    PublicKey::P384(vk) => Ok(p384::ecdsa::Signature::from_der(signature)
-                        .is_ok_and(|s| vk.verify_prehash(&hash, &s).is_ok())),
-                    PublicKey::P521(vk) => Ok(p521::ecdsa::Signature::from_der(signature)
-                        .is_ok_and(|s| vk.verify_prehash(&hash, &s).is_ok())),
+                    PublicKey::P256(vk) => Ok(outcome(
+                        p256::ecdsa::Signature::from_der(signature)
+                            .is_ok_and(|s| vk.verify_prehash(&hash, &s).is_ok()),
+                    )),
+                    PublicKey::P384(vk) => Ok(outcome(
+                        p384::ecdsa::Signature::from_der(signature)
+                            .is_ok_and(|s| vk.verify_prehash(&hash, &s).is_ok()),
+                    )),
+                    PublicKey::P521(vk) => Ok(outcome(
+                        p521::ecdsa::Signature::from_der(signature)
+                            .is_ok_and(|s| vk.verify_prehash(&hash, &s).is_ok()),
+                    )),
                     other => Err(SignatureError::KeyMismatch {
                         algorithm: "ECDSA",
                         key: other.kind(),
@@ -465,9 +495,9 @@ impl PublicKey {
             (SignatureScheme::Ed25519, PublicKey::Ed25519(vk)) => {
                 use ed25519_dalek::Verifier;
                 let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
-                    return Ok(false);
+                    return Ok(Outcome::Invalid);
                 };
-                Ok(vk.verify(&message.concat(), &sig).is_ok())
+                Ok(outcome(vk.verify(&message.concat(), &sig).is_ok()))
             }
             (scheme, key) => Err(SignatureError::KeyMismatch {
                 algorithm: scheme.name(),
@@ -548,21 +578,47 @@ fn digest_info(digest: DigestAlgorithm, hash: &[u8], with_null: bool) -> Vec<u8>
     encode_tlv(tag::SEQUENCE, &content)
 }
 
+/// What a signature check came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The signature value verifies.
+    Valid,
+    /// An RSA PKCS#1 v1.5 signature verifies with a DigestInfo whose algorithm has no
+    /// parameters, where RFC 8017 §9.2 writes NULL ones. Accepted (see
+    /// [`rsa_pkcs1v15_verify`]) and said in the record.
+    ValidWithoutDigestInfoNull,
+    /// It does not.
+    Invalid,
+}
+
+/// Which DigestInfo encoding an RSA PKCS#1 v1.5 signature carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DigestInfoForm {
+    WithNull,
+    WithoutNull,
+}
+
 /// RSASSA-PKCS1-v1_5 verification. The whole encoded message is compared (no parsing of the
-/// recovered DigestInfo, which is where Bleichenbacher-2006-style forgeries live); both the
-/// NULL and the absent-parameters form of the DigestInfo are accepted, as RFC 8017 §9.2
-/// note 2 asks verifiers to.
+/// recovered DigestInfo, which is where Bleichenbacher-2006-style forgeries live). Both the
+/// NULL and the absent-parameters form of the DigestInfo's algorithm are accepted: RFC 8017
+/// §9.2 writes NULL, but RFC 4055 §2.1 (and RFC 5754 §3 for the SHA-2 family) has verifiers
+/// accept parameters that are absent as well as NULL, Java's providers (and the ETSI
+/// validators built on them, as Sweden Connect's) accept both, and the encoding is compared
+/// whole either way, so the second form admits no forgery the first does not. OpenSSL and NSS
+/// refuse it; the record says which form was used ([`Outcome::ValidWithoutDigestInfoNull`]).
 fn rsa_pkcs1v15_verify(
     key: &RsaPublicKey,
     digest: DigestAlgorithm,
     hash: &[u8],
     signature: &[u8],
-) -> bool {
+) -> Option<DigestInfoForm> {
     let sig = left_pad(signature, key.size());
-    [true, false].into_iter().any(|with_null| {
-        let t = digest_info(digest, hash, with_null);
-        key.verify(Pkcs1v15Sign::new_unprefixed(), &t, &sig).is_ok()
-    })
+    [DigestInfoForm::WithNull, DigestInfoForm::WithoutNull]
+        .into_iter()
+        .find(|&form| {
+            let t = digest_info(digest, hash, form == DigestInfoForm::WithNull);
+            key.verify(Pkcs1v15Sign::new_unprefixed(), &t, &sig).is_ok()
+        })
 }
 
 /// RSASSA-PKCS1-v1_5 through aws-lc (already linked for TLS), several times faster than the
@@ -668,19 +724,32 @@ mod tests {
             let t = digest_info(digest, &hash, true);
             let good = private.sign(Pkcs1v15Sign::new_unprefixed(), &t).unwrap();
             assert!(rsa_pkcs1v15_verify_fast(&key, digest, &parts, &good));
-            assert!(rsa_pkcs1v15_verify(&key, digest, &hash, &good));
+            assert_eq!(
+                rsa_pkcs1v15_verify(&key, digest, &hash, &good),
+                Some(DigestInfoForm::WithNull)
+            );
 
             let mut bad = good.clone();
             bad[10] ^= 1;
             assert!(!rsa_pkcs1v15_verify_fast(&key, digest, &parts, &bad));
-            assert!(!rsa_pkcs1v15_verify(&key, digest, &hash, &bad));
+            assert_eq!(rsa_pkcs1v15_verify(&key, digest, &hash, &bad), None);
             assert!(!rsa_pkcs1v15_verify_fast(&key, digest, &[b"other"], &good));
 
             // Without the NULL parameters: aws-lc refuses, the portable check accepts.
             let bare = digest_info(digest, &hash, false);
             let odd = private.sign(Pkcs1v15Sign::new_unprefixed(), &bare).unwrap();
             assert!(!rsa_pkcs1v15_verify_fast(&key, digest, &parts, &odd));
-            assert!(rsa_pkcs1v15_verify(&key, digest, &hash, &odd));
+            assert_eq!(
+                rsa_pkcs1v15_verify(&key, digest, &hash, &odd),
+                Some(DigestInfoForm::WithoutNull)
+            );
+            // And the outcome says which form it was, for the record's warning.
+            let public = PublicKey::Rsa(key.clone());
+            let scheme = SignatureScheme::RsaPkcs1v15 { digest };
+            let outcome = |sig: &[u8]| public.verify_outcome(&scheme, &parts, sig).unwrap();
+            assert_eq!(outcome(&odd), Outcome::ValidWithoutDigestInfoNull);
+            assert_eq!(outcome(&good), Outcome::Valid);
+            assert_eq!(outcome(&bad), Outcome::Invalid);
         }
     }
 

@@ -9,6 +9,7 @@
 use jiff::Timestamp;
 
 use super::algorithm::{AlgorithmId, PublicKey, SignatureScheme, describe_spki};
+use super::auth_context::AuthContext;
 use super::ber::{Reader, Tlv, first_tlv, oid_to_string, small_uint, tag};
 use super::error::{Result, SignatureError};
 use super::oid;
@@ -64,6 +65,8 @@ pub struct Certificate {
     pub basic_constraints: Option<(bool, Option<u32>)>,
     /// rfc822Name entries of subjectAltName.
     pub email_alt_names: Vec<String>,
+    /// The eID login a signing service recorded (RFC 7773 Authentication Context).
+    pub auth_context: Option<AuthContext>,
 }
 
 /// A distinguished name: its raw DER and its attributes in order.
@@ -269,6 +272,7 @@ impl Certificate {
             key_usage: None,
             basic_constraints: None,
             email_alt_names: Vec::new(),
+            auth_context: None,
         };
         while let Some(field) = t.next()? {
             if field.tag == tag::context(3) {
@@ -316,6 +320,8 @@ impl Certificate {
                     }
                 }
                 self.basic_constraints = Some((ca, path_len));
+            } else if oid::is(id.content, &oid::EXT_AUTH_CONTEXT) {
+                self.auth_context = super::auth_context::parse(&v);
             } else if oid::is(id.content, &oid::EXT_SUBJECT_ALT_NAME) {
                 let mut names = v.children();
                 while let Ok(Some(n)) = names.next() {
@@ -459,6 +465,8 @@ impl Certificate {
             not_after: self.not_after.to_string(),
             key_usage: self.key_usage_names(),
             natural_person: self.names_a_person(),
+            signing_service: self.auth_context.is_some(),
+            auth_context: self.auth_context.clone(),
             key_algorithm,
             key_bits,
             curve,
@@ -546,6 +554,32 @@ mod tests {
         assert_eq!(mask_personal_number("7001011234"), "700101-****");
         // Samordningsnummer: day + 60.
         assert_eq!(mask_personal_number("197001611234"), "19700161-****");
+    }
+
+    #[test]
+    fn a_signing_service_certificate_carries_the_login() {
+        use crate::signature::testkit::{
+            CertSpec, TestKey, auth_context_extension, make_cert, name,
+        };
+        let key = TestKey::p256(7);
+        let subject = name("Majlis Medin", &[(oid::AT_SERIAL_NUMBER, "195207306886")]);
+        let mut spec = CertSpec::new(5, subject.clone(), name("Sign service CA 01", &[]));
+        spec.extensions = vec![auth_context_extension("2025-03-21T16:44:39.871+01:00")];
+        let cert = Certificate::parse(&make_cert(&spec, &key, &key)).expect("parses");
+        let facts = cert.signer_facts();
+        assert!(facts.signing_service && facts.natural_person);
+        assert_eq!(facts.serial_number.as_deref(), Some("19520730-****"));
+        let login = facts.auth_context.expect("the login");
+        assert_eq!(
+            login.authentication_instant.as_deref(),
+            Some("2025-03-21T15:44:39.871Z")
+        );
+        // Near miss: the same person's certificate without the extension.
+        let spec = CertSpec::new(5, subject, name("Sign service CA 01", &[]));
+        let facts = Certificate::parse(&make_cert(&spec, &key, &key))
+            .expect("parses")
+            .signer_facts();
+        assert!(!facts.signing_service && facts.auth_context.is_none());
     }
 
     #[test]

@@ -54,6 +54,12 @@ pub struct SignerFacts {
     /// The subject is a natural person (givenName, surname, pseudonym, or a personal identity
     /// number): a person's certificate, never a platform's seal.
     pub natural_person: bool,
+    /// Issued by a signing service for this signing: the certificate records the signer's
+    /// eID login (RFC 7773 Authentication Context).
+    pub signing_service: bool,
+    /// That login: identity provider, level of assurance, authentication instant (UTC) and
+    /// the signing service; null for other certificates.
+    pub auth_context: Option<crate::signature::auth_context::AuthContext>,
 }
 
 /// The signature timestamp (RFC 3161 token in the unsigned attributes), summarised.
@@ -426,6 +432,8 @@ fn facts(
         not_after: Some(s.not_after),
         key_usage: s.key_usage,
         natural_person: s.natural_person,
+        signing_service: s.signing_service,
+        auth_context: s.auth_context,
     });
     let timestamp = match (&report.timestamp, doc_timestamp) {
         (Some(t), _) => TimestampFacts {

@@ -14,6 +14,7 @@
 //! on bad input: what could not be checked is said in [`CmsReport::error`].
 
 pub mod algorithm;
+pub mod auth_context;
 pub mod ber;
 pub mod byte_range;
 pub mod certificate;

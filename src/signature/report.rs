@@ -75,6 +75,11 @@ pub struct Signer {
     /// Swedish personal identity number as its serialNumber. Such a certificate signs for a
     /// person and is never taken for a platform's seal.
     pub natural_person: bool,
+    /// The certificate was issued by a signing service for this signing: it records the
+    /// signer's eID login (RFC 7773 Authentication Context extension).
+    pub signing_service: bool,
+    /// That login: identity provider, level of assurance, authentication instant, service.
+    pub auth_context: Option<super::auth_context::AuthContext>,
     /// `rsa`, `ec`, `ed25519`, `ed448` or the key algorithm OID.
     pub key_algorithm: String,
     pub key_bits: Option<u32>,
@@ -149,4 +154,9 @@ pub enum CmsWarning {
     /// The digest algorithm is SHA-1, which RFC 8017 and ETSI TS 119 312 no longer accept for
     /// new signatures.
     WeakDigest { algorithm: String },
+    /// The RSA PKCS#1 v1.5 signature value verifies with a DigestInfo whose hash algorithm has
+    /// no parameters, where RFC 8017 §9.2 writes NULL. arkivar accepts it, as RFC 4055 and the
+    /// Java-based validators do; OpenSSL, NSS (pdfsig) and pyHanko call such a signature
+    /// invalid.
+    DigestInfoWithoutNull,
 }

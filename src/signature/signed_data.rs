@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use super::RangeDigest;
-use super::algorithm::{DigestAlgorithm, SignatureScheme};
+use super::algorithm::{DigestAlgorithm, Outcome, SignatureScheme};
 use super::ber::{Trailing, first_tlv, tag};
 use super::certificate::Certificate;
 use super::cms::{
@@ -227,16 +227,18 @@ pub fn check(
         index: signer_index,
         source: Box::new(e),
     })?;
-    match signed_message {
-        Some(message) => {
-            report.valid = key.verify(&scheme, &[&message], &si.signature)?;
-        }
-        None => {
-            // Without signed attributes the signature is directly over the content
-            // (RFC 5652 §5.4), so it is the only integrity proof there is.
-            report.valid = key.verify(&scheme, &parts, &si.signature)?;
-            report.intact = report.valid && ranges_match_content;
-        }
+    let outcome = match &signed_message {
+        Some(message) => key.verify_outcome(&scheme, &[message], &si.signature)?,
+        None => key.verify_outcome(&scheme, &parts, &si.signature)?,
+    };
+    report.valid = outcome != Outcome::Invalid;
+    if outcome == Outcome::ValidWithoutDigestInfoNull {
+        report.warnings.push(CmsWarning::DigestInfoWithoutNull);
+    }
+    if signed_message.is_none() {
+        // Without signed attributes the signature is directly over the content
+        // (RFC 5652 §5.4), so it is the only integrity proof there is.
+        report.intact = report.valid && ranges_match_content;
     }
     Ok(())
 }

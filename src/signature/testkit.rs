@@ -222,6 +222,8 @@ pub struct CertSpec<'a> {
     pub ski: Option<Vec<u8>>,
     pub aki: Option<Vec<u8>>,
     pub email_san: Option<&'a str>,
+    /// Further extensions, each a whole `Extension` SEQUENCE.
+    pub extensions: Vec<Vec<u8>>,
 }
 
 impl<'a> CertSpec<'a> {
@@ -236,6 +238,7 @@ impl<'a> CertSpec<'a> {
             ski: None,
             aki: None,
             email_san: None,
+            extensions: Vec::new(),
         }
     }
 }
@@ -279,6 +282,9 @@ pub fn make_cert(spec: &CertSpec<'_>, subject_key: &TestKey, issuer_key: &TestKe
                 email.as_bytes(),
             )])),
         ]));
+    }
+    for extension in &spec.extensions {
+        exts.extend_from_slice(extension);
     }
     let tbs = seq(&[
         &ctx(0, &[&int(2)]),
@@ -537,4 +543,17 @@ impl Pki {
         spec.signing_time = None;
         make_cms(&spec, &|_| Vec::new()).der
     }
+}
+
+/// The RFC 7773 Authentication Context extension a signing service puts in its signers'
+/// certificates, recording an eID login at `instant` (an `xs:dateTime`).
+pub fn auth_context_extension(instant: &str) -> Vec<u8> {
+    use super::auth_context::tests::{extension, saci};
+    seq(&[
+        &oid(&oid::EXT_AUTH_CONTEXT),
+        &octets(&extension(
+            super::auth_context::SACI_CONTEXT_TYPE,
+            &saci(instant),
+        )),
+    ])
 }

@@ -197,6 +197,28 @@ pub fn signing_events(
         if is_seal(s, has_trail, matched, covers) {
             continue;
         }
+        let field = s.field.as_deref().unwrap_or("(none)");
+        // A signing service's certificate says when the signer logged in to sign: that is
+        // the signing's time, and the signature's own time (often its `/M`, set by the
+        // service a few seconds before or after) is a second source beside it.
+        let login = s
+            .signer
+            .as_ref()
+            .and_then(|x| x.auth_context.as_ref())
+            .and_then(|c| c.instant());
+        if let Some(time) = login {
+            add(
+                cn.clone(),
+                email.clone(),
+                SourceTime {
+                    source: SigningSource::EidLogin,
+                    time,
+                    minute_precision: false,
+                    at: format!("eID login in the certificate of signature field {field}"),
+                    uncovered: None,
+                },
+            );
+        }
         let Some(time) = signing_time(s).and_then(|t| t.parse::<Timestamp>().ok()) else {
             continue;
         };
@@ -207,7 +229,7 @@ pub fn signing_events(
                 source: SigningSource::Pades,
                 time,
                 minute_precision: false,
-                at: format!("signature field {}", s.field.as_deref().unwrap_or("(none)")),
+                at: format!("signature field {field}"),
                 uncovered: None,
             },
         );
@@ -241,13 +263,15 @@ pub fn signing_events(
             },
         );
     }
-    // The primary time is the best source's: a PDF signature, then the audit trail, then a
-    // stamp (it shows minutes only).
+    // The primary time is the best source's: the eID login a signing service's certificate
+    // records, then a PDF signature, then the audit trail, then a stamp (it shows minutes
+    // only).
     for e in &mut events {
         if let Some(best) = e.times.iter().min_by_key(|t| match t.source {
-            SigningSource::Pades => 0,
-            SigningSource::AuditTrail => 1,
-            SigningSource::Text => 2,
+            SigningSource::EidLogin => 0,
+            SigningSource::Pades => 1,
+            SigningSource::AuditTrail => 2,
+            SigningSource::Text => 3,
         }) {
             e.source = best.source;
             e.time = Some(best.time);

@@ -153,6 +153,7 @@ pub fn unverifiable_evidence(signing: &[Signing], policy: &Policy) -> Vec<Findin
                 SigningSource::AuditTrail => "an e-sign audit trail",
                 SigningSource::Text => "a signing stamp in the text",
                 SigningSource::Pades => "a PDF signature",
+                SigningSource::EidLogin => "the eID login of a PDF signature",
             };
             finding(
                 policy,
