@@ -362,6 +362,26 @@ fn sweden_connects_sample_gives_the_login_the_service_recorded() {
         .and_then(|s| s.signer.as_ref())
         .and_then(|s| s.common_name.clone());
     assert_eq!(stamp.as_deref(), Some("Sweden Connect Test SVT Issuer"));
+    // The final timestamp carries Sweden Connect's validation token: PASSED for the one
+    // signature, which arkivar finds intact and valid too, so no disagreement.
+    let svt = r
+        .signatures
+        .iter()
+        .find_map(|s| s.svt.as_ref())
+        .expect("a validation token");
+    assert_eq!(
+        svt.issuer.as_deref(),
+        Some("https://swedenconnect.se/validator")
+    );
+    let [claim] = svt.signatures.as_slice() else {
+        panic!("one signature: {svt:?}");
+    };
+    assert_eq!(claim.byte_range, person.byte_range);
+    assert!(claim.passed());
+    assert!(
+        !codes.contains(&"signature.svt_disagrees".to_owned()),
+        "{codes:?}"
+    );
 }
 
 #[test]

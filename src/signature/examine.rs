@@ -133,6 +133,9 @@ pub struct SignatureFacts {
     pub changes: Vec<Change>,
     /// The signature timestamp, when there is one.
     pub timestamp: TimestampFacts,
+    /// A signature validation token a document timestamp carries (RFC 9321): a validation
+    /// service's verdict on the document's signatures, read as its claim.
+    pub svt: Option<crate::signature::svt::Svt>,
     /// A path from the signer to a configured trust anchor was found.
     pub trusted: bool,
     /// The path, signer first, by subject common name.
@@ -199,6 +202,7 @@ impl SignatureFacts {
             modified_after_signing: false,
             changes: Vec::new(),
             timestamp: TimestampFacts::default(),
+            svt: None,
             trusted: true,
             chain: Vec::new(),
             certificate_valid_at_signing: Some(true),
@@ -435,6 +439,7 @@ fn facts(
         signing_service: s.signing_service,
         auth_context: s.auth_context,
     });
+    let svt = report.timestamp.as_ref().and_then(|t| t.svt.clone());
     let timestamp = match (&report.timestamp, doc_timestamp) {
         (Some(t), _) => TimestampFacts {
             present: t.present,
@@ -480,6 +485,7 @@ fn facts(
         modified_after_signing: changed.modified_after_signing,
         changes: changed.changes,
         timestamp,
+        svt,
         trusted: report.trusted,
         chain: report.chain,
         certificate_valid_at_signing: report.certificate_valid_at_signing,

@@ -28,6 +28,7 @@ pub mod oid;
 pub mod range_digest;
 pub mod report;
 pub mod signed_data;
+pub mod svt;
 pub mod time;
 pub mod timestamp;
 pub mod trust;

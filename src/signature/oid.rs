@@ -78,6 +78,8 @@ pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
 pub const EXT_SUBJECT_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.17");
 /// The Authentication Context extension of signing-service certificates (RFC 7773).
 pub const EXT_AUTH_CONTEXT: Oid = Oid::new_unwrap("1.2.752.201.5.1");
+/// A signature validation token in a `TSTInfo` extension (RFC 9321, PDF profile).
+pub const EXT_SVT: Oid = Oid::new_unwrap("1.2.752.201.5.2");
 pub const EXT_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
 pub const EXT_AUTHORITY_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.35");
 

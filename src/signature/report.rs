@@ -105,6 +105,8 @@ pub struct TimestampReport {
     /// A path from the TSA certificate to a trust anchor was found.
     pub trusted: bool,
     pub chain: Vec<String>,
+    /// A signature validation token the token carries (RFC 9321): another service's verdict.
+    pub svt: Option<super::svt::Svt>,
     pub error: Option<CheckError>,
 }
 

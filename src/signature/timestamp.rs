@@ -26,6 +26,8 @@ pub struct TstInfo {
     pub imprint: Vec<u8>,
     /// Read from the raw characters: fractional seconds are allowed (RFC 3161 §2.4.2).
     pub gen_time: Timestamp,
+    /// A signature validation token in the extensions (OID 1.2.752.201.5.2), its JWT bytes.
+    pub svt: Option<Vec<u8>>,
 }
 
 /// Reads a DER `TSTInfo`.
@@ -45,12 +47,39 @@ pub fn parse_tst_info(der: &[u8]) -> Result<TstInfo> {
         .to_vec();
     r.expect(tag::INTEGER, "TSTInfo.serialNumber")?;
     let gen_time = parse_time(&r.expect(tag::GENERALIZED_TIME, "genTime")?, "genTime")?;
+    // accuracy, ordering, nonce and tsa may come before the extensions ([1]); what does not
+    // parse there leaves the token without an SVT, not broken.
+    let mut svt = None;
+    while let Ok(Some(field)) = r.next() {
+        if field.tag == tag::context(1) {
+            svt = svt_of(&field);
+        }
+    }
     Ok(TstInfo {
         version,
         imprint_algorithm,
         imprint,
         gen_time,
+        svt,
     })
+}
+
+/// The JWT of a signature validation token among a `TSTInfo`'s extensions.
+fn svt_of(extensions: &super::ber::Tlv<'_>) -> Option<Vec<u8>> {
+    let mut list = extensions.children();
+    while let Ok(Some(extension)) = list.next() {
+        let mut e = extension.children();
+        let Ok(id) = e.expect(tag::OID, "extnID") else {
+            continue;
+        };
+        if !oid::is(id.content, &oid::EXT_SVT) {
+            continue;
+        }
+        let _critical = e.optional(tag::BOOLEAN);
+        let value = e.expect(tag::OCTET_STRING, "extnValue").ok()?;
+        return (value.content.len() <= super::svt::MAX_SVT_BYTES).then(|| value.content.to_vec());
+    }
+    None
 }
 
 /// A checked token: the report for the record, the token's own CMS report (its signer is the
@@ -82,6 +111,7 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
     match &tst {
         Ok(tst) => {
             report.time = Some(tst.gen_time.to_string());
+            report.svt = tst.svt.as_deref().and_then(super::svt::parse);
             report.digest_algorithm = Some(tst.imprint_algorithm.name().to_owned());
             let computed = RangeDigest::digest_or_hash(
                 opts.range_digests,
@@ -129,4 +159,37 @@ fn tst_of(state: &Checked) -> Result<TstInfo> {
         offset: 0,
     })?;
     parse_tst_info(der)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::testkit::{ctx, gen_time, int, null, octets, oid as oid_tlv, seq};
+
+    /// A TSTInfo with `extensions` (each a whole `Extension`) after an accuracy and a nonce.
+    fn with_extensions(extensions: &[Vec<u8>]) -> Vec<u8> {
+        let refs: Vec<&[u8]> = extensions.iter().map(Vec::as_slice).collect();
+        seq(&[
+            &int(1),
+            &oid_tlv(&const_oid::ObjectIdentifier::new_unwrap("1.2.3.4.1")),
+            &seq(&[&seq(&[&oid_tlv(&oid::SHA256), &null()]), &octets(&[0; 32])]),
+            &int(4242),
+            &gen_time("20250321154825Z"),
+            &seq(&[&int(1)]),
+            &int(7),
+            &ctx(1, &refs),
+        ])
+    }
+
+    #[test]
+    fn a_validation_token_is_read_from_the_extensions() {
+        let jwt = crate::signature::svt::tests::token("0 1 2 3", "PASSED");
+        let svt = seq(&[&oid_tlv(&oid::EXT_SVT), &octets(&jwt)]);
+        let other = seq(&[&oid_tlv(&oid::EXT_AUTH_CONTEXT), &octets(b"x")]);
+        let tst = parse_tst_info(&with_extensions(&[other.clone(), svt])).expect("parses");
+        assert_eq!(tst.svt.as_deref(), Some(jwt.as_slice()));
+        // Near miss: other extensions only.
+        let tst = parse_tst_info(&with_extensions(&[other])).expect("parses");
+        assert_eq!(tst.svt, None);
+    }
 }

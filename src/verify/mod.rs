@@ -67,6 +67,7 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
     findings.extend(signature::untrusted(sigs, policy));
     findings.extend(signature::certificate_invalid(sigs, policy));
     findings.extend(signature::in_future(sigs, inputs.now, policy));
+    findings.extend(signature::svt_disagrees(sigs, policy));
     findings.extend(ocr::ocr_used(inputs.ocr, policy));
 
     let protocol_checks = policy.checks == Checks::Protocol;

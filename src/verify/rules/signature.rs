@@ -302,6 +302,47 @@ pub fn signing_time(s: &SignatureFacts) -> Option<String> {
         .or_else(|| s.claimed_time.clone())
 }
 
+/// `signature.svt_disagrees`: a signature validation token (RFC 9321) that a document
+/// timestamp carries calls a signature PASSED, and arkivar's own check finds that signature
+/// not intact or not valid. The token is the other service's claim; arkivar's check is the
+/// verdict, and the contradiction is said. A token's verdict on a signature the document does
+/// not have (no signature with its byte ranges) is ignored.
+pub fn svt_disagrees(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stamp in sigs {
+        let Some(svt) = &stamp.svt else { continue };
+        for claim in svt.signatures.iter().filter(|c| c.passed()) {
+            let Some(checked) = sigs
+                .iter()
+                .find(|s| !s.byte_range.is_empty() && s.byte_range == claim.byte_range)
+            else {
+                continue;
+            };
+            if checked.intact && checked.valid {
+                continue;
+            }
+            out.push(finding(
+                policy,
+                FindingCode::SignatureSvtDisagrees,
+                format!(
+                    "The validation token in {} says the signature by {} passed, but arkivar finds it {}.",
+                    stamp.field.as_deref().unwrap_or("a document timestamp"),
+                    signer(checked),
+                    if checked.intact { "invalid" } else { "not intact" }
+                ),
+                &[
+                    ("field", label(checked)),
+                    ("token_field", label(stamp)),
+                    ("issuer", json!(svt.issuer)),
+                    ("intact", json!(checked.intact)),
+                    ("valid", json!(checked.valid)),
+                ],
+            ));
+        }
+    }
+    out
+}
+
 /// `time.in_future`: a signature dated after the document was processed.
 pub fn in_future(sigs: &[SignatureFacts], now: Timestamp, policy: &Policy) -> Vec<Finding> {
     let slack = jiff::SignedDuration::from_secs(policy.time_tolerance_seconds);
@@ -491,5 +532,58 @@ mod tests {
         // Within the tolerance is not.
         let close: Timestamp = "2024-10-29T15:01:00Z".parse().unwrap();
         assert!(in_future(&[good()], close, &p).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod svt_tests {
+    use super::*;
+    use crate::signature::svt::{Svt, SvtOutcome, SvtResult, SvtSignature};
+
+    /// A signature over `range` and a document timestamp whose token says `result` of it.
+    fn signed_and_stamped(range: Vec<i64>, result: SvtOutcome) -> Vec<SignatureFacts> {
+        let mut signed = SignatureFacts::sample("Majlis Medin");
+        signed.byte_range = range.clone();
+        let mut stamp = SignatureFacts::sample("Sweden Connect Test SVT Issuer");
+        stamp.doc_timestamp = true;
+        stamp.byte_range = vec![0, 10, 20, 30];
+        stamp.svt = Some(Svt {
+            issuer: Some("https://swedenconnect.se/validator".into()),
+            issued_at: None,
+            signatures: vec![SvtSignature {
+                byte_range: range,
+                results: vec![SvtResult {
+                    policy: None,
+                    result,
+                    message: None,
+                }],
+            }],
+        });
+        vec![signed, stamp]
+    }
+
+    #[test]
+    fn a_token_that_passes_a_broken_signature_disagrees() {
+        let p = Policy::default();
+        let mut sigs = signed_and_stamped(vec![0, 100, 200, 50], SvtOutcome::Passed);
+        assert!(svt_disagrees(&sigs, &p).is_empty(), "both say it holds");
+        sigs[0].intact = false;
+        let found = svt_disagrees(&sigs, &p);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, FindingCode::SignatureSvtDisagrees);
+        assert_eq!(found[0].severity, crate::record::Severity::Error);
+    }
+
+    #[test]
+    fn a_failed_verdict_or_another_documents_signature_is_no_disagreement() {
+        let p = Policy::default();
+        // Near misses: the token says FAILED too; the token names ranges no signature has.
+        let mut sigs = signed_and_stamped(vec![0, 100, 200, 50], SvtOutcome::Failed);
+        sigs[0].valid = false;
+        assert!(svt_disagrees(&sigs, &p).is_empty());
+        let mut sigs = signed_and_stamped(vec![0, 100, 200, 50], SvtOutcome::Passed);
+        sigs[0].valid = false;
+        sigs[0].byte_range = vec![0, 101, 200, 50];
+        assert!(svt_disagrees(&sigs, &p).is_empty());
     }
 }
