@@ -64,7 +64,9 @@ fn names_by_email(trail: &AuditTrail) -> HashMap<String, Vec<String>> {
                 (2, EventKind::SentForSigning | EventKind::SentForApproval) => {
                     add(&e.recipient_email, &e.recipient_name)
                 }
-                (2, EventKind::Viewed | EventKind::Created) => add(&e.actor_email, &e.actor_name),
+                (2, EventKind::Viewed | EventKind::Created | EventKind::Identified) => {
+                    add(&e.actor_email, &e.actor_name)
+                }
                 (
                     2,
                     EventKind::AlternativeSignerAdded
@@ -284,14 +286,21 @@ pub fn backward_steps(trail: &AuditTrail) -> Vec<BackwardStep> {
     out
 }
 
-/// The completion event ("Agreement completed."), if the trail has one.
+/// The completion event ("Agreement completed.", or a Scrive page's "sealed the document"),
+/// if the trail has one.
 pub fn completion(trail: &AuditTrail) -> Option<&AuditEvent> {
-    events_of(trail, EventKind::Completed).next()
+    trail
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Completed | EventKind::Sealed))
 }
 
-/// True when the trail records the agreement's completion.
+/// True when the trail records the agreement's completion: a completion event, or — on a page
+/// that lists its signing parties apart from the events, as Scrive's layouts before the sealing
+/// event was written do — a signing time for every party listed.
 pub fn is_completed(trail: &AuditTrail) -> bool {
     completion(trail).is_some()
+        || (!trail.parties.is_empty() && trail.parties.iter().all(|p| p.signed.is_some()))
 }
 
 /// A signer slot the agreement was sent to that nobody signed.

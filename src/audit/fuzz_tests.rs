@@ -6,6 +6,7 @@ use super::facts::{
     backward_steps, sequence_problems, signer_sequences, signings, stamp_checks,
     unsigned_recipients,
 };
+use super::scrive::tests::{EN_2013, SV_2015, SV_CURRENT};
 use super::{find_audit_trails, find_stamps};
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
@@ -84,6 +85,20 @@ const PIECES: &[&str] = &[
     "99999999999999999999",
     "{actor}",
     "\u{FEFF}",
+    "Verifikat\n",
+    "Verification\n",
+    "Transaktion 0001\n",
+    "Signerande parter\n",
+    "Registrerade händelser\n",
+    "Signerade ",
+    "CET (+0100)",
+    "(+02",
+    "Personnummer 197001011234",
+    "identifierade sig med svenskt BankID",
+    " signerade dokumentet",
+    "förseglade dokumentet",
+    "IP: ",
+    "Detta verifikat är utfärdat av Scrive",
 ];
 
 fn run_all(pages: &[&str]) {
@@ -121,7 +136,7 @@ fn random_text_never_panics() {
 fn garbled_trails_never_panic() {
     let mut rng = Rng(42);
     let en = EN_COLUMNS.join("\u{c}");
-    for source in [SV_INLINE, en.as_str()] {
+    for source in [SV_INLINE, en.as_str(), SV_2015, EN_2013, SV_CURRENT] {
         let chars: Vec<char> = source.chars().collect();
         for _ in 0..150 {
             let mut c = chars.clone();
@@ -161,7 +176,13 @@ fn garbled_trails_never_panic() {
 
 #[test]
 fn every_prefix_of_a_hand_written_trail_never_panics() {
-    for source in [SV_INLINE.to_string(), EN_COLUMNS.join("\u{c}")] {
+    for source in [
+        SV_INLINE.to_string(),
+        EN_COLUMNS.join("\u{c}"),
+        SV_2015.to_string(),
+        EN_2013.to_string(),
+        SV_CURRENT.to_string(),
+    ] {
         let chars: Vec<char> = source.chars().collect();
         for n in 0..=chars.len() {
             let prefix: String = chars.iter().take(n).collect();
@@ -183,4 +204,23 @@ fn long_lines_and_many_lines_stay_bounded() {
     let t = find_audit_trails(&[&junk]);
     assert_eq!(t.len(), 1);
     assert_eq!(t[0].events.len(), 9);
+    // A Scrive page with thousands of parties and sentence lines, and one long time line.
+    let crowd = SV_CURRENT.replace(
+        "Registrerade händelser\n",
+        &format!(
+            "{}Registrerade händelser\n",
+            "Namn Namnsson\nn@x.se\n".repeat(3_000)
+        ),
+    );
+    let crowd = crowd.replace(
+        "Anna Andersson öppnade dokumentet\n",
+        &"Anna Andersson öppnade dokumentet\n".repeat(3_000),
+    );
+    let t = find_audit_trails(&[&crowd]);
+    assert_eq!(t.len(), 1);
+    // Parties are capped (MAX_PARTIES); the page is still read.
+    assert_eq!(t[0].parties.len(), 1_000);
+    run_all(&[&format!(
+        "Verifikat\nTransaktion 1\nRegistrerade händelser\n{long}"
+    )]);
 }

@@ -3,8 +3,9 @@
 //!
 //! This stage is pure: page texts in, facts out. It owns
 //! - finding audit trails (the report a signing platform appends: "Final Audit Report",
-//!   "Slutgiltig revideringsrapport") and reading their header and events, one module per
-//!   provider ([`adobe_sign`]), each language a vocabulary file (`adobe_sign/sv.toml`, …);
+//!   "Slutgiltig revideringsrapport", Scrive's "Verifikat") and reading their header and events, one module per
+//!   provider ([`adobe_sign`], [`scrive`]), each language a vocabulary file
+//!   (`adobe_sign/sv.toml`, `scrive/en.toml`, …);
 //! - visible stamps in the body (`Annelie Ledin (26 sep 2022 10:58 GMT+2)`, [`stamp`]);
 //! - the derived facts the verdict rules rest on ([`facts`]): who signed when, sent → viewed →
 //!   signed per signer, completion, recipients who never signed, times going backwards, stamps
@@ -19,6 +20,7 @@
 
 pub mod adobe_sign;
 pub mod facts;
+pub mod scrive;
 pub mod stamp;
 mod template;
 mod text;
@@ -48,6 +50,8 @@ pub use text::name_key;
 pub enum Provider {
     /// Adobe Acrobat Sign (formerly Adobe Sign, EchoSign).
     AdobeSign,
+    /// Scrive (formerly SkrivaPå): the "Verifikat" / "Verification" evidence page.
+    Scrive,
 }
 
 /// A person as a trail names them: a name, an e-mail address, or both.
@@ -110,6 +114,9 @@ pub struct AuditTrail {
     pub status: Option<String>,
     /// The status, understood.
     pub status_kind: TrailStatus,
+    /// The signing parties the trail lists with their own details (Scrive's "Signerande
+    /// parter"); empty for a trail that names people only in its events (Acrobat Sign).
+    pub parties: Vec<SigningParty>,
     /// The events in the order the trail lists them.
     pub events: Vec<AuditEvent>,
     /// Pages the trail occupies.
@@ -155,6 +162,10 @@ pub enum EventKind {
     Expired,
     /// The agreement was completed (everyone signed).
     Completed,
+    /// A signer identified themselves (with an e-ID) before signing.
+    Identified,
+    /// The platform sealed the document with its own signature: Scrive's completion.
+    Sealed,
     /// An event no vocabulary knows; its description is kept.
     Other,
 }
@@ -180,6 +191,10 @@ pub struct AuditEvent {
     pub ip: Option<String>,
     /// Time source the trail gives ("server").
     pub time_source: Option<String>,
+    /// How the actor was identified, when the event says ("with Swedish BankID").
+    pub identification: Option<Identification>,
+    /// The personal identity number the event gives, masked (`19700101-****`).
+    pub personal_number: Option<String>,
     /// Page of the event's description (1-based).
     pub page: usize,
     /// Line of the event's description within its page (1-based).
@@ -190,6 +205,39 @@ pub struct AuditEvent {
     pub time_line: usize,
     /// The description as written, lines joined by spaces.
     pub description: String,
+}
+
+/// How a signer proved who they were, as the trail says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Identification {
+    /// Swedish BankID (an e-ID bound to a personal identity number).
+    BankId,
+    /// A link sent by e-mail.
+    Email,
+    /// A code sent by SMS.
+    Sms,
+    /// A method the vocabulary names but arkivar does not tell apart (another e-ID, a pad).
+    Other,
+}
+
+/// A signing party as a trail lists them apart from its events (Scrive's party boxes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SigningParty {
+    /// The name as written.
+    pub name: Option<String>,
+    /// The e-mail address, lower-cased.
+    pub email: Option<String>,
+    /// The personal identity number or ID number, masked (`19700101-****`); only the date of
+    /// birth is kept, as for certificates (verdict.md, personal data).
+    pub personal_number: Option<String>,
+    /// When the party signed, in UTC ("Signerade 2015-02-23 15:57:15 CET (+0100)").
+    pub signed: Option<Timestamp>,
+    /// Page of the party's first line.
+    pub page: usize,
+    /// Line of the party's first line within its page.
+    pub line: usize,
 }
 
 /// Something in a trail that could not be read; the trail is kept, the issue says where.
@@ -232,6 +280,7 @@ pub fn check_vocabularies() -> Result<(), VocabError> {
     when::calendar().map_err(Clone::clone)?;
     stamp::check_vocabulary()?;
     adobe_sign::vocabularies().map_err(Clone::clone)?;
+    scrive::vocabularies().map_err(Clone::clone)?;
     Ok(())
 }
 
@@ -249,9 +298,10 @@ pub fn find_audit_trails_in(pages: &[PageText]) -> Vec<AuditTrail> {
 
 fn find_in_numbered(pages: &[(usize, &str)]) -> Vec<AuditTrail> {
     let lines = text::lines_of(pages);
-    // One entry per provider; DocuSign's Certificate of Completion or Scrive's verification
-    // page is one more module with a `find` of the same shape.
+    // One entry per provider; DocuSign's Certificate of Completion is one more module with a
+    // `find` of the same shape.
     let mut trails = adobe_sign::find(&lines);
+    trails.extend(scrive::find(&lines));
     trails.sort_by_key(|t| (t.page_range.first, t.page_range.last));
     trails
 }

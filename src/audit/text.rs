@@ -10,6 +10,8 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use super::Party;
+
 /// One non-blank line of a page, with its 1-based page and line number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Line<'a> {
@@ -267,6 +269,34 @@ pub(crate) fn emails_in(s: &str) -> Vec<String> {
         .filter(|w| is_email(w))
         .map(str::to_lowercase)
         .collect()
+}
+
+/// `Name (e-mail)`, `e-mail` or `Name`.
+pub(crate) fn party(s: &str) -> Party {
+    let s = s.trim().trim_end_matches([',', ';', ':', '.']).trim();
+    if is_email(s) {
+        return Party {
+            name: None,
+            email: Some(s.to_lowercase()),
+        };
+    }
+    if let Some(open) = s.rfind('(')
+        && s.ends_with(')')
+    {
+        let name = s.get(..open).unwrap_or_default().trim();
+        let inner = s.get(open + 1..s.len() - 1).unwrap_or_default().trim();
+        if is_email(inner) {
+            return Party {
+                name: (!name.is_empty()).then(|| name.to_string()),
+                email: Some(inner.to_lowercase()),
+            };
+        }
+    }
+    let emails = emails_in(s);
+    Party {
+        name: (!s.is_empty() && emails.is_empty()).then(|| s.to_string()),
+        email: emails.into_iter().next(),
+    }
 }
 
 #[cfg(test)]

@@ -402,6 +402,22 @@ pub(crate) fn find_times(text: &Folded, cal: &Calendar) -> Vec<FoundTime> {
     out
 }
 
+/// A numeric offset in parentheses at `from` (after spaces): Scrive's `CET (+0100)`, where the
+/// number, not the zone name before it, is what the platform computed. Returns the offset and
+/// where it ends.
+pub(crate) fn stated_offset(text: &Folded, from: usize) -> Option<(Offset, usize)> {
+    let cur = Cur { c: &text.chars };
+    let p = cur.spaces(from);
+    if !cur.is(p, '(') {
+        return None;
+    }
+    let (secs, q) = offset_at(&cur, p + 1, true)?;
+    if !cur.is(q, ')') {
+        return None;
+    }
+    Some((Offset::from_seconds(secs).ok()?, q + 1))
+}
+
 /// A date alone (`2022-09-26`, `26 sep 2022`) filling the whole of `text`.
 pub(crate) fn whole_date(text: &Folded, cal: &Calendar) -> Option<Date> {
     let cur = Cur { c: &text.chars };
@@ -504,6 +520,19 @@ mod tests {
             let found = find_times(&Folded::new(s), cal);
             assert!(found.iter().all(|f| f.utc().is_none()), "{s}: {found:?}");
         }
+    }
+
+    #[test]
+    fn scrive_offsets_in_parentheses() {
+        let f = Folded::new("2015-02-23 15:57:15 CET (+0100) x");
+        let t = one("2015-02-23 15:57:15 CET (+0100) x");
+        let (o, end) = stated_offset(&f, t.end).unwrap();
+        assert_eq!(o.seconds(), 3600);
+        assert_eq!(f.original(end, f.len()), "x");
+        // A zone name alone, or a parenthesis that is no offset, states none.
+        assert_eq!(stated_offset(&Folded::new("CET"), 3), None);
+        assert_eq!(stated_offset(&Folded::new(" (+1)"), 0), None);
+        assert_eq!(stated_offset(&Folded::new(" (+0200"), 0), None);
     }
 
     #[test]

@@ -117,12 +117,14 @@ impl Uncovered {
 /// subject names one of these belongs to that platform.
 const PLATFORMS: &[(Option<Provider>, &[&str])] = &[
     (Some(Provider::AdobeSign), &["adobe"]),
+    (Some(Provider::Scrive), &["scrive"]),
     // Platforms whose evidence pages arkivar does not read yet: their seals still must not
-    // vouch for another platform's page.
+    // vouch for another platform's page. Guardtime KSI seals (older Scrive documents) stay
+    // here: arkivar cannot check them (`unsupported_format`), and a seal that is not checked
+    // vouches for nothing, so naming them Scrive's would change no verdict but blur the list.
     (
         None,
         &[
-            "scrive",
             "guardtime",
             "docusign",
             "visma",
@@ -171,6 +173,11 @@ impl People {
             names.extend(m.participants.iter().map(|p| fold(&p.name)));
         }
         for trail in trails {
+            // A page's signing parties are the document's people too: a seal is none of theirs.
+            for p in &trail.parties {
+                names.extend(p.name.iter().map(|n| fold(n)));
+                emails.extend(p.email.iter().map(|m| m.to_lowercase()));
+            }
             for e in &trail.events {
                 names.extend(
                     [&e.actor_name, &e.recipient_name]
@@ -549,6 +556,50 @@ mod tests {
             Some(Some(Provider::AdobeSign))
         );
         assert_eq!(platform_of(&seal("E-signeringstjänsten", "", 1)), None);
+    }
+
+    #[test]
+    fn a_scrive_page_takes_a_scrive_seal_and_no_other_platforms() {
+        use crate::audit::scrive::tests::SV_2015;
+        let body = "Avtal\n";
+        let pages = [page(1, body), page(2, SV_2015)];
+        let trails = find_audit_trails(&[body, SV_2015]);
+        assert_eq!(trails.len(), 1);
+        assert_eq!(trails[0].provider, Provider::Scrive);
+        let cover = |signatures: &[SignatureFacts]| {
+            let c = covers(
+                &Evidence {
+                    signatures,
+                    trails: &trails,
+                    stamps: &[],
+                    minutes: None,
+                    pages: &pages,
+                    revisions: 1,
+                },
+                &mut none,
+            );
+            reasons(&c)
+        };
+        assert_eq!(cover(&[seal("Scrive AB", "Scrive AB", 1)]), [None]);
+        assert_eq!(
+            platform_of(&seal("Scrive AB", "", 1)),
+            Some(Some(Provider::Scrive))
+        );
+        // Another platform's seal, or none, vouches for nothing on a Scrive page.
+        assert_eq!(
+            cover(&[seal("Adobe Acrobat Sign", "Adobe Inc.", 1)]),
+            [Some(Uncovered::OtherPlatform)]
+        );
+        assert_eq!(cover(&[]), [Some(Uncovered::NoSeal)]);
+        // A signature by the page's own party is a person's, even with a Scrive address.
+        let mut party = seal("Jonathan", "", 1);
+        if let Some(signer) = &mut party.signer {
+            signer.email = Some("jonathan@scrive.com".into());
+        }
+        assert_eq!(cover(&[party]), [Some(Uncovered::NoSeal)]);
+        // And Scrive's seal does not vouch for an Acrobat Sign report.
+        let c = run(&[seal("Scrive AB", "Scrive AB", 1)], 1, &mut none);
+        assert_eq!(reasons(&c), [Some(Uncovered::OtherPlatform), None]);
     }
 
     #[test]

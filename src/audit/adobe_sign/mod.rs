@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use jiff::Timestamp;
 
 use super::template::Slot;
-use super::text::{Folded, Line, emails_in, fold_into, is_email};
+use super::text::{Folded, Line, emails_in, fold_into, party};
 use super::vocab::{HeaderField, ReportVocab, compile};
 use super::when::{Calendar, calendar, date_prefix, find_times, whole_date};
 use super::{
@@ -239,34 +239,6 @@ fn history_heading(f: &Folded, prev: Option<&str>, v: &ReportVocab) -> Option<St
         }
     }
     try_one(f)
-}
-
-/// `Name (e-mail)`, `e-mail` or `Name`.
-fn party(s: &str) -> Party {
-    let s = s.trim().trim_end_matches([',', ';', ':', '.']).trim();
-    if is_email(s) {
-        return Party {
-            name: None,
-            email: Some(s.to_lowercase()),
-        };
-    }
-    if let Some(open) = s.rfind('(')
-        && s.ends_with(')')
-    {
-        let name = s.get(..open).unwrap_or_default().trim();
-        let inner = s.get(open + 1..s.len() - 1).unwrap_or_default().trim();
-        if is_email(inner) {
-            return Party {
-                name: (!name.is_empty()).then(|| name.to_string()),
-                email: Some(inner.to_lowercase()),
-            };
-        }
-    }
-    let emails = emails_in(s);
-    Party {
-        name: (!s.is_empty() && emails.is_empty()).then(|| s.to_string()),
-        email: emails.into_iter().next(),
-    }
 }
 
 /// A label phrase at `f`'s end (ignoring trailing separators): the text before it.
@@ -530,6 +502,7 @@ fn parse_trail(
         created_by: None,
         status: None,
         status_kind: TrailStatus::Unknown,
+        parties: Vec::new(),
         events: Vec::new(),
         page_range: PageRange {
             first: first.page,
@@ -699,6 +672,8 @@ fn event(
         original_email: c.original,
         ip,
         time_source,
+        identification: None,
+        personal_number: None,
         page: c.at.0,
         line: c.at.1,
         time_page: at.page,

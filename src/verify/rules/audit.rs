@@ -208,6 +208,35 @@ mod tests {
     }
 
     #[test]
+    fn clean_scrive_page_makes_no_finding_and_its_defects_do() {
+        use crate::audit::scrive::tests::SV_CURRENT;
+        let (t, p) = (trails(SV_CURRENT), Policy::default());
+        assert!(not_chronological(&t, &p).is_empty());
+        assert!(incomplete(&t, &p).is_empty());
+        // Bo opens the document after he signed it.
+        let late = SV_CURRENT.replace(
+            "2024-03-01 10:11:00 CET (+0100)\nBo Berg öppnade",
+            "2024-03-01 10:30:00 CET (+0100)\nBo Berg öppnade",
+        );
+        let f = not_chronological(&trails(&late), &p);
+        // Signed before viewed, and three events earlier than the late viewing.
+        assert_eq!(codes(&f), ["audit.not_chronological"; 4]);
+        // No seal and Bo's signing gone: incomplete, twice (no completion, Bo never signed).
+        let unsigned = SV_CURRENT
+            .replace(
+                "2024-03-01 10:12:13 CET (+0100)\nBo Berg signerade dokumentet\n",
+                "",
+            )
+            .replace("Signerade 2024-03-01 10:12:13 CET (+0100)\n", "")
+            .replace(
+                "2024-03-01 10:12:15 CET (+0100)\nScrive E-signing förseglade dokumentet\n",
+                "",
+            );
+        let f = incomplete(&trails(&unsigned), &p);
+        assert_eq!(codes(&f), ["audit.incomplete", "audit.incomplete"]);
+    }
+
+    #[test]
     fn missing_completion_is_incomplete() {
         let text = SV_INLINE.replace("Avtal har slutförts.\n2023-03-03 - 12:01:02 GMT\n", "");
         let f = incomplete(&trails(&text), &Policy::default());
