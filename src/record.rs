@@ -196,6 +196,9 @@ pub struct DocumentInfo {
     pub xref_repair: Option<String>,
     /// Info dictionary and XMP metadata.
     pub metadata: Option<DocumentMetadata>,
+    /// Files embedded in the document (the `/EmbeddedFiles` name tree and file attachment
+    /// annotations): name, size and SHA-256 of each, such as an e-sign platform's evidence.
+    pub attachments: Vec<crate::pdf::attachments::Attachment>,
 }
 
 /// The revisions of a file: the original plus one per incremental update.

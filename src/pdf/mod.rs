@@ -1,5 +1,6 @@
 //! The PDF stage: loading under limits, revisions, metadata and text. Pure: bytes in, values out.
 
+pub mod attachments;
 pub mod contents;
 pub mod decrypt;
 pub mod error;

@@ -122,6 +122,10 @@ fn process_inner(
             });
             record.document.xref_repair = pdf.xref_repair.clone();
             record.document.metadata = Some(pdf.metadata());
+            record.document.attachments = crate::pdf::attachments::list(
+                &pdf.doc,
+                usize::try_from(settings.limits.max_stream_bytes).unwrap_or(usize::MAX),
+            );
             record.pages = done.pages;
             record.signatures = done.signatures;
             record.usage_rights = done.usage_rights;
@@ -350,6 +354,7 @@ fn empty_record(identity: Identity, source: SourceInfo, now: jiff::Timestamp) ->
             revisions: None,
             xref_repair: None,
             metadata: None,
+            attachments: Vec::new(),
         },
         pages: Vec::new(),
         error: None,

@@ -401,5 +401,14 @@ fn scrives_ksi_seals_are_unverifiable_not_broken() {
         );
         assert_ne!(r.status, Status::Failed, "{path}: {codes:?}");
         assert_ne!(r.status, Status::Verified, "{path}: {codes:?}");
+        // The evidence files Scrive attaches are listed with their digests.
+        let evidence: Vec<&str> = r
+            .document
+            .attachments
+            .iter()
+            .filter(|a| a.sha256.is_some() && a.name.to_lowercase().contains("evidence"))
+            .map(|a| a.name.as_str())
+            .collect();
+        assert!(!evidence.is_empty(), "{path}: {:?}", r.document.attachments);
     }
 }
