@@ -96,6 +96,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn platform_seal_names_are_policy_data() {
+        let text = "name = \"t\"\n[verify.platform_seals]\nother = [\"signeringsplattform\"]\n";
+        let config = parse(text, "test").expect("loads");
+        let seals = &config.verify.platform_seals;
+        assert_eq!(seals.other, ["signeringsplattform"]);
+        // The lists not given keep their defaults.
+        assert_eq!(seals.scrive, ["scrive"]);
+        // Near miss: a platform arkivar has no list for is a typo, refused at load.
+        let typo = "name = \"t\"\n[verify.platform_seals]\ndocusing = [\"docusign\"]\n";
+        assert!(parse(typo, "test").is_err());
+    }
+
+    #[test]
     fn every_file_in_pipelines_loads_and_is_built_in() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
         let mut names = Vec::new();

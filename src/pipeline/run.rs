@@ -281,6 +281,7 @@ fn run_stages(
             minutes: minutes.as_ref(),
             pages: &pages,
             revisions: pdf.revisions.len(),
+            platforms: &settings.policy.platform_seals,
         },
         &mut |revision, wanted| revision_text(bytes, &pdf, revision, wanted, limits, deadline),
     );

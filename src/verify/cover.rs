@@ -26,6 +26,7 @@ use crate::minutes::MinutesFacts;
 use crate::pdf::text::PageText;
 use crate::signature::byte_range::Coverage;
 use crate::signature::examine::SignatureFacts;
+use crate::verify::policy::PlatformSeals;
 
 /// Whether a checked PDF signature vouches for one piece of evidence in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -113,31 +114,9 @@ impl Uncovered {
     }
 }
 
-/// Names in certificates of the known e-sign platforms, folded to lower case. A seal whose
-/// subject names one of these belongs to that platform.
-const PLATFORMS: &[(Option<Provider>, &[&str])] = &[
-    (Some(Provider::AdobeSign), &["adobe"]),
-    (Some(Provider::Scrive), &["scrive"]),
-    // Platforms whose evidence pages arkivar does not read yet: their seals still must not
-    // vouch for another platform's page. Guardtime KSI seals (older Scrive documents) stay
-    // here: arkivar cannot check them (`unsupported_format`), and a seal that is not checked
-    // vouches for nothing, so naming them Scrive's would change no verdict but blur the list.
-    (
-        None,
-        &[
-            "guardtime",
-            "docusign",
-            "visma",
-            "assently",
-            "penneo",
-            "signicat",
-        ],
-    ),
-];
-
-/// The platform a seal's certificate names: `Some(Some(p))` for a platform arkivar reads,
-/// `Some(None)` for another known one, `None` when it names none.
-fn platform_of(s: &SignatureFacts) -> Option<Option<Provider>> {
+/// The platform a seal's certificate names by `platforms`: `Some(Some(p))` for a platform
+/// arkivar reads, `Some(None)` for another known one, `None` when it names none.
+fn platform_of(s: &SignatureFacts, platforms: &PlatformSeals) -> Option<Option<Provider>> {
     let signer = s.signer.as_ref()?;
     let subject = [&signer.common_name, &signer.organization, &signer.email]
         .into_iter()
@@ -145,10 +124,18 @@ fn platform_of(s: &SignatureFacts) -> Option<Option<Provider>> {
         .map(|t| t.to_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
-    PLATFORMS
-        .iter()
-        .find(|(_, names)| names.iter().any(|n| subject.contains(n)))
-        .map(|(p, _)| *p)
+    let names = |list: &[String]| {
+        list.iter()
+            .any(|n| !n.is_empty() && subject.contains(&n.to_lowercase()))
+    };
+    [
+        (Some(Provider::AdobeSign), &platforms.adobe_sign),
+        (Some(Provider::Scrive), &platforms.scrive),
+        (None, &platforms.other),
+    ]
+    .into_iter()
+    .find(|(_, list)| names(list))
+    .map(|(p, _)| p)
 }
 
 /// The people a document names: its minutes' participants and designated signers, the
@@ -256,6 +243,8 @@ pub struct Evidence<'a> {
     pub pages: &'a [PageText],
     /// The number of revisions of the final document.
     pub revisions: usize,
+    /// Which seals are which platform's (the pipeline's policy).
+    pub platforms: &'a PlatformSeals,
 }
 
 /// Reads the texts of some pages of an earlier revision: `(revision, pages)`, both 1-based,
@@ -300,7 +289,9 @@ pub fn covers(evidence: &Evidence<'_>, earlier: &mut EarlierText<'_>) -> Covers 
             let own: Vec<&SignatureFacts> = seals
                 .iter()
                 .copied()
-                .filter(|s| platform_of(s).is_none_or(|p| p == Some(trail.provider)))
+                .filter(|s| {
+                    platform_of(s, evidence.platforms).is_none_or(|p| p == Some(trail.provider))
+                })
                 .collect();
             if own.is_empty() {
                 let reason = if seals.is_empty() {
@@ -468,6 +459,7 @@ mod tests {
                 minutes: None,
                 pages: &pages,
                 revisions,
+                platforms: &PlatformSeals::default(),
             },
             earlier,
         )
@@ -550,12 +542,34 @@ mod tests {
     fn another_platforms_seal_covers_stamps_but_not_the_report() {
         let c = run(&[seal("TSA1", "GuardTime AS", 1)], 1, &mut none);
         assert_eq!(reasons(&c), [Some(Uncovered::OtherPlatform), None]);
-        assert_eq!(platform_of(&seal("TSA1", "GuardTime AS", 1)), Some(None));
+        let defaults = PlatformSeals::default();
         assert_eq!(
-            platform_of(&seal("Adobe Acrobat Sign", "", 1)),
+            platform_of(&seal("TSA1", "GuardTime AS", 1), &defaults),
+            Some(None)
+        );
+        assert_eq!(
+            platform_of(&seal("Adobe Acrobat Sign", "", 1), &defaults),
             Some(Some(Provider::AdobeSign))
         );
-        assert_eq!(platform_of(&seal("E-signeringstjänsten", "", 1)), None);
+        assert_eq!(
+            platform_of(&seal("E-signeringstjänsten", "", 1), &defaults),
+            None
+        );
+    }
+
+    #[test]
+    fn which_seals_are_a_platforms_is_the_pipelines_to_say() {
+        // A municipality's own e-signing service named in the pipeline as another platform:
+        // its seal no longer vouches for an Acrobat Sign report.
+        let seal = seal("E-signeringstjänsten", "Signeringsplattform AB", 1);
+        let mut platforms = PlatformSeals::default();
+        assert_eq!(platform_of(&seal, &platforms), None);
+        platforms.other.push("Signeringsplattform".into());
+        assert_eq!(platform_of(&seal, &platforms), Some(None));
+        // Near miss: an empty name matches nothing.
+        let mut empty = PlatformSeals::default();
+        empty.other.push(String::new());
+        assert_eq!(platform_of(&seal, &empty), None);
     }
 
     #[test]
@@ -575,6 +589,7 @@ mod tests {
                     minutes: None,
                     pages: &pages,
                     revisions: 1,
+                    platforms: &PlatformSeals::default(),
                 },
                 &mut none,
             );
@@ -582,7 +597,7 @@ mod tests {
         };
         assert_eq!(cover(&[seal("Scrive AB", "Scrive AB", 1)]), [None]);
         assert_eq!(
-            platform_of(&seal("Scrive AB", "", 1)),
+            platform_of(&seal("Scrive AB", "", 1), &PlatformSeals::default()),
             Some(Some(Provider::Scrive))
         );
         // Another platform's seal, or none, vouches for nothing on a Scrive page.

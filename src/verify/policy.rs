@@ -62,6 +62,45 @@ pub struct Policy {
     /// Severity per finding code, overriding the defaults of verdict.md. A code verdict.md
     /// does not have is an error when the pipeline loads.
     pub severities: BTreeMap<FindingCode, Severity>,
+    /// Which seal certificates are an e-sign platform's, by the names they carry.
+    pub platform_seals: PlatformSeals,
+}
+
+/// Names that mark a seal's certificate as an e-sign platform's: a seal whose subject common
+/// name, organisation or e-mail contains one (compared in lower case) belongs to that
+/// platform. A platform's evidence page is covered only by its own seal or one that names no
+/// platform; another platform's seal never vouches for it (verdict.md § Text evidence needs a
+/// seal).
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlatformSeals {
+    /// Adobe Acrobat Sign, whose audit reports arkivar reads.
+    pub adobe_sign: Vec<String>,
+    /// Scrive, whose evidence pages arkivar reads.
+    pub scrive: Vec<String>,
+    /// Platforms whose evidence pages arkivar does not read: their seals still must not vouch
+    /// for another platform's page. Guardtime KSI seals (older Scrive documents) are here:
+    /// arkivar cannot check them, so they cover nothing either way.
+    pub other: Vec<String>,
+}
+
+impl Default for PlatformSeals {
+    fn default() -> Self {
+        let names = |list: &[&str]| list.iter().map(|n| (*n).to_owned()).collect();
+        PlatformSeals {
+            adobe_sign: names(&["adobe"]),
+            scrive: names(&["scrive"]),
+            other: names(&[
+                "guardtime",
+                "docusign",
+                "visma",
+                "assently",
+                "penneo",
+                "signicat",
+                "oneflow",
+            ]),
+        }
+    }
 }
 
 impl Default for Policy {
@@ -83,6 +122,7 @@ impl Default for Policy {
             ocr_languages: vec!["swe".into(), "eng".into()],
             ocr_seconds_per_page: 60,
             severities: BTreeMap::new(),
+            platform_seals: PlatformSeals::default(),
         }
     }
 }
