@@ -65,9 +65,10 @@ struct LabelSection {
     ip: Vec<String>,
 }
 
+/// One event kind's templates and keywords, as every provider's vocabulary writes them.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EventSection {
+pub(crate) struct EventSection {
     kind: EventKind,
     templates: Vec<String>,
     #[serde(default)]
@@ -110,7 +111,8 @@ pub(crate) struct ReportVocab {
     pub keywords: Vec<(EventKind, Vec<char>)>,
 }
 
-fn phrases(list: &[String]) -> Vec<Vec<char>> {
+/// Folded phrases, longest first, empty ones dropped.
+pub(crate) fn phrases(list: &[String]) -> Vec<Vec<char>> {
     let mut out: Vec<Vec<char>> = list
         .iter()
         .map(|s| fold_phrase(s))
@@ -120,7 +122,8 @@ fn phrases(list: &[String]) -> Vec<Vec<char>> {
     out
 }
 
-fn templates(file: &'static str, list: &[String]) -> Result<Vec<Template>, VocabError> {
+/// Compiled templates; a bad one is an error naming `file`.
+pub(crate) fn templates(file: &'static str, list: &[String]) -> Result<Vec<Template>, VocabError> {
     list.iter()
         .map(|s| Template::parse(s).map_err(|source| VocabError::Template { file, source }))
         .collect()
@@ -135,31 +138,39 @@ fn tagged<T: Copy>(pairs: &[(T, &[String])]) -> Vec<(T, Vec<char>)> {
     out
 }
 
-/// Reads and compiles the vocabulary `source` (the contents of `file`) for `provider`.
-pub(crate) fn compile(
+/// Reads a vocabulary file's TOML (`source`, the contents of `file`) into `T`, and checks
+/// that it is the vocabulary of `provider` (`provider_of` reads the file's own).
+pub(crate) fn read<T: serde::de::DeserializeOwned>(
     file: &'static str,
     provider: &str,
     source: &str,
-) -> Result<ReportVocab, VocabError> {
-    let v: VocabFile = toml::from_str(source).map_err(|e| VocabError::Toml {
+    provider_of: impl Fn(&T) -> &str,
+) -> Result<T, VocabError> {
+    let v: T = toml::from_str(source).map_err(|e| VocabError::Toml {
         file,
         message: e.to_string(),
     })?;
-    if v.provider != provider {
+    let found = provider_of(&v);
+    if found != provider {
         return Err(VocabError::Invalid {
             file,
-            message: format!("provider '{}' where '{provider}' was expected", v.provider),
+            message: format!("provider '{found}' where '{provider}' was expected"),
         });
     }
-    if v.report.titles.is_empty() || v.events.is_empty() {
-        return Err(VocabError::Invalid {
-            file,
-            message: "a vocabulary needs report titles and events".into(),
-        });
-    }
+    Ok(v)
+}
+
+/// Event templates in file order and keywords, each with its kind.
+pub(crate) type CompiledEvents = (Vec<(EventKind, Template)>, Vec<(EventKind, Vec<char>)>);
+
+/// Compiles the event sections: templates in file order, keywords per kind.
+pub(crate) fn compile_events(
+    file: &'static str,
+    sections: &[EventSection],
+) -> Result<CompiledEvents, VocabError> {
     let mut events = Vec::new();
     let mut keywords = Vec::new();
-    for e in &v.events {
+    for e in sections {
         for t in templates(file, &e.templates)? {
             events.push((e.kind, t));
         }
@@ -167,6 +178,23 @@ pub(crate) fn compile(
             keywords.push((e.kind, k));
         }
     }
+    Ok((events, keywords))
+}
+
+/// Reads and compiles the vocabulary `source` (the contents of `file`) for `provider`.
+pub(crate) fn compile(
+    file: &'static str,
+    provider: &str,
+    source: &str,
+) -> Result<ReportVocab, VocabError> {
+    let v: VocabFile = read(file, provider, source, |v: &VocabFile| &v.provider)?;
+    if v.report.titles.is_empty() || v.events.is_empty() {
+        return Err(VocabError::Invalid {
+            file,
+            message: "a vocabulary needs report titles and events".into(),
+        });
+    }
+    let (events, keywords) = compile_events(file, &v.events)?;
     Ok(ReportVocab {
         language: v.language,
         titles: phrases(&v.report.titles),

@@ -273,51 +273,46 @@ pub(crate) fn with_normalized_filters(stream: &Stream) -> Option<Stream> {
         Object::Name(n) => full_filter_name(n).map(|f| Object::Name(f.to_vec())),
         _ => None,
     };
+    // Filters and their parameters as slices of the dictionary's own objects: this runs on
+    // every stream decoded, and most need no copy.
     let filter = stream.dict.get(b"Filter").ok()?;
-    let parms = stream.dict.get(b"DecodeParms").ok();
-    let (filters, parms): (Vec<Object>, Option<Vec<Object>>) = match (filter, parms) {
-        (Object::Array(filters), Some(Object::Array(parms))) => {
-            (filters.clone(), Some(parms.clone()))
-        }
-        (Object::Array(filters), None) => (filters.clone(), None),
-        (Object::Array(filters), Some(one)) => (filters.clone(), Some(vec![one.clone()])),
-        (one, parms) => (vec![one.clone()], parms.map(|p| vec![p.clone()])),
+    let filters = match filter {
+        Object::Array(filters) => filters.as_slice(),
+        one => std::slice::from_ref(one),
     };
-    let identity: Vec<bool> = filters
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            matches!(f, Object::Name(n) if n == b"Crypt")
-                && is_identity_crypt(parms.as_ref().and_then(|p| p.get(i)))
-        })
-        .collect();
-    let crypt = identity.iter().any(|&is| is);
+    let parms = match stream.dict.get(b"DecodeParms") {
+        Ok(Object::Array(parms)) => parms.as_slice(),
+        Ok(one) => std::slice::from_ref(one),
+        Err(_) => &[],
+    };
+    let identity = |i: usize| {
+        matches!(filters.get(i), Some(Object::Name(n)) if n == b"Crypt")
+            && is_identity_crypt(parms.get(i))
+    };
+    let crypt = (0..filters.len()).any(identity);
     if !crypt && !filters.iter().any(|f| expand(f).is_some()) {
         return None;
     }
     let kept_filters: Vec<Object> = filters
         .iter()
-        .zip(&identity)
-        .filter(|(_, is)| !**is)
-        .map(|(f, _)| expand(f).unwrap_or_else(|| f.clone()))
+        .enumerate()
+        .filter(|&(i, _)| !identity(i))
+        .map(|(_, f)| expand(f).unwrap_or_else(|| f.clone()))
         .collect();
     let mut dict = stream.dict.clone();
-    match kept_filters.len() {
-        0 => {
-            dict.remove(b"Filter");
-            dict.remove(b"DecodeParms");
-        }
-        _ => {
-            dict.set("Filter", Object::Array(kept_filters));
-            if let Some(parms) = parms.filter(|_| crypt) {
-                let kept: Vec<Object> = parms
-                    .into_iter()
-                    .zip(identity.iter().copied().chain(std::iter::repeat(false)))
-                    .filter(|(_, is)| !is)
-                    .map(|(p, _)| p)
-                    .collect();
-                dict.set("DecodeParms", Object::Array(kept));
-            }
+    if kept_filters.is_empty() {
+        dict.remove(b"Filter");
+        dict.remove(b"DecodeParms");
+    } else {
+        dict.set("Filter", Object::Array(kept_filters));
+        if crypt && !parms.is_empty() {
+            let kept: Vec<Object> = parms
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| !identity(i))
+                .map(|(_, p)| p.clone())
+                .collect();
+            dict.set("DecodeParms", Object::Array(kept));
         }
     }
     Some(Stream::new(dict, stream.content.clone()).with_compression(false))

@@ -180,6 +180,17 @@ impl Signer {
 impl Signer {
     /// A natural person's certificate: a personal identity number as serialNumber.
     fn person(pki: &Pki, seed: u8, cn: &str, personnummer: &str) -> Self {
+        Self::person_with(pki, seed, cn, personnummer, Vec::new())
+    }
+
+    /// [`Signer::person`] with further certificate `extensions` (whole `Extension`s).
+    pub(super) fn person_with(
+        pki: &Pki,
+        seed: u8,
+        cn: &str,
+        personnummer: &str,
+        extensions: Vec<Vec<u8>>,
+    ) -> Self {
         let key = TestKey::p256(seed);
         let mut spec = CertSpec::new(
             u64::from(seed) + 100,
@@ -193,6 +204,7 @@ impl Signer {
             ca_name(),
         );
         spec.aki = Some(vec![0xbb; 20]);
+        spec.extensions = extensions;
         let cert = make_cert(&spec, &key, &pki.ca_key);
         Signer { key, cert }
     }

@@ -6,33 +6,16 @@
 use super::evidence_tests::{CONTENTS_HEX, Signer, World, codes, minutes_lines, show, sign_at};
 use crate::record::{SigningSource, Status};
 use crate::signature::changes::tests::Builder;
-use crate::signature::oid;
-use crate::signature::testkit::{
-    CertSpec, TestKey, auth_context_extension, ca_name, make_cert, name,
-};
+use crate::signature::testkit::{auth_context_extension, signing_samples};
 
 /// A signing-service certificate for `cn` with a personnummer, recording a login at `login`.
 fn service_signer(w: &World, seed: u8, cn: &str, personnummer: &str, login: &str) -> Signer {
-    let key = TestKey::p256(seed);
-    let mut spec = CertSpec::new(
-        u64::from(seed) + 200,
-        name(
-            cn,
-            &[
-                (oid::AT_COUNTRY, "SE"),
-                (oid::AT_SERIAL_NUMBER, personnummer),
-            ],
-        ),
-        ca_name(),
-    );
-    spec.aki = Some(vec![0xbb; 20]);
-    spec.extensions = vec![auth_context_extension(login)];
-    let cert = make_cert(&spec, &key, &w.pki.ca_key);
-    Signer { key, cert }
+    let login = auth_context_extension(login);
+    Signer::person_with(&w.pki, seed, cn, personnummer, vec![login])
 }
 
-/// One signing: who, their login (`xs:dateTime`), the signature's `/M` (PDF date) and its
-/// CMS signingTime (UTCTime, or none).
+/// One signing: who (their certificate records the login), the signature's `/M` (PDF date)
+/// and its CMS signingTime (UTCTime, or none).
 struct Signing<'a> {
     signer: &'a Signer,
     m: &'a str,
@@ -131,29 +114,33 @@ impl Service {
     }
 }
 
+impl Service {
+    /// The secretary, the chair and the adjuster signing in that order, each with the `/M`
+    /// and signingTime of `times`.
+    fn in_order<'a>(&'a self, times: [(&'a str, Option<&'a str>); 3]) -> Vec<Signing<'a>> {
+        [&self.annelie, &self.erik, &self.johan]
+            .into_iter()
+            .zip(times)
+            .map(|(signer, (m, signing_time))| Signing {
+                signer,
+                m,
+                signing_time,
+            })
+            .collect()
+    }
+}
+
+/// `/M` and signingTime five seconds after each login.
+const AFTER_LOGIN: [(&str, Option<&str>); 3] = [
+    ("D:20220926085835Z", Some("220926085835Z")),
+    ("D:20220926090955Z", Some("220926090955Z")),
+    ("D:20220926100005Z", Some("220926100005Z")),
+];
+
 #[test]
 fn minutes_signed_through_a_signing_service_are_verified_at_the_login_times() {
     let s = Service::new();
-    let bytes = signed_minutes(
-        &s.world,
-        &[
-            Signing {
-                signer: &s.annelie,
-                m: "D:20220926085835Z",
-                signing_time: Some("220926085835Z"),
-            },
-            Signing {
-                signer: &s.erik,
-                m: "D:20220926090955Z",
-                signing_time: Some("220926090955Z"),
-            },
-            Signing {
-                signer: &s.johan,
-                m: "D:20220926100005Z",
-                signing_time: Some("220926100005Z"),
-            },
-        ],
-    );
+    let bytes = signed_minutes(&s.world, &s.in_order(AFTER_LOGIN));
     let r = s.world.record(&bytes);
     assert_eq!(r.status, Status::Verified, "{:?}", codes(&r));
     let names: Vec<&str> = r.signing.iter().map(|e| e.name.as_str()).collect();
@@ -183,23 +170,11 @@ fn m_a_few_seconds_before_the_login_is_no_finding() {
     let s = Service::new();
     let bytes = signed_minutes(
         &s.world,
-        &[
-            Signing {
-                signer: &s.annelie,
-                m: "D:20220926085826Z",
-                signing_time: None,
-            },
-            Signing {
-                signer: &s.erik,
-                m: "D:20220926090946Z",
-                signing_time: None,
-            },
-            Signing {
-                signer: &s.johan,
-                m: "D:20220926095956Z",
-                signing_time: None,
-            },
-        ],
+        &s.in_order([
+            ("D:20220926085826Z", None),
+            ("D:20220926090946Z", None),
+            ("D:20220926095956Z", None),
+        ]),
     );
     let r = s.world.record(&bytes);
     assert_eq!(r.status, Status::Verified, "{:?}", codes(&r));
@@ -207,23 +182,11 @@ fn m_a_few_seconds_before_the_login_is_no_finding() {
     // Near miss: /M an hour before the login is a disagreement of the sources.
     let bytes = signed_minutes(
         &s.world,
-        &[
-            Signing {
-                signer: &s.annelie,
-                m: "D:20220926075830Z",
-                signing_time: None,
-            },
-            Signing {
-                signer: &s.erik,
-                m: "D:20220926090946Z",
-                signing_time: None,
-            },
-            Signing {
-                signer: &s.johan,
-                m: "D:20220926095956Z",
-                signing_time: None,
-            },
-        ],
+        &s.in_order([
+            ("D:20220926075830Z", None),
+            ("D:20220926090946Z", None),
+            ("D:20220926095956Z", None),
+        ]),
     );
     let r = s.world.record(&bytes);
     assert!(
@@ -243,31 +206,13 @@ fn a_service_signer_who_is_not_in_the_minutes_fails() {
         "198001011234",
         "2022-09-26T10:30:00Z",
     );
-    let bytes = signed_minutes(
-        &s.world,
-        &[
-            Signing {
-                signer: &s.annelie,
-                m: "D:20220926085835Z",
-                signing_time: Some("220926085835Z"),
-            },
-            Signing {
-                signer: &s.erik,
-                m: "D:20220926090955Z",
-                signing_time: Some("220926090955Z"),
-            },
-            Signing {
-                signer: &s.johan,
-                m: "D:20220926100005Z",
-                signing_time: Some("220926100005Z"),
-            },
-            Signing {
-                signer: &stranger,
-                m: "D:20220926103005Z",
-                signing_time: Some("220926103005Z"),
-            },
-        ],
-    );
+    let mut signings = s.in_order(AFTER_LOGIN);
+    signings.push(Signing {
+        signer: &stranger,
+        m: "D:20220926103005Z",
+        signing_time: Some("220926103005Z"),
+    });
+    let bytes = signed_minutes(&s.world, &signings);
     let r = s.world.record(&bytes);
     assert_eq!(r.status, Status::Failed, "{:?}", codes(&r));
     assert!(
@@ -277,21 +222,10 @@ fn a_service_signer_who_is_not_in_the_minutes_fails() {
     );
 }
 
-/// Where `scripts/fetch-signing-samples.sh` puts the real samples.
-fn samples() -> std::path::PathBuf {
-    std::env::var_os("ARKIVAR_SAMPLES")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|home| std::path::Path::new(&home).join(".cache/arkivar-samples"))
-        })
-        .unwrap_or_default()
-}
-
-/// The record of sample `path` (under [`samples`]), or `None` with a line saying the test
-/// skipped.
+/// The record of sample `path` (under [`signing_samples`]), or `None` with a line saying the
+/// test skipped.
 fn sample_record(path: &str) -> Option<crate::record::Record> {
-    let file = samples().join(path);
+    let file = signing_samples().join(path);
     let Ok(bytes) = std::fs::read(&file) else {
         println!(
             "sample {} absent (scripts/fetch-signing-samples.sh); skipping",

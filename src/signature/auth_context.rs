@@ -19,7 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::ber::{Reader, Tlv, tag};
+use super::ber::{Tlv, tag};
 
 /// The context type of the SAML authentication context (RFC 7773 §3.2).
 pub const SACI_CONTEXT_TYPE: &str = "http://id.elegnamnden.se/auth-cont/1.0/saci";
@@ -100,13 +100,6 @@ pub fn parse(extension: &Tlv<'_>) -> Option<AuthContext> {
         return Some(parse_saci(info.content));
     }
     None
-}
-
-/// Parses the extension from the bytes of `extnValue` (a DER `SEQUENCE`).
-pub fn parse_der(value: &[u8]) -> Option<AuthContext> {
-    let mut reader = Reader::new(value);
-    let outer = reader.next().ok()??;
-    parse(&outer)
 }
 
 /// Reads a `SAMLAuthContext` document: `AuthContextInfo`'s attributes and the
@@ -193,7 +186,13 @@ fn attribute(element: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::signature::ber::encode_tlv;
+    use crate::signature::ber::{Reader, encode_tlv};
+
+    /// Parses the extension from the bytes of `extnValue` (a DER `SEQUENCE`).
+    fn parse_der(value: &[u8]) -> Option<AuthContext> {
+        let outer = Reader::new(value).next().ok()??;
+        parse(&outer)
+    }
 
     /// A `SAMLAuthContext` as Sweden Connect's sandbox signing service writes it.
     pub(crate) fn saci(instant: &str) -> String {

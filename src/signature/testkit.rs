@@ -557,3 +557,15 @@ pub fn auth_context_extension(instant: &str) -> Vec<u8> {
         )),
     ])
 }
+
+/// Where `scripts/fetch-signing-samples.sh` puts the real signing-platform samples:
+/// `$ARKIVAR_SAMPLES`, else `~/.cache/arkivar-samples`.
+pub fn signing_samples() -> std::path::PathBuf {
+    std::env::var_os("ARKIVAR_SAMPLES")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|home| std::path::Path::new(&home).join(".cache/arkivar-samples"))
+        })
+        .unwrap_or_default()
+}

@@ -105,11 +105,13 @@ Agreement completed.
 ",
 ];
 
-fn kinds(t: &AuditTrail) -> Vec<EventKind> {
+/// The kinds of a trail's events, in order.
+pub(crate) fn kinds(t: &AuditTrail) -> Vec<EventKind> {
     t.events.iter().map(|e| e.kind).collect()
 }
 
-fn one(pages: &[&str]) -> AuditTrail {
+/// The one trail of `pages` (each a page's text).
+pub(crate) fn one(pages: &[&str]) -> AuditTrail {
     let mut trails = find_audit_trails(pages);
     assert_eq!(trails.len(), 1, "{trails:#?}");
     trails.remove(0)

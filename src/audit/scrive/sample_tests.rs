@@ -12,13 +12,7 @@ use crate::pdf::{Limits, load};
 
 /// The samples' directory, or where it was looked for.
 fn samples() -> Result<PathBuf, PathBuf> {
-    let dir = std::env::var_os("ARKIVAR_SAMPLES")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/arkivar-samples"))
-        })
-        .unwrap_or_default()
-        .join("scrive");
+    let dir = crate::signature::testkit::signing_samples().join("scrive");
     if dir.join("sealed.pdf").is_file() {
         Ok(dir)
     } else {

@@ -3,6 +3,7 @@
 //! "Verifikat" in running text, events out of order, a signer who is no participant.
 
 use super::*;
+use crate::audit::adobe_sign::tests::{kinds, one};
 use crate::audit::facts::{
     backward_steps, is_completed, sequence_problems, signings, unsigned_recipients,
 };
@@ -144,16 +145,6 @@ fn en_current() -> String {
             "Detta verifikat är utfärdat av Scrive",
             "This verification was issued by Scrive",
         )
-}
-
-fn one(pages: &[&str]) -> AuditTrail {
-    let mut trails = find_audit_trails(pages);
-    assert_eq!(trails.len(), 1, "{trails:#?}");
-    trails.remove(0)
-}
-
-fn kinds(t: &AuditTrail) -> Vec<EventKind> {
-    t.events.iter().map(|e| e.kind).collect()
 }
 
 fn times(t: &AuditTrail) -> Vec<String> {

@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 use crate::audit::template::Template;
-use crate::audit::text::fold_phrase;
+use crate::audit::vocab::{EventSection, compile_events, phrases, read, templates};
 use crate::audit::{EventKind, Identification, VocabError};
 
 #[derive(Debug, Deserialize)]
@@ -58,15 +58,6 @@ struct Methods {
     other: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventSection {
-    kind: EventKind,
-    templates: Vec<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-}
-
 /// One Scrive vocabulary, compiled: phrases folded, longest first within each list.
 #[derive(Debug)]
 pub(crate) struct ScriveVocab {
@@ -102,54 +93,20 @@ pub(crate) struct ScriveVocab {
     pub keywords: Vec<(EventKind, Vec<char>)>,
 }
 
-fn phrases(list: &[String]) -> Vec<Vec<char>> {
-    let mut out: Vec<Vec<char>> = list
-        .iter()
-        .map(|s| fold_phrase(s))
-        .filter(|p| !p.is_empty())
-        .collect();
-    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    out
-}
-
-fn templates(file: &'static str, list: &[String]) -> Result<Vec<Template>, VocabError> {
-    list.iter()
-        .map(|s| Template::parse(s).map_err(|source| VocabError::Template { file, source }))
-        .collect()
-}
-
 /// Reads and compiles the vocabulary `source` (the contents of `file`) for `provider`.
 pub(crate) fn compile(
     file: &'static str,
     provider: &str,
     source: &str,
 ) -> Result<ScriveVocab, VocabError> {
-    let v: VocabFile = toml::from_str(source).map_err(|e| VocabError::Toml {
-        file,
-        message: e.to_string(),
-    })?;
-    if v.provider != provider {
-        return Err(VocabError::Invalid {
-            file,
-            message: format!("provider '{}' where '{provider}' was expected", v.provider),
-        });
-    }
+    let v: VocabFile = read(file, provider, source, |v: &VocabFile| &v.provider)?;
     if v.headings.titles.is_empty() || v.headings.parties.is_empty() || v.events.is_empty() {
         return Err(VocabError::Invalid {
             file,
             message: "a Scrive vocabulary needs titles, a parties heading and events".into(),
         });
     }
-    let mut events = Vec::new();
-    let mut keywords = Vec::new();
-    for e in &v.events {
-        for t in templates(file, &e.templates)? {
-            events.push((e.kind, t));
-        }
-        for k in phrases(&e.keywords) {
-            keywords.push((e.kind, k));
-        }
-    }
+    let (events, keywords) = compile_events(file, &v.events)?;
     // Methods keep their section order (BankID before e-mail: "BankID" events may also name
     // the e-mail address the invitation went to); within a method, longest first.
     let methods = [

@@ -707,22 +707,23 @@ fn merge_label_columns(text: &str, glyphs: &[Glyph], lines: &[Fragment], blocks:
     by_x0.sort_by(|&a, &b| cmp_f64(blocks[a].x0, blocks[b].x0));
     let mut target: Vec<Option<usize>> = vec![None; blocks.len()];
     for (ai, a) in blocks.iter().enumerate() {
-        let one_label_per_line = a.lines.len() == 1
-            || a.lines.iter().all(|&li| {
-                lines
-                    .get(li)
-                    .is_some_and(|f| is_label_line(text, glyphs, f))
-            });
-        if !one_label_per_line {
-            continue;
-        }
         let reach = a.x1 + LABEL_GAP * a.size;
         let from = by_x0.partition_point(|&bi| blocks[bi].x0 < a.x1 - CUT_TOLERANCE * a.size);
-        target[ai] = by_x0[from..]
+        let found = by_x0[from..]
             .iter()
             .copied()
             .take_while(|&bi| blocks[bi].x0 <= reach)
             .find(|&bi| bi != ai && labels(a, &rows[ai], &blocks[bi], &rows[bi]));
+        // The text is read only for the few blocks whose geometry is a label column's.
+        let one_label_per_line = || {
+            a.lines.len() == 1
+                || a.lines.iter().all(|&li| {
+                    lines
+                        .get(li)
+                        .is_some_and(|f| is_label_line(text, glyphs, f))
+                })
+        };
+        target[ai] = found.filter(|_| one_label_per_line());
     }
     if target.iter().all(Option::is_none) {
         return;
