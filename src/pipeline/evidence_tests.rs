@@ -164,7 +164,7 @@ pub(super) struct Signer {
 }
 
 impl Signer {
-    fn new(pki: &Pki, seed: u8, cn: &str, org: &str) -> Self {
+    pub(super) fn new(pki: &Pki, seed: u8, cn: &str, org: &str) -> Self {
         let key = TestKey::p256(seed);
         let mut spec = CertSpec::new(
             u64::from(seed) + 100,
@@ -212,7 +212,7 @@ impl Signer {
 
 /// Signs the revision that ends at `end` with the signature whose `/Name` is `marker`:
 /// fills in its `/ByteRange` and writes a CMS signature over those bytes into `/Contents`.
-fn sign(b: &mut Builder, marker: &str, end: usize, signer: &Signer, pki: &Pki) {
+pub(super) fn sign(b: &mut Builder, marker: &str, end: usize, signer: &Signer, pki: &Pki) {
     sign_at(b, marker, end, signer, pki, Some("220927100000Z"));
 }
 
@@ -250,6 +250,17 @@ pub(super) fn sign_at(
 /// Objects every fixture shares: catalog (with or without a form), font, and page 1 with the
 /// minutes. Pages are objects 3 (minutes) and 6 (report); the seal is field 21, value 22.
 fn original(minutes: &[String], report: bool, seal: Option<&str>) -> Builder {
+    let report = report.then(audit_report_lines);
+    with_evidence_page(minutes, report.as_deref(), seal)
+}
+
+/// [`original`] with `evidence` (any platform's evidence page) as page 2 when there is one.
+pub(super) fn with_evidence_page(
+    minutes: &[String],
+    evidence: Option<&[String]>,
+    seal: Option<&str>,
+) -> Builder {
+    let report = evidence.is_some();
     let mut b = Builder::new();
     let acro = if seal.is_some() {
         " /AcroForm 20 0 R"
@@ -280,8 +291,8 @@ fn original(minutes: &[String], report: bool, seal: Option<&str>) -> Builder {
             5,
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         );
-    if report {
-        report_page(&mut b);
+    if let Some(lines) = evidence {
+        evidence_page(&mut b, lines);
     }
     if let Some(marker) = seal {
         seal_objects(&mut b, marker);
@@ -290,12 +301,16 @@ fn original(minutes: &[String], report: bool, seal: Option<&str>) -> Builder {
 }
 
 fn report_page(b: &mut Builder) {
+    evidence_page(b, &audit_report_lines());
+}
+
+fn evidence_page(b: &mut Builder, lines: &[String]) {
     b.obj(
         6,
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 7 0 R \
          /Resources << /Font << /F1 5 0 R >> >> >>",
     )
-    .stream(7, "", &show(&audit_report_lines()));
+    .stream(7, "", &show(lines));
 }
 
 fn seal_objects(b: &mut Builder, marker: &str) {
@@ -322,7 +337,7 @@ fn sign_in_new_revision(b: &mut Builder, catalog: &str, signer: &Signer, pki: &P
 
 pub(super) struct World {
     pub(super) pki: Pki,
-    seal: Signer,
+    pub(super) seal: Signer,
     annelie: Signer,
     stranger: Signer,
 }
@@ -360,7 +375,7 @@ pub(super) fn codes(r: &Record) -> Vec<String> {
 }
 
 /// The reasons of the record's `signature.unverifiable` findings about text evidence.
-fn uncovered(r: &Record) -> Vec<Uncovered> {
+pub(super) fn uncovered(r: &Record) -> Vec<Uncovered> {
     let all = [
         Uncovered::NoSeal,
         Uncovered::OtherPlatform,

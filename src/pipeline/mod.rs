@@ -10,6 +10,8 @@ pub mod config;
 mod evidence_tests;
 mod run;
 #[cfg(test)]
+mod scrive_tests;
+#[cfg(test)]
 mod signing_service_tests;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@
 
 use super::evidence_tests::{CONTENTS_HEX, Signer, World, codes, minutes_lines, show, sign_at};
 use crate::record::{SigningSource, Status};
+use crate::signature::svt::TokenState;
 use crate::signature::changes::tests::Builder;
 use crate::signature::testkit::{auth_context_extension, signing_samples};
 
@@ -312,6 +313,11 @@ fn sweden_connects_sample_gives_the_login_the_service_recorded() {
     };
     assert_eq!(claim.byte_range, person.byte_range);
     assert!(claim.passed());
+    // The token's own ES512 signature verifies with its x5c certificate (Sweden Connect's test
+    // issuer, which no anchor here trusts).
+    assert_eq!(svt.token.state, TokenState::Valid, "{:?}", svt.token);
+    assert_eq!(svt.token.algorithm.as_deref(), Some("ES512"));
+    assert!(!svt.token.trusted);
     assert!(
         !codes.contains(&"signature.svt_disagrees".to_owned()),
         "{codes:?}"

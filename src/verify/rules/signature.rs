@@ -548,6 +548,7 @@ mod svt_tests {
         stamp.doc_timestamp = true;
         stamp.byte_range = vec![0, 10, 20, 30];
         stamp.svt = Some(Svt {
+            token: Default::default(),
             issuer: Some("https://swedenconnect.se/validator".into()),
             issued_at: None,
             signatures: vec![SvtSignature {
