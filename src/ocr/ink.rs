@@ -62,7 +62,7 @@ impl Rect {
         }
     }
 
-    fn union(self, o: Rect) -> Rect {
+    pub fn union(self, o: Rect) -> Rect {
         Rect {
             left: self.left.min(o.left),
             top: self.top.min(o.top),
@@ -99,6 +99,9 @@ pub struct PrintedLine {
     pub text: String,
     /// The box around its words.
     pub bbox: Rect,
+    /// Its words and their boxes, left to right: a line may hold two or three names side by
+    /// side, each signed above its own place.
+    pub words: Vec<(String, Rect)>,
 }
 
 /// A mark that is neither print nor a rule: pen, stamp, or something drawn.
@@ -186,10 +189,12 @@ pub fn layout(image: &GrayImage, words: &[Word]) -> PageLayout {
                 line.text.push(' ');
                 line.text.push_str(&w.text);
                 line.bbox = line.bbox.union(bbox);
+                line.words.push((w.text.clone(), bbox));
             }
             _ => lines.push(PrintedLine {
                 text: w.text.clone(),
                 bbox,
+                words: vec![(w.text.clone(), bbox)],
             }),
         }
         last = Some(w.line);

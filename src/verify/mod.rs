@@ -98,6 +98,8 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
         match minutes {
             Some(m) => {
                 findings.extend(protocol::not_participant(&signing, policy));
+                let unknown = pen::unknown_signers(inputs.pages, inputs.ocr, Some(m));
+                findings.extend(protocol::pen_not_participant(&unknown, policy));
                 let mut missing = protocol::missing_signature(m, &signing, policy);
                 pen::cite_blank_rows(&mut missing, &rows);
                 findings.extend(missing);

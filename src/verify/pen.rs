@@ -1,38 +1,52 @@
-//! Pen signatures on scanned pages: the printed names under or beside the signature lines of
-//! an OCRed page name who signed by hand (issue 6), when there is ink where the signature
-//! goes. Ink cannot be checked, only seen, so each is a signing without a time that
+//! Pen signatures on scanned pages: the printed names in the signature blocks of an OCRed
+//! page name who signed by hand (issue 6), when there is ink where the signature goes. Ink
+//! cannot be checked, only seen, so each is a signing without a time that
 //! `signature.unverifiable` reports; a row without ink is no signing, and the verdict then
 //! says the role is missing its signature (`role.missing_signature`).
 //!
-//! A signature row starts with its role label (`Sekreterare`, `Ordförande`, `Justerare`,
-//! `Justerande`) and has the printed name on the same line or within the next few lines; the
-//! name must be one the minutes designate for that role. Where the ink must be follows from
-//! the row's layout:
-//! - name on a line below its label (a table cell, a form: label, ink, name): in the box
-//!   above the name, up to [`SEARCH_HEIGHTS`] word heights or the print above;
-//! - name on the label's line (`Sekreterare: Annelie Ledin`, then a line to sign on): in the
-//!   box below the line, down to the next print, or beside it on the right.
+//! A signature row is a printed line that holds a designated person's name and little else
+//! (a role after a comma, party letters, a stray mark OCR read as a letter or a word), inside
+//! a signature block: a block label (`Vid protokollet`, `Justeras`, `Justerare`,
+//! `Ordförande`, `Sekreterare`, `Underskrifter`, `Justerandes signatur`) on the same line or
+//! a few lines above. Names are matched to the minutes' designated signers with OCR-tolerant
+//! word matching ([`ocr_word_match`]); a line may hold two or three names side by side, and
+//! each is looked at in its own columns (the words' boxes, not the whole line). The role is
+//! the one the minutes designate the person for, not the label's: labels vary, designations
+//! do not. Where the ink must be follows from the row's geometry:
+//! - a name under its label, or under a line to sign on (the common layouts, table cells):
+//!   in the box above the name, from the print above it (at most [`SEARCH_HEIGHTS`] word
+//!   heights) down to the middle of the name, so that ink through the name counts too;
+//! - a name after its label on one line (`Sekreterare: Annelie Ledin`, then a line to sign
+//!   on): in the box below it, down to the next print, or beside it on the right.
 //!
 //! The box holds ink when its marks ([`crate::ocr::ink`]) cover at least
-//! [`MIN_SIGNATURE_SPAN`] word heights across. Rows are taken in the order the block gives
-//! them, which is the signing order the scan shows (there are no times to order by).
+//! [`MIN_SIGNATURE_SPAN`] word heights across. Rows are taken in reading order, which is the
+//! signing order the scan shows (there are no times to order by). An inked row whose printed
+//! name is nobody's in the minutes is reported with its OCR text ([`UnknownPen`]), never made
+//! a person.
 
 use crate::minutes::MinutesFacts;
 use crate::ocr::OcrInfo;
-use crate::ocr::ink::{InkFound, PageLayout, Rect};
+use crate::ocr::ink::{InkFound, PageLayout, PrintedLine, Rect};
 use crate::pdf::text::{PageText, TextSource};
 use crate::record::FindingCode;
 use crate::record::SignerRole;
-use crate::verify::identity::{fold, same_person};
+use crate::verify::identity::{FoldedName, fold, same_person};
 
-/// Lines after a role label that may still hold the printed name (a line for the ink that
-/// OCR read as words, the name).
-const NAME_WITHIN_LINES: usize = 3;
+/// Lines above a name that may hold its block's label (label, a line OCR read from the ink,
+/// the rule, the name; or a column of blocks under one "Justeras").
+const LABEL_WITHIN_LINES: usize = 6;
 /// How far from the printed name the signature box reaches, in word heights (a signature is
 /// one to three lines of print tall).
 pub const SEARCH_HEIGHTS: u32 = 4;
 /// How far right of a one-line row the box beside it reaches, in word heights.
 const BESIDE_HEIGHTS: u32 = 15;
+/// How far the box reaches left of the printed name, in word heights: a signature is often
+/// wider than the name under it.
+const SIDE_HEIGHTS: u32 = 2;
+/// ...and right of it, where the rest of the signing line is (people sign along the line,
+/// which is usually longer than their name), unless the next name on the line is nearer.
+const RIGHT_HEIGHTS: u32 = 6;
 /// Ink across at least this many word heights is a signature (initials are about two);
 /// a speck, a stray letter or a stamp's edge is less.
 pub const MIN_SIGNATURE_SPAN: f64 = 1.5;
@@ -59,54 +73,249 @@ pub struct PenRow {
 impl PenRow {
     /// True when the row holds a signature's worth of ink.
     pub fn inked(&self) -> bool {
-        f64::from(self.ink.span) >= MIN_SIGNATURE_SPAN * f64::from(self.word_height)
+        inked(&self.ink, self.word_height)
     }
+}
+
+fn inked(ink: &InkFound, word_height: u32) -> bool {
+    f64::from(ink.span) >= MIN_SIGNATURE_SPAN * f64::from(word_height)
 }
 
 /// A pen signing: a signature row with ink.
 pub type PenSigning = PenRow;
 
-/// The role a signature row's label stands for; OCR-tolerant (diacritics folded, so
-/// `Ordforande` reads as `Ordförande`).
-fn label_role(line: &str) -> Option<SignerRole> {
-    let words = fold(line).words;
-    let first = words.first()?;
-    match first.as_str() {
-        "sekreterare" | "sekr" => Some(SignerRole::Secretary),
-        "ordforande" | "ordf" => Some(SignerRole::Chair),
-        w if w.starts_with("justera") => Some(SignerRole::Adjuster),
-        _ => None,
-    }
+/// An inked signature row whose printed name matches nobody the minutes name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPen {
+    /// The printed line as OCR read it.
+    pub text: String,
+    /// 1-based page.
+    pub page: usize,
+    /// 1-based line among the page's text lines.
+    pub line: usize,
+    /// Where the ink is, in page-image pixels.
+    pub area: Rect,
 }
 
-fn designated(minutes: &MinutesFacts, role: SignerRole) -> &[String] {
-    match role {
-        SignerRole::Secretary => &minutes.designated.secretary,
-        SignerRole::Chair => &minutes.designated.chair,
-        SignerRole::Adjuster => &minutes.designated.adjusters,
-        SignerRole::Other => &[],
-    }
+/// Folded words that label a signature block or one of its rows (OCR-tolerant: diacritics
+/// folded). `justera` covers Justeras, Justerare, Justerande, Justerandes.
+fn is_label_word(word: &str) -> bool {
+    const STEMS: [&str; 9] = [
+        "sekreterare",
+        "ordforande",
+        "justera",
+        "protokollet",
+        "protokollforare",
+        "underskrift",
+        "signatur",
+        "namnteckning",
+        "namnfortydligande",
+    ];
+    matches!(word, "sekr" | "ordf" | "sign") || STEMS.iter().any(|s| word.starts_with(s))
 }
 
-/// True when `line` holds `name` (all its folded words in a row, or first and last word as
-/// [`same_person`] allows).
-fn line_names(line: &str, name: &str) -> bool {
-    let words = fold(line).words;
-    let target = fold(name);
-    let n = target.words.len();
-    (n..=n + 1).any(|len| {
-        len <= words.len()
-            && words.windows(len).any(|w| {
-                same_person(
-                    &crate::verify::identity::FoldedName { words: w.to_vec() },
-                    &target,
-                )
-            })
-    })
+/// Folded words that may follow a name in a signature row: its role, or the label of the
+/// block it is in.
+fn is_role_word(word: &str) -> bool {
+    is_label_word(word)
+        || matches!(
+            word,
+            "vice" | "ledamot" | "ersattare" | "tjanstgorande" | "forste" | "andre" | "och"
+        )
+}
+
+/// The folded words of a printed line, each with the index of the OCR word it came from
+/// (`Persson-Öhrn` is one OCR word and two folded words).
+fn folded_words(line: &PrintedLine) -> Vec<(String, usize)> {
+    line.words
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (text, _))| fold(text).words.into_iter().map(move |w| (w, i)))
+        .collect()
+}
+
+/// Maps the characters OCR confuses in print to one form: `0`/`o`, `1`/`l`/`i`/`|`, `5`/`s`,
+/// `rn`/`m`, `vv`/`w`.
+fn ocr_normal(word: &str) -> String {
+    let mapped: String = word
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | 'i' | '|' | '!' => 'l',
+            '5' => 's',
+            c => c,
+        })
+        .collect();
+    mapped.replace("rn", "m").replace("vv", "w")
+}
+
+/// Edit distance between two short words, `None` when it exceeds `max`.
+fn edits_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max || a.len() > 64 || b.len() > 64 {
+        return None;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev.last().copied().filter(|&d| d <= max)
+}
+
+/// How far OCR's `read` is from the name word `name`: 0 when equal after folding, 1 when
+/// equal after [`ocr_normal`], else 1 + the edits, when there are at most a third of the
+/// name's letters; `None` when they are different words. Words of four letters or fewer must
+/// agree: `Åsa` and `Åke` are different people. [`find_name`] decides how many edits a whole
+/// name may take.
+fn ocr_word_match(read: &str, name: &str) -> Option<usize> {
+    if read == name {
+        return Some(0);
+    }
+    let (r, n) = (ocr_normal(read), ocr_normal(name));
+    if r == n {
+        return Some(1);
+    }
+    let len = n.chars().count();
+    if len <= 4 {
+        return None;
+    }
+    edits_within(&r, &n, len / 3).map(|d| 1 + d)
+}
+
+/// True when `read`, matched word by word at `distances` ([`ocr_word_match`]), is the name:
+/// each word of five to nine letters with at most one edit and longer ones with two, or,
+/// with one word exactly right, two edits in all in words that keep their first letter
+/// (`Kjell-Åke Åsfföm` for `Kjell-Åke Åström`, ink through the surname; not `Anna Larsson`
+/// for `Anna Karlsson`).
+fn close_enough(read: &[&str], distances: &[usize], name: &FoldedName) -> bool {
+    let strict = distances.iter().zip(&name.words).all(|(&d, w)| {
+        let allowed = if w.chars().count() >= 10 { 3 } else { 2 };
+        d <= allowed
+    });
+    let edits: usize = distances.iter().map(|d| d.saturating_sub(1)).sum();
+    let same_initials = read
+        .iter()
+        .zip(&name.words)
+        .all(|(r, n)| r.chars().next() == n.chars().next());
+    strict || (distances.contains(&0) && edits <= 2 && same_initials)
+}
+
+/// Where a line names a person: the OCR words that hold the name, and how far the reading is
+/// from the name (0: exact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NameSpan {
+    /// Index of the first and one past the last OCR word of the name.
+    first: usize,
+    end: usize,
+    distance: usize,
+}
+
+/// Finds `name` in `words` (a line's folded words): its words in a row, each read within
+/// [`ocr_word_match`], or as [`same_person`] allows (a middle name left out, an initial).
+fn find_name(words: &[(String, usize)], name: &FoldedName) -> Option<NameSpan> {
+    let n = name.words.len();
+    if n == 0 {
+        return None;
+    }
+    let mut best: Option<NameSpan> = None;
+    for len in [n, n + 1, n.saturating_sub(1)] {
+        if len == 0 || len > words.len() {
+            continue;
+        }
+        for window in words.windows(len) {
+            let distance = if len == n {
+                window
+                    .iter()
+                    .zip(&name.words)
+                    .map(|((w, _), t)| ocr_word_match(w, t))
+                    .collect::<Option<Vec<usize>>>()
+                    .filter(|d| {
+                        let read: Vec<&str> = window.iter().map(|(w, _)| w.as_str()).collect();
+                        close_enough(&read, d, name)
+                    })
+                    .map(|d| d.iter().sum())
+            } else {
+                let read = FoldedName {
+                    words: window.iter().map(|(w, _)| w.clone()).collect(),
+                };
+                same_person(&read, name).then_some(0)
+            };
+            let Some(distance) = distance else { continue };
+            let span = NameSpan {
+                first: window[0].1,
+                end: window[len - 1].1 + 1,
+                distance,
+            };
+            if best.is_none_or(|b| span.distance < b.distance) {
+                best = Some(span);
+            }
+        }
+    }
+    best
+}
+
+/// True when the words of `line` outside `span` (and outside `others`, the other names on the
+/// line: blocks side by side) leave it a signature row's line: labels and role words, party
+/// letters, marks OCR read from ink (no letters, or one or two), and at most one other word
+/// after the name. Running text that names the person ("Utses att justera: Johan
+/// Andersson") is not a signature row.
+fn only_a_name(words: &[(String, usize)], span: NameSpan, others: &[NameSpan]) -> bool {
+    let mut other_after = 0;
+    for (w, i) in words {
+        if (span.first..span.end).contains(i) || others.iter().any(|o| (o.first..o.end).contains(i))
+        {
+            continue;
+        }
+        let small = w.chars().filter(|c| c.is_alphabetic()).count() <= 2;
+        if small || is_role_word(w) {
+            continue;
+        }
+        if *i < span.first {
+            return false;
+        }
+        other_after += 1;
+    }
+    other_after <= 1
+}
+
+/// The first OCR word of a label that stands before the name on its line (`Sekreterare:
+/// Annelie Ledin`).
+fn label_before(words: &[(String, usize)], span: NameSpan) -> Option<usize> {
+    words
+        .iter()
+        .find(|(w, i)| *i < span.first && is_label_word(w))
+        .map(|(_, i)| *i)
+}
+
+/// True when line `i` is in a signature block: it or one of the [`LABEL_WITHIN_LINES`] lines
+/// above it holds a block label.
+fn in_block(folded: &[Vec<(String, usize)>], i: usize) -> bool {
+    folded
+        .get(i.saturating_sub(LABEL_WITHIN_LINES)..=i)
+        .unwrap_or_default()
+        .iter()
+        .any(|l| l.iter().any(|(w, _)| is_label_word(w)))
+}
+
+/// The designated signers, each with their role, in the minutes' order.
+fn designated_people(minutes: &MinutesFacts) -> Vec<(SignerRole, &str, FoldedName)> {
+    [
+        (SignerRole::Secretary, &minutes.designated.secretary),
+        (SignerRole::Chair, &minutes.designated.chair),
+        (SignerRole::Adjuster, &minutes.designated.adjusters),
+    ]
+    .into_iter()
+    .flat_map(|(role, names)| names.iter().map(move |n| (role, n.as_str(), fold(n))))
+    .collect()
 }
 
 /// The pen signings on the OCRed pages of `pages`: the signature rows with ink, one per
-/// person, in block order.
+/// person, in reading order.
 pub fn pen_signings(
     pages: &[PageText],
     ocr: Option<&OcrInfo>,
@@ -118,8 +327,25 @@ pub fn pen_signings(
         .collect()
 }
 
-/// Every signature row on the OCRed pages of `pages`, with or without ink, one per person
-/// (the first row that names them), in block order.
+/// The OCRed pages of `pages` with their layouts.
+fn ocr_layouts<'a>(
+    pages: &'a [PageText],
+    ocr: &'a OcrInfo,
+) -> impl Iterator<Item = (usize, &'a PageLayout)> {
+    pages
+        .iter()
+        .filter(|p| p.source == TextSource::Ocr)
+        .filter_map(|page| {
+            ocr.pages
+                .iter()
+                .find(|p| p.page == page.number)
+                .map(|p| (page.number, &p.layout))
+        })
+}
+
+/// Every signature row on the OCRed pages of `pages`, with or without ink, one per person (the
+/// inked row with the most ink, else the last row that names them: signature blocks close
+/// the minutes), in reading order.
 pub fn signature_rows(
     pages: &[PageText],
     ocr: Option<&OcrInfo>,
@@ -128,102 +354,219 @@ pub fn signature_rows(
     let (Some(ocr), Some(minutes)) = (ocr, minutes) else {
         return Vec::new();
     };
-    let mut out: Vec<PenRow> = Vec::new();
-    for page in pages.iter().filter(|p| p.source == TextSource::Ocr) {
-        let Some(layout) = ocr
-            .pages
-            .iter()
-            .find(|p| p.page == page.number)
-            .map(|p| &p.layout)
-        else {
-            continue;
-        };
-        let lines: Vec<&str> = layout.lines.iter().map(|l| l.text.as_str()).collect();
-        for (i, line) in lines.iter().enumerate() {
-            let Some(role) = label_role(line) else {
+    let people = designated_people(minutes);
+    let mut chosen: Vec<Option<(PenRow, Rect)>> = vec![None; people.len()];
+    for (number, layout) in ocr_layouts(pages, ocr) {
+        let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
+        for (i, words) in folded.iter().enumerate() {
+            if !in_block(&folded, i) {
                 continue;
-            };
-            for name in designated(minutes, role) {
-                if out.iter().any(|s| same_person(&fold(&s.name), &fold(name))) {
+            }
+            // Each of the line's names, the closest reading first, so that a tolerant match
+            // never takes a name another person's exact one holds.
+            let all: Vec<(usize, NameSpan)> = people
+                .iter()
+                .enumerate()
+                .filter_map(|(p, (_, _, name))| find_name(words, name).map(|s| (p, s)))
+                .collect();
+            let spans: Vec<NameSpan> = all.iter().map(|(_, s)| *s).collect();
+            let mut found: Vec<(usize, NameSpan)> = all
+                .iter()
+                .filter(|(_, s)| only_a_name(words, *s, &spans))
+                .copied()
+                .collect();
+            found.sort_by_key(|(_, s)| s.distance);
+            let mut taken: Vec<NameSpan> = Vec::new();
+            for (p, span) in found {
+                if taken
+                    .iter()
+                    .any(|t| t.first < span.end && span.first < t.end)
+                {
                     continue;
                 }
-                let found = lines
+                taken.push(span);
+                let Some((role, name, _)) = people.get(p) else {
+                    continue;
+                };
+                let role = *role;
+                let Some(line) = layout.lines.get(i) else {
+                    continue;
+                };
+                // A row with its label on the line is signed under or beside the whole row.
+                let label = label_before(words, span);
+                let at = span_box(line, label.unwrap_or(span.first), span.end);
+                // The next name on the line (blocks side by side) ends this one's columns.
+                let next_name = spans
                     .iter()
-                    .enumerate()
-                    .skip(i)
-                    .take(NAME_WITHIN_LINES + 1)
-                    .find(|(_, l)| line_names(l, name));
-                if let Some((j, _)) = found {
-                    out.push(row(layout, page.number, name, role, i, j));
-                    // OCR can lose a row's label under the ink (004-scanned: "Justerare"
-                    // vanished): a designated name right after a signature row continues the
-                    // block, in the role the minutes designate it for.
-                    continue_block(layout, &lines, j, page.number, minutes, &mut out);
+                    .filter(|o| o.first >= span.end)
+                    .filter_map(|o| line.words.get(o.first).map(|(_, r)| r.left))
+                    .min();
+                let (area, ink) = ink_box(layout, at, label.is_some(), next_name);
+                let row = PenRow {
+                    name: (*name).to_owned(),
+                    role,
+                    page: number,
+                    line: i + 1,
+                    area,
+                    ink,
+                    word_height: layout.word_height.max(1),
+                };
+                let slot = &mut chosen[p];
+                let better = match slot {
+                    None => true,
+                    Some((old, _)) => (row.inked() && row.ink.span > old.ink.span) || !old.inked(),
+                };
+                if better {
+                    *slot = Some((row, at));
                 }
+            }
+        }
+    }
+    let mut rows: Vec<(PenRow, Rect)> = chosen.into_iter().flatten().collect();
+    rows.sort_by_key(|(r, at)| (r.page, reading_row(at, r.word_height), at.left));
+    rows.into_iter().map(|(r, _)| r).collect()
+}
+
+/// A name's row for reading order: names side by side (tops within a word height) read left
+/// to right.
+fn reading_row(at: &Rect, word_height: u32) -> u32 {
+    at.top / word_height.max(1).saturating_mul(2)
+}
+
+/// The box around the OCR words `first..end` of `line`.
+fn span_box(line: &PrintedLine, first: usize, end: usize) -> Rect {
+    line.words
+        .get(first..end)
+        .and_then(|w| w.iter().map(|(_, r)| *r).reduce(Rect::union))
+        .unwrap_or(line.bbox)
+}
+
+/// Where the signature of the name printed at `at` goes, and the ink there (module docs).
+fn ink_box(
+    layout: &PageLayout,
+    at: Rect,
+    label_on_line: bool,
+    next_name: Option<u32>,
+) -> (Rect, InkFound) {
+    let h = layout.word_height.max(1);
+    let right = at.right.saturating_add(RIGHT_HEIGHTS * h);
+    let columns = Rect {
+        left: at.left.saturating_sub(SIDE_HEIGHTS * h),
+        right: next_name.map_or(right, |n| right.min(n.saturating_sub(h / 2).max(at.right))),
+        ..at
+    };
+    if !label_on_line {
+        let above = Rect {
+            top: print_above(layout, &at, at.top).max(at.top.saturating_sub(SEARCH_HEIGHTS * h)),
+            bottom: at.top.saturating_add(at.height() / 2),
+            ..columns
+        };
+        return (above, layout.ink_in(&above));
+    }
+    let below = Rect {
+        top: at.bottom,
+        bottom: print_below(layout, &columns, at.bottom)
+            .min(at.bottom.saturating_add(SEARCH_HEIGHTS * h)),
+        ..columns
+    };
+    let beside = Rect {
+        left: at.right,
+        right: at.right.saturating_add(BESIDE_HEIGHTS * h),
+        top: at.top.saturating_sub(h),
+        bottom: at.bottom.saturating_add(h),
+    };
+    let (a, b) = (layout.ink_in(&below), layout.ink_in(&beside));
+    if b.span > a.span {
+        (beside, b)
+    } else {
+        (below, a)
+    }
+}
+
+/// Inked signature rows on the OCRed pages whose printed name is nobody's in the minutes
+/// (neither a designated signer nor a participant): a line in a signature block that reads
+/// like a name (two to four capitalised words of letters), with a signature's ink above it.
+pub fn unknown_signers(
+    pages: &[PageText],
+    ocr: Option<&OcrInfo>,
+    minutes: Option<&MinutesFacts>,
+) -> Vec<UnknownPen> {
+    let (Some(ocr), Some(minutes)) = (ocr, minutes) else {
+        return Vec::new();
+    };
+    let known: Vec<FoldedName> = designated_people(minutes)
+        .into_iter()
+        .map(|(_, _, n)| n)
+        .chain(minutes.participants.iter().map(|p| fold(&p.name)))
+        .collect();
+    let mut out = Vec::new();
+    for (number, layout) in ocr_layouts(pages, ocr) {
+        let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
+        for (i, words) in folded.iter().enumerate() {
+            let Some(line) = layout.lines.get(i) else {
+                continue;
+            };
+            if !in_block(&folded, i) || !reads_like_a_name(line) {
+                continue;
+            }
+            if known.iter().any(|k| find_name(words, k).is_some())
+                || named_elsewhere(pages, &folded_text(&line.text), number, i)
+            {
+                continue;
+            }
+            let (area, ink) = ink_box(layout, line.bbox, false, None);
+            if inked(&ink, layout.word_height.max(1)) {
+                out.push(UnknownPen {
+                    text: line.text.clone(),
+                    page: number,
+                    line: i + 1,
+                    area,
+                });
             }
         }
     }
     out
 }
 
-/// The signature row of `name` whose label is on line `label` and printed name on line
-/// `name_line` (0-based), with the ink where its layout puts the signature.
-fn row(
-    layout: &PageLayout,
-    page: usize,
-    name: &str,
-    role: SignerRole,
-    label: usize,
-    name_line: usize,
-) -> PenRow {
-    let h = layout.word_height.max(1);
-    let at = layout
-        .lines
-        .get(name_line)
-        .map(|l| l.bbox)
-        .unwrap_or_default();
-    let columns = Rect {
-        left: at.left.saturating_sub(h),
-        right: at.right.saturating_add(h),
-        ..at
-    };
-    let (area, ink) = if name_line > label {
-        let above = Rect {
-            top: print_above(layout, &columns, at.top)
-                .max(at.top.saturating_sub(SEARCH_HEIGHTS * h)),
-            bottom: at.top,
-            ..columns
-        };
-        (above, layout.ink_in(&above))
-    } else {
-        let below = Rect {
-            top: at.bottom,
-            bottom: print_below(layout, &columns, at.bottom)
-                .min(at.bottom.saturating_add(SEARCH_HEIGHTS * h)),
-            ..columns
-        };
-        let beside = Rect {
-            left: at.right,
-            right: at.right.saturating_add(BESIDE_HEIGHTS * h),
-            top: at.top.saturating_sub(h),
-            bottom: at.bottom.saturating_add(h),
-        };
-        let (a, b) = (layout.ink_in(&below), layout.ink_in(&beside));
-        if b.span > a.span {
-            (beside, b)
-        } else {
-            (below, a)
-        }
-    };
-    PenRow {
-        name: name.to_owned(),
-        role,
-        page,
-        line: name_line + 1,
-        area,
-        ink,
-        word_height: h,
+/// The folded words of the name part of a row (before a comma).
+fn folded_text(text: &str) -> Vec<String> {
+    fold(text.split(',').next().unwrap_or("")).words
+}
+
+/// True when the words `name` stand in a row on some line of the document's text other than
+/// line `line` (0-based) of page `page`: a person the minutes name (in a list of others
+/// present, say) that the participant list missed, not a stranger.
+fn named_elsewhere(pages: &[PageText], name: &[String], page: usize, line: usize) -> bool {
+    if name.is_empty() {
+        return false;
     }
+    pages.iter().any(|p| {
+        p.text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .enumerate()
+            .filter(|(i, _)| p.number != page || *i != line)
+            .any(|(_, l)| fold(l).words.windows(name.len()).any(|w| w == name))
+    })
+}
+
+/// Two to four words of letters (hyphens allowed), each capitalised and with a vowel, before
+/// an optional role after a comma: `Kalle Anka`, `Märta Öberg, justerare`; not a scribble OCR
+/// read as `Rr Rio`.
+fn reads_like_a_name(line: &PrintedLine) -> bool {
+    let name_part = line.text.split(',').next().unwrap_or("");
+    let words: Vec<&str> = name_part.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            let folded = fold(w).words.concat();
+            letters >= 2
+                && folded.chars().any(|c| "aeiouy".contains(c))
+                && folded.chars().any(|c| !"aeiouy".contains(c))
+                && w.chars().all(|c| c.is_alphabetic() || c == '-')
+                && w.chars().next().is_some_and(char::is_uppercase)
+                && !is_role_word(&folded)
+        })
 }
 
 /// Adds to each `role.missing_signature` finding whose person has a signature row on a scan
@@ -284,38 +627,6 @@ fn print_below(layout: &PageLayout, columns: &Rect, y: u32) -> u32 {
         .unwrap_or(u32::MAX)
 }
 
-/// Adds the designated people named on the lines right after line `j` (0-based) of a
-/// signature block, until a line names nobody.
-fn continue_block(
-    layout: &PageLayout,
-    lines: &[&str],
-    j: usize,
-    page: usize,
-    minutes: &MinutesFacts,
-    out: &mut Vec<PenRow>,
-) {
-    for (k, line) in lines.iter().enumerate().skip(j + 1).take(NAME_WITHIN_LINES) {
-        if label_role(line).is_some() {
-            return;
-        }
-        let next = [
-            SignerRole::Secretary,
-            SignerRole::Chair,
-            SignerRole::Adjuster,
-        ]
-        .into_iter()
-        .flat_map(|r| designated(minutes, r).iter().map(move |n| (r, n)))
-        .find(|(_, n)| {
-            line_names(line, n) && !out.iter().any(|s| same_person(&fold(&s.name), &fold(n)))
-        });
-        match next {
-            // The lost label stood above the name, so the ink is above it too.
-            Some((role, name)) => out.push(row(layout, page, name, role, j, k)),
-            None => return,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,14 +655,36 @@ mod tests {
             .lines()
             .filter(|l| !l.is_empty())
             .enumerate()
-            .map(|(i, l)| PrintedLine {
-                text: l.into(),
-                bbox: Rect {
-                    left: 100,
-                    top: 100 + 3 * H * i as u32,
-                    right: 100 + 20 * l.chars().count() as u32,
-                    bottom: 100 + 3 * H * i as u32 + H,
-                },
+            .map(|(i, l)| {
+                let top = 100 + 3 * H * i as u32;
+                let mut words = Vec::new();
+                let mut left = 100;
+                for w in l.split(' ') {
+                    let right = left + 20 * w.chars().count() as u32;
+                    if !w.is_empty() {
+                        let bottom = top + H;
+                        words.push((
+                            w.to_owned(),
+                            Rect {
+                                left,
+                                top,
+                                right,
+                                bottom,
+                            },
+                        ));
+                    }
+                    left = right + 20;
+                }
+                PrintedLine {
+                    text: l.into(),
+                    bbox: Rect {
+                        left: 100,
+                        top,
+                        right: 100 + 20 * l.chars().count() as u32,
+                        bottom: top + H,
+                    },
+                    words,
+                }
             })
             .collect();
         PageLayout {
@@ -505,5 +838,122 @@ mod tests {
         let mut l = layout(BLOCK);
         ink_above(&mut l, 4, 200);
         assert!(pen_signings(&[p], Some(&ocr(l)), Some(&minutes())).is_empty());
+    }
+
+    /// Ink `width` px wide a word height above word `w` (0-based) of line `i`.
+    fn ink_above_word(l: &mut PageLayout, i: usize, w: usize, width: u32) {
+        let at = l.lines[i].words[w].1;
+        l.marks.push(InkMark {
+            bbox: Rect {
+                left: at.left,
+                top: at.top - 2 * H,
+                right: at.left + width,
+                bottom: at.top - 10,
+            },
+            pixels: width * 6,
+        });
+    }
+
+    fn names(text: &str, l: PageLayout) -> Vec<String> {
+        signed(text, l).into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn the_common_layout_vid_protokollet_and_justeras_finds_every_inked_name() {
+        // Labels that name no role; the role is the one the minutes designate.
+        let text = "Vid protokollet\n\nJohanna Långdal Persson\nJusteras\n\nErik Lövgren, ordförande\n\nJohan Andersson, justerare\n";
+        let mut l = layout(text);
+        for name_line in [1, 3, 4] {
+            ink_above(&mut l, name_line, 200);
+        }
+        assert_eq!(
+            signed(text, l.clone()),
+            [
+                ("Johanna Långdal Persson".into(), SignerRole::Secretary),
+                ("Erik Lövgren".into(), SignerRole::Chair),
+                ("Johan Andersson".into(), SignerRole::Adjuster)
+            ]
+        );
+        // Near miss: the chair's ink is missing, and only the chair is unsigned.
+        l.marks.remove(1);
+        assert_eq!(
+            names(text, l),
+            ["Johanna Långdal Persson", "Johan Andersson"]
+        );
+    }
+
+    #[test]
+    fn names_side_by_side_are_each_signed_above_their_own_place() {
+        let text = "Ordförande Justerare\nErik Lövgren Johan Andersson\n";
+        let mut l = layout(text);
+        // Ink above "Johan" (word 2) only.
+        ink_above_word(&mut l, 1, 2, 200);
+        assert_eq!(names(text, l.clone()), ["Johan Andersson"]);
+        ink_above_word(&mut l, 1, 0, 200);
+        assert_eq!(names(text, l), ["Erik Lövgren", "Johan Andersson"]);
+    }
+
+    #[test]
+    fn ocr_confusions_and_a_stray_word_still_name_the_person() {
+        let text = "Justeras\nJohan Anderss0n fs\nErik Lovgren, ordforande Qu\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 1, 200);
+        ink_above(&mut l, 2, 200);
+        assert_eq!(names(text, l), ["Johan Andersson", "Erik Lövgren"]);
+    }
+
+    #[test]
+    fn ocr_word_matching_tolerates_a_misread_letter_but_not_another_name() {
+        assert_eq!(ocr_word_match("andersson", "andersson"), Some(0));
+        assert_eq!(ocr_word_match("anderss0n", "andersson"), Some(1));
+        assert_eq!(ocr_word_match("lindstrem", "lindstrom"), Some(2));
+        assert_eq!(ocr_word_match("lovgrem", "lovgren"), Some(2));
+        // Short names must agree: Åsa is not Åke, Per is not Pär folded to "par".
+        assert_eq!(ocr_word_match("ake", "asa"), None);
+        assert_eq!(ocr_word_match("per", "par"), None);
+        let line = |t: &str| -> Vec<(String, usize)> {
+            fold(t)
+                .words
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| (w, i))
+                .collect()
+        };
+        // Ink through a surname: two edits, the first name exact.
+        assert!(find_name(&line("Kjell-Ake Asffom"), &fold("Kjell-Åke Åström")).is_some());
+        // Near misses: another surname with the same first name, two misread words.
+        assert!(find_name(&line("Anna Larsson"), &fold("Anna Karlsson")).is_none());
+        assert!(find_name(&line("Kjetil-Ake Asffom"), &fold("Kjell-Åke Åström")).is_none());
+    }
+
+    #[test]
+    fn running_text_that_names_a_signer_is_no_signature_row() {
+        let text = "Utses att justera: Johan Andersson\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 0, 300);
+        assert!(signed(text, l).is_empty());
+        // Near miss: the same name alone under the block label is a row.
+        let text = "Justeras\nJohan Andersson\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 1, 300);
+        assert_eq!(names(text, l), ["Johan Andersson"]);
+    }
+
+    #[test]
+    fn an_inked_row_that_names_nobody_is_reported_not_made_a_person() {
+        let text = "Justeras\nKalle Anka, justerare\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 1, 300);
+        let unknown = unknown_signers(&[page(text)], Some(&ocr(l.clone())), Some(&minutes()));
+        assert_eq!(unknown.len(), 1, "{unknown:?}");
+        assert_eq!(unknown[0].text, "Kalle Anka, justerare");
+        assert!(signed(text, l).is_empty());
+        // Near misses: no ink, or a name the minutes designate.
+        let bare = layout(text);
+        assert!(unknown_signers(&[page(text)], Some(&ocr(bare)), Some(&minutes())).is_empty());
+        let text = "Justeras\nJohan Andersson, justerare\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 1, 300);
+        assert!(unknown_signers(&[page(text)], Some(&ocr(l)), Some(&minutes())).is_empty());
     }
 }

@@ -57,6 +57,37 @@ pub fn not_participant(events: &[Signing], policy: &Policy) -> Vec<Finding> {
         .collect()
 }
 
+/// `signer.not_participant` for each inked signature row of a scan whose printed name is
+/// nobody's in the minutes: the OCR text is the evidence, and no person is made of it.
+pub fn pen_not_participant(
+    unknown: &[crate::verify::pen::UnknownPen],
+    policy: &Policy,
+) -> Vec<Finding> {
+    unknown
+        .iter()
+        .map(|u| {
+            finding(
+                policy,
+                FindingCode::SignerNotParticipant,
+                format!(
+                    "Scanned page {} has a handwritten signature above \"{}\", which names nobody in the participant list or among the designated signers.",
+                    u.page, u.text
+                ),
+                &[
+                    ("ocr_text", json!(u.text)),
+                    ("source", json!("pen")),
+                    ("page", json!(u.page)),
+                    ("line", json!(u.line)),
+                    (
+                        "ink",
+                        json!({"box": [u.area.left, u.area.top, u.area.right, u.area.bottom]}),
+                    ),
+                ],
+            )
+        })
+        .collect()
+}
+
 /// The designated people of `role` in the minutes.
 fn designated(minutes: &MinutesFacts, role: SignerRole) -> &[String] {
     match role {
