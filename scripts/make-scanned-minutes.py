@@ -20,12 +20,17 @@ signed scan is `warnings`; a designated person without ink is `role.missing_sign
 (error, so `failed`); with no ink at all there is no signing and the status is `failed`
 (like 002-unsigned-draft). Justering and anslag dates always meet the deadlines.
 
-The page images are encoded as JPEG grey, JPEG colour, Flate grey (with or without a PNG
-predictor) or CCITT G4 bitonal, at 150 to 300 dpi. Everything follows from --seed: the same
-seed gives the same files.
+A layout's three variants share their minutes (names, dates, text, layout); ink and scan
+differ. The page images are encoded as JPEG grey, JPEG colour, Flate grey (with or without
+a PNG predictor) or CCITT G4 bitonal, at 150 to 300 dpi. expected.json also carries a
+`generator` object the judge ignores: layout, variant, who is missing, where each ink went
+(its position: above, on or through the line, over the name; its box in mm from the page's
+top left before the skew) and the scan parameters. Everything follows from --seed: the same
+seed gives the same files, whatever --jobs.
 
 usage:
     make-scanned-minutes.py --out DIR [--seed N] [--count N] [--layouts a,b] [--variants v,w]
+                            [--jobs N]
     make-scanned-minutes.py --list
     python3 ../shared/tools/conformance.py BIN DIR --trust ../shared/corpus/pki/test-root.pem
 
@@ -37,7 +42,6 @@ import io
 import json
 import math
 import random
-import sys
 import unicodedata
 import zlib
 from pathlib import Path
@@ -164,7 +168,7 @@ ORGANS_KOMMUN = [
 ]
 ORGANS_REGION = [("Regionstyrelsen", "RS"), ("Hälso- och sjukvårdsnämnden", "HSN"),
                  ("Regionala utvecklingsnämnden", "RUN")]
-ORGANS_FORBUND = [("Styrelsen", "Dnr"), ("Förbundsstyrelsen", "Dnr")]
+ORGANS_FORBUND = [("Styrelsen", None), ("Förbundsstyrelsen", None)]
 MEMBER_MUNICIPALITIES = ["Luleå", "Piteå", "Boden", "Kalix", "Haparanda", "Älvsbyn", "Jokkmokk",
                          "Arjeplog", "Söderhamn", "Bollnäs", "Ovanåker", "Överkalix", "Pajala"]
 OFFICIALS = ["kommunchef", "förvaltningschef", "ekonomichef", "controller", "utredare",
@@ -185,10 +189,6 @@ class Person:
         self.role = "member"          # the role the attendance list gives
         self.replaces = None
         self.title = None
-
-    def initials(self):
-        parts = self.first.split("-")[:1] + self.last.replace("-", " ").split()[:1]
-        return "".join(p[0] for p in parts)
 
 
 def people(rng, n):
@@ -381,7 +381,8 @@ def paragraphs(rng, mt, n):
                 "Förvaltningschefen")
     for i, (title, body, dnr) in enumerate(pool):
         num = mt.first_par + 1 + i
-        d = f"Dnr {mt.dnr} {mt.year}/{mt.dnr_base + 7 * i:05d}" if dnr or rng.random() < 0.4 else None
+        code = f"{mt.dnr} " if mt.dnr else ""
+        d = f"Dnr {code}{mt.year}/{mt.dnr_base + 7 * i:05d}" if dnr or rng.random() < 0.4 else None
         out.append((num, title.format(**fill), d, [b.format(**fill) for b in body]))
     return out
 
@@ -568,10 +569,10 @@ def draw_headers(flow, mt, date_text):
             lines = [f"{mt.org} Sida {i} av {n}", f"PROTOKOLL {mt.organ} {date_text}"]
         page.truth.insert(0, lines)
         if st["footer"]:
-            footer(flow, page, i)
+            footer(flow, page)
 
 
-def footer(flow, page, pageno):
+def footer(flow, page):
     """'Justerandes sign' and 'Utdragsbestyrkande' boxes at the foot of each page, where the
     adjusters (and the chair) put their initials."""
     y0 = PAGE_MM[1] - 28
@@ -857,7 +858,7 @@ def L_table_grid(fl, mt, rng, order):
         order = [o for o in order if o[0] == "chair"] + [o for o in order if o[0] == "adjuster"] + \
                 [o for o in order if o[0] == "secretary"]
     n = len(order)
-    head_h, cell_h = lh * 1.5, rng.uniform(20, 25)
+    head_h, cell_h = lh * rng.uniform(1.5, 2.2), rng.uniform(20, 25)
     fl.ensure(head_h + cell_h + 6)
     pg = fl.page
     fl.gap(4)
@@ -870,7 +871,7 @@ def L_table_grid(fl, mt, rng, order):
         pg.rect(x0, y0, x0 + cw, y0 + head_h)
         pg.rect(x0, y0 + head_h, x0 + cw, y0 + head_h + cell_h)
         label = ROLE_LABEL[role] if role != "adjuster" else rng.choice(["Justerare", "Justerande"])
-        pg.text(x0 + 2, y0 + lh * 1.05, label, bold=True)
+        pg.text(x0 + 2, y0 + head_h / 2 + lh * 0.3, label, bold=True)
         labels.append(label)
         name_base = y0 + head_h + cell_h - 2.5
         line_y = None
@@ -959,7 +960,7 @@ def stamp_lines(kind, mt):
         return ["JUSTERAT", mt.justering.isoformat(), mt.org.upper()]
     if kind == "diarie":
         return [mt.org.upper(), mt.organ, f"{mt.justering.year} -{mt.justering.month:02d}- "
-                f"{mt.justering.day:02d}", f"Dnr {mt.dnr} ........"]
+                f"{mt.justering.day:02d}", f"Dnr {mt.dnr or mt.year} ........"]
     return ["Rätt utdraget intygar", mt.org, mt.justering.isoformat()]
 
 
@@ -1370,8 +1371,9 @@ def place_ink(pages, rng, signed, colour_name):
                 bottom = ref + h * rng.uniform(0.15, 0.3)
             elif mode == "through":
                 bottom = ref + h * rng.uniform(0.35, 0.5)
-            else:   # over the printed name
-                bottom = s["name_bottom"] + rng.uniform(-1.0, 1.5)
+            else:   # over the printed name: its lower loops cross the name's upper half
+                nh = s["name_bottom"] - s["name_top"]
+                bottom = s["name_top"] + nh * rng.uniform(0.3, 0.75)
             top = bottom - h
             if top < s["top"]:
                 top = s["top"]
@@ -1481,7 +1483,7 @@ def scan(img, rng, p):
     return np.clip(a * 255, 0, 255).astype(np.uint8)
 
 
-def encode(arr, rng, p):
+def encode(arr, p):
     """(width, height, dict entries, data) of the image XObject for an RGB page array."""
     h, w = arr.shape[:2]
     grey = (arr[..., 0] * 0.299 + arr[..., 1] * 0.587 + arr[..., 2] * 0.114).astype(np.uint8)
@@ -1610,7 +1612,7 @@ def make_case(out_dir, seed, rnd, li, layout, variant):
     images = []
     for page in fl.pages:
         arr = scan(page.img, scan_rng, sp)
-        images.append(encode(arr, scan_rng, sp))
+        images.append(encode(arr, sp))
     d = out_dir / name
     d.mkdir(parents=True, exist_ok=True)
     write_pdf(d / "document.pdf", images, "make-scanned-minutes.py")
@@ -1670,6 +1672,7 @@ def main():
     ap.add_argument("--layouts", help="comma-separated layouts (default: all; see --list)")
     ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, of "
                     + ", ".join(VARIANTS))
+    ap.add_argument("--jobs", type=int, default=1, help="cases made in parallel")
     ap.add_argument("--list", action="store_true", help="list the layouts and exit")
     a = ap.parse_args()
     if a.list:
@@ -1690,12 +1693,22 @@ def main():
     per_round = [(names.index(l_), l_, v) for l_ in layouts for v in variants]
     count = a.count or len(per_round)
     a.out.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        rnd, (li, layout, variant) = divmod(i, len(per_round))[0], per_round[i % len(per_round)]
-        name, exp = make_case(a.out, a.seed, rnd, li, layout, variant)
-        print(f"{name}: {exp['status']} {','.join(exp['findings'])} "
-              f"[{exp['generator']['scan']['encoding']} {exp['generator']['scan']['dpi']} dpi, "
-              f"{exp['generator']['pages']} p]", flush=True)
+    jobs = [(a.out, a.seed, i // len(per_round)) + per_round[i % len(per_round)] for i in range(count)]
+    if a.jobs > 1:
+        import multiprocessing
+        with multiprocessing.Pool(a.jobs) as pool:
+            for line in pool.imap(run_case, jobs):
+                print(line, flush=True)
+    else:
+        for j in jobs:
+            print(run_case(j), flush=True)
+
+
+def run_case(job):
+    name, exp = make_case(*job)
+    return (f"{name}: {exp['status']} {','.join(exp['findings'])} "
+            f"[{exp['generator']['scan']['encoding']} {exp['generator']['scan']['dpi']} dpi, "
+            f"{exp['generator']['pages']} p]")
 
 
 if __name__ == "__main__":
