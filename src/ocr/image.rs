@@ -1,7 +1,9 @@
 //! Page images of scanned pages: the image XObjects a page paints, decoded to 8-bit grey.
 //!
-//! A scanner's PDF draws one full-page image per page. This module finds the largest image
-//! in the page's resources and decodes it (ISO 32000-2 §8.9) to grey:
+//! A scanner's PDF draws one full-page image per page; some draw a page as several strips or
+//! tiles, or a low-resolution background under a sharp bitonal mask. [`super::compose`] finds
+//! what the page paints and puts it together; this module decodes one image XObject
+//! (ISO 32000-2 §8.9) to grey:
 //!
 //! - Filters: DCT through `zune-jpeg` (baseline and progressive; grey, YCbCr, RGB, CMYK and
 //!   YCCK), JPEG 2000 (`JPXDecode`) through `hayro-jpeg2000` with its own colour space, CCITT
@@ -941,62 +943,25 @@ fn decode_jpx(data: &[u8], max_bytes: usize) -> Result<GrayImage, String> {
     })
 }
 
-/// The largest image the page's resources hold, decoded; `Ok(None)` when there is none.
+/// The raster of everything page `page` paints ([`super::compose`]), decoded within
+/// `max_stream_bytes` a stream and the default limits otherwise; `Ok(None)` when it paints no
+/// image. For tools and tests: the OCR stage plans with the document's limits and deadline.
 pub fn page_image(
     doc: &Document,
     page: usize,
     page_id: ObjectId,
     max_stream_bytes: usize,
 ) -> Result<Option<GrayImage>, ImageError> {
-    let Some((object, stream)) = largest_image(doc, page_id) else {
+    let limits = crate::pdf::Limits {
+        max_stream_bytes: u64::try_from(max_stream_bytes).unwrap_or(u64::MAX),
+        ..crate::pdf::Limits::default()
+    };
+    let deadline = crate::pdf::Deadline::none();
+    let Some(plan) = super::compose::plan(doc, page_id, &limits, deadline) else {
         return Ok(None);
     };
-    decode_image(doc, stream, page, object, max_stream_bytes).map(Some)
-}
-
-/// Bytes of memory reading the page's image may hold at once, from its declared size: the
-/// raw samples (up to 4 bytes a pixel) and two 8-bit grey copies. `None` when the page has
-/// no image. For [`super::ocr_pages`] to run no more pages at once than memory allows.
-pub fn page_image_cost(doc: &Document, page_id: ObjectId) -> Option<usize> {
-    let (_, stream) = largest_image(doc, page_id)?;
-    let (w, h) = declared_size(doc, &stream.dict);
-    let pixels = w.min(MAX_IMAGE_SIDE).saturating_mul(h.min(MAX_IMAGE_SIDE));
-    Some(decode_cost(doc, stream).saturating_add(pixels.min(MAX_IMAGE_PIXELS)))
-}
-
-/// The image XObject of the page's resources with the most pixels.
-fn largest_image(doc: &Document, page_id: ObjectId) -> Option<(ObjectId, &Stream)> {
-    let (direct, inherited) = doc.get_page_resources(page_id).ok()?;
-    let dicts = direct.into_iter().chain(
-        inherited
-            .iter()
-            .filter_map(|id| doc.get_dictionary(*id).ok()),
-    );
-    let mut best: Option<(usize, ObjectId, &Stream)> = None;
-    for resources in dicts {
-        let Some(Object::Dictionary(xobjects)) =
-            resources.get(b"XObject").ok().and_then(|o| resolve(doc, o))
-        else {
-            continue;
-        };
-        for (_, value) in xobjects.iter() {
-            let Object::Reference(id) = value else {
-                continue;
-            };
-            let Ok(Object::Stream(stream)) = doc.get_object(*id) else {
-                continue;
-            };
-            if !is_image(stream) {
-                continue;
-            }
-            let (w, h) = declared_size(doc, &stream.dict);
-            let area = w.saturating_mul(h);
-            if best.as_ref().is_none_or(|(a, _, _)| area > *a) {
-                best = Some((area, *id, stream));
-            }
-        }
-    }
-    best.map(|(_, id, s)| (id, s))
+    plan.compose(doc, page, max_stream_bytes, &deadline)
+        .map(|p| Some(p.image))
 }
 
 #[cfg(test)]
