@@ -18,7 +18,8 @@
 //! puts it, nearest-neighbour sampled, and an image mask paints only its black. Images
 //! neither axis-aligned nor turned by a quarter (skewed, rotated by another angle) are left
 //! out of a composed page; a page of only such an image gets that image as it is, as before.
-//! The raster is capped at [`MAX_IMAGE_SIDE`] per side and [`MAX_IMAGE_PIXELS`] (a finer
+//! A small image (under the same sixteenth) that does not decode is left out; any other that
+//! does not fails the page. The raster is capped at [`MAX_IMAGE_SIDE`] per side and [`MAX_IMAGE_PIXELS`] (a finer
 //! resolution is scaled down to fit), and at most [`MAX_PAGE_IMAGES`] images (the largest)
 //! are painted, so a page costs a bounded amount whatever it draws ([`PagePlan::cost`]).
 
@@ -395,11 +396,22 @@ impl PagePlan<'_> {
                     height,
                     pixels: vec![255; width * height],
                 };
+                let largest = self.images.iter().map(Placed::area).fold(0.0, f64::max);
                 for p in &self.images {
                     if deadline.passed() {
                         break;
                     }
-                    let decoded = decode(p)?;
+                    let decoded = match decode(p) {
+                        Ok(decoded) => decoded,
+                        // A small image that does not decode (a logo, a stamp) costs itself;
+                        // a strip of the scan costs the page, which is reported, not read
+                        // with a hole in it.
+                        Err(e) if p.area() < largest * RESOLUTION_AREA_SHARE => {
+                            tracing::debug!(%e, "small page image left out");
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
                     let dest = Dest {
                         x0: (p.bbox.x0 - region.x0) * scale,
                         x1: (p.bbox.x1 - region.x0) * scale,
@@ -803,6 +815,35 @@ mod tests {
         let read = read(&doc, page);
         assert_eq!(read.image.pixels, [1, 2, 3, 4, 5, 6]);
         assert_eq!(read.ppi, None);
+    }
+
+    #[test]
+    fn a_broken_logo_is_left_out_but_a_broken_strip_fails_the_page() {
+        let broken = || {
+            Stream::new(
+                dictionary! {"Type" => "XObject", "Subtype" => "Image", "Width" => 40, "Height" => 40, "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray", "Filter" => "DCTDecode"},
+                b"no jpeg".to_vec(),
+            )
+        };
+        let (doc, page) = page_doc(
+            MEDIA,
+            "q 7.2 0 0 5.76 0 0 cm /Im0 Do Q q 0.72 0 0 0.72 0 0 cm /Im1 Do Q",
+            vec![gray(W, H, pattern), broken()],
+            &[],
+        );
+        let img = read(&doc, page).image;
+        assert_eq!(img.pixels[0], pattern(0, 0));
+        let (doc, page) = page_doc(
+            MEDIA,
+            "q 7.2 0 0 2.88 0 2.88 cm /Im0 Do Q q 7.2 0 0 2.88 0 0 cm /Im1 Do Q",
+            vec![gray(W, 12, pattern), broken()],
+            &[],
+        );
+        let err = plan(&doc, page, &Limits::default(), Deadline::none())
+            .unwrap()
+            .compose(&doc, 1, 1 << 24, &Deadline::none())
+            .unwrap_err();
+        assert!(matches!(err, ImageError::Corrupt { page: 1, .. }), "{err}");
     }
 
     #[test]
