@@ -417,4 +417,83 @@ mod tests {
         let got = decode(&bits.out, &params(0), 12, 3).unwrap();
         assert_eq!(got, [0b1111_0000, 0xff, 0xff, 0xff, 0b0011_1111, 0xff]);
     }
+
+    #[test]
+    fn group3_two_dimensional_rows_are_coded_against_the_row_above() {
+        // K > 0: after each EOL a tag bit says how the next row is coded, 1 one-dimensional,
+        // 0 two-dimensional. Row 2 repeats row 1: vertical mode V0 ("1") at each of its two
+        // changing elements (4, and the row's end at 8).
+        let mut bits = Bits::default();
+        bits.push(EOL);
+        bits.push("1");
+        mh_row(&mut bits, &[4, 4]);
+        bits.push(EOL);
+        bits.push("0");
+        bits.push("11");
+        bits.push(EOL);
+        bits.push("1");
+        mh_row(&mut bits, &[8]);
+        let p = CcittParams {
+            end_of_line: true,
+            ..params(2)
+        };
+        let want = [0b1111_0000, 0b1111_0000, 0xff];
+        assert_eq!(decode(&bits.out, &p, 8, 3).unwrap(), want);
+        // Near miss: read as one-dimensional (K = 0) the tag bits are taken for codes.
+        let p = CcittParams {
+            end_of_line: true,
+            ..params(0)
+        };
+        assert!(decode(&bits.out, &p, 8, 3).map_or(true, |got| got != want));
+    }
+
+    #[test]
+    fn group3_ending_in_an_end_of_block_without_rows_pads_with_white() {
+        // /Rows not given (0) and the image two rows taller than the data: the data ends in
+        // RTC (six EOLs), the rest of the image is white.
+        let mut bits = Bits::default();
+        for runs in RUNS {
+            mh_row(&mut bits, runs);
+        }
+        for _ in 0..6 {
+            bits.push(EOL);
+        }
+        let p = CcittParams {
+            rows: 0,
+            end_of_block: true,
+            ..params(0)
+        };
+        let mut want = PACKED.to_vec();
+        want.extend([0xff, 0xff]);
+        assert_eq!(decode(&bits.out, &p, 8, 5).unwrap(), want);
+    }
+
+    #[test]
+    fn never_panics_on_truncated_or_garbled_data() {
+        let mut bits = Bits::default();
+        for runs in RUNS {
+            bits.push(EOL);
+            bits.push("1");
+            mh_row(&mut bits, runs);
+        }
+        let source = bits.out;
+        for k in [-1, 0, 2] {
+            for align in [false, true] {
+                let p = CcittParams {
+                    end_of_line: k != -1,
+                    encoded_byte_align: align,
+                    ..params(k)
+                };
+                for cut in 0..=source.len() {
+                    let _ = decode(&source[..cut], &p, 8, 3);
+                }
+                for i in 0..source.len() {
+                    let mut garbled = source.clone();
+                    garbled[i] = !garbled[i];
+                    let _ = decode(&garbled, &p, 8, 3);
+                    let _ = decode(&garbled, &p, 13, 40);
+                }
+            }
+        }
+    }
 }

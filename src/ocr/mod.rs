@@ -1,8 +1,9 @@
 //! OCR of scanned pages: which pages need it, their images, and the text an engine reads.
 //!
 //! The stage owns the choice of pages (no usable text layer, mostly covered by an image: the
-//! text stage's per-page facts), decoding their images ([`image`], with [`ccitt`] and
-//! [`jbig2`] for bitonal scans), levelling crooked scans ([`deskew`]), running an engine over them in parallel with a time limit
+//! text stage's per-page facts), putting together what each paints ([`compose`]) and decoding
+//! its images ([`image`], with [`ccitt`] and [`jbig2`] for bitonal scans), levelling crooked
+//! scans ([`deskew`]), running an engine over them in parallel with a time limit
 //! per page and within the document's time budget, the ink on each page ([`ink`]), and what
 //! the record says about it ([`OcrInfo`]). The engine is a trait ([`OcrEngine`]): the
 //! pipeline is handed one, and only its implementation ([`tesseract`]) spawns processes.
@@ -10,6 +11,7 @@
 //! (`document.ocr_used`, pen signatures).
 
 pub mod ccitt;
+pub mod compose;
 pub mod deskew;
 pub mod image;
 pub mod ink;
@@ -26,8 +28,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::pdf::Deadline;
 use crate::pdf::text::{PageText, TextSource};
+use crate::pdf::{Deadline, Limits};
 use image::{GrayImage, ImageError};
 use ink::PageLayout;
 use tsv::{TsvError, Word};
@@ -42,7 +44,7 @@ pub const FULL_PAGE_COVERAGE: f64 = 0.9;
 /// models (~100 MB).
 pub const MAX_PARALLEL_PAGES: usize = 16;
 /// Bytes of page images the pages being read at once may hold together
-/// ([`image::page_image_cost`]); a page over it is read alone. Keeps OCR of a document within
+/// ([`compose::PagePlan::cost`]); a page over it is read alone. Keeps OCR of a document within
 /// its 256 MiB peak RSS (docs/benchmarks.md) however many cores read pages.
 pub const MAX_PARALLEL_IMAGE_BYTES: usize = 128 * 1024 * 1024;
 
@@ -249,13 +251,15 @@ enum PageResult {
 
 /// OCRs every page of `pages` that [`needs_ocr`], in parallel, and puts the text it reads in
 /// place of the page's (empty) text layer. `Ok(None)` when no page needed OCR; an error when
-/// the document's time budget ran out before every page was read.
+/// the document's time budget ran out before every page was read. `limits` bound walking a
+/// page's content for its images and decoding them (`max_stream_bytes`).
 pub fn ocr_pages(
     doc: &Document,
     pages: &mut [PageText],
     settings: &OcrSettings,
-    max_stream_bytes: usize,
+    limits: &Limits,
 ) -> Result<Option<OcrInfo>, OcrOverBudget> {
+    let max_stream_bytes = usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX);
     let page_ids = doc.get_pages();
     let todo: Vec<usize> = pages
         .iter()
@@ -289,29 +293,35 @@ pub fn ocr_pages(
         else {
             return PageResult::Failed(format!("page {} is not in the page tree", page.number));
         };
-        let cost = image::page_image_cost(doc, page_id).unwrap_or(0);
-        let Some(_pass) = gate.enter(cost, &deadline) else {
+        let Some(plan) = compose::plan(doc, page_id, limits, deadline) else {
+            return PageResult::Failed(format!(
+                "page {}: no image XObject to read (vector-only pages are not rendered)",
+                page.number
+            ));
+        };
+        let Some(_pass) = gate.enter(plan.cost(doc), &deadline) else {
             return PageResult::OverBudget;
         };
-        let image = match image::page_image(doc, page.number, page_id, max_stream_bytes) {
-            Ok(Some(image)) => image,
-            Ok(None) => {
-                return PageResult::Failed(format!(
-                    "page {}: no image XObject to read (vector-only pages are not rendered)",
-                    page.number
-                ));
-            }
+        let composed = match plan.compose(doc, page.number, max_stream_bytes, &deadline) {
+            Ok(composed) => composed,
             Err(e) => return PageResult::Failed(ImageError::to_string(&e)),
         };
-        // The image's resolution from the page's size, when it covers the page (a scan): the
-        // placement of each image is not kept, so a partly covered page gets none.
-        let ppi = if page.image_coverage >= FULL_PAGE_COVERAGE {
-            crate::pdf::text::declared_media_box(doc, page_id).and_then(|media| {
-                image::pixels_per_inch(image.width, image.height, media.width(), media.height())
-            })
-        } else {
-            None
-        };
+        // The resolution the images are drawn at; for an image seen only in the resources,
+        // from the page's size when the images cover it (a scan).
+        let ppi = composed.ppi.or_else(|| {
+            (page.image_coverage >= FULL_PAGE_COVERAGE)
+                .then(|| crate::pdf::text::declared_media_box(doc, page_id))
+                .flatten()
+                .and_then(|media| {
+                    image::pixels_per_inch(
+                        composed.image.width,
+                        composed.image.height,
+                        media.width(),
+                        media.height(),
+                    )
+                })
+        });
+        let image = composed.image;
         let (image, skew) = deskew::deskew(image);
         // Decoding and levelling a large page take time too.
         let left = deadline.remaining();
@@ -566,6 +576,13 @@ mod tests {
         doc
     }
 
+    fn small_limits() -> Limits {
+        Limits {
+            max_stream_bytes: 1 << 20,
+            ..Limits::default()
+        }
+    }
+
     fn settings(engine: Scripted) -> OcrSettings {
         OcrSettings {
             engine: Arc::new(engine),
@@ -599,7 +616,7 @@ mod tests {
                 parallel: 1,
                 deadline: budget(400),
             },
-            1 << 20,
+            &small_limits(),
         )
         .unwrap_err();
         // One worker, 0.15 s a page: pages 1 and 2 fit into 0.4 s, page 3 is cut off.
@@ -628,7 +645,7 @@ mod tests {
                 parallel: 2,
                 deadline: budget(60_000),
             },
-            1 << 20,
+            &small_limits(),
         )
         .unwrap()
         .unwrap();
@@ -651,7 +668,7 @@ mod tests {
             &doc,
             &mut pages,
             &settings(Scripted { fail_on_width: 30 }),
-            1 << 20,
+            &small_limits(),
         )
         .unwrap()
         .unwrap();
@@ -672,6 +689,55 @@ mod tests {
     }
 
     #[test]
+    fn a_page_drawn_as_tiles_is_read_as_one_image() {
+        use lopdf::{Object, Stream, dictionary};
+        // Three 10 × 4 tiles side by side over a 30 × 4 pt page: the engine gets one 30 pixel
+        // wide raster (the largest tile alone would be 10 wide).
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let mut xobjects = lopdf::Dictionary::new();
+        for i in 0..3 {
+            let img = doc.add_object(Stream::new(
+                dictionary! {"Type" => "XObject", "Subtype" => "Image", "Width" => 10, "Height" => 4, "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray"},
+                vec![255; 40],
+            ));
+            xobjects.set(format!("T{i}"), img);
+        }
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            b"q 10 0 0 4 0 0 cm /T0 Do Q q 10 0 0 4 10 0 cm /T1 Do Q q 10 0 0 4 20 0 cm /T2 Do Q"
+                .to_vec(),
+        ));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+            "MediaBox" => vec![0.into(), 0.into(), 30.into(), 4.into()],
+            "Resources" => dictionary! {"XObject" => xobjects},
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(
+                dictionary! {"Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1},
+            ),
+        );
+        let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+        doc.trailer.set("Root", catalog);
+        let mut pages = vec![page(1, false, 1.0)];
+        ocr_pages(
+            &doc,
+            &mut pages,
+            &settings(Scripted { fail_on_width: 0 }),
+            &small_limits(),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(pages[0].text, "w30\n");
+        // The memory gate is told the raster and the largest tile's decoding.
+        let plan = compose::plan(&doc, page_id, &small_limits(), Deadline::none()).unwrap();
+        assert_eq!(plan.images(), 3);
+        assert_eq!(plan.cost(&doc), 30 * 4 * 2 + 10 * 4 * 2);
+    }
+
+    #[test]
     fn a_born_digital_document_needs_no_ocr() {
         let doc = doc_with_images(&[10]);
         let mut pages = vec![page(1, true, 0.0)];
@@ -680,7 +746,7 @@ mod tests {
                 &doc,
                 &mut pages,
                 &settings(Scripted { fail_on_width: 0 }),
-                1 << 20
+                &small_limits()
             )
             .unwrap()
             .is_none()
@@ -692,7 +758,7 @@ mod tests {
                 &doc,
                 &mut pages,
                 &settings(Scripted { fail_on_width: 0 }),
-                1 << 20
+                &small_limits()
             )
             .unwrap()
             .is_none()

@@ -251,7 +251,7 @@ fn run_stages(
                 parallel: cores(),
                 deadline,
             },
-            usize::try_from(limits.max_stream_bytes).unwrap_or(usize::MAX),
+            limits,
         )?,
         _ => None,
     };

@@ -1,8 +1,9 @@
 //! Content-stream interpreter: graphics and text state (ISO 32000-2 §8.4, §9.3, §9.4) driven by
 //! one `match` over operators, feeding a `Device` with placed glyphs and images.
 //!
-//! It draws nothing: it only tracks where each glyph lands and which area images cover, which
-//! is all text extraction and "does this page need OCR?" need.
+//! It draws nothing: it only tracks where each glyph lands and where each image is painted,
+//! which is all text extraction, "does this page need OCR?" and composing a scanned page's
+//! image (`ocr::compose`) need.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -54,8 +55,10 @@ pub struct PlacedGlyph<'t> {
 pub trait Device {
     /// A glyph was shown.
     fn glyph(&mut self, glyph: &PlacedGlyph<'_>);
-    /// An image was painted; `ctm` maps the unit square onto the page.
-    fn image(&mut self, ctm: &Matrix);
+    /// An image was painted; `ctm` maps the unit square onto the page. `object` is the image
+    /// XObject (for OCR to decode what the page paints), `None` for an inline image or an
+    /// image XObject that is not an indirect object.
+    fn image(&mut self, ctm: &Matrix, object: Option<ObjectId>);
 }
 
 /// Where a font dictionary lives, to cache one `Font` per dictionary.
@@ -342,7 +345,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                     continue;
                 }
                 Token::InlineImage(_) => {
-                    device.image(&gs.ctm);
+                    device.image(&gs.ctm, None);
                     operands.clear();
                     pending_from = lexer.position();
                     continue;
@@ -530,7 +533,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             return Ok(());
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
-            Ok(b"Image") => device.image(&gs.ctm),
+            Ok(b"Image") => device.image(&gs.ctm, id),
             Ok(b"Form") => {
                 let ctm = gs.ctm;
                 self.draw_form(id, stream, &ctm, resources, &gs.text, device, depth)?;

@@ -289,7 +289,7 @@ impl Device for PageDevice {
         self.collector.push(glyph);
     }
 
-    fn image(&mut self, ctm: &Matrix) {
+    fn image(&mut self, ctm: &Matrix, _object: Option<lopdf::ObjectId>) {
         self.coverage.add(&Rect::unit_square(ctm));
     }
 }
