@@ -193,7 +193,10 @@ fn a_scrive_sealed_protocol_is_verified_with_its_signing_parties_in_order() {
         assert!(r.signatures[0].intact, "{language}: {:#?}", r.signatures[0]);
         // Times are read as UTC: 08:58:35 CEST is 06:58:35Z.
         assert_eq!(
-            r.signing.first().and_then(|s| s.time).map(|t| t.to_string()),
+            r.signing
+                .first()
+                .and_then(|s| s.time)
+                .map(|t| t.to_string()),
             Some("2022-09-26T06:58:35Z".to_owned()),
             "{language}: {:#?}",
             r.signing.first()
@@ -264,5 +267,8 @@ fn scrive_events_out_of_order_are_a_finding() {
     let r = w.record(&sealed(&w, &verifikat_sv(&people), Some(&scrive_seal(&w))));
     assert_ne!(r.status, Status::Verified, "{:#?}", r.findings);
     let found = codes(&r);
-    assert!(found.contains(&"audit.not_chronological".to_owned()), "{found:?}");
+    assert!(
+        found.contains(&"audit.not_chronological".to_owned()),
+        "{found:?}"
+    );
 }

@@ -5,8 +5,8 @@
 
 use super::evidence_tests::{CONTENTS_HEX, Signer, World, codes, minutes_lines, show, sign_at};
 use crate::record::{SigningSource, Status};
-use crate::signature::svt::TokenState;
 use crate::signature::changes::tests::Builder;
+use crate::signature::svt::TokenState;
 use crate::signature::testkit::{auth_context_extension, signing_samples};
 
 /// A signing-service certificate for `cn` with a personnummer, recording a login at `login`.

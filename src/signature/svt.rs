@@ -199,7 +199,10 @@ fn check_token(jwt: &[u8], trust: &TrustStore) -> TokenCheck {
     };
     check.signer = Some(leaf.display_name());
     let Ok(key) = leaf.public_key() else {
-        return unverifiable(check, "the token's certificate has a key arkivar cannot read");
+        return unverifiable(
+            check,
+            "the token's certificate has a key arkivar cannot read",
+        );
     };
     let Ok(signature) = b64url(signature) else {
         check.state = TokenState::Invalid;
@@ -262,7 +265,10 @@ fn raw_ecdsa_to_der(raw: &[u8]) -> Option<Vec<u8>> {
     }
     let (r, s) = raw.split_at(raw.len() / 2);
     let integer = |v: &[u8]| {
-        let v = &v[v.iter().position(|&b| b != 0).unwrap_or(v.len().saturating_sub(1))..];
+        let v = &v[v
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(v.len().saturating_sub(1))..];
         let mut out = vec![0x02];
         let pad = v.first().is_some_and(|&b| b & 0x80 != 0);
         out.push((v.len() + usize::from(pad)) as u8);
@@ -403,8 +409,14 @@ pub(crate) mod tests {
         use crate::signature::testkit::TestKey;
         let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let std = base64::engine::general_purpose::STANDARD;
-        let chain: Vec<String> = x5c.iter().map(|c| format!("\"{}\"", std.encode(c))).collect();
-        let header = format!(r#"{{"typ":"JWT","alg":"ES256","x5c":[{}]}}"#, chain.join(","));
+        let chain: Vec<String> = x5c
+            .iter()
+            .map(|c| format!("\"{}\"", std.encode(c)))
+            .collect();
+        let header = format!(
+            r#"{{"typ":"JWT","alg":"ES256","x5c":[{}]}}"#,
+            chain.join(",")
+        );
         let payload = token("0 1 2 3", "PASSED")
             .split(|&b| b == b'.')
             .nth(1)
@@ -473,7 +485,10 @@ pub(crate) mod tests {
     #[test]
     fn jws_ecdsa_halves_become_der_and_odd_lengths_do_not() {
         let der = raw_ecdsa_to_der(&[[0x00, 0x80].as_slice(), &[0x01, 0x02]].concat()).unwrap();
-        assert_eq!(der, [0x30, 0x08, 0x02, 0x02, 0x00, 0x80, 0x02, 0x02, 0x01, 0x02]);
+        assert_eq!(
+            der,
+            [0x30, 0x08, 0x02, 0x02, 0x00, 0x80, 0x02, 0x02, 0x01, 0x02]
+        );
         // P-521: 132 bytes, a long-form length.
         let der = raw_ecdsa_to_der(&[0x7f; 132]).unwrap();
         assert_eq!(&der[..3], [0x30, 0x81, 0x88]);

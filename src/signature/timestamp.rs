@@ -111,7 +111,10 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
     match &tst {
         Ok(tst) => {
             report.time = Some(tst.gen_time.to_string());
-            report.svt = tst.svt.as_deref().and_then(|jwt| super::svt::read(jwt, opts.trust));
+            report.svt = tst
+                .svt
+                .as_deref()
+                .and_then(|jwt| super::svt::read(jwt, opts.trust));
             report.digest_algorithm = Some(tst.imprint_algorithm.name().to_owned());
             let computed = RangeDigest::digest_or_hash(
                 opts.range_digests,
