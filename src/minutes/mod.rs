@@ -18,6 +18,7 @@
 
 mod datetime;
 mod lines;
+mod ocr_lines;
 mod people;
 mod reader;
 mod text;
@@ -201,8 +202,16 @@ pub fn read_minutes(pages: &[&str]) -> Option<MinutesFacts> {
     reader::read(pages, vocab::lexicon())
 }
 
-/// [`read_minutes`] over extracted pages.
+/// [`read_minutes`] over extracted pages; the text of OCRed pages is first cleaned of what a
+/// scan adds ([`ocr_lines`]).
 pub fn read_minutes_pages(pages: &[PageText]) -> Option<MinutesFacts> {
-    let texts: Vec<&str> = pages.iter().map(|p| p.text.as_str()).collect();
+    let cleaned: Vec<std::borrow::Cow<'_, str>> = pages
+        .iter()
+        .map(|p| match p.source {
+            crate::pdf::text::TextSource::Ocr => ocr_lines::clean_page(&p.text).into(),
+            _ => p.text.as_str().into(),
+        })
+        .collect();
+    let texts: Vec<&str> = cleaned.iter().map(|t| t.as_ref()).collect();
     read_minutes(&texts)
 }

@@ -1,0 +1,260 @@
+//! OCR text made readable as minutes: what a scan adds to a line that print never has.
+//!
+//! Tesseract reads specks, table borders and the edge of a stamp as punctuation at the ends of
+//! lines (`: Sekreterare ;`, `| Berit Åkesson (M)`, `Maja Lindström °`), and misreads a letter
+//! of the words the reader keys on (`ordférande`, `sekreterafe`, `Narvarande` without its
+//! diacritic). Both would hide a designation or a whole attendance list. Before the minutes are
+//! read, the lines of OCRed pages lose that edge noise, and a misread role or section word
+//! is read as the vocabulary's word when it is one letter from exactly one of them. Only
+//! short lines (labels, attendance and signature lines) are corrected; running text is
+//! left as OCR read it.
+
+use std::sync::OnceLock;
+
+use super::vocab::{FILES, parse};
+use crate::verify::identity::fold;
+
+/// Lines with more words than this are running text, whose words are not corrected.
+const MAX_CORRECTED_WORDS: usize = 8;
+/// Vocabulary words shorter than this are not correction targets: one letter from a short word
+/// is another word (`ledamot`/`ledamöt` is fine, `och`/`ock` is not worth the risk).
+const MIN_TARGET_LETTERS: usize = 8;
+
+/// Characters a scan puts at the edges of a line that print does not: borders, specks, the
+/// edge of a stamp.
+fn edge_noise(c: char) -> bool {
+    matches!(
+        c,
+        '|' | ':'
+            | ';'
+            | '.'
+            | ','
+            | '_'
+            | '°'
+            | '~'
+            | '\''
+            | '"'
+            | '‘'
+            | '’'
+            | '“'
+            | '”'
+            | '¦'
+            | '«'
+            | '»'
+            | '='
+            | '*'
+            | '^'
+            | '`'
+            | '¢'
+            | '£'
+            | '¥'
+            | '©'
+            | '®'
+    ) || c.is_whitespace()
+}
+
+/// `line` without scan noise at its edges: leading noise goes, and trailing noise that stands
+/// apart from the text (after a space) or is not ordinary punctuation goes. A line's own
+/// final `.` or `:` (`Närvarande:`) stays.
+pub fn trim_edges(line: &str) -> &str {
+    let start = line.trim_start_matches(edge_noise);
+    let mut end = start.trim_end();
+    loop {
+        let Some(last) = end.chars().last() else {
+            break;
+        };
+        let before = &end[..end.len() - last.len_utf8()];
+        let detached = before.ends_with(char::is_whitespace);
+        let ordinary = matches!(last, '.' | ':' | ',' | ')');
+        if edge_noise(last) && (detached || !ordinary) {
+            end = before.trim_end();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// The role and section words of every language, folded, with their spelling: the words the
+/// reader keys designations and attendance lists on.
+fn targets() -> &'static [(String, String)] {
+    static TARGETS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    TARGETS.get_or_init(|| {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (file, text) in FILES {
+            let Ok(v) = parse(file, text) else { continue };
+            let phrases = [
+                &v.sections.member,
+                &v.sections.substitute,
+                &v.sections.other,
+                &v.sections.absent,
+                &v.roles.chair,
+                &v.roles.vice_chair,
+                &v.roles.secretary,
+                &v.roles.adjuster,
+                &v.roles.member,
+                &v.roles.substitute,
+            ];
+            for phrase in phrases.into_iter().flatten() {
+                for word in phrase.split_whitespace() {
+                    let word: String = word.chars().filter(|c| c.is_alphabetic()).collect();
+                    let folded = fold(&word).words.concat();
+                    if folded.chars().count() >= MIN_TARGET_LETTERS
+                        && !out.iter().any(|(f, _)| *f == folded)
+                    {
+                        out.push((folded, word.to_lowercase()));
+                    }
+                }
+            }
+        }
+        out
+    })
+}
+
+/// True when `a` and `b` differ by exactly one substitution, insertion or deletion.
+fn one_edit(a: &[char], b: &[char]) -> bool {
+    match a.len().abs_diff(b.len()) {
+        0 => a.iter().zip(b).filter(|(x, y)| x != y).count() == 1,
+        1 => {
+            let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+            let skip = short
+                .iter()
+                .zip(long)
+                .position(|(x, y)| x != y)
+                .unwrap_or(short.len());
+            short.get(skip..) == long.get(skip + 1..)
+        }
+        _ => false,
+    }
+}
+
+/// The vocabulary word OCR's `word` stands for, when it is not itself one: its folded form
+/// equals one (`Narvarande`), or is one edit from exactly one and starts with its letter
+/// (`ordférande`). An inflection (`ordföranden`, the word plus an ending) is left alone.
+fn correction(word: &str) -> Option<&'static str> {
+    let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.chars().count() + 1 < MIN_TARGET_LETTERS || letters.len() != word.len() {
+        return None;
+    }
+    let folded = fold(&letters).words.concat();
+    let lower = letters.to_lowercase();
+    let targets = targets();
+    if let Some((_, spelling)) = targets.iter().find(|(f, _)| *f == folded) {
+        return (*spelling != lower).then_some(spelling.as_str());
+    }
+    let read: Vec<char> = folded.chars().collect();
+    let mut found = targets.iter().filter(|(f, _)| {
+        let target: Vec<char> = f.chars().collect();
+        target.first() == read.first()
+            && !folded.starts_with(f.as_str())
+            && !f.starts_with(folded.as_str())
+            && one_edit(&read, &target)
+    });
+    match (found.next(), found.next()) {
+        (Some((_, spelling)), None) => Some(spelling.as_str()),
+        _ => None,
+    }
+}
+
+/// `word` as `spelling`, keeping whether it was capitalised or in capitals.
+fn respell(word: &str, spelling: &str) -> String {
+    let upper = |c: char| c.is_uppercase();
+    if word.chars().filter(|c| c.is_alphabetic()).all(upper) && word.chars().count() > 1 {
+        return spelling.to_uppercase();
+    }
+    if word.chars().next().is_some_and(upper) {
+        let mut chars = spelling.chars();
+        return chars
+            .next()
+            .map(|f| f.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+    }
+    spelling.to_owned()
+}
+
+/// One OCRed line made readable ([module docs](self)).
+pub fn clean_line(line: &str) -> String {
+    let line = trim_edges(line);
+    let words = line.split_whitespace().count();
+    if words > MAX_CORRECTED_WORDS {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len());
+    for (i, word) in line.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        // A word with its trailing comma or colon (`ordférande,`) is corrected without it.
+        let core = word.trim_end_matches([',', ':', '.', ';']);
+        match correction(core) {
+            Some(spelling) => {
+                out.push_str(&respell(core, spelling));
+                out.push_str(&word[core.len()..]);
+            }
+            None => out.push_str(word),
+        }
+    }
+    out
+}
+
+/// An OCRed page's text made readable, line by line.
+pub fn clean_page(text: &str) -> String {
+    text.lines().map(clean_line).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_noise_at_the_edges_goes_and_a_lines_own_punctuation_stays() {
+        assert_eq!(trim_edges(": Sekreterare ;"), "Sekreterare");
+        assert_eq!(trim_edges("| Berit Åkesson (M)"), "Berit Åkesson (M)");
+        assert_eq!(trim_edges("Maja Lindström °"), "Maja Lindström");
+        assert_eq!(
+            trim_edges("Emma Åhlén, sekreterare ."),
+            "Emma Åhlén, sekreterare"
+        );
+        assert_eq!(trim_edges("... Sekreterare"), "Sekreterare");
+        // Near misses: what print ends with stays.
+        assert_eq!(trim_edges("Närvarande:"), "Närvarande:");
+        assert_eq!(trim_edges("Beslutet fattades."), "Beslutet fattades.");
+        assert_eq!(trim_edges("Anna Berg (S)"), "Anna Berg (S)");
+        assert_eq!(trim_edges("§ 12"), "§ 12");
+    }
+
+    #[test]
+    fn a_misread_role_or_section_word_is_read_as_the_vocabularys() {
+        assert_eq!(
+            clean_line("Beslutande Ove Akesson (C), ordférande"),
+            "Beslutande Ove Akesson (C), ordförande"
+        );
+        assert_eq!(
+            clean_line("Emma Åhlén, sekreterafe ."),
+            "Emma Åhlén, sekreterare"
+        );
+        assert_eq!(clean_line("Narvarande:"), "Närvarande:");
+        assert_eq!(clean_line("BESLUTANDE"), "BESLUTANDE");
+        assert_eq!(clean_line("NARVARANDE"), "NÄRVARANDE");
+    }
+
+    #[test]
+    fn names_inflections_and_running_text_are_left_alone() {
+        // An inflection is a word of its own.
+        assert_eq!(clean_line("ordföranden"), "ordföranden");
+        // A surname that is no vocabulary word.
+        assert_eq!(clean_line("Anders Sekretar"), "Anders Sekretar");
+        // Running text is left as read, even with a misread role word.
+        let text = "Nämnden beslutar att utse ordférande och vice ordförande för resten av året.";
+        assert_eq!(clean_line(text), text);
+    }
+
+    #[test]
+    fn one_edit_is_one_edit() {
+        let c = |s: &str| s.chars().collect::<Vec<char>>();
+        assert!(one_edit(&c("ordforande"), &c("ordfrande")));
+        assert!(one_edit(&c("sekreterafe"), &c("sekreterare")));
+        assert!(!one_edit(&c("sekreterare"), &c("sekreterare")));
+        assert!(!one_edit(&c("justerade"), &c("justerare_x")));
+    }
+}
