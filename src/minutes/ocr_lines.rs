@@ -172,9 +172,54 @@ fn respell(word: &str, spelling: &str) -> String {
     spelling.to_owned()
 }
 
+/// True when `line` is one short word that no vocabulary knows: ink OCR read as letters
+/// (`Ral`, `MA`) between a label and its name, which would otherwise read as a name and shift
+/// the block's designations by one.
+fn ink_read_as_a_word(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let (Some(word), None) = (words.next(), words.next()) else {
+        return false;
+    };
+    let folded = fold(word).words.concat();
+    word.chars().all(char::is_alphabetic)
+        && folded.chars().count() <= 4
+        && !short_vocabulary().iter().any(|v| *v == folded)
+}
+
+/// The role and section words of four letters or fewer (`ordf`, `sekr`), folded.
+fn short_vocabulary() -> &'static [String] {
+    static SHORT: OnceLock<Vec<String>> = OnceLock::new();
+    SHORT.get_or_init(|| {
+        let mut out = Vec::new();
+        for (file, text) in FILES {
+            let Ok(v) = parse(file, text) else { continue };
+            let lists = [
+                &v.roles.chair,
+                &v.roles.secretary,
+                &v.roles.adjuster,
+                &v.labels.paragraphs,
+                &v.labels.date,
+                &v.labels.time,
+                &v.labels.place,
+                &v.labels.organ,
+            ];
+            for phrase in lists.into_iter().flatten() {
+                let folded = fold(phrase).words.concat();
+                if folded.chars().count() <= 4 {
+                    out.push(folded);
+                }
+            }
+        }
+        out
+    })
+}
+
 /// One OCRed line made readable ([module docs](self)).
 pub fn clean_line(line: &str) -> String {
     let line = trim_edges(line);
+    if ink_read_as_a_word(line) {
+        return String::new();
+    }
     let words = line.split_whitespace().count();
     if words > MAX_CORRECTED_WORDS {
         return line.to_owned();
@@ -247,6 +292,17 @@ mod tests {
         // Running text is left as read, even with a misread role word.
         let text = "Nämnden beslutar att utse ordférande och vice ordförande för resten av året.";
         assert_eq!(clean_line(text), text);
+    }
+
+    #[test]
+    fn a_short_word_no_vocabulary_knows_is_ink_and_goes() {
+        assert_eq!(clean_line("Ral |"), "");
+        assert_eq!(clean_line("MA"), "");
+        // Near misses: role abbreviations, a name of two short words, a date.
+        assert_eq!(clean_line("Ordf"), "Ordf");
+        assert_eq!(clean_line("Tid"), "Tid");
+        assert_eq!(clean_line("Bo Ek"), "Bo Ek");
+        assert_eq!(clean_line("2023"), "2023");
     }
 
     #[test]

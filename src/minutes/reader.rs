@@ -358,6 +358,62 @@ impl Reader<'_> {
         self.cite(fact, name, i);
     }
 
+    /// Signature blocks are where scans are hardest to read (ink over the printed names), and
+    /// the participant list is where they are easiest: a designated name that is no
+    /// participant's is read as the participant it stands for, when it is one participant's
+    /// name as OCR misreads it (`Kjell-Åke Åsfföm`), or has the first name of the one
+    /// participant the list gives that role (`André SÄTE avy` for `André Sandén (M),
+    /// ordförande`). A "name" with no capitalised word (`pi nas`) is ink OCR read as
+    /// letters, and is dropped.
+    fn reconcile_designations(&mut self) {
+        use crate::verify::identity::{fold as fold_name, ocr_same_person};
+        let participants: Vec<(crate::verify::identity::FoldedName, String, Role)> = self
+            .participants
+            .iter()
+            .map(|p| (fold_name(&p.name), p.name.clone(), p.role))
+            .collect();
+        let reconcile = |name: &str, role: Role| -> Option<String> {
+            let read = fold_name(name);
+            if !name.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+                return None;
+            }
+            if participants.iter().any(|(f, _, _)| *f == read) {
+                return Some(name.to_owned());
+            }
+            let close: Vec<&String> = participants
+                .iter()
+                .filter(|(f, _, _)| ocr_same_person(&read, f))
+                .map(|(_, n, _)| n)
+                .collect();
+            if let [one] = close.as_slice() {
+                return Some((*one).clone());
+            }
+            let in_role: Vec<&(crate::verify::identity::FoldedName, String, Role)> =
+                participants.iter().filter(|(_, _, r)| *r == role).collect();
+            if let [(f, n, _)] = in_role.as_slice()
+                && f.words.first().is_some_and(|w| read.words.first() == Some(w))
+            {
+                return Some(n.clone());
+            }
+            Some(name.to_owned())
+        };
+        for (role, list) in [
+            (Role::Chair, &mut self.designated.chair),
+            (Role::Secretary, &mut self.designated.secretary),
+            (Role::Adjuster, &mut self.designated.adjusters),
+        ] {
+            let mut out: Vec<String> = Vec::new();
+            for name in list.iter() {
+                if let Some(n) = reconcile(name, role)
+                    && !out.iter().any(|o| fold(o) == fold(&n))
+                {
+                    out.push(n);
+                }
+            }
+            *list = out;
+        }
+    }
+
     /// Lines of a field's value: the inline value, else up to `max` following lines that are
     /// not labels or headings. Returns (line index, text) pairs and the next line to read.
     fn values(&self, i: usize, inline: &str, max: usize) -> (Vec<(usize, String)>, usize) {
@@ -836,6 +892,7 @@ impl Reader<'_> {
     fn finish(mut self) -> Option<MinutesFacts> {
         self.organ();
         self.appointed_in_text();
+        self.reconcile_designations();
         // A chair or secretary who signs is the one the list names when no block names one.
         for role in [Role::Chair, Role::Secretary, Role::Adjuster] {
             let empty = match role {
@@ -1047,6 +1104,37 @@ mod tests {
             .iter()
             .map(|p| (p.name.clone(), p.role))
             .collect()
+    }
+
+    /// The minutes of `label_and_value_on_separate_lines` with the signature block `block`.
+    fn with_block(block: &str) -> MinutesFacts {
+        read(&format!(
+            "SAMMANTRÄDESPROTOKOLL\nKultur- och fritidsnämnden\n\nSammanträdesdatum\n\n2024-03-12\n\n\
+             Plats och tid\n\nStadshuset, sal 3, kl. 13.00–16.30\n\nBeslutande\n\n\
+             Anna Bergström (S), ordförande\nBo Ek (M), 1:e vice ordförande\nCecilia Dahlgren (C)\n\n\
+             Övriga närvarande\n\nFrida Holm, nämndsekreterare\n\nUtses att justera\n\nCecilia Dahlgren\n\n\
+             Paragrafer\n\n§§ 12–15\n\n{block}\n\n§ 12 Val av justerare\n"
+        ))
+    }
+
+    #[test]
+    fn a_block_name_ocr_garbled_is_read_as_the_participant_it_stands_for() {
+        // One letter misread: the participant of that name.
+        let f = with_block("Sekreterare\n\nFrida Holm\n\nOrdförande\n\nAnna Bergströn\n");
+        assert_eq!(f.designated.chair, vec!["Anna Bergström"]);
+        // Ink over the surname: the first name of the list's chair.
+        let f = with_block("Sekreterare\n\nFrida Holm\n\nOrdförande\n\nAnna SÄTE avy\n");
+        assert_eq!(f.designated.chair, vec!["Anna Bergström"]);
+        // Ink read as letters is no name.
+        let f = with_block("Justerande\n\nCecilia Dahlgren\n\nJusterande\n\npi nas\n");
+        assert_eq!(f.designated.adjusters, vec!["Cecilia Dahlgren"]);
+    }
+
+    #[test]
+    fn a_block_name_that_is_nobodys_stays_as_written() {
+        // Near miss: another first name is another person, whom the verdict reports.
+        let f = with_block("Sekreterare\n\nFrida Holm\n\nOrdförande\n\nKalle Anka\n");
+        assert_eq!(f.designated.chair, vec!["Kalle Anka"]);
     }
 
     #[test]

@@ -31,7 +31,7 @@ use crate::ocr::ink::{InkFound, PageLayout, PrintedLine, Rect};
 use crate::pdf::text::{PageText, TextSource};
 use crate::record::FindingCode;
 use crate::record::SignerRole;
-use crate::verify::identity::{FoldedName, fold, same_person};
+use crate::verify::identity::{FoldedName, close_enough, fold, ocr_word_match, same_person};
 
 /// Lines above a name that may hold its block's label (label, a line OCR read from the ink,
 /// the rule, the name; or a column of blocks under one "Justeras").
@@ -132,77 +132,6 @@ fn folded_words(line: &PrintedLine) -> Vec<(String, usize)> {
         .enumerate()
         .flat_map(|(i, (text, _))| fold(text).words.into_iter().map(move |w| (w, i)))
         .collect()
-}
-
-/// Maps the characters OCR confuses in print to one form: `0`/`o`, `1`/`l`/`i`/`|`, `5`/`s`,
-/// `rn`/`m`, `vv`/`w`.
-fn ocr_normal(word: &str) -> String {
-    let mapped: String = word
-        .chars()
-        .map(|c| match c {
-            '0' => 'o',
-            '1' | 'i' | '|' | '!' => 'l',
-            '5' => 's',
-            c => c,
-        })
-        .collect();
-    mapped.replace("rn", "m").replace("vv", "w")
-}
-
-/// Edit distance between two short words, `None` when it exceeds `max`.
-fn edits_within(a: &str, b: &str, max: usize) -> Option<usize> {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > max || a.len() > 64 || b.len() > 64 {
-        return None;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev.last().copied().filter(|&d| d <= max)
-}
-
-/// How far OCR's `read` is from the name word `name`: 0 when equal after folding, 1 when
-/// equal after [`ocr_normal`], else 1 + the edits, when there are at most a third of the
-/// name's letters; `None` when they are different words. Words of four letters or fewer must
-/// agree: `Åsa` and `Åke` are different people. [`find_name`] decides how many edits a whole
-/// name may take.
-fn ocr_word_match(read: &str, name: &str) -> Option<usize> {
-    if read == name {
-        return Some(0);
-    }
-    let (r, n) = (ocr_normal(read), ocr_normal(name));
-    if r == n {
-        return Some(1);
-    }
-    let len = n.chars().count();
-    if len <= 4 {
-        return None;
-    }
-    edits_within(&r, &n, len / 3).map(|d| 1 + d)
-}
-
-/// True when `read`, matched word by word at `distances` ([`ocr_word_match`]), is the name:
-/// each word of five to nine letters with at most one edit and longer ones with two, or,
-/// with one word exactly right, two edits in all in words that keep their first letter
-/// (`Kjell-Åke Åsfföm` for `Kjell-Åke Åström`, ink through the surname; not `Anna Larsson`
-/// for `Anna Karlsson`).
-fn close_enough(read: &[&str], distances: &[usize], name: &FoldedName) -> bool {
-    let strict = distances.iter().zip(&name.words).all(|(&d, w)| {
-        let allowed = if w.chars().count() >= 10 { 3 } else { 2 };
-        d <= allowed
-    });
-    let edits: usize = distances.iter().map(|d| d.saturating_sub(1)).sum();
-    let same_initials = read
-        .iter()
-        .zip(&name.words)
-        .all(|(r, n)| r.chars().next() == n.chars().next());
-    strict || (distances.contains(&0) && edits <= 2 && same_initials)
 }
 
 /// Where a line names a person: the OCR words that hold the name, and how far the reading is
