@@ -59,10 +59,7 @@ fn edge_noise(c: char) -> bool {
 pub fn trim_edges(line: &str) -> &str {
     let start = line.trim_start_matches(edge_noise);
     let mut end = start.trim_end();
-    loop {
-        let Some(last) = end.chars().last() else {
-            break;
-        };
+    while let Some(last) = end.chars().last() {
         let before = &end[..end.len() - last.len_utf8()];
         let detached = before.ends_with(char::is_whitespace);
         let ordinary = matches!(last, '.' | ':' | ',' | ')');
@@ -183,7 +180,7 @@ fn ink_read_as_a_word(line: &str) -> bool {
     let folded = fold(word).words.concat();
     word.chars().all(char::is_alphabetic)
         && folded.chars().count() <= 4
-        && !short_vocabulary().iter().any(|v| *v == folded)
+        && !short_vocabulary().contains(&folded)
 }
 
 /// The role and section words of four letters or fewer (`ordf`, `sekr`), folded.

@@ -374,7 +374,10 @@ impl Reader<'_> {
             .collect();
         let reconcile = |name: &str, role: Role| -> Option<String> {
             let read = fold_name(name);
-            if !name.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+            if !name
+                .split_whitespace()
+                .any(|w| w.chars().next().is_some_and(char::is_uppercase))
+            {
                 return None;
             }
             if participants.iter().any(|(f, _, _)| *f == read) {
@@ -391,7 +394,9 @@ impl Reader<'_> {
             let in_role: Vec<&(crate::verify::identity::FoldedName, String, Role)> =
                 participants.iter().filter(|(_, _, r)| *r == role).collect();
             if let [(f, n, _)] = in_role.as_slice()
-                && f.words.first().is_some_and(|w| read.words.first() == Some(w))
+                && f.words
+                    .first()
+                    .is_some_and(|w| read.words.first() == Some(w))
             {
                 return Some(n.clone());
             }

@@ -260,7 +260,7 @@ fn scheme_of(alg: &str) -> Option<SignatureScheme> {
 /// A JWS ECDSA signature (R and S as fixed-width big-endian halves, RFC 7518 §3.4) as the DER
 /// `ECDSA-Sig-Value` the verifier takes.
 fn raw_ecdsa_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 || raw.len() > 2 * 66 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) || raw.len() > 2 * 66 {
         return None;
     }
     let (r, s) = raw.split_at(raw.len() / 2);

@@ -273,8 +273,7 @@ fn ocr_layouts<'a>(
 }
 
 /// Every signature row on the OCRed pages of `pages`, with or without ink, one per person (the
-/// inked row with the most ink, else the last row that names them: signature blocks close
-/// the minutes), in reading order.
+/// first inked row that names them, else the first row), in reading order.
 pub fn signature_rows(
     pages: &[PageText],
     ocr: Option<&OcrInfo>,
@@ -341,9 +340,11 @@ pub fn signature_rows(
                     word_height: layout.word_height.max(1),
                 };
                 let slot = &mut chosen[p];
+                // The first inked row: a secretary who also signs the notice certificate
+                // (BEVIS) at the end signs the minutes in the block above it.
                 let better = match slot {
                     None => true,
-                    Some((old, _)) => (row.inked() && row.ink.span > old.ink.span) || !old.inked(),
+                    Some((old, _)) => row.inked() && !old.inked(),
                 };
                 if better {
                     *slot = Some((row, at));
