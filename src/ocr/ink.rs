@@ -37,6 +37,17 @@ const MARK_MIN_WIDTH: f64 = 0.25;
 /// Most marks kept per page: the measure needs a signature's strokes, not every speck of a
 /// photo.
 const MAX_MARKS: usize = 2_000;
+/// A light or fast signature falls apart into pieces when the page is binarised, each
+/// shorter than [`MARK_MIN_HEIGHT`]. Pieces at least this many word heights tall or wide
+/// (a dot of a dotted line, a speck, a full stop are smaller)...
+const FRAGMENT_MIN_SIZE: f64 = 0.3;
+/// ...that come within this many word heights of each other are one mark...
+const FRAGMENT_GAP: f64 = 0.5;
+/// ...when together they are at least this tall: taller than a printed word with its
+/// ascenders and descenders (`Ångman` is about 1.4), which OCR may have left unread.
+const MERGED_MIN_HEIGHT: f64 = 1.5;
+/// Most pieces grouped per page (grouping compares pairs).
+const MAX_FRAGMENTS: usize = 3_000;
 
 /// A rectangle in image pixels; `right` and `bottom` are exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -247,6 +258,8 @@ fn find_marks(image: &GrayImage, print: &[Rect], word_height: u32) -> Vec<InkMar
     let min_height = (MARK_MIN_HEIGHT * unit) as u32;
     let max_height = (MARK_MAX_HEIGHT * unit) as u32;
     let min_width = (MARK_MIN_WIDTH * unit) as u32;
+    let fragment_min = (FRAGMENT_MIN_SIZE * unit).max(1.0) as u32;
+    let mut fragments: Vec<InkMark> = Vec::new();
     let mut marks = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     for start in 0..dark.len() {
@@ -294,9 +307,92 @@ fn find_marks(image: &GrayImage, print: &[Rect], word_height: u32) -> Vec<InkMar
             && marks.len() < MAX_MARKS
         {
             marks.push(InkMark { bbox, pixels });
+        } else if bbox.height() < min_height
+            && (bbox.height() >= fragment_min || bbox.width() >= fragment_min)
+            && fragments.len() < MAX_FRAGMENTS
+        {
+            fragments.push(InkMark { bbox, pixels });
+        }
+    }
+    let merged_min = (MERGED_MIN_HEIGHT * unit) as u32;
+    let gap = (FRAGMENT_GAP * unit) as u32;
+    for group in group_fragments(&fragments, gap) {
+        if marks.len() < MAX_MARKS
+            && group.pieces > 1
+            && (merged_min..=max_height).contains(&group.mark.bbox.height())
+            && group.mark.bbox.width() > min_width
+        {
+            marks.push(group.mark);
         }
     }
     marks
+}
+
+/// A group of pieces that [`group_fragments`] found to lie together.
+struct Group {
+    mark: InkMark,
+    pieces: usize,
+}
+
+/// Groups `fragments` whose boxes come within `gap` pixels of each other (transitively), each
+/// group as one mark with the union box.
+fn group_fragments(fragments: &[InkMark], gap: u32) -> Vec<Group> {
+    let n = fragments.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while let Some(&p) = parent.get(i) {
+            if p == i {
+                break;
+            }
+            let grand = parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = parent.get_mut(i) {
+                *slot = grand;
+            }
+            i = p;
+        }
+        i
+    }
+    let near = |a: &Rect, b: &Rect| {
+        a.left <= b.right.saturating_add(gap)
+            && b.left <= a.right.saturating_add(gap)
+            && a.top <= b.bottom.saturating_add(gap)
+            && b.top <= a.bottom.saturating_add(gap)
+    };
+    for i in 0..n {
+        for j in i + 1..n {
+            if let (Some(a), Some(b)) = (fragments.get(i), fragments.get(j))
+                && near(&a.bbox, &b.bbox)
+            {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                if ri != rj
+                    && let Some(slot) = parent.get_mut(ri)
+                {
+                    *slot = rj;
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Option<Group>> = (0..n).map(|_| None).collect();
+    for (i, f) in fragments.iter().enumerate() {
+        let r = root(&mut parent, i);
+        let Some(slot) = groups.get_mut(r) else {
+            continue;
+        };
+        match slot {
+            Some(g) => {
+                g.mark.bbox = g.mark.bbox.union(f.bbox);
+                g.mark.pixels = g.mark.pixels.saturating_add(f.pixels);
+                g.pieces += 1;
+            }
+            None => {
+                *slot = Some(Group {
+                    mark: *f,
+                    pieces: 1,
+                })
+            }
+        }
+    }
+    groups.into_iter().flatten().collect()
 }
 
 /// Clears every vertical run of `true` at least `min` long in the `w`-wide grid `dark`. Rows
@@ -550,5 +646,58 @@ mod tests {
         let mut img = blank(200, 200);
         scribble(&mut img, 10, 190, 100, 30.0);
         assert!(layout(&img, &[]).marks.is_empty());
+    }
+
+    #[test]
+    fn a_signature_that_binarised_into_pieces_is_still_ink() {
+        // A light signature 1.9 word heights tall whose strokes broke into pieces 0.6 word
+        // heights tall, a few pixels apart.
+        let l = row(|img| {
+            for (k, x) in (300..560).step_by(26).enumerate() {
+                let top = 105 + (k % 3) * 22;
+                fill(
+                    img,
+                    Rect {
+                        left: x,
+                        top: top as u32,
+                        right: x + 20,
+                        bottom: top as u32 + 22,
+                    },
+                );
+            }
+        });
+        let ink = above_name(&l);
+        assert!(ink.span > 200, "{ink:?} {:?}", l.marks);
+    }
+
+    #[test]
+    fn unread_print_in_pieces_is_not_ink() {
+        // Near miss: a printed word OCR did not read, letters 0.8 word heights tall on one
+        // baseline, and dots of a dotted line: together no taller than print.
+        let l = row(|img| {
+            for x in (300..560).step_by(22) {
+                fill(
+                    img,
+                    Rect {
+                        left: x,
+                        top: 120,
+                        right: x + 16,
+                        bottom: 149,
+                    },
+                );
+            }
+            for x in (300..700).step_by(8) {
+                fill(
+                    img,
+                    Rect {
+                        left: x,
+                        top: 170,
+                        right: x + 3,
+                        bottom: 173,
+                    },
+                );
+            }
+        });
+        assert_eq!(above_name(&l), InkFound::default(), "{:?}", l.marks);
     }
 }

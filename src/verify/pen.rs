@@ -222,10 +222,11 @@ fn label_before(words: &[(String, usize)], span: NameSpan) -> Option<usize> {
 }
 
 /// True when line `i` is in a signature block: it or one of the [`LABEL_WITHIN_LINES`] lines
-/// above it holds a block label.
+/// above it holds a block label, or the line right under it does (labels printed under the
+/// names: `Sekreterare` under `Sara Löfgren`).
 fn in_block(folded: &[Vec<(String, usize)>], i: usize) -> bool {
     folded
-        .get(i.saturating_sub(LABEL_WITHIN_LINES)..=i)
+        .get(i.saturating_sub(LABEL_WITHIN_LINES)..=(i + 1).min(folded.len().saturating_sub(1)))
         .unwrap_or_default()
         .iter()
         .any(|l| l.iter().any(|(w, _)| is_label_word(w)))
@@ -352,9 +353,73 @@ pub fn signature_rows(
             }
         }
     }
+    for (p, slot) in chosen.iter_mut().enumerate() {
+        if !slot.as_ref().is_some_and(|(r, _)| r.inked())
+            && let Some((role, name, folded)) = people.get(p)
+            && let Some(found) =
+                first_name_row(pages, ocr, &people, folded).map(|(page, i, layout, at)| {
+                    let (area, ink) = ink_box(layout, at, false, None);
+                    let row = PenRow {
+                        name: (*name).to_owned(),
+                        role: *role,
+                        page,
+                        line: i + 1,
+                        area,
+                        ink,
+                        word_height: layout.word_height.max(1),
+                    };
+                    (row, at)
+                })
+        {
+            *slot = Some(found);
+        }
+    }
     let mut rows: Vec<(PenRow, Rect)> = chosen.into_iter().flatten().collect();
     rows.sort_by_key(|(r, at)| (r.page, reading_row(at, r.word_height), at.left));
     rows.into_iter().map(|(r, _)| r).collect()
+}
+
+/// Ink over a printed name garbles all of it but its start (`André SÄTE avy`, `Emma ste
+/// ry`): for a designated person no row names, the first inked line of a signature block that
+/// starts with their first name and names nobody else, when no other designated person has
+/// that first name. Its box is the whole line's.
+fn first_name_row<'a>(
+    pages: &'a [PageText],
+    ocr: &'a OcrInfo,
+    people: &[(SignerRole, &str, FoldedName)],
+    name: &FoldedName,
+) -> Option<(usize, usize, &'a PageLayout, Rect)> {
+    let first = name.words.first()?;
+    if name.words.len() < 2
+        || people
+            .iter()
+            .filter(|(_, _, n)| n.words.first() == Some(first))
+            .count()
+            > 1
+    {
+        return None;
+    }
+    for (number, layout) in ocr_layouts(pages, ocr) {
+        let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
+        for (i, words) in folded.iter().enumerate() {
+            let Some(line) = layout.lines.get(i) else {
+                continue;
+            };
+            let starts = words.first().is_some_and(|(w, _)| w == first);
+            if !starts
+                || words.len() > 4
+                || !in_block(&folded, i)
+                || people.iter().any(|(_, _, n)| find_name(words, n).is_some())
+            {
+                continue;
+            }
+            let (_, ink) = ink_box(layout, line.bbox, false, None);
+            if inked(&ink, layout.word_height.max(1)) {
+                return Some((number, i, layout, line.bbox));
+            }
+        }
+    }
+    None
 }
 
 /// A name's row for reading order: names side by side (tops within a word height) read left
@@ -885,5 +950,30 @@ mod tests {
         let mut l = layout(text);
         ink_above(&mut l, 1, 300);
         assert!(unknown_signers(&[page(text)], Some(&ocr(l)), Some(&minutes())).is_empty());
+    }
+
+    #[test]
+    fn ink_that_garbled_a_name_but_its_first_name_still_signs_for_that_person() {
+        let text = "Sekreterare\nJohanna Långdal Persson\nOrdförande\nErik SÄTE avy\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 1, 200);
+        ink_above(&mut l, 3, 200);
+        assert_eq!(names(text, l), ["Johanna Långdal Persson", "Erik Lövgren"]);
+        // Near miss: without ink the garbled line is no row; a first name nobody designated
+        // is no one's.
+        let bare = layout(text);
+        assert_eq!(names(text, bare), Vec::<String>::new());
+        let text = "Ordförande\nOlle SÄTE avy\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 1, 200);
+        assert!(signed(text, l).is_empty());
+    }
+
+    #[test]
+    fn names_above_their_labels_are_signature_rows() {
+        let text = "§ 4 Avslutning\n\nJohanna Långdal Persson Erik Lövgren\nSekreterare Ordförande\n";
+        let mut l = layout(text);
+        ink_above_word(&mut l, 1, 3, 200);
+        assert_eq!(names(text, l), ["Erik Lövgren"]);
     }
 }
