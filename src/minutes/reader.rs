@@ -402,6 +402,23 @@ impl Reader<'_> {
             }
             Some(name.to_owned())
         };
+        // How many lines name `name` (its folded words in a row).
+        let lines: Vec<Vec<String>> = self
+            .lines
+            .iter()
+            .map(|l| fold_name(&l.text).words)
+            .collect();
+        let mentions = |name: &str| {
+            let words = fold_name(name).words;
+            lines
+                .iter()
+                .filter(|l| !words.is_empty() && l.windows(words.len()).any(|w| w == words))
+                .count()
+        };
+        let is_participant = |name: &str| {
+            let f = fold_name(name);
+            participants.iter().any(|(p, _, _)| *p == f)
+        };
         for (role, list) in [
             (Role::Chair, &mut self.designated.chair),
             (Role::Secretary, &mut self.designated.secretary),
@@ -414,6 +431,11 @@ impl Reader<'_> {
                 {
                     out.push(n);
                 }
+            }
+            // Beside people the list names, a "name" that is nobody's and written only once
+            // (in the block, under ink: `Pi Nas`) is ink OCR read as a name.
+            if out.iter().any(|n| is_participant(n)) {
+                out.retain(|n| is_participant(n) || mentions(n) > 1);
             }
             *list = out;
         }
@@ -1130,8 +1152,10 @@ mod tests {
         // Ink over the surname: the first name of the list's chair.
         let f = with_block("Sekreterare\n\nFrida Holm\n\nOrdförande\n\nAnna SÄTE avy\n");
         assert_eq!(f.designated.chair, vec!["Anna Bergström"]);
-        // Ink read as letters is no name.
+        // Ink read as letters is no name, lower case or not.
         let f = with_block("Justerande\n\nCecilia Dahlgren\n\nJusterande\n\npi nas\n");
+        assert_eq!(f.designated.adjusters, vec!["Cecilia Dahlgren"]);
+        let f = with_block("Justerande\n\nCecilia Dahlgren\n\nJusterande\n\nPi Nas\n");
         assert_eq!(f.designated.adjusters, vec!["Cecilia Dahlgren"]);
     }
 

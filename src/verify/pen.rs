@@ -46,7 +46,10 @@ const BESIDE_HEIGHTS: u32 = 15;
 const SIDE_HEIGHTS: u32 = 2;
 /// ...and right of it, where the rest of the signing line is (people sign along the line,
 /// which is usually longer than their name), unless the next name on the line is nearer.
-const RIGHT_HEIGHTS: u32 = 6;
+const RIGHT_HEIGHTS: u32 = 9;
+/// A gap this many word heights wide between words of a line separates columns (blocks side
+/// by side); words of a name are a third of a word height apart.
+const COLUMN_GAP_HEIGHTS: u32 = 2;
 /// Ink across at least this many word heights is a signature (initials are about two);
 /// a speck, a stray letter or a stamp's edge is less.
 pub const MIN_SIGNATURE_SPAN: f64 = 1.5;
@@ -193,10 +196,17 @@ fn find_name(words: &[(String, usize)], name: &FoldedName) -> Option<NameSpan> {
 /// letters, marks OCR read from ink (no letters, or one or two), and at most one other word
 /// after the name. Running text that names the person ("Utses att justera: Johan
 /// Andersson") is not a signature row.
-fn only_a_name(words: &[(String, usize)], span: NameSpan, others: &[NameSpan]) -> bool {
+fn only_a_name(
+    words: &[(String, usize)],
+    span: NameSpan,
+    others: &[NameSpan],
+    column: (usize, usize),
+) -> bool {
     let mut other_after = 0;
     for (w, i) in words {
-        if (span.first..span.end).contains(i) || others.iter().any(|o| (o.first..o.end).contains(i))
+        if (span.first..span.end).contains(i)
+            || others.iter().any(|o| (o.first..o.end).contains(i))
+            || !(column.0..column.1).contains(i)
         {
             continue;
         }
@@ -210,6 +220,28 @@ fn only_a_name(words: &[(String, usize)], span: NameSpan, others: &[NameSpan]) -
         other_after += 1;
     }
     other_after <= 1
+}
+
+/// The OCR words of `line` in the same column as the name `span`: the run of words around it
+/// with no gap wider than [`COLUMN_GAP_HEIGHTS`] word heights. Blocks side by side are
+/// columns of one line, and what OCR made of a neighbour's ink-covered name is not this
+/// row's business.
+fn column_of(line: &PrintedLine, span: NameSpan, word_height: u32) -> (usize, usize) {
+    let gap = COLUMN_GAP_HEIGHTS * word_height.max(1);
+    let boxes: Vec<Rect> = line.words.iter().map(|(_, r)| *r).collect();
+    let wide = |k: usize| match (boxes.get(k), boxes.get(k + 1)) {
+        (Some(a), Some(b)) => b.left.saturating_sub(a.right) > gap,
+        _ => true,
+    };
+    let mut first = span.first;
+    while first > 0 && !wide(first - 1) {
+        first -= 1;
+    }
+    let mut end = span.end.max(span.first + 1);
+    while end < boxes.len() && !wide(end - 1) {
+        end += 1;
+    }
+    (first, end)
 }
 
 /// The first OCR word of a label that stands before the name on its line (`Sekreterare:
@@ -301,7 +333,13 @@ pub fn signature_rows(
             let spans: Vec<NameSpan> = all.iter().map(|(_, s)| *s).collect();
             let mut found: Vec<(usize, NameSpan)> = all
                 .iter()
-                .filter(|(_, s)| only_a_name(words, *s, &spans))
+                .filter(|(_, s)| {
+                    let column = layout
+                        .lines
+                        .get(i)
+                        .map_or((0, usize::MAX), |l| column_of(l, *s, layout.word_height));
+                    only_a_name(words, *s, &spans, column)
+                })
                 .copied()
                 .collect();
             found.sort_by_key(|(_, s)| s.distance);
@@ -325,10 +363,19 @@ pub fn signature_rows(
                 let label = label_before(words, span);
                 let at = span_box(line, label.unwrap_or(span.first), span.end);
                 // The next name on the line (blocks side by side) ends this one's columns.
+                // The next column's first real word (not a mark OCR read from the ink).
+                let next_column = line
+                    .words
+                    .get(column_of(line, span, layout.word_height).1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|(w, _)| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                    .map(|(_, r)| r.left);
                 let next_name = spans
                     .iter()
                     .filter(|o| o.first >= span.end)
                     .filter_map(|o| line.words.get(o.first).map(|(_, r)| r.left))
+                    .chain(next_column)
                     .min();
                 let (area, ink) = ink_box(layout, at, label.is_some(), next_name);
                 let row = PenRow {
@@ -375,8 +422,29 @@ pub fn signature_rows(
         }
     }
     let mut rows: Vec<(PenRow, Rect)> = chosen.into_iter().flatten().collect();
-    rows.sort_by_key(|(r, at)| (r.page, reading_row(at, r.word_height), at.left));
+    reading_order(&mut rows);
     rows.into_iter().map(|(r, _)| r).collect()
+}
+
+/// Sorts rows as they are read: by page, top to bottom, and names side by side (tops within a
+/// word height of the row's first, however skewed the scan) left to right.
+fn reading_order(rows: &mut [(PenRow, Rect)]) {
+    rows.sort_by_key(|(r, at)| (r.page, at.top));
+    let mut start = 0;
+    while start < rows.len() {
+        let Some((first, at)) = rows.get(start) else {
+            break;
+        };
+        let (page, top, h) = (first.page, at.top, first.word_height.max(1));
+        let end = rows[start..]
+            .iter()
+            .position(|(r, a)| r.page != page || a.top > top.saturating_add(h))
+            .map_or(rows.len(), |k| start + k);
+        if let Some(band) = rows.get_mut(start..end) {
+            band.sort_by_key(|(_, a)| a.left);
+        }
+        start = end.max(start + 1);
+    }
 }
 
 /// Ink over a printed name garbles all of it but its start (`André SÄTE avy`, `Emma ste
@@ -401,31 +469,56 @@ fn first_name_row<'a>(
     }
     for (number, layout) in ocr_layouts(pages, ocr) {
         let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
-        for (i, words) in folded.iter().enumerate() {
+        for (i, line_words) in folded.iter().enumerate() {
             let Some(line) = layout.lines.get(i) else {
                 continue;
             };
-            let starts = words.first().is_some_and(|(w, _)| w == first);
-            if !starts
-                || words.len() > 4
-                || !in_block(&folded, i)
-                || people.iter().any(|(_, _, n)| find_name(words, n).is_some())
-            {
+            if !in_block(&folded, i) {
                 continue;
             }
-            let (_, ink) = ink_box(layout, line.bbox, false, None);
-            if inked(&ink, layout.word_height.max(1)) {
-                return Some((number, i, layout, line.bbox));
+            // Each column of the line on its own (blocks side by side).
+            for (from, to) in columns(line, layout.word_height) {
+                let words: Vec<(String, usize)> = line_words
+                    .iter()
+                    .filter(|(_, k)| (from..to).contains(k))
+                    .cloned()
+                    .collect();
+                let starts = words.first().is_some_and(|(w, _)| w == first);
+                if !starts
+                    || words.len() > 4
+                    || people
+                        .iter()
+                        .any(|(_, _, n)| find_name(&words, n).is_some())
+                {
+                    continue;
+                }
+                let at = span_box(line, from, to);
+                let (_, ink) = ink_box(layout, at, false, None);
+                if inked(&ink, layout.word_height.max(1)) {
+                    return Some((number, i, layout, at));
+                }
             }
         }
     }
     None
 }
 
-/// A name's row for reading order: names side by side (tops within a word height) read left
-/// to right.
-fn reading_row(at: &Rect, word_height: u32) -> u32 {
-    at.top / word_height.max(1).saturating_mul(2)
+/// The columns of `line`: runs of OCR words with no gap wider than [`COLUMN_GAP_HEIGHTS`]
+/// word heights, as `(first, end)` word indices.
+fn columns(line: &PrintedLine, word_height: u32) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < line.words.len() {
+        let span = NameSpan {
+            first: k,
+            end: k + 1,
+            distance: 0,
+        };
+        let (first, end) = column_of(line, span, word_height);
+        out.push((first, end));
+        k = end.max(k + 1);
+    }
+    out
 }
 
 /// The box around the OCR words `first..end` of `line`.
@@ -970,8 +1063,37 @@ mod tests {
     }
 
     #[test]
+    fn names_side_by_side_on_a_skewed_scan_read_left_to_right() {
+        let row = |left: u32, top: u32| {
+            let at = Rect {
+                left,
+                top,
+                right: left + 300,
+                bottom: top + H,
+            };
+            let r = PenRow {
+                name: format!("{left}"),
+                role: SignerRole::Adjuster,
+                page: 1,
+                line: 1,
+                area: at,
+                ink: InkFound::default(),
+                word_height: H,
+            };
+            (r, at)
+        };
+        // Three names on one row of a scan skewed upwards to the right, then one below.
+        let mut rows = vec![row(900, 170), row(100, 200), row(500, 185), row(100, 400)];
+        reading_order(&mut rows);
+        let order: Vec<&str> = rows.iter().map(|(r, _)| r.name.as_str()).collect();
+        assert_eq!(order, ["100", "500", "900", "100"]);
+        assert_eq!(rows[3].1.top, 400);
+    }
+
+    #[test]
     fn names_above_their_labels_are_signature_rows() {
-        let text = "§ 4 Avslutning\n\nJohanna Långdal Persson Erik Lövgren\nSekreterare Ordförande\n";
+        let text =
+            "§ 4 Avslutning\n\nJohanna Långdal Persson Erik Lövgren\nSekreterare Ordförande\n";
         let mut l = layout(text);
         ink_above_word(&mut l, 1, 3, 200);
         assert_eq!(names(text, l), ["Erik Lövgren"]);
