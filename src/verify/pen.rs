@@ -426,19 +426,20 @@ pub fn signature_rows(
     rows.into_iter().map(|(r, _)| r).collect()
 }
 
-/// Sorts rows as they are read: by page, top to bottom, and names side by side (tops within a
-/// word height of the row's first, however skewed the scan) left to right.
+/// Sorts rows as they are read: by page, top to bottom, and names side by side (bottoms within
+/// a word height of the row's first, however skewed the scan) left to right. Bottoms, because
+/// what OCR read from ink over a name reaches up, never much down.
 fn reading_order(rows: &mut [(PenRow, Rect)]) {
-    rows.sort_by_key(|(r, at)| (r.page, at.top));
+    rows.sort_by_key(|(r, at)| (r.page, at.bottom));
     let mut start = 0;
     while start < rows.len() {
         let Some((first, at)) = rows.get(start) else {
             break;
         };
-        let (page, top, h) = (first.page, at.top, first.word_height.max(1));
+        let (page, bottom, h) = (first.page, at.bottom, first.word_height.max(1));
         let end = rows[start..]
             .iter()
-            .position(|(r, a)| r.page != page || a.top > top.saturating_add(h))
+            .position(|(r, a)| r.page != page || a.bottom > bottom.saturating_add(h))
             .map_or(rows.len(), |k| start + k);
         if let Some(band) = rows.get_mut(start..end) {
             band.sort_by_key(|(_, a)| a.left);
@@ -1088,6 +1089,13 @@ mod tests {
         let order: Vec<&str> = rows.iter().map(|(r, _)| r.name.as_str()).collect();
         assert_eq!(order, ["100", "500", "900", "100"]);
         assert_eq!(rows[3].1.top, 400);
+        // A row whose box OCR stretched upwards with ink still reads in its place.
+        let mut tall = row(500, 185);
+        tall.1.top = 60;
+        let mut rows = vec![row(900, 170), row(100, 200), tall];
+        reading_order(&mut rows);
+        let order: Vec<&str> = rows.iter().map(|(r, _)| r.name.as_str()).collect();
+        assert_eq!(order, ["100", "500", "900"]);
     }
 
     #[test]
