@@ -13,8 +13,29 @@
 use super::image::GrayImage;
 use super::tsv::{self, Word};
 
-/// Grey values below this are dark (ink or print).
+/// Grey values below this are dark (ink or print)...
 const DARK_BELOW: u8 = 128;
+/// ...or, on a light page, below the paper's grey less this: a ballpoint signature scanned at
+/// 150 dpi is thin strokes blurred to greys well above 128 that are still far darker than
+/// the paper.
+const DARK_UNDER_PAPER: u8 = 70;
+/// The most the adaptive threshold rises to: above it, shadows and a grey page are not ink.
+const DARK_BELOW_MAX: u8 = 165;
+
+/// The grey under which a pixel of `image` is dark: [`DARK_BELOW`], raised towards the
+/// paper's grey (the median of a sample of pixels) less [`DARK_UNDER_PAPER`].
+fn dark_threshold(image: &GrayImage) -> u8 {
+    let step = (image.pixels.len() / 65_536).max(1);
+    let mut sample: Vec<u8> = image.pixels.iter().step_by(step).copied().collect();
+    if sample.is_empty() {
+        return DARK_BELOW;
+    }
+    let mid = sample.len() / 2;
+    let (_, paper, _) = sample.select_nth_unstable(mid);
+    paper
+        .saturating_sub(DARK_UNDER_PAPER)
+        .clamp(DARK_BELOW, DARK_BELOW_MAX)
+}
 /// A recognised word this confident or more is print, and is masked out before marks are
 /// looked for; less confident "words" may be ink that OCR tried to read.
 const PRINT_MIN_CONFIDENCE: f64 = 50.0;
@@ -236,7 +257,8 @@ pub fn layout(image: &GrayImage, words: &[Word]) -> PageLayout {
 /// handwriting-like size.
 fn find_marks(image: &GrayImage, print: &[Rect], word_height: u32) -> Vec<InkMark> {
     let (w, h) = (image.width, image.height);
-    let mut dark: Vec<bool> = image.pixels.iter().map(|&p| p < DARK_BELOW).collect();
+    let threshold = dark_threshold(image);
+    let mut dark: Vec<bool> = image.pixels.iter().map(|&p| p < threshold).collect();
     if dark.len() != w * h {
         return Vec::new();
     }
@@ -699,5 +721,18 @@ mod tests {
             }
         });
         assert_eq!(above_name(&l), InkFound::default(), "{:?}", l.marks);
+    }
+
+    #[test]
+    fn light_ink_on_white_paper_is_dark_and_a_grey_page_keeps_the_plain_threshold() {
+        let mut img = blank(200, 200);
+        assert_eq!(dark_threshold(&img), DARK_BELOW_MAX);
+        img.pixels.fill(230);
+        assert_eq!(dark_threshold(&img), 230 - DARK_UNDER_PAPER);
+        // Near misses: paper scanned grey, and a page mostly dark.
+        img.pixels.fill(180);
+        assert_eq!(dark_threshold(&img), DARK_BELOW);
+        img.pixels.fill(20);
+        assert_eq!(dark_threshold(&img), DARK_BELOW);
     }
 }
