@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod batch;
 pub mod contain;
+pub mod identity;
 pub mod job;
 pub mod minutes;
 pub mod ocr;

@@ -27,6 +27,17 @@ mod text;
 mod vocab;
 mod when;
 
+/// How many non-blank lines after an evidence page's title may pass before its header,
+/// history or parties heading shows that the title heads a page, not a phrase in the body or
+/// a running header. Shared by the providers, whose pages are read under the same limits.
+pub(crate) const CONFIRM_WINDOW: usize = 12;
+/// Most lines one event description may span; beyond that the oldest lines are not part of it.
+pub(crate) const MAX_DESCRIPTION_LINES: usize = 8;
+/// Most characters of one event description that are matched.
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 1_500;
+/// Most events read from one trail or page; a real one has tens.
+pub(crate) const MAX_EVENTS: usize = 10_000;
+
 #[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]

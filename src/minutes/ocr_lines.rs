@@ -11,8 +11,8 @@
 
 use std::sync::OnceLock;
 
-use super::vocab::{FILES, parse};
-use crate::verify::identity::fold;
+use super::vocab::lexicon;
+use crate::identity::fold;
 
 /// Lines with more words than this are running text, whose words are not corrected.
 const MAX_CORRECTED_WORDS: usize = 8;
@@ -78,8 +78,7 @@ fn targets() -> &'static [(String, String)] {
     static TARGETS: OnceLock<Vec<(String, String)>> = OnceLock::new();
     TARGETS.get_or_init(|| {
         let mut out: Vec<(String, String)> = Vec::new();
-        for (file, text) in FILES {
-            let Ok(v) = parse(file, text) else { continue };
+        for v in &lexicon().languages {
             let phrases = [
                 &v.sections.member,
                 &v.sections.substitute,
@@ -188,8 +187,7 @@ fn short_vocabulary() -> &'static [String] {
     static SHORT: OnceLock<Vec<String>> = OnceLock::new();
     SHORT.get_or_init(|| {
         let mut out = Vec::new();
-        for (file, text) in FILES {
-            let Ok(v) = parse(file, text) else { continue };
+        for v in &lexicon().languages {
             let lists = [
                 &v.roles.chair,
                 &v.roles.secretary,

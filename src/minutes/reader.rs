@@ -366,8 +366,8 @@ impl Reader<'_> {
     /// ordförande`). A "name" with no capitalised word (`pi nas`) is ink OCR read as
     /// letters, and is dropped.
     fn reconcile_designations(&mut self) {
-        use crate::verify::identity::{fold as fold_name, ocr_same_person};
-        let participants: Vec<(crate::verify::identity::FoldedName, String, Role)> = self
+        use crate::identity::{fold as fold_name, ocr_same_person};
+        let participants: Vec<(crate::identity::FoldedName, String, Role)> = self
             .participants
             .iter()
             .map(|p| (fold_name(&p.name), p.name.clone(), p.role))
@@ -391,7 +391,7 @@ impl Reader<'_> {
             if let [one] = close.as_slice() {
                 return Some((*one).clone());
             }
-            let in_role: Vec<&(crate::verify::identity::FoldedName, String, Role)> =
+            let in_role: Vec<&(crate::identity::FoldedName, String, Role)> =
                 participants.iter().filter(|(_, _, r)| *r == role).collect();
             if let [(f, n, _)] = in_role.as_slice()
                 && f.words

@@ -4,7 +4,8 @@
 
 pub mod calendar;
 pub mod cover;
-pub mod identity;
+/// Who is who, shared with the minutes reader (which matches OCR'd names to participants).
+pub use crate::identity;
 pub mod pen;
 pub mod policy;
 pub mod rules;

@@ -227,21 +227,12 @@ fn only_a_name(
 /// columns of one line, and what OCR made of a neighbour's ink-covered name is not this
 /// row's business.
 fn column_of(line: &PrintedLine, span: NameSpan, word_height: u32) -> (usize, usize) {
-    let gap = COLUMN_GAP_HEIGHTS * word_height.max(1);
-    let boxes: Vec<Rect> = line.words.iter().map(|(_, r)| *r).collect();
-    let wide = |k: usize| match (boxes.get(k), boxes.get(k + 1)) {
-        (Some(a), Some(b)) => b.left.saturating_sub(a.right) > gap,
-        _ => true,
-    };
-    let mut first = span.first;
-    while first > 0 && !wide(first - 1) {
-        first -= 1;
-    }
-    let mut end = span.end.max(span.first + 1);
-    while end < boxes.len() && !wide(end - 1) {
-        end += 1;
-    }
-    (first, end)
+    let end = span.end.max(span.first + 1);
+    columns(line, word_height)
+        .into_iter()
+        .filter(|&(from, to)| from < end && span.first < to)
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+        .unwrap_or((span.first, end))
 }
 
 /// The first OCR word of a label that stands before the name on its line (`Sekreterare:
@@ -507,17 +498,19 @@ fn first_name_row<'a>(
 /// The columns of `line`: runs of OCR words with no gap wider than [`COLUMN_GAP_HEIGHTS`]
 /// word heights, as `(first, end)` word indices.
 fn columns(line: &PrintedLine, word_height: u32) -> Vec<(usize, usize)> {
+    let gap = COLUMN_GAP_HEIGHTS * word_height.max(1);
     let mut out = Vec::new();
-    let mut k = 0;
-    while k < line.words.len() {
-        let span = NameSpan {
-            first: k,
-            end: k + 1,
-            distance: 0,
-        };
-        let (first, end) = column_of(line, span, word_height);
-        out.push((first, end));
-        k = end.max(k + 1);
+    let mut from = 0;
+    for (k, pair) in line.words.windows(2).enumerate() {
+        if let [(_, a), (_, b)] = pair
+            && b.left.saturating_sub(a.right) > gap
+        {
+            out.push((from, k + 1));
+            from = k + 1;
+        }
+    }
+    if from < line.words.len() {
+        out.push((from, line.words.len()));
     }
     out
 }

@@ -23,7 +23,8 @@ use super::text::{Folded, Line, emails_in, fold_into, party};
 use super::vocab::{HeaderField, ReportVocab, compile};
 use super::when::{Calendar, calendar, date_prefix, find_times, whole_date};
 use super::{
-    AuditEvent, AuditTrail, EventKind, PageRange, Party, Provider, TrailIssue, TrailStatus,
+    AuditEvent, AuditTrail, CONFIRM_WINDOW, EventKind, MAX_DESCRIPTION_CHARS,
+    MAX_DESCRIPTION_LINES, MAX_EVENTS, PageRange, Party, Provider, TrailIssue, TrailStatus,
     VocabError,
 };
 
@@ -35,16 +36,6 @@ const FILES: &[(&str, &str)] = &[
     ("adobe_sign/sv.toml", include_str!("sv.toml")),
     ("adobe_sign/en.toml", include_str!("en.toml")),
 ];
-
-/// How many non-blank lines after a report title may pass before its header or history
-/// heading shows that it really is a report and not a phrase in the body or a running header.
-const CONFIRM_WINDOW: usize = 12;
-/// Most lines one event description may span; beyond that the oldest lines are not part of it.
-const MAX_DESCRIPTION_LINES: usize = 8;
-/// Most characters of one event description that are matched.
-const MAX_DESCRIPTION_CHARS: usize = 1_500;
-/// Most events read from one trail; a real trail has tens.
-const MAX_EVENTS: usize = 10_000;
 
 /// The compiled vocabularies, loaded once.
 pub(crate) fn vocabularies() -> Result<&'static [ReportVocab], &'static VocabError> {

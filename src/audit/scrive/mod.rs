@@ -29,8 +29,9 @@ use super::template::Slot;
 use super::text::{Folded, Line, fold_into, is_email, name_key, party};
 use super::when::{Calendar, calendar, find_times, stated_offset};
 use super::{
-    AuditEvent, AuditTrail, EventKind, Identification, PageRange, Party, Provider, SigningParty,
-    TrailIssue, TrailStatus, VocabError,
+    AuditEvent, AuditTrail, CONFIRM_WINDOW, EventKind, Identification, MAX_DESCRIPTION_CHARS,
+    MAX_DESCRIPTION_LINES, MAX_EVENTS, PageRange, Party, Provider, SigningParty, TrailIssue,
+    TrailStatus, VocabError,
 };
 use crate::signature::certificate::mask_personal_number;
 use vocab::{ScriveVocab, compile};
@@ -44,15 +45,6 @@ const FILES: &[(&str, &str)] = &[
     ("scrive/en.toml", include_str!("en.toml")),
 ];
 
-/// How many non-blank lines after a title may pass before a transaction number or the
-/// parties heading shows that the title heads an evidence page, not a section of the body.
-const CONFIRM_WINDOW: usize = 12;
-/// Most lines one event sentence may span; later lines are not part of it.
-const MAX_DESCRIPTION_LINES: usize = 8;
-/// Most characters of one event sentence that are matched.
-const MAX_DESCRIPTION_CHARS: usize = 1_500;
-/// Most events read from one page; a real page has tens.
-const MAX_EVENTS: usize = 10_000;
 /// Most parties read from one page.
 const MAX_PARTIES: usize = 1_000;
 /// Most characters of an IP address (IPv6 written out in full has 39).

@@ -81,11 +81,7 @@ fn scrive_sample_evidence_pages() {
     );
     assert_eq!(t.transaction_id.as_deref(), Some("00000000000000000072"));
     assert_eq!(t.title.as_deref(), Some("contract"));
-    let parties: Vec<_> = t
-        .parties
-        .iter()
-        .map(|p| (p.name.as_deref(), p.email.as_deref()))
-        .collect();
+    let parties = super::tests::names_and_emails(&t);
     // "Sent by test-1@…" with no name: the author is the nameless box (the first page's
     // "Signed: , BB" agrees).
     assert_eq!(

@@ -147,6 +147,14 @@ fn en_current() -> String {
         )
 }
 
+/// The page's signing parties as (name, e-mail).
+pub(crate) fn names_and_emails(t: &AuditTrail) -> Vec<(Option<&str>, Option<&str>)> {
+    t.parties
+        .iter()
+        .map(|p| (p.name.as_deref(), p.email.as_deref()))
+        .collect()
+}
+
 fn times(t: &AuditTrail) -> Vec<String> {
     t.events.iter().map(|e| e.time.to_string()).collect()
 }
@@ -223,11 +231,7 @@ fn english_2013_page_with_zone_names_only() {
     assert_eq!(t.events[0].actor_name, None);
     assert_eq!(t.events[0].identification, Some(Identification::Email));
     // Two boxes read row by row: the sender shown only by address is the nameless one.
-    let parties: Vec<_> = t
-        .parties
-        .iter()
-        .map(|p| (p.name.as_deref(), p.email.as_deref()))
-        .collect();
+    let parties = names_and_emails(&t);
     assert_eq!(
         parties,
         [
