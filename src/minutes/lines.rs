@@ -38,7 +38,7 @@ pub struct LabelMatch<'a> {
     pub language: usize,
     /// The value after the label on the same line (may be empty).
     pub value: &'a str,
-    /// True when a colon separated label and value.
+    /// True when a colon (or a table cell's rule) separated label and value.
     pub colon: bool,
 }
 
@@ -76,7 +76,11 @@ pub fn classify<'a>(line: &'a str, lex: &Lexicon) -> Option<LabelMatch<'a>> {
             continue;
         };
         let trimmed = rest.trim_start();
-        if let Some(value) = trimmed.strip_prefix(':') {
+        // A table's rule between label cell and value cell reads as `|` in OCR.
+        if let Some(value) = trimmed
+            .strip_prefix(':')
+            .or_else(|| trimmed.strip_prefix('|'))
+        {
             return Some(LabelMatch {
                 kind,
                 language,
@@ -560,5 +564,15 @@ mod tests {
         assert_eq!(m.kind, LabelKind::Paragraphs);
         assert!(!m.colon);
         assert!(classify("Tidningen skrev", lexicon()).is_none());
+    }
+
+    #[test]
+    fn a_table_rule_read_as_a_bar_separates_label_and_value() {
+        let m = classify("Datum då anslaget sätts upp | 2019-02-27", lexicon()).expect("label");
+        assert_eq!(m.kind, LabelKind::NoticePosted);
+        assert!(m.colon);
+        assert_eq!(m.value, "2019-02-27");
+        // Near miss: a bar inside the label's words is no separator.
+        assert!(classify("Datum då | anslaget sätts upp 2019-02-27", lexicon()).is_none());
     }
 }
