@@ -16,6 +16,7 @@ pub mod deskew;
 pub mod image;
 pub mod ink;
 pub mod jbig2;
+pub mod mask;
 pub mod tesseract;
 pub mod tsv;
 
