@@ -1,5 +1,6 @@
 //! OCR through the real `tesseract` (Debian `tesseract-ocr`, `-swe`, `-eng`): page images
-//! built in code and wrapped in a PDF (Flate grey, CCITT G4 bitonal), a blank scan, a scan
+//! built in code and wrapped in a PDF (Flate grey, CCITT G4 bitonal, turned by `/Rotate`,
+//! inline strips, black under a soft mask), a blank scan, a scan
 //! over the document's time budget, a signature block with and without ink, and the corpus
 //! scans against their `expected.json` and `truth.txt`.
 //!
@@ -239,6 +240,144 @@ fn a_crooked_scan_is_levelled_before_ocr() {
     ] {
         assert!(page.text.contains(words), "{words}: {}", page.text);
     }
+}
+
+/// A one-page PDF that runs `content` on a `media` page, with `/Rotate` `rotate` and the
+/// image XObjects `images` makes in the document as /Im0, /Im1 ….
+fn page_pdf(
+    content: Vec<u8>,
+    media: (i64, i64),
+    rotate: i64,
+    images: impl FnOnce(&mut Document) -> Vec<Stream>,
+) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let mut xobjects = lopdf::Dictionary::new();
+    for (i, image) in images(&mut doc).into_iter().enumerate() {
+        xobjects.set(format!("Im{i}"), doc.add_object(image));
+    }
+    let content = doc.add_object(Stream::new(dictionary! {}, content));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), media.0.into(), media.1.into()],
+        "Rotate" => rotate, "Contents" => content,
+        "Resources" => dictionary! {"XObject" => xobjects},
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! {"Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1},
+        ),
+    );
+    let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// The page size, in points, of `image` at 300 dpi.
+fn points(image: &GrayImage) -> (i64, i64) {
+    (
+        (image.width * 72 / 300) as i64,
+        (image.height * 72 / 300) as i64,
+    )
+}
+
+fn assert_header_read(record: &Record) {
+    let ocr = record.ocr.as_ref().expect("the page was OCRed");
+    assert_eq!(ocr.pages[0].error, None);
+    let page = &record.pages[0];
+    for words in ["Sammanträdesdatum", "Peter Vigren"] {
+        assert!(page.text.contains(words), "{words}: {}", page.text);
+    }
+}
+
+#[test]
+fn a_scan_stored_sideways_with_rotate_90_is_read_upright() {
+    let Some(settings) = tesseract_or_skip("a_scan_stored_sideways_with_rotate_90_is_read_upright")
+    else {
+        return;
+    };
+    let Some(image) = header_image() else {
+        eprintln!("skip: the shared corpus is not next to the worktree");
+        return;
+    };
+    // Stored turned a quarter anticlockwise; /Rotate 90 turns it back for display.
+    let stored = arkivar::ocr::compose::turn_clockwise(image, 3);
+    let (w, h) = points(&stored);
+    let content = format!("q {w} 0 0 {h} 0 0 cm /Im0 Do Q").into_bytes();
+    let pdf = page_pdf(content, (w, h), 90, |_| vec![image_stream(&stored)]);
+    let record = process_at(&pdf, SourceInfo::named("rotated.pdf"), &settings, now());
+    assert_header_read(&record);
+}
+
+#[test]
+fn a_scan_written_as_inline_image_strips_is_read() {
+    let Some(settings) = tesseract_or_skip("a_scan_written_as_inline_image_strips_is_read") else {
+        return;
+    };
+    let Some(image) = header_image() else {
+        eprintln!("skip: the shared corpus is not next to the worktree");
+        return;
+    };
+    use std::io::Write;
+    // Four inline strips, Flate-compressed, with the abbreviated keys and names.
+    let (w, h) = points(&image);
+    let rows = image.height.div_ceil(4);
+    let mut content = Vec::new();
+    for (i, strip) in image.pixels.chunks(rows * image.width).enumerate() {
+        let strip_rows = strip.len() / image.width;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(strip).unwrap();
+        let top = h as f64 - (i * rows) as f64 * 72.0 / 300.0;
+        let height = strip_rows as f64 * 72.0 / 300.0;
+        content.extend(
+            format!(
+                "q {w} 0 0 {height} 0 {} cm BI /W {} /H {strip_rows} /BPC 8 /CS /G /F /Fl ID ",
+                top - height,
+                image.width
+            )
+            .into_bytes(),
+        );
+        content.extend(z.finish().unwrap());
+        content.extend_from_slice(b"\nEI Q\n");
+    }
+    let pdf = page_pdf(content, (w, h), 0, |_| vec![]);
+    let record = process_at(&pdf, SourceInfo::named("inline.pdf"), &settings, now());
+    assert_header_read(&record);
+}
+
+#[test]
+fn a_black_image_whose_soft_mask_holds_the_text_is_read() {
+    let Some(settings) = tesseract_or_skip("a_black_image_whose_soft_mask_holds_the_text_is_read")
+    else {
+        return;
+    };
+    let Some(image) = header_image() else {
+        eprintln!("skip: the shared corpus is not next to the worktree");
+        return;
+    };
+    // A 4 × 4 black image; its full-resolution soft mask is opaque where the scan is dark.
+    let mask = GrayImage {
+        pixels: image.pixels.iter().map(|&p| 255 - p).collect(),
+        ..image.clone()
+    };
+    let (w, h) = points(&image);
+    let content = format!("q {w} 0 0 {h} 0 0 cm /Im0 Do Q").into_bytes();
+    let pdf = page_pdf(content, (w, h), 0, |doc| {
+        let smask = doc.add_object(image_stream(&mask));
+        let black = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => 4, "Height" => 4,
+                "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray", "SMask" => smask,
+            },
+            vec![0; 16],
+        );
+        vec![black]
+    });
+    let record = process_at(&pdf, SourceInfo::named("smask.pdf"), &settings, now());
+    assert_header_read(&record);
 }
 
 /// Whitens `rect` (left, top, right, bottom) of `image`.

@@ -1,21 +1,25 @@
-//! A scanned page's image as the page shows it: every image XObject the page paints, put
-//! together in one grey raster.
+//! A scanned page's image as the page shows it: every image the page paints, put together in
+//! one grey raster, turned upright as the page is displayed.
 //!
 //! Most scanners draw one image over the page, but some (and some PDF writers after them)
 //! draw a page as several horizontal strips or tiles placed next to each other by `cm`, and
 //! mixed-raster scans paint a sharp bitonal mask over a coarse background. Where the images
 //! go is what the text stage's content-stream interpreter already works out (it measures
 //! image coverage to decide which pages are scans), so [`plan`] runs that interpreter over
-//! the page again with a device that records each image XObject and its transformation
-//! (page content, form XObjects inside it, and annotation appearances, as the coverage
-//! counts them).
+//! the page again with a device that records each image XObject and inline image and its
+//! transformation (page content, form XObjects inside it, and annotation appearances, as the
+//! coverage counts them). Inline images' data is copied into the plan, up to
+//! [`MAX_INLINE_BYTES`] a page; one past it fails the page like an image that does not decode.
 //!
-//! One placed image is decoded at its own resolution and turned the way the page shows it
-//! (mirrored or turned by quarter turns, as its matrix says). Several are painted, in the
+//! One placed image is decoded at its own resolution, over white paper where its mask
+//! ([`super::mask`]) hides it, and turned the way the page shows it (mirrored or turned by
+//! quarter turns, as its matrix says). Several are painted, in the
 //! page's order, on a white raster over the area they cover (within the media box), at the
 //! resolution of the finest image among those that matter (an image under a sixteenth of the
 //! largest one's area, such as a logo, does not set it); each image lands where its matrix
-//! puts it, nearest-neighbour sampled, and an image mask paints only its black. Images
+//! puts it, nearest-neighbour sampled, blended by its mask's opacity over what is below, and
+//! an image mask paints only its black. The raster is then turned clockwise by the page's
+//! `/Rotate`, so that OCR and the ink measure read the page as it is displayed. Images
 //! neither axis-aligned nor turned by a quarter (skewed, rotated by another angle) are left
 //! out of a composed page; a page of only such an image gets that image as it is, as before.
 //! A small image (under the same sixteenth) that does not decode is left out; any other that
@@ -23,18 +27,24 @@
 //! resolution is scaled down to fit), and at most [`MAX_PAGE_IMAGES`] images (the largest)
 //! are painted, so a page costs a bounded amount whatever it draws ([`PagePlan::cost`]).
 
+use std::sync::Arc;
+
 use lopdf::{Document, Object, ObjectId, Stream};
 
-use super::image::{
-    self, GrayImage, ImageError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, declared_size, decode_image,
-};
+use super::image::{self, GrayImage, ImageError, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, declared_size};
+use super::mask;
 use crate::pdf::text::geometry::{Matrix, Rect};
+use crate::pdf::text::inline_image::InlineImage;
 use crate::pdf::text::interpreter::{Budget, Device, FontCache, Interpreter, PlacedGlyph};
 use crate::pdf::{Deadline, Limits};
 
 /// Most image placements recorded while walking a page; later ones are not seen. Bounds the
 /// walk's memory on a page that paints an image a million times.
 const MAX_RECORDED: usize = 4096;
+/// Most bytes of inline image data one page's plan holds (it copies them out of the content
+/// stream): a full A4 page at 600 dpi in uncompressed grey is 35 MB. An inline image past it
+/// is recorded as unreadable, so a large one fails the page rather than leave a hole.
+const MAX_INLINE_BYTES: usize = 64 * 1024 * 1024;
 /// Most images painted into one page raster: the largest ones are kept. A scan drawn in
 /// strips has tens at most.
 pub const MAX_PAGE_IMAGES: usize = 256;
@@ -97,11 +107,31 @@ impl Orientation {
     }
 }
 
-/// One image XObject the page paints, where it paints it.
+/// An image's stream: an image XObject of the document, or an inline image written out as
+/// one.
+#[derive(Debug, Clone)]
+enum ImageStream<'d> {
+    Object(&'d Stream),
+    Inline(Arc<Stream>),
+}
+
+impl ImageStream<'_> {
+    fn get(&self) -> &Stream {
+        match self {
+            ImageStream::Object(s) => s,
+            ImageStream::Inline(s) => s,
+        }
+    }
+}
+
+/// One image the page paints, where it paints it.
 #[derive(Debug, Clone)]
 struct Placed<'d> {
+    /// The image XObject; [`image::INLINE`] for an inline image.
     object: ObjectId,
-    stream: &'d Stream,
+    stream: ImageStream<'d>,
+    /// Why an inline image's data was not kept (over [`MAX_INLINE_BYTES`]).
+    unreadable: Option<Arc<str>>,
     /// The image's declared size in pixels.
     size: (usize, usize),
     orientation: Orientation,
@@ -145,6 +175,9 @@ enum Layout {
 pub struct PagePlan<'d> {
     images: Vec<Placed<'d>>,
     layout: Layout,
+    /// The page's `/Rotate` as clockwise quarter turns: the raster is turned so that it reads
+    /// as the page is displayed.
+    quarter_turns: u8,
 }
 
 /// A page's raster and, when the placement gives it credibly, its resolution.
@@ -157,21 +190,49 @@ pub struct PageImage {
     pub ppi: Option<u32>,
 }
 
-/// Records the image XObjects a page paints.
-#[derive(Default)]
-struct Placements {
-    seen: Vec<(ObjectId, Matrix)>,
+/// An image the walk saw painted.
+enum Seen {
+    Object(ObjectId),
+    /// An inline image written out as an image XObject, or why its data was not kept.
+    Inline(Result<Stream, (Stream, String)>),
 }
 
-impl Device for Placements {
+/// Records the images a page paints.
+struct Placements<'d> {
+    doc: &'d Document,
+    seen: Vec<(Seen, Matrix)>,
+    /// Bytes of inline image data kept.
+    inline_bytes: usize,
+}
+
+impl Device for Placements<'_> {
     fn glyph(&mut self, _: &PlacedGlyph<'_>) {}
 
     fn image(&mut self, ctm: &Matrix, object: Option<ObjectId>) {
         if let Some(id) = object
             && self.seen.len() < MAX_RECORDED
         {
-            self.seen.push((id, *ctm));
+            self.seen.push((Seen::Object(id), *ctm));
         }
+    }
+
+    fn inline_image(&mut self, ctm: &Matrix, image: &InlineImage<'_>) {
+        if self.seen.len() >= MAX_RECORDED {
+            return;
+        }
+        let left = MAX_INLINE_BYTES.saturating_sub(self.inline_bytes);
+        let seen = match image.to_stream(self.doc, left) {
+            Ok(stream) => {
+                self.inline_bytes = self.inline_bytes.saturating_add(stream.content.len());
+                Ok(stream)
+            }
+            // Its dictionary still gives its size, so that its share of the page is known.
+            Err(e) => Err((
+                Stream::new(image.dictionary(self.doc), Vec::new()),
+                e.to_string(),
+            )),
+        };
+        self.seen.push((Seen::Inline(seen), *ctm));
     }
 }
 
@@ -186,7 +247,11 @@ pub fn plan<'d>(
 ) -> Option<PagePlan<'d>> {
     let mut fonts = FontCache::default();
     let mut budget = Budget::new(limits, deadline);
-    let mut device = Placements::default();
+    let mut device = Placements {
+        doc,
+        seen: Vec::new(),
+        inline_bytes: 0,
+    };
     {
         let mut interpreter = Interpreter::new(doc, &mut fonts, &mut budget);
         // An error (the deadline, a broken page) ends the walk; what it saw stands.
@@ -195,20 +260,22 @@ pub fn plan<'d>(
         }
     }
     let media = crate::pdf::text::declared_media_box(doc, page_id);
+    let quarter_turns = crate::pdf::pages::quarter_turns(doc, page_id);
     let placed: Vec<Placed<'d>> = device
         .seen
-        .iter()
-        .filter_map(|&(object, ctm)| placed(doc, object, &ctm))
+        .into_iter()
+        .filter_map(|(seen, ctm)| placed(doc, seen, &ctm))
         .filter(|p| media.is_none_or(|m| p.bbox.intersect(&m).is_some()))
         .collect();
-    plan_placed(placed, media).or_else(|| {
+    let plan = plan_placed(placed, media).or_else(|| {
         // Nothing painted that the walk saw (a content stream it could not read): the
         // largest image of the page's resources, as it is.
         let (object, stream) = largest_image(doc, page_id)?;
         Some(PagePlan {
             images: vec![Placed {
                 object,
-                stream,
+                stream: ImageStream::Object(stream),
+                unreadable: None,
                 size: declared_size(doc, &stream.dict),
                 orientation: Orientation::Upright {
                     flip_x: false,
@@ -217,25 +284,43 @@ pub fn plan<'d>(
                 bbox: Rect::from_corners(0.0, 0.0, 0.0, 0.0),
             }],
             layout: Layout::Single,
+            quarter_turns: 0,
         })
+    })?;
+    Some(PagePlan {
+        quarter_turns,
+        ..plan
     })
 }
 
-/// The image XObject `object` placed by `ctm`; `None` when it is not an image of some size
-/// drawn over some area.
-fn placed<'d>(doc: &'d Document, object: ObjectId, ctm: &Matrix) -> Option<Placed<'d>> {
-    let Ok(Object::Stream(stream)) = doc.get_object(object) else {
-        return None;
+/// The image `seen` placed by `ctm`; `None` when it is not an image of some size drawn over
+/// some area.
+fn placed<'d>(doc: &'d Document, seen: Seen, ctm: &Matrix) -> Option<Placed<'d>> {
+    let (object, stream, unreadable) = match seen {
+        Seen::Object(object) => {
+            let Ok(Object::Stream(stream)) = doc.get_object(object) else {
+                return None;
+            };
+            (object, ImageStream::Object(stream), None)
+        }
+        Seen::Inline(Ok(stream)) => (image::INLINE, ImageStream::Inline(Arc::new(stream)), None),
+        Seen::Inline(Err((stream, why))) => (
+            image::INLINE,
+            ImageStream::Inline(Arc::new(stream)),
+            Some(Arc::from(why)),
+        ),
     };
-    if !image::is_image(stream) || !ctm.is_finite() {
+    if !image::is_image(stream.get()) || !ctm.is_finite() {
         return None;
     }
-    let size = declared_size(doc, &stream.dict);
+    // With a finer mask, the mask's size: the image is blended at it.
+    let size = mask::declared_size(doc, stream.get());
     let bbox = Rect::unit_square(ctm);
     let drawn = bbox.width() > 0.0 && bbox.height() > 0.0 && bbox.width().is_finite();
     (size.0 > 0 && size.1 > 0 && drawn).then(|| Placed {
         object,
         stream,
+        unreadable,
         size,
         orientation: Orientation::of(ctm),
         bbox,
@@ -256,6 +341,7 @@ fn plan_placed<'d>(placed: Vec<Placed<'d>>, media: Option<Rect>) -> Option<PageP
         return Some(PagePlan {
             images: vec![one],
             layout: Layout::Single,
+            quarter_turns: 0,
         });
     }
     if aligned.len() > MAX_PAGE_IMAGES {
@@ -309,6 +395,7 @@ fn plan_placed<'d>(placed: Vec<Placed<'d>>, media: Option<Rect>) -> Option<PageP
             width,
             height,
         },
+        quarter_turns: 0,
     })
 }
 
@@ -327,6 +414,12 @@ impl PagePlan<'_> {
         self.images.len()
     }
 
+    /// Clockwise quarter turns the raster is given for the page's `/Rotate` (0 to 3): with an
+    /// odd number its width runs along the page's height.
+    pub fn quarter_turns(&self) -> u8 {
+        self.quarter_turns
+    }
+
     /// Bytes of memory making and reading the page's raster may hold at once, from declared
     /// sizes: the largest image being decoded ([`image::decode_cost`]: its samples and grey
     /// copy), the raster (for one image, its turned copy) and the copy `deskew` levels. For
@@ -335,9 +428,21 @@ impl PagePlan<'_> {
         let decoding = self
             .images
             .iter()
-            .map(|p| image::decode_cost(doc, p.stream))
+            .map(|p| {
+                let stream = p.stream.get();
+                image::decode_cost(doc, stream).saturating_add(mask::extra_cost(doc, stream))
+            })
             .max()
             .unwrap_or(0);
+        // Inline images' data, held by the plan.
+        let inline: usize = self
+            .images
+            .iter()
+            .filter_map(|p| match &p.stream {
+                ImageStream::Inline(s) => Some(s.content.len()),
+                ImageStream::Object(_) => None,
+            })
+            .sum();
         let raster = match self.layout {
             Layout::Single => self.images.first().map_or(0, |p| {
                 p.size
@@ -348,7 +453,9 @@ impl PagePlan<'_> {
             }),
             Layout::Composed { width, height, .. } => width.saturating_mul(height),
         };
-        decoding.saturating_add(raster.saturating_mul(2))
+        decoding
+            .saturating_add(raster.saturating_mul(2))
+            .saturating_add(inline)
     }
 
     /// Decodes the page's images and makes its raster. Images are decoded one at a time; once
@@ -360,7 +467,29 @@ impl PagePlan<'_> {
         max_stream_bytes: usize,
         deadline: &Deadline,
     ) -> Result<PageImage, ImageError> {
-        let decode = |p: &Placed<'_>| decode_image(doc, p.stream, page, p.object, max_stream_bytes);
+        let painted = self.paint(doc, page, max_stream_bytes, deadline)?;
+        Ok(PageImage {
+            image: turn_clockwise(painted.image, self.quarter_turns),
+            ppi: painted.ppi,
+        })
+    }
+
+    /// The raster as the page's content paints it, before `/Rotate`.
+    fn paint(
+        &self,
+        doc: &Document,
+        page: usize,
+        max_stream_bytes: usize,
+        deadline: &Deadline,
+    ) -> Result<PageImage, ImageError> {
+        let decode = |p: &Placed<'_>| match &p.unreadable {
+            Some(reason) => Err(ImageError::Corrupt {
+                page,
+                object: p.object,
+                reason: reason.to_string(),
+            }),
+            None => mask::decode(doc, p.stream.get(), page, p.object, max_stream_bytes),
+        };
         match self.layout {
             Layout::Single => {
                 let Some(p) = self.images.first() else {
@@ -371,7 +500,7 @@ impl PagePlan<'_> {
                     });
                 };
                 let decoded = decode(p)?;
-                let image = orient(decoded, p.orientation);
+                let image = orient(decoded.over_white(), p.orientation);
                 // A skewed image's bounding box is not its size on the page.
                 let ppi = (p.bbox.width() > 0.0 && p.orientation != Orientation::Skewed)
                     .then(|| {
@@ -418,11 +547,62 @@ impl PagePlan<'_> {
                         y0: (region.y1 - p.bbox.y1) * scale,
                         y1: (region.y1 - p.bbox.y0) * scale,
                     };
-                    let mask = image::is_image_mask(&p.stream.dict);
-                    paint(&mut canvas, &decoded, &dest, p.orientation, mask);
+                    let stencil = image::is_image_mask(&p.stream.get().dict);
+                    let source = Source {
+                        image: &decoded.image,
+                        opacity: decoded.opacity.as_deref(),
+                        stencil,
+                    };
+                    paint(&mut canvas, &source, &dest, p.orientation);
                 }
                 let ppi = image::pixels_per_inch(width, height, region.width(), region.height());
                 Ok(PageImage { image: canvas, ppi })
+            }
+        }
+    }
+}
+
+/// `image` turned clockwise by `quarter_turns` quarter turns (ISO 32000-2 §7.7.3.3: a page's
+/// `/Rotate` turns it clockwise for display), so that it reads upright.
+pub fn turn_clockwise(image: GrayImage, quarter_turns: u8) -> GrayImage {
+    let GrayImage {
+        width,
+        height,
+        mut pixels,
+    } = image;
+    match quarter_turns % 4 {
+        0 => GrayImage {
+            width,
+            height,
+            pixels,
+        },
+        // Read backwards, the pixels are the image turned by a half.
+        2 => {
+            pixels.reverse();
+            GrayImage {
+                width,
+                height,
+                pixels,
+            }
+        }
+        // The turned raster is `height` wide: its row y is the source's column y, read
+        // bottom up for a quarter clockwise, top down (and from the right) for three.
+        turns => {
+            let source = |x: usize, y: usize| pixels.get(y * width + x).copied().unwrap_or(255);
+            let mut out = Vec::with_capacity(pixels.len());
+            for y in 0..width {
+                for x in 0..height {
+                    out.push(if turns == 1 {
+                        source(y, height - 1 - x)
+                    } else {
+                        source(width - 1 - y, x)
+                    });
+                }
+            }
+            GrayImage {
+                width: height,
+                height: width,
+                pixels: out,
             }
         }
     }
@@ -458,7 +638,12 @@ fn orient(image: GrayImage, orientation: Orientation) -> GrayImage {
         y0: 0.0,
         y1: height as f64,
     };
-    paint(&mut out, &image, &dest, orientation, false);
+    let source = Source {
+        image: &image,
+        opacity: None,
+        stencil: false,
+    };
+    paint(&mut out, &source, &dest, orientation);
     out
 }
 
@@ -486,15 +671,19 @@ fn source_indices(
     (columns, indices)
 }
 
-/// Paints `image` onto `canvas` over `dest`, turned by `orientation`; an image mask paints
-/// only its ink (dark pixels), other images everything they cover.
-fn paint(
-    canvas: &mut GrayImage,
-    image: &GrayImage,
-    dest: &Dest,
-    orientation: Orientation,
-    mask: bool,
-) {
+/// A decoded image and how it covers what is below it.
+struct Source<'i> {
+    image: &'i GrayImage,
+    /// Opacity per pixel (its soft, stencil or colour-key mask); `None` for opaque.
+    opacity: Option<&'i [u8]>,
+    /// An image mask (`/ImageMask`): it paints only its ink (dark pixels).
+    stencil: bool,
+}
+
+/// Paints `source` onto `canvas` over `dest`, turned by `orientation`: an image mask only its
+/// ink, an image with a mask blended by its opacity, other images everything they cover.
+fn paint(canvas: &mut GrayImage, source: &Source<'_>, dest: &Dest, orientation: Orientation) {
+    let image = source.image;
     if image.width == 0 || image.height == 0 || dest.x1 <= dest.x0 || dest.y1 <= dest.y0 {
         return;
     }
@@ -516,12 +705,16 @@ fn paint(
         for (out, &sx) in row.iter_mut().zip(&xs) {
             // Raster x samples the image's columns (upright) or rows (turned by a quarter).
             let (col, r) = if x_columns { (sx, sy) } else { (sy, sx) };
-            let value = image
-                .pixels
-                .get(r * image.width + col)
-                .copied()
-                .unwrap_or(255);
-            if !mask || value < 128 {
+            let at = r * image.width + col;
+            let value = image.pixels.get(at).copied().unwrap_or(255);
+            if source.stencil {
+                if value < 128 {
+                    *out = value;
+                }
+            } else if let Some(opacity) = source.opacity {
+                let alpha = opacity.get(at).copied().unwrap_or(255);
+                *out = mask::blend(value, *out, alpha);
+            } else {
                 *out = value;
             }
         }
@@ -589,7 +782,7 @@ mod tests {
     /// drawing with the same images).
     fn page_doc(
         media: (f64, f64),
-        content: &str,
+        content: &(impl AsRef<[u8]> + ?Sized),
         images: Vec<Stream>,
         forms: &[&str],
     ) -> (Document, ObjectId) {
@@ -611,7 +804,7 @@ mod tests {
             page_xobjects.set(format!("Fm{i}"), id);
         }
         let pages_id = doc.new_object_id();
-        let contents = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let contents = doc.add_object(Stream::new(dictionary! {}, content.as_ref().to_vec()));
         let page = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages_id,
             "MediaBox" => vec![0.into(), 0.into(), Object::Real(media.0 as f32), Object::Real(media.1 as f32)],
@@ -627,6 +820,13 @@ mod tests {
         let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
         doc.trailer.set("Root", catalog);
         (doc, page)
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(data).unwrap();
+        z.finish().unwrap()
     }
 
     fn read(doc: &Document, page: ObjectId) -> PageImage {
@@ -750,6 +950,72 @@ mod tests {
         }
     }
 
+    /// Sets the page's `/Rotate`.
+    fn rotate(doc: &mut Document, page: ObjectId, value: Object) {
+        doc.get_dictionary_mut(page)
+            .expect("the page")
+            .set("Rotate", value);
+    }
+
+    #[test]
+    fn a_rotated_page_is_turned_clockwise_to_read_as_displayed() {
+        let cases: [(i64, usize, Vec<u8>); 5] = [
+            (0, 3, vec![1, 2, 3, 4, 5, 6]),
+            // A quarter clockwise: the left column, bottom up, is the top row.
+            (90, 2, vec![4, 1, 5, 2, 6, 3]),
+            (180, 3, vec![6, 5, 4, 3, 2, 1]),
+            (270, 2, vec![3, 6, 2, 5, 1, 4]),
+            // Near miss: not a multiple of 90, not turned.
+            (45, 3, vec![1, 2, 3, 4, 5, 6]),
+        ];
+        for (degrees, width, want) in cases {
+            let (mut doc, page) =
+                page_doc((3.0, 2.0), "q 3 0 0 2 0 0 cm /Im0 Do Q", vec![abc()], &[]);
+            rotate(&mut doc, page, Object::Integer(degrees));
+            let img = read(&doc, page).image;
+            assert_eq!(
+                (img.width, img.pixels.as_slice()),
+                (width, want.as_slice()),
+                "/Rotate {degrees}"
+            );
+        }
+        // Composed beside a white image, the page turns as a whole: the image on the left is
+        // on top after a quarter clockwise, the white one on the right below it.
+        let (mut doc, page) = page_doc(
+            (6.0, 2.0),
+            "q 3 0 0 2 0 0 cm /Im0 Do Q q 3 0 0 2 3 0 cm /Im1 Do Q",
+            vec![abc(), gray(3, 2, |_, _| 255)],
+            &[],
+        );
+        rotate(&mut doc, page, Object::Integer(90));
+        let turned = read(&doc, page);
+        assert_eq!((turned.image.width, turned.image.height), (2, 6));
+        assert_eq!(&turned.image.pixels[..6], &[4, 1, 5, 2, 6, 3]);
+        assert!(turned.image.pixels[6..].iter().all(|&p| p == 255));
+    }
+
+    #[test]
+    fn turning_four_quarters_is_the_image_again() {
+        let img = GrayImage {
+            width: 3,
+            height: 2,
+            pixels: vec![1, 2, 3, 4, 5, 6],
+        };
+        let mut turned = img.clone();
+        for _ in 0..4 {
+            turned = turn_clockwise(turned, 1);
+        }
+        assert_eq!(turned, img);
+        assert_eq!(turn_clockwise(turn_clockwise(img.clone(), 1), 3), img);
+        assert_eq!(turn_clockwise(img.clone(), 4), img);
+        let empty = GrayImage {
+            width: 0,
+            height: 0,
+            pixels: vec![],
+        };
+        assert_eq!(turn_clockwise(empty.clone(), 1), empty);
+    }
+
     #[test]
     fn a_mask_paints_its_ink_at_its_finer_resolution_over_the_background() {
         // A 2 × 2 mid-grey background and a 4 × 4 mask over the same area, ink on its
@@ -773,6 +1039,173 @@ mod tests {
                     if x == y { 0 } else { 128 },
                     "({x}, {y})"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn an_image_with_a_soft_mask_shows_its_letters_not_a_black_rectangle() {
+        // A 4 × 4 black image whose soft mask (2 × 2, coarser) lets through its left half.
+        let with_smask = |doc: &mut Document| {
+            let smask = doc.add_object(gray(2, 2, |x, _| if x == 0 { 255 } else { 0 }));
+            let mut black = gray(4, 4, |_, _| 0);
+            black.dict.set("SMask", smask);
+            black
+        };
+        // Alone on the page: over white paper.
+        let (mut doc, page) = page_doc((4.0, 4.0), "q 4 0 0 4 0 0 cm /Im0 Do Q", vec![], &[]);
+        let black = with_smask(&mut doc);
+        let id = doc.add_object(black);
+        doc.get_dictionary_mut(page).unwrap().set(
+            "Resources",
+            dictionary! {"XObject" => dictionary! {"Im0" => id}},
+        );
+        let img = read(&doc, page).image;
+        for (i, &p) in img.pixels.iter().enumerate() {
+            assert_eq!(p, if i % 4 < 2 { 0 } else { 255 }, "pixel {i}");
+        }
+        // Over a mid-grey background: the background shows where the mask is clear.
+        let (mut doc, page) = page_doc(
+            (4.0, 4.0),
+            "q 4 0 0 4 0 0 cm /Im0 Do Q q 4 0 0 4 0 0 cm /Im1 Do Q",
+            vec![gray(2, 2, |_, _| 128)],
+            &[],
+        );
+        let black = with_smask(&mut doc);
+        let id = doc.add_object(black);
+        let resources = doc
+            .get_dictionary_mut(page)
+            .unwrap()
+            .get_mut(b"Resources")
+            .unwrap()
+            .as_dict_mut()
+            .unwrap()
+            .get_mut(b"XObject")
+            .unwrap()
+            .as_dict_mut()
+            .unwrap();
+        resources.set("Im1", id);
+        let img = read(&doc, page).image;
+        for (i, &p) in img.pixels.iter().enumerate() {
+            assert_eq!(p, if i % 4 < 2 { 0 } else { 128 }, "pixel {i}");
+        }
+        // Near miss: the same image without its mask is the black rectangle.
+        let (doc, page) = page_doc(
+            (4.0, 4.0),
+            "q 4 0 0 4 0 0 cm /Im0 Do Q",
+            vec![gray(4, 4, |_, _| 0)],
+            &[],
+        );
+        assert!(read(&doc, page).image.pixels.iter().all(|&p| p == 0));
+    }
+
+    /// `BI … ID data EI` with `params`.
+    fn inline(params: &str, data: &[u8]) -> Vec<u8> {
+        let mut out = format!("BI {params} ID ").into_bytes();
+        out.extend_from_slice(data);
+        out.extend_from_slice(b"\nEI ");
+        out
+    }
+
+    #[test]
+    fn inline_images_are_read_like_image_xobjects() {
+        // One inline image, and one whose data holds " EI ".
+        let abc_inline = |data: &[u8]| {
+            let mut content = b"q 3 0 0 2 0 0 cm ".to_vec();
+            content.extend(inline("/W 3 /H 2 /BPC 8 /CS /G", data));
+            content.extend_from_slice(b"Q");
+            content
+        };
+        let (doc, page) = page_doc((3.0, 3.0), &abc_inline(&[1, 2, 3, 4, 5, 6]), vec![], &[]);
+        assert_eq!(read(&doc, page).image.pixels, [1, 2, 3, 4, 5, 6]);
+        let (doc, page) = page_doc((3.0, 3.0), &abc_inline(b"\x01 EI \x06"), vec![], &[]);
+        assert_eq!(read(&doc, page).image.pixels, b"\x01 EI \x06");
+        // The picture as three inline strips, Flate-compressed with the abbreviations, equals
+        // the image XObject drawn whole.
+        let (doc, page) = page_doc(
+            MEDIA,
+            "q 7.2 0 0 5.76 0 0 cm /Im0 Do Q",
+            vec![gray(W, H, pattern)],
+            &[],
+        );
+        let full = read(&doc, page);
+        let mut content = Vec::new();
+        for s in 0..3 {
+            let rows: Vec<u8> = (0..8)
+                .flat_map(|y| (0..W).map(move |x| pattern(x, y + 8 * s)))
+                .collect();
+            let y = 3.84 - 1.92 * s as f64;
+            content.extend(format!("q 7.2 0 0 1.92 0 {y} cm ").into_bytes());
+            content.extend(inline(
+                &format!("/W {W} /H 8 /BPC 8 /CS /G /F /Fl"),
+                &zlib(&rows),
+            ));
+            content.extend_from_slice(b"Q ");
+        }
+        let (doc, page) = page_doc(MEDIA, &content, vec![], &[]);
+        let composed = read(&doc, page);
+        assert_eq!(composed.image, full.image);
+        assert_eq!(composed.ppi, Some(300));
+    }
+
+    #[test]
+    fn an_inline_image_mask_and_an_indexed_inline_image_from_the_resources() {
+        // A 4 × 1 stencil painting its zeros black over a white image XObject.
+        let mut content = b"q 4 0 0 1 0 0 cm /Im0 Do Q q 4 0 0 1 0 0 cm ".to_vec();
+        content.extend(inline("/W 4 /H 1 /IM true", &[0b0101_0000]));
+        content.extend_from_slice(b"Q");
+        let (doc, page) = page_doc((4.0, 1.0), &content, vec![gray(4, 1, |_, _| 255)], &[]);
+        assert_eq!(read(&doc, page).image.pixels, [0, 255, 0, 255]);
+        // An indexed palette named by the page's resources: index 1 is black.
+        let (mut doc, page) = page_doc((2.0, 1.0), "", vec![], &[]);
+        let mut content = b"q 2 0 0 1 0 0 cm ".to_vec();
+        content.extend(inline("/W 2 /H 1 /BPC 8 /CS /P0", &[1, 0]));
+        content.extend_from_slice(b"Q");
+        let contents = doc.add_object(Stream::new(dictionary! {}, content));
+        let palette = Object::Array(vec![
+            Object::Name(b"Indexed".to_vec()),
+            Object::Name(b"DeviceGray".to_vec()),
+            Object::Integer(1),
+            Object::String(vec![255, 0], lopdf::StringFormat::Hexadecimal),
+        ]);
+        let page_dict = doc.get_dictionary_mut(page).unwrap();
+        page_dict.set("Contents", contents);
+        page_dict.set(
+            "Resources",
+            dictionary! {"ColorSpace" => dictionary! {"P0" => palette}},
+        );
+        assert_eq!(read(&doc, page).image.pixels, [0, 255]);
+    }
+
+    #[test]
+    fn a_broken_inline_image_fails_its_page_or_is_left_out_never_a_panic() {
+        // Data short of its size: the page is this image, so the page fails, naming it.
+        let mut content = b"q 3 0 0 2 0 0 cm ".to_vec();
+        content.extend(inline("/W 3 /H 2 /BPC 8 /CS /G", &[1, 2]));
+        content.extend_from_slice(b"Q");
+        let (doc, page) = page_doc((3.0, 3.0), &content, vec![], &[]);
+        let err = plan(&doc, page, &Limits::default(), Deadline::none())
+            .unwrap()
+            .compose(&doc, 1, 1 << 20, &Deadline::none())
+            .unwrap_err();
+        assert!(err.to_string().contains("an inline image"), "{err}");
+        // As a small stamp on a scan it is left out.
+        let mut content = b"q 7.2 0 0 5.76 0 0 cm /Im0 Do Q q 0.7 0 0 0.7 0 0 cm ".to_vec();
+        content.extend(inline("/W 3 /H 2 /BPC 8 /CS /G", &[1, 2]));
+        content.extend_from_slice(b"Q");
+        let (doc, page) = page_doc(MEDIA, &content, vec![gray(W, H, pattern)], &[]);
+        assert_eq!(read(&doc, page).image.pixels[0], pattern(0, 0));
+        // No EI, a huge declared size, garbage parameters, a bad /L: no panic, no hang.
+        for content in [
+            &b"q 3 0 0 2 0 0 cm BI /W 3 /H 2 /BPC 8 /CS /G ID \x01\x02"[..],
+            b"q 3 0 0 2 0 0 cm BI /W 99999999 /H 99999999 /CS /G /BPC 8 ID abc EI Q",
+            b"q 3 0 0 2 0 0 cm BI /W -3 /H (x) /CS [/I] /F 5 ID abc EI Q",
+            b"q 3 0 0 2 0 0 cm BI /W 3 /H 2 /L 99999 /CS /G /BPC 8 ID abcdef EI Q",
+            b"q 3 0 0 2 0 0 cm BI ID EI Q",
+        ] {
+            let (doc, page) = page_doc((3.0, 3.0), content, vec![], &[]);
+            if let Some(plan) = plan(&doc, page, &Limits::default(), Deadline::none()) {
+                let _ = plan.compose(&doc, 1, 1 << 20, &Deadline::none());
             }
         }
     }

@@ -1,9 +1,10 @@
-//! Page images of scanned pages: the image XObjects a page paints, decoded to 8-bit grey.
+//! Page images of scanned pages: the images a page paints, decoded to 8-bit grey.
 //!
 //! A scanner's PDF draws one full-page image per page; some draw a page as several strips or
-//! tiles, or a low-resolution background under a sharp bitonal mask. [`super::compose`] finds
-//! what the page paints and puts it together; this module decodes one image XObject
-//! (ISO 32000-2 §8.9) to grey:
+//! tiles (as image XObjects or inline images), or a low-resolution background under a sharp
+//! bitonal mask. [`super::compose`] finds what the page paints and puts it together; this
+//! module decodes one image XObject (ISO 32000-2 §8.9), or an inline image written out as one
+//! (`crate::pdf::text::inline_image`), to grey:
 //!
 //! - Filters: DCT through `zune-jpeg` (baseline and progressive; grey, YCbCr, RGB, CMYK and
 //!   YCCK), JPEG 2000 (`JPXDecode`) through `hayro-jpeg2000` with its own colour space, CCITT
@@ -20,17 +21,20 @@
 //!   `Indexed` over any of those.
 //! - `/Decode` arrays of any kind (per component, in the colour space's range), image masks
 //!   (painted black: the fill colour is not tracked).
+//! - Colour-key masks (`/Mask [min max …]`), as an opacity per pixel from the raw samples
+//!   ([`decode_keyed`]); soft masks and stencil `/Mask`s are applied by [`super::mask`].
 //!
-//! Not read: inline images, soft masks and colour-key masks (the image is painted opaque), and
-//! a JPEG 2000 image's `/Decode` and `/SMaskInData` (ignored for OCR, as the spec lets
-//! readers of a JPX image with its own colour space). Rendering vector content is left out:
-//! a page without an image gets no OCR.
+//! Not read: a colour key on a DCT or JPEG 2000 image (lossy samples match it by chance), a
+//! soft mask's `/Matte`, and a JPEG 2000 image's `/Decode` and `/SMaskInData` (ignored for
+//! OCR, as the spec lets readers of a JPX image with its own colour space). Rendering vector
+//! content is left out: a page without an image gets no OCR.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use thiserror::Error;
 
 use super::ccitt::{self, CcittParams};
 use super::jbig2;
+use super::mask::ColourKey;
 
 /// Largest image side decoded, in pixels (A4 at 600 dpi is about 7 000 × 5 000).
 pub const MAX_IMAGE_SIDE: usize = 20_000;
@@ -87,49 +91,74 @@ impl GrayImage {
 #[non_exhaustive]
 pub enum ImageError {
     /// The image uses a filter arkivar does not decode.
-    #[error("page {page}, image object {object:?}: filter {filter} is not supported")]
+    #[error("page {page}, {}: filter {filter} is not supported", image_name(.object))]
     UnsupportedFilter {
         /// 1-based page.
         page: usize,
-        /// The image XObject.
+        /// The image XObject ([`INLINE`] for an inline image).
         object: ObjectId,
         /// The filter's name.
         filter: String,
     },
     /// The colour space or bit depth is not one arkivar decodes.
-    #[error("page {page}, image object {object:?}: {what} is not supported")]
+    #[error("page {page}, {}: {what} is not supported", image_name(.object))]
     Unsupported {
         /// 1-based page.
         page: usize,
-        /// The image XObject.
+        /// The image XObject ([`INLINE`] for an inline image).
         object: ObjectId,
         /// What (colour space, bit depth).
         what: String,
     },
     /// Width or height missing, zero or over the limits.
     #[error(
-        "page {page}, image object {object:?}: size {width} × {height} is empty or over the limit ({MAX_IMAGE_SIDE} per side, {MAX_IMAGE_PIXELS} pixels)"
+        "page {page}, {}: size {width} × {height} is empty or over the limit ({MAX_IMAGE_SIDE} per side, {MAX_IMAGE_PIXELS} pixels)",
+        image_name(.object)
     )]
     Size {
         /// 1-based page.
         page: usize,
-        /// The image XObject.
+        /// The image XObject ([`INLINE`] for an inline image).
         object: ObjectId,
         /// Declared width.
         width: i64,
         /// Declared height.
         height: i64,
     },
+    /// The image's soft mask or stencil mask did not decode: without it the image would paint
+    /// over what the mask keeps clear.
+    #[error("page {page}, {}: its mask did not decode: {source}", image_name(.object))]
+    Mask {
+        /// 1-based page.
+        page: usize,
+        /// The image XObject ([`INLINE`] for an inline image).
+        object: ObjectId,
+        /// Why the mask did not decode.
+        source: Box<ImageError>,
+    },
     /// The stream did not decode (corrupt data, too short, over the decompression limit).
-    #[error("page {page}, image object {object:?}: {reason}")]
+    #[error("page {page}, {}: {reason}", image_name(.object))]
     Corrupt {
         /// 1-based page.
         page: usize,
-        /// The image XObject.
+        /// The image XObject ([`INLINE`] for an inline image).
         object: ObjectId,
         /// The decoder's message.
         reason: String,
     },
+}
+
+/// The object an inline image is named by in errors: object number 0 is never an indirect
+/// object's (ISO 32000-2 §7.3.10).
+pub const INLINE: ObjectId = (0, 0);
+
+/// How an error names the image: its object, or as an inline image.
+fn image_name(object: &ObjectId) -> String {
+    if *object == INLINE {
+        "an inline image".to_owned()
+    } else {
+        format!("image object {object:?}")
+    }
 }
 
 /// The resolution of a `width` × `height` pixel image drawn over a page of `page_width` ×
@@ -490,7 +519,8 @@ fn gray_from_samples(
     Some(out)
 }
 
-/// Decodes one image XObject to grey.
+/// Decodes one image XObject to grey, as its samples say: its masks are not applied
+/// ([`super::mask::decode`] applies them).
 pub fn decode_image(
     doc: &Document,
     stream: &Stream,
@@ -498,6 +528,20 @@ pub fn decode_image(
     object: ObjectId,
     max_stream_bytes: usize,
 ) -> Result<GrayImage, ImageError> {
+    decode_keyed(doc, stream, page, object, max_stream_bytes).map(|(image, _)| image)
+}
+
+/// Decodes one image XObject to grey, with its colour-key mask's opacity per pixel when it has
+/// one that masks some pixel ([`super::mask::ColourKey`]: it is a range of raw samples, which
+/// only decoding sees). Not for DCT and JPEG 2000 images, whose lossy samples a key would
+/// match only by chance.
+pub(super) fn decode_keyed(
+    doc: &Document,
+    stream: &Stream,
+    page: usize,
+    object: ObjectId,
+    max_stream_bytes: usize,
+) -> Result<(GrayImage, Option<Vec<u8>>), ImageError> {
     let dict = &stream.dict;
     let (w, h) = (
         int(doc, dict, b"Width").unwrap_or(0),
@@ -544,11 +588,12 @@ pub fn decode_image(
             if jpeg.components == 1
                 && (luma_ok || (colour == Some(Colour::Gray) && decode.is_none()))
             {
-                return Ok(GrayImage {
+                let image = GrayImage {
                     width: jpeg.width,
                     height: jpeg.height,
                     pixels: jpeg.samples,
-                });
+                };
+                return Ok((image, None));
             }
             // The dictionary's colour space when it fits the JPEG's components, else the
             // device space with their number.
@@ -569,11 +614,12 @@ pub fn decode_image(
                 decode.as_deref(),
             )
             .ok_or_else(|| corrupt("JPEG: fewer samples than its size".into()))?;
-            Ok(GrayImage {
+            let image = GrayImage {
                 width: jpeg.width,
                 height: jpeg.height,
                 pixels,
-            })
+            };
+            Ok((image, None))
         }
         Some(b"JPXDecode") => {
             let data = before_last_filter(stream, last_index, max_stream_bytes).map_err(corrupt)?;
@@ -587,6 +633,7 @@ pub fn decode_image(
                     ))
                 })?
                 .map_err(corrupt)
+                .map(|image| (image, None))
         }
         Some(f @ (b"CCITTFaxDecode" | b"CCF" | b"JBIG2Decode")) => {
             let data = before_last_filter(stream, last_index, max_stream_bytes).map_err(corrupt)?;
@@ -628,7 +675,8 @@ pub fn decode_image(
 
 /// Samples after all filters to grey: the image's colour space (DeviceGray when a bitonal
 /// filter's image names none, as readers assume), bit depth (`bits`, else
-/// `/BitsPerComponent`), `/Decode` and image mask.
+/// `/BitsPerComponent`), `/Decode` and image mask; with the opacity its colour-key mask
+/// gives, if any.
 #[allow(clippy::too_many_arguments)]
 fn samples_image(
     doc: &Document,
@@ -639,7 +687,7 @@ fn samples_image(
     bits: Option<i64>,
     page: usize,
     object: ObjectId,
-) -> Result<GrayImage, ImageError> {
+) -> Result<(GrayImage, Option<Vec<u8>>), ImageError> {
     let image_mask = is_image_mask(dict);
     let bits = match bits {
         _ if image_mask => 1,
@@ -679,11 +727,19 @@ fn samples_image(
                 data.len()
             ),
         })?;
-    Ok(GrayImage {
+    // A stencil mask has no colour to key on.
+    let key = if image_mask {
+        None
+    } else {
+        ColourKey::from_dict(doc, dict, colour.components(), bits)
+            .and_then(|key| key.opacity(data, width, height))
+    };
+    let image = GrayImage {
         width,
         height,
         pixels,
-    })
+    };
+    Ok((image, key))
 }
 
 /// True when the image is a stencil mask (`/ImageMask true`).

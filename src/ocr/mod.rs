@@ -1,8 +1,9 @@
 //! OCR of scanned pages: which pages need it, their images, and the text an engine reads.
 //!
 //! The stage owns the choice of pages (no usable text layer, mostly covered by an image: the
-//! text stage's per-page facts), putting together what each paints ([`compose`]) and decoding
-//! its images ([`image`], with [`ccitt`] and [`jbig2`] for bitonal scans), levelling crooked
+//! text stage's per-page facts), putting together what each paints, turned as the page is
+//! displayed ([`compose`]), and decoding its images ([`image`], with [`ccitt`] and [`jbig2`]
+//! for bitonal scans, and [`mask`] for what their masks hide), levelling crooked
 //! scans ([`deskew`]), running an engine over them in parallel with a time limit
 //! per page and within the document's time budget, the ink on each page ([`ink`]), and what
 //! the record says about it ([`OcrInfo`]). The engine is a trait ([`OcrEngine`]): the
@@ -16,6 +17,7 @@ pub mod deskew;
 pub mod image;
 pub mod ink;
 pub mod jbig2;
+pub mod mask;
 pub mod tesseract;
 pub mod tsv;
 
@@ -307,17 +309,24 @@ pub fn ocr_pages(
             Err(e) => return PageResult::Failed(ImageError::to_string(&e)),
         };
         // The resolution the images are drawn at; for an image seen only in the resources,
-        // from the page's size when the images cover it (a scan).
+        // from the page's size when the images cover it (a scan). The raster is turned as the
+        // page is displayed, so a page turned by a quarter is as wide as the media box is high.
+        let turned = plan.quarter_turns() % 2 == 1;
         let ppi = composed.ppi.or_else(|| {
             (page.image_coverage >= FULL_PAGE_COVERAGE)
                 .then(|| crate::pdf::text::declared_media_box(doc, page_id))
                 .flatten()
                 .and_then(|media| {
+                    let (across, down) = if turned {
+                        (media.height(), media.width())
+                    } else {
+                        (media.width(), media.height())
+                    };
                     image::pixels_per_inch(
                         composed.image.width,
                         composed.image.height,
-                        media.width(),
-                        media.height(),
+                        across,
+                        down,
                     )
                 })
         });
@@ -735,6 +744,36 @@ mod tests {
         let plan = compose::plan(&doc, page_id, &small_limits(), Deadline::none()).unwrap();
         assert_eq!(plan.images(), 3);
         assert_eq!(plan.cost(&doc), 30 * 4 * 2 + 10 * 4 * 2);
+    }
+
+    #[test]
+    fn a_rotated_page_reaches_the_engine_upright() {
+        // A 10 × 1 image on a page turned by a quarter is read 1 pixel wide; the same page
+        // unturned (the near miss) 10 wide.
+        for (rotate, want) in [(Some(90), "w1\n"), (Some(0), "w10\n"), (None, "w10\n")] {
+            let mut doc = doc_with_images(&[10]);
+            if let Some(degrees) = rotate {
+                let pages_id = doc
+                    .catalog()
+                    .and_then(|c| c.get(b"Pages"))
+                    .and_then(lopdf::Object::as_reference)
+                    .unwrap();
+                // Inherited from the page tree's node.
+                doc.get_dictionary_mut(pages_id)
+                    .unwrap()
+                    .set("Rotate", degrees);
+            }
+            let mut pages = vec![page(1, false, 1.0)];
+            ocr_pages(
+                &doc,
+                &mut pages,
+                &settings(Scripted { fail_on_width: 0 }),
+                &small_limits(),
+            )
+            .unwrap()
+            .unwrap();
+            assert_eq!(pages[0].text, want, "{rotate:?}");
+        }
     }
 
     #[test]

@@ -568,3 +568,78 @@ fn describe(defects: &[TreeDefect]) -> String {
         "the page tree was read tolerantly and rebuilt in memory as one flat list: {what}{tail}"
     )
 }
+
+/// How page `page_id` is turned for display: its `/Rotate` (ISO 32000-2 §7.7.3.3, inherited
+/// from the nearest ancestor that sets it) as clockwise quarter turns, 0 to 3. A value that is
+/// not a multiple of 90 is 0, as pdf.js and poppler read it; -90 is 3.
+pub fn quarter_turns(doc: &Document, page_id: ObjectId) -> u8 {
+    let mut node = doc.get_dictionary(page_id).ok();
+    for _ in 0..MAX_TREE_DEPTH {
+        let Some(dict) = node else { break };
+        if let Ok(value) = dict.get(b"Rotate") {
+            let degrees = match deref(doc, value) {
+                Some(Object::Integer(i)) => Some(*i),
+                Some(Object::Real(r)) if r.fract() == 0.0 && r.abs() < 1e9 => Some(*r as i64),
+                _ => None,
+            };
+            return match degrees {
+                Some(d) if d % 90 == 0 => (d.rem_euclid(360) / 90) as u8,
+                _ => 0,
+            };
+        }
+        node = dict
+            .get(b"Parent")
+            .and_then(Object::as_reference)
+            .and_then(|id| doc.get_dictionary(id))
+            .ok();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    /// A page under a node that sets `/Rotate` to `node`, the page itself setting `page`.
+    fn rotated(node: Option<Object>, page: Option<Object>) -> (Document, ObjectId) {
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let mut page_dict = dictionary! {"Type" => "Page", "Parent" => pages_id};
+        if let Some(p) = page {
+            page_dict.set("Rotate", p);
+        }
+        let page_id = doc.add_object(page_dict);
+        let mut tree =
+            dictionary! {"Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1};
+        if let Some(n) = node {
+            tree.set("Rotate", n);
+        }
+        doc.objects.insert(pages_id, Object::Dictionary(tree));
+        (doc, page_id)
+    }
+
+    #[test]
+    fn rotate_is_read_from_the_page_or_inherited_as_clockwise_quarter_turns() {
+        for (node, page, want) in [
+            (None, None, 0),
+            (None, Some(90), 1),
+            (None, Some(180), 2),
+            (None, Some(270), 3),
+            (None, Some(-90), 3),
+            (None, Some(450), 1),
+            (Some(90), None, 1),
+            // The page's own value wins over its parent's, even 0.
+            (Some(90), Some(0), 0),
+            // Not a multiple of 90: not turned.
+            (None, Some(45), 0),
+        ] {
+            let (doc, id) = rotated(node.map(Object::Integer), page.map(Object::Integer));
+            assert_eq!(quarter_turns(&doc, id), want, "{node:?} {page:?}");
+        }
+        let (doc, id) = rotated(None, Some(Object::Real(270.0)));
+        assert_eq!(quarter_turns(&doc, id), 3);
+        let (doc, id) = rotated(None, Some(Object::Name(b"90".to_vec())));
+        assert_eq!(quarter_turns(&doc, id), 0);
+    }
+}

@@ -247,7 +247,7 @@ pub fn decode_into(stream: &Stream, max: usize, out: &mut Vec<u8>) -> Result<Fit
 /// The full name of an abbreviated filter name (§8.9.7, Table 92: the inline-image
 /// abbreviations, which some producers write in stream dictionaries too; pdf.js and
 /// pdftotext accept them there).
-fn full_filter_name(name: &[u8]) -> Option<&'static [u8]> {
+pub(crate) fn full_filter_name(name: &[u8]) -> Option<&'static [u8]> {
     Some(match name {
         b"Fl" => b"FlateDecode",
         b"A85" => b"ASCII85Decode",

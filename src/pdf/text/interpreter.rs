@@ -13,6 +13,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::TextWarning;
 use super::font::{Font, WritingMode};
 use super::geometry::{Matrix, Rect};
+use super::inline_image::InlineImage;
 use super::lexer::{Lexer, Operand, Token};
 use crate::pdf::object::{MAX_DEREF, deref, deref_dict, number};
 use crate::pdf::stream::{DecodeError, Fit};
@@ -56,9 +57,14 @@ pub trait Device {
     /// A glyph was shown.
     fn glyph(&mut self, glyph: &PlacedGlyph<'_>);
     /// An image was painted; `ctm` maps the unit square onto the page. `object` is the image
-    /// XObject (for OCR to decode what the page paints), `None` for an inline image or an
-    /// image XObject that is not an indirect object.
+    /// XObject (for OCR to decode what the page paints), `None` for an image XObject that is
+    /// not an indirect object, and for an inline image a device takes as any image.
     fn image(&mut self, ctm: &Matrix, object: Option<ObjectId>);
+    /// An inline image was painted; by default it counts as an image without an object.
+    fn inline_image(&mut self, ctm: &Matrix, image: &InlineImage<'_>) {
+        let _ = image;
+        self.image(ctm, None);
+    }
 }
 
 /// Where a font dictionary lives, to cache one `Font` per dictionary.
@@ -337,20 +343,17 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         let mut pending_from = 0;
 
         while let Some(token) = lexer.next_token() {
-            let op = match token {
+            let (op, inline) = match token {
                 Token::Operand(o) => {
                     if operands.len() < super::lexer::MAX_OPERANDS {
                         operands.push(o);
                     }
                     continue;
                 }
-                Token::InlineImage(_) => {
-                    device.image(&gs.ctm, None);
-                    operands.clear();
-                    pending_from = lexer.position();
-                    continue;
-                }
-                Token::Operator(op) => op,
+                // Counted, limited and timed as an operator: a stream of a million tiny
+                // inline images is a million operators.
+                Token::InlineImage { params, data } => (&b"BI"[..], Some((params, data))),
+                Token::Operator(op) => (op, None),
             };
             pending_from = lexer.position();
             self.operators += 1;
@@ -360,6 +363,9 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             if self.operators > max_ops {
                 // Enough is enough: keep what was found so far rather than fail the page.
                 break;
+            }
+            if let Some((params, data)) = &inline {
+                device.inline_image(&gs.ctm, &InlineImage::new(params, data, resources));
             }
             let num = |i: usize| operands.get(i).and_then(Operand::as_f64);
             match op {

@@ -50,8 +50,14 @@ pub enum Token<'a> {
     Operand(Operand<'a>),
     /// An operator keyword, e.g. `Tj`.
     Operator(&'a [u8]),
-    /// An inline image (`BI … ID … EI`) with its parameters; its data is skipped.
-    InlineImage(Vec<(Cow<'a, [u8]>, Operand<'a>)>),
+    /// An inline image (`BI … ID … EI`): its parameters as written (abbreviated keys and
+    /// names) and its data, without the white space before `EI`.
+    InlineImage {
+        /// The parameters between `BI` and `ID`.
+        params: Vec<(Cow<'a, [u8]>, Operand<'a>)>,
+        /// The bytes between `ID` and `EI`.
+        data: &'a [u8],
+    },
 }
 
 /// Reads tokens from a content stream.
@@ -298,6 +304,8 @@ impl<'a> Lexer<'a> {
                 let op = match word {
                     b"true" => Operand::Bool(true),
                     b"false" => Operand::Bool(false),
+                    // An inline image's `/DP [null << … >>]`.
+                    b"null" => Operand::Null,
                     // A state operator inside a `TJ` array (`[(A) 0.0 Tc -250 (B)] TJ`, as
                     // some producers write): stepped over, not run, and the array goes on,
                     // as pdftotext and pdf.js read it.
@@ -354,7 +362,7 @@ impl<'a> Lexer<'a> {
         entries
     }
 
-    /// After `BI`: parameters up to `ID`, then skip the image data up to `EI` (§8.9.7).
+    /// After `BI`: parameters up to `ID`, then the image data up to `EI` (§8.9.7).
     fn inline_image(&mut self) -> Token<'a> {
         let mut params = Vec::new();
         loop {
@@ -367,16 +375,17 @@ impl<'a> Lexer<'a> {
                 let value = match self.peek() {
                     Some(vb) => match self.operand(vb, 1) {
                         Some(v) => v,
-                        None if is_regular(vb) => {
-                            let w = self.regular_run();
-                            if w == b"ID" {
+                        None if is_regular(vb) => match self.regular_run() {
+                            b"ID" => {
                                 // A key with no value right before ID: treat ID as the end.
                                 self.pos -= 2;
                                 Operand::Null
-                            } else {
-                                Operand::Name(Cow::Borrowed(w))
                             }
-                        }
+                            b"true" => Operand::Bool(true),
+                            b"false" => Operand::Bool(false),
+                            b"null" => Operand::Null,
+                            w => Operand::Name(Cow::Borrowed(w)),
+                        },
                         None => {
                             self.pos += 1;
                             Operand::Null
@@ -391,42 +400,158 @@ impl<'a> Lexer<'a> {
                 let w = self.regular_run();
                 if w == b"ID" {
                     // One white-space byte separates ID from the data.
-                    self.pos = (self.pos + 1).min(self.data.len());
+                    if self.peek().is_some_and(is_white) {
+                        self.pos += 1;
+                    }
                     break;
                 }
             } else {
                 self.pos += 1;
             }
         }
-        self.skip_inline_data(&params);
-        Token::InlineImage(params)
+        let start = self.pos.min(self.data.len());
+        let (end, resume) = inline_data_end(self.data, start, &params);
+        self.pos = resume;
+        let data = self.data.get(start..end).unwrap_or_default();
+        Token::InlineImage { params, data }
     }
+}
 
-    fn skip_inline_data(&mut self, params: &[(Cow<'a, [u8]>, Operand<'a>)]) {
-        let declared = params
+/// How far past the first `EI` that could end an inline image's data another is looked for
+/// when what follows the first does not read as content (binary data that happens to hold
+/// " EI "); past it the first is taken. Bounds the search for each inline image.
+const MAX_EI_LOOKAHEAD: usize = 64 * 1024;
+/// Bytes after a candidate `EI` that must read as content (printable ASCII or white space)
+/// for it to be the end of the data.
+const EI_CHECK_BYTES: usize = 16;
+
+/// Where an inline image's data that starts at `start` ends, and where reading goes on after
+/// its `EI`: `(end, resume)`.
+///
+/// The data is binary and may contain "EI", so its length is taken from what the parameters
+/// say when `EI` stands right after it: the PDF 2.0 `/L` (`/Length`), or for unfiltered
+/// samples their size. Otherwise it ends before the first `EI` between white space that is
+/// followed by content-like bytes (as pdf.js reads it), or the first such `EI` at all; with
+/// no `EI` the data runs to the end of the stream. Every search is forwards and bounded, so a
+/// missing `EI` costs one pass over the stream.
+fn inline_data_end(
+    data: &[u8],
+    start: usize,
+    params: &[(Cow<'_, [u8]>, Operand<'_>)],
+) -> (usize, usize) {
+    let get = |keys: [&[u8]; 2]| {
+        params
             .iter()
-            .find(|(k, _)| k.as_ref() == b"L" || k.as_ref() == b"Length")
-            .and_then(|(_, v)| v.as_f64())
-            .filter(|v| *v >= 0.0);
-        if let Some(len) = declared {
-            self.pos = self.pos.saturating_add(len as usize).min(self.data.len());
+            .find(|(k, _)| keys.contains(&k.as_ref()))
+            .map(|(_, v)| v)
+    };
+    let declared = get([b"L", b"Length"])
+        .and_then(Operand::as_f64)
+        .filter(|v| *v >= 0.0 && *v < usize::MAX as f64)
+        .map(|v| v as usize);
+    for len in [declared, unfiltered_length(&get)].into_iter().flatten() {
+        let end = start.saturating_add(len);
+        if let Some(resume) = ei_at(data, end) {
+            return (end, resume);
         }
-        // Find `EI` delimited by white space (or the end): the data itself may contain "EI".
-        let data = self.data;
-        let mut i = self.pos;
-        while i + 1 < data.len() {
-            if data[i] == b'E'
-                && data[i + 1] == b'I'
-                && (i == 0 || is_white(data[i - 1]))
-                && data.get(i + 2).is_none_or(|&c| is_white(c))
-            {
-                self.pos = i + 2;
-                return;
-            }
-            i += 1;
-        }
-        self.pos = data.len();
     }
+    // A length that does not end at `EI` still says the data is at least that long, unless
+    // it runs past the stream.
+    let from = declared
+        .map(|len| start.saturating_add(len))
+        .filter(|&at| at <= data.len())
+        .unwrap_or(start);
+    find_ei(data, from)
+        .or_else(|| (from > start).then(|| find_ei(data, start)).flatten())
+        .unwrap_or((data.len(), data.len()))
+}
+
+/// Where reading goes on when white space and then `EI` (followed by white space or the end)
+/// start at `at`.
+fn ei_at(data: &[u8], at: usize) -> Option<usize> {
+    if at > data.len() {
+        return None;
+    }
+    let mut i = at;
+    while data.get(i).is_some_and(|&c| is_white(c)) {
+        i += 1;
+    }
+    (data.get(i..i + 2) == Some(b"EI") && data.get(i + 2).is_none_or(|&c| is_white(c)))
+        .then_some(i + 2)
+}
+
+/// The first `EI` from `from` on with white space on both sides whose following bytes read as
+/// content, else the first with white space on both sides within [`MAX_EI_LOOKAHEAD`] of it:
+/// `(end of data, resume)`, the data ending before the white-space byte before `EI`.
+fn find_ei(data: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut first: Option<(usize, usize)> = None;
+    let tail = data.get(from..)?;
+    for offset in memchr::memmem::find_iter(tail, b"EI") {
+        let i = from + offset;
+        if let Some((first_end, _)) = first
+            && i > first_end.saturating_add(MAX_EI_LOOKAHEAD)
+        {
+            break;
+        }
+        let before_white = i > from && data.get(i - 1).is_some_and(|&c| is_white(c));
+        let after = data.get(i + 2..).unwrap_or_default();
+        if !before_white || after.first().is_some_and(|&c| !is_white(c)) {
+            continue;
+        }
+        let found = (i - 1, i + 2);
+        let content_like = after
+            .iter()
+            .take(EI_CHECK_BYTES)
+            .all(|&c| c.is_ascii_graphic() || is_white(c));
+        if content_like {
+            return Some(found);
+        }
+        first.get_or_insert(found);
+    }
+    first
+}
+
+/// The size of an inline image's samples when they are not filtered and the parameters say
+/// everything it depends on: `/W`, `/H`, `/BPC` and a device or indexed `/CS`, or `/IM`.
+fn unfiltered_length<'p>(get: &impl Fn([&[u8]; 2]) -> Option<&'p Operand<'p>>) -> Option<usize> {
+    let filtered = match get([b"F", b"Filter"]) {
+        None | Some(Operand::Null) => false,
+        Some(Operand::Array(a)) => !a.is_empty(),
+        Some(_) => true,
+    };
+    if filtered {
+        return None;
+    }
+    let whole = |v: &Operand<'_>| {
+        v.as_f64()
+            .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= u32::MAX as f64)
+            .map(|v| v as usize)
+    };
+    let width = whole(get([b"W", b"Width"])?)?;
+    let height = whole(get([b"H", b"Height"])?)?;
+    let (components, bits) = if matches!(get([b"IM", b"ImageMask"]), Some(Operand::Bool(true))) {
+        (1, 1)
+    } else {
+        let components = match get([b"CS", b"ColorSpace"])? {
+            Operand::Name(n) => match n.as_ref() {
+                b"G" | b"DeviceGray" => 1,
+                b"RGB" | b"DeviceRGB" => 3,
+                b"CMYK" | b"DeviceCMYK" => 4,
+                _ => return None,
+            },
+            Operand::Array(a) => match a.first() {
+                Some(Operand::Name(n)) if matches!(n.as_ref(), b"I" | b"Indexed") => 1,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        (components, whole(get([b"BPC", b"BitsPerComponent"])?)?)
+    };
+    width
+        .checked_mul(components)?
+        .checked_mul(bits)?
+        .div_ceil(8)
+        .checked_mul(height)
 }
 
 /// Parses a PDF number leniently: `--5`, `5.`, `.5`, `1.2.3` all give a value, junk gives 0.
@@ -600,14 +725,81 @@ mod tests {
     #[test]
     fn inline_image_data_containing_ei_is_skipped() {
         let t = tokens(b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00EI\x01 EI Q");
-        assert!(matches!(t[0], Token::InlineImage(ref p) if p.len() == 4));
+        assert!(
+            matches!(t[0], Token::InlineImage { ref params, data } if params.len() == 4 && data == b"\x00EI\x01")
+        );
         assert_eq!(t[1], Token::Operator(b"Q"));
     }
 
     #[test]
     fn inline_image_length_is_honoured() {
         let t = tokens(b"BI /W 1 /H 1 /L 4 ID  EI x EI Q");
+        assert!(matches!(t[0], Token::InlineImage { data, .. } if data == b" EI x"));
         assert_eq!(t[1], Token::Operator(b"Q"));
+        // Exactly: the data is the four bytes, though they hold " EI ".
+        let t = tokens(b"BI /W 1 /H 1 /L 4 ID  EI \nEI Q");
+        assert!(matches!(t[0], Token::InlineImage { data, .. } if data == b" EI "));
+        assert_eq!(t[1], Token::Operator(b"Q"));
+    }
+
+    /// The data of the first token, an inline image, and the tokens after it.
+    fn inline(src: &[u8]) -> (Vec<u8>, Vec<Token<'_>>) {
+        let mut t = tokens(src);
+        let Token::InlineImage { data, .. } = t.remove(0) else {
+            panic!("not an inline image: {t:?}");
+        };
+        (data.to_vec(), t)
+    }
+
+    #[test]
+    fn unfiltered_inline_samples_are_as_long_as_their_size() {
+        // 2 × 2 grey bytes, the second row "EI" after a space by chance: the size says
+        // where the data ends.
+        let (data, rest) = inline(b"BI /W 2 /H 2 /BPC 8 /CS /G ID a EI EI Q");
+        assert_eq!(data, b"a EI");
+        assert_eq!(rest, [Token::Operator(b"Q")]);
+        let (data, rest) = inline(b"BI /W 4 /H 1 /BPC 8 /CS /G ID \x01 EI EI Q");
+        assert_eq!(data, b"\x01 EI");
+        assert_eq!(rest, [Token::Operator(b"Q")]);
+        // 1-bit image mask, 9 × 2: two bytes a row.
+        let (data, rest) = inline(b"BI /W 9 /H 2 /IM true ID \xff EI EI Q");
+        assert_eq!(data, b"\xff EI");
+        assert_eq!(rest, [Token::Operator(b"Q")]);
+    }
+
+    #[test]
+    fn binary_data_holding_ei_ends_at_an_ei_followed_by_content() {
+        // Filtered data: the size says nothing; " EI " followed by binary is data.
+        let (data, rest) = inline(b"BI /W 9 /H 9 /F /Fl ID x\x9c EI \x80\x81 EI Q");
+        assert_eq!(data, b"x\x9c EI \x80\x81");
+        assert_eq!(rest, [Token::Operator(b"Q")]);
+    }
+
+    #[test]
+    fn a_bad_length_or_a_missing_ei_never_hangs_or_loses_what_follows() {
+        // /L past the real end: the data ends at the EI there is.
+        let (data, rest) = inline(b"BI /W 1 /H 1 /L 9999 ID ab EI Q");
+        assert_eq!(data, b"ab");
+        assert_eq!(rest, [Token::Operator(b"Q")]);
+        // /L short of it: the data runs on to the EI.
+        let (data, _) = inline(b"BI /W 1 /H 1 /L 1 ID abc EI Q");
+        assert_eq!(data, b"abc");
+        // No EI: the data is the rest of the stream.
+        let (data, rest) = inline(b"BI /W 1 /H 1 ID abc");
+        assert_eq!(data, b"abc");
+        assert!(rest.is_empty());
+        let (data, _) = inline(b"BI /W 1 /H 1 /L -5 ID");
+        assert!(data.is_empty());
+        // A huge or odd size says nothing.
+        for src in [
+            &b"BI /W 1e300 /H 1e300 /BPC 8 /CS /G ID a EI Q"[..],
+            b"BI /W 4294967295 /H 4294967295 /BPC 16 /CS /CMYK ID a EI Q",
+            b"BI /W 2.5 /H 1 /BPC 8 /CS /G ID a EI Q",
+        ] {
+            let (data, rest) = inline(src);
+            assert_eq!(data, b"a");
+            assert_eq!(rest, [Token::Operator(b"Q")]);
+        }
     }
 
     #[test]

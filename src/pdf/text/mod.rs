@@ -87,6 +87,7 @@ pub enum TextSource {
 }
 
 pub mod geometry;
+pub mod inline_image;
 pub mod interpreter;
 pub mod layout;
 pub mod lexer;
