@@ -209,11 +209,64 @@ fn short_vocabulary() -> &'static [String] {
     })
 }
 
+/// The label phrases of every language with their folded words, the most words first: the
+/// labels a line of a table or a header starts with (`Datum då anslaget sätts upp`).
+fn label_targets() -> &'static [(Vec<String>, String)] {
+    static LABELS: OnceLock<Vec<(Vec<String>, String)>> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        let mut out: Vec<(Vec<String>, String)> = lexicon()
+            .label_phrases
+            .iter()
+            .map(|p| (fold(p).words, p.clone()))
+            .filter(|(words, phrase)| {
+                words.len() >= 2 || phrase.chars().count() >= MIN_TARGET_LETTERS
+            })
+            .collect();
+        out.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        out
+    })
+}
+
+/// `line` with the label it starts with spelled as the vocabulary spells it, when OCR lost
+/// the label's diacritics (`Datum da anslaget satts upp 2021-08-09`,
+/// `Sammantradesdatum 2021-08-02`): the label reads the same once folded, and the rest of the
+/// line is kept as read. `None` when the line starts with no label, or with one as spelled.
+fn respelled_label(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split(' ').collect();
+    let first = fold(words.first()?).words;
+    for (target, phrase) in label_targets() {
+        if target.first() != first.first() {
+            continue;
+        }
+        let n = target.len();
+        let Some(head) = words.get(..n) else {
+            continue;
+        };
+        let read = head.join(" ");
+        // The label's last word may carry the colon or bar that ends it.
+        let core = read.trim_end_matches([':', '|']);
+        if fold(core).words != *target || core.to_lowercase() == *phrase {
+            continue;
+        }
+        let mut out = respell(core, phrase);
+        out.push_str(&read[core.len()..]);
+        for word in words.get(n..).unwrap_or_default() {
+            out.push(' ');
+            out.push_str(word);
+        }
+        return Some(out);
+    }
+    None
+}
+
 /// One OCRed line made readable ([module docs](self)).
 pub fn clean_line(line: &str) -> String {
     let line = trim_edges(line);
     if ink_read_as_a_word(line) {
         return String::new();
+    }
+    if let Some(respelled) = respelled_label(line) {
+        return respelled;
     }
     let words = line.split_whitespace().count();
     if words > MAX_CORRECTED_WORDS {
@@ -261,6 +314,24 @@ mod tests {
         assert_eq!(trim_edges("Beslutet fattades."), "Beslutet fattades.");
         assert_eq!(trim_edges("Anna Berg (S)"), "Anna Berg (S)");
         assert_eq!(trim_edges("§ 12"), "§ 12");
+    }
+
+    #[test]
+    fn a_label_read_without_its_diacritics_is_read_as_the_vocabularys() {
+        assert_eq!(
+            clean_line("Datum da anslaget satts upp | 2021-08-09"),
+            "Datum då anslaget sätts upp | 2021-08-09"
+        );
+        assert_eq!(
+            clean_line("Sammantradesdatum 2021-08-02"),
+            "Sammanträdesdatum 2021-08-02"
+        );
+        // Near misses: a label as printed, and words that only begin like one.
+        assert_eq!(
+            clean_line("Datum då anslaget tas ned 2021-08-30"),
+            "Datum då anslaget tas ned 2021-08-30"
+        );
+        assert_eq!(clean_line("Datum da vi ses"), "Datum da vi ses");
     }
 
     #[test]

@@ -169,6 +169,13 @@ impl Reader<'_> {
                 i += 1;
                 continue;
             }
+            if let Some(roles) = role_row(&text, self.lex)
+                && let Some(next) = self.side_by_side(&roles, i)
+            {
+                zone = ZONE_LINES;
+                i = next;
+                continue;
+            }
             let Some(m) = accepted(&text, in_head, self.lex) else {
                 if in_head || zone > 0 {
                     let item = self.item(&text);
@@ -195,6 +202,16 @@ impl Reader<'_> {
                     continue;
                 }
                 LabelKind::Role(role) => {
+                    // A block in the running text that starts with a participant's name over
+                    // its role (`Sara Löfgren` / `Sekreterare`): the name line came before the
+                    // block was known.
+                    if zone == 0
+                        && !in_head
+                        && value.is_empty()
+                        && let Some(name) = self.participant_above(i)
+                    {
+                        self.feed(Item::Name(name, true), i.saturating_sub(1));
+                    }
                     zone = ZONE_LINES;
                     let item = if value.is_empty() {
                         Item::Role(role, false)
@@ -315,6 +332,97 @@ impl Reader<'_> {
                 }
             }
         }
+    }
+
+    /// Signature blocks side by side, read a row at a time: the roles of line `i` ("Ordförande
+    /// Justerande") under the row of names they caption ("Ingegärd Wikström Renée Östlund"),
+    /// or over it when the blocks so far put roles first. The names pair with the roles in
+    /// order. Returns the line to read next, or `None` when no row of as many names is beside
+    /// the roles.
+    fn side_by_side(&mut self, roles: &[Role], i: usize) -> Option<usize> {
+        let written = |j: usize| self.text(j).chars().any(char::is_alphabetic);
+        let before = (1..=2)
+            .filter_map(|d| i.checked_sub(d))
+            .find(|&j| written(j));
+        let after = (i + 1..=i + 2).find(|&j| written(j));
+        let names_at = |j: Option<usize>| j.and_then(|j| self.names_row(self.text(j), roles.len()));
+        let (names, next, orientation) =
+            match (self.state.orientation, names_at(before), names_at(after)) {
+                (Some(Orientation::RoleFirst), _, Some(names)) => {
+                    (names, after?, Orientation::RoleFirst)
+                }
+                (_, Some(names), _) => (names, i, Orientation::NameFirst),
+                (_, None, Some(names)) => (names, after?, Orientation::RoleFirst),
+                _ => return None,
+            };
+        for (role, name) in roles.iter().zip(&names) {
+            self.designate(*role, name, i);
+        }
+        self.state = Designation {
+            orientation: Some(orientation),
+            ..Designation::default()
+        };
+        Some(next + 1)
+    }
+
+    /// The participant whose name alone is the written line right above line `i`.
+    fn participant_above(&self, i: usize) -> Option<String> {
+        let j = (1..=2)
+            .filter_map(|d| i.checked_sub(d))
+            .find(|&j| self.text(j).chars().any(char::is_alphabetic))?;
+        let Item::Name(name, true) = self.item(self.text(j)) else {
+            return None;
+        };
+        self.participants
+            .iter()
+            .any(|p| fold(&p.name) == fold(&name))
+            .then_some(name)
+    }
+
+    /// `text` as `k` names side by side: its cells (a wide gap between them), the
+    /// participants it names one after another, or pairs of words; `None` when it holds
+    /// anything but names.
+    fn names_row(&self, text: &str, k: usize) -> Option<Vec<String>> {
+        let name_words = |t: &str| -> Option<Vec<String>> {
+            let words: Vec<String> = t.split_whitespace().map(str::to_owned).collect();
+            (!words.is_empty() && words.iter().all(|w| self.is_plain_name_word(w))).then_some(words)
+        };
+        let cells = cells_of(text);
+        if cells.len() == k
+            && cells
+                .iter()
+                .all(|c| name_words(c).is_some_and(|w| (2..=4).contains(&w.len())))
+        {
+            return Some(cells);
+        }
+        let words = name_words(text)?;
+        if let Some(names) = self.participants_in_row(&words)
+            && names.len() == k
+        {
+            return Some(names);
+        }
+        (words.len() == 2 * k).then(|| words.chunks(2).map(|c| c.join(" ")).collect())
+    }
+
+    /// `words` as participants' names one after another (the longest first at each word), or
+    /// `None` when some words are nobody's.
+    fn participants_in_row(&self, words: &[String]) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < words.len() {
+            let taken = self
+                .participants
+                .iter()
+                .filter_map(|p| {
+                    let n = p.name.split_whitespace().count();
+                    let read = words.get(at..at + n)?.join(" ");
+                    (fold(&read) == fold(&p.name)).then_some((n, read))
+                })
+                .max_by_key(|(n, _)| *n)?;
+            at += taken.0;
+            out.push(taken.1);
+        }
+        Some(out)
     }
 
     /// "Kristina Westhed, sekreterare, enligt digital underskrift" anywhere in the document.
@@ -1030,6 +1138,34 @@ fn cut(s: &str, a: usize, b: usize) -> String {
     out
 }
 
+/// The roles of a row of signature blocks' captions (`Ordförande Justerande`,
+/// `Sekreterare   Ordförande   Justerare`): two or more designated roles and nothing else.
+fn role_row(text: &str, lex: &Lexicon) -> Option<Vec<Role>> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut roles = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        // "Vice ordförande" is one role; the longest phrase at each word wins.
+        let (role, n) = (1..=3).rev().find_map(|n| {
+            let phrase = words.get(at..at + n)?.join(" ");
+            let m = classify(phrase.trim_end_matches(':'), lex)?;
+            if !m.value.is_empty() {
+                return None;
+            }
+            match m.kind {
+                LabelKind::Role(r @ (Role::Chair | Role::Secretary | Role::Adjuster)) => {
+                    Some((r, n))
+                }
+                LabelKind::Adjusters => Some((Role::Adjuster, n)),
+                _ => None,
+            }
+        })?;
+        roles.push(role);
+        at += n;
+    }
+    (roles.len() >= 2).then_some(roles)
+}
+
 /// Cells of a flattened table row or a two-column list: text separated by tabs or wide gaps.
 fn cells_of(line: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -1164,6 +1300,58 @@ mod tests {
         // Near miss: another first name is another person, whom the verdict reports.
         let f = with_block("Sekreterare\n\nFrida Holm\n\nOrdförande\n\nKalle Anka\n");
         assert_eq!(f.designated.chair, vec!["Kalle Anka"]);
+    }
+
+    /// Minutes whose signature blocks come after the decisions, in `block`.
+    fn with_blocks(block: &str) -> MinutesFacts {
+        read(&format!(
+            "PROTOKOLL Kultur- och fritidsnämnden 2023-10-30\n\
+             Plats och tid Kommunhuset, Sveg, kl. 13.00-16.30\n\
+             Beslutande ledamöter Ingegärd Wikström (S), ordförande\nSigne Ljungqvist (L)\n\
+             Renée Östlund (C)\nLena Björnfot (M)\n\
+             Övriga deltagare Sara Löfgren, sekreterare\n\
+             Utses att justera Renée Östlund (C) och Signe Ljungqvist (L)\n\
+             § 57 Val av justerare\n\nNämnden utser Renée Östlund och Signe Ljungqvist.\n\n\
+             § 58 Detaljplan\n\nNämnden antar detaljplanen.\n\n{block}"
+        ))
+    }
+
+    #[test]
+    fn blocks_side_by_side_with_the_roles_under_the_names() {
+        let f = with_blocks(
+            "Sara Löfgren\n\nSekreterare\n\nIngegärd Wikström Renée Östlund\n\n\
+             Ordförande Justerande\n\nSigne Ljungqvist\n\nJusterande\n",
+        );
+        assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+        assert_eq!(
+            f.designated.adjusters,
+            vec!["Renée Östlund", "Signe Ljungqvist"]
+        );
+    }
+
+    #[test]
+    fn blocks_side_by_side_with_the_roles_over_the_names() {
+        let f = with_blocks(
+            "Sekreterare\n\nSara Löfgren\n\nOrdförande Justerande\n\n\
+             Ingegärd Wikström Renée Östlund\n\nJusterande\n\nSigne Ljungqvist\n",
+        );
+        assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+        assert_eq!(
+            f.designated.adjusters,
+            vec!["Renée Östlund", "Signe Ljungqvist"]
+        );
+    }
+
+    #[test]
+    fn a_row_of_roles_beside_no_row_of_names_designates_nobody() {
+        let none = with_blocks("").designated;
+        let f = with_blocks("Ordförande Justerande\n\nNämnden tackar för informationen.\n");
+        assert_eq!(f.designated, none);
+        // ...and a row of as many names is needed: one name is not two.
+        let f = with_blocks("Signe Ljungqvist\n\nOrdförande Justerande\n\nSlut.\n");
+        assert_eq!(f.designated, none);
     }
 
     #[test]

@@ -24,7 +24,7 @@ const DARK_BELOW_MAX: u8 = 165;
 
 /// The grey under which a pixel of `image` is dark: [`DARK_BELOW`], raised towards the
 /// paper's grey (the median of a sample of pixels) less [`DARK_UNDER_PAPER`].
-fn dark_threshold(image: &GrayImage) -> u8 {
+pub(super) fn dark_threshold(image: &GrayImage) -> u8 {
     let step = (image.pixels.len() / 65_536).max(1);
     let mut sample: Vec<u8> = image.pixels.iter().step_by(step).copied().collect();
     if sample.is_empty() {

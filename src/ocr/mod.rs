@@ -18,6 +18,7 @@ pub mod image;
 pub mod ink;
 pub mod jbig2;
 pub mod mask;
+pub mod rules;
 pub mod tesseract;
 pub mod tsv;
 
@@ -337,8 +338,11 @@ pub fn ocr_pages(
         if left.is_zero() {
             return PageResult::OverBudget;
         }
+        // Tesseract reads the page without its rules (tables read row by row); ink is
+        // looked for in the page as scanned.
+        let for_ocr = rules::erase(&image, ppi);
         match settings.engine.recognize(
-            &image,
+            &for_ocr,
             ppi,
             &settings.languages,
             settings.page_time_limit.min(left),

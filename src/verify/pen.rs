@@ -244,15 +244,38 @@ fn label_before(words: &[(String, usize)], span: NameSpan) -> Option<usize> {
         .map(|(_, i)| *i)
 }
 
+/// Which of a page's lines hold a block label: a label word, on a line that is not a sentence
+/// of prose (the BEVIS table's "Protokollet är justerat. Justeringen har tillkännagivits
+/// genom anslag." names the justering without being a signature block).
+fn label_lines(lines: &[PrintedLine], folded: &[Vec<(String, usize)>]) -> Vec<bool> {
+    lines
+        .iter()
+        .zip(folded)
+        .map(|(line, words)| words.iter().any(|(w, _)| is_label_word(w)) && !is_prose(&line.text))
+        .collect()
+}
+
+/// Words in a sentence at the least: a label line is a label, a name and a role.
+const PROSE_MIN_WORDS: usize = 5;
+
+/// True for a sentence: [`PROSE_MIN_WORDS`] or more words ending with a full stop (a dotted
+/// line to sign on ends with dots too, but is one or two "words").
+fn is_prose(text: &str) -> bool {
+    let text = text.trim_end();
+    text.split_whitespace().count() >= PROSE_MIN_WORDS
+        && text.ends_with('.')
+        && !text.ends_with("..")
+}
+
 /// True when line `i` is in a signature block: it or one of the [`LABEL_WITHIN_LINES`] lines
 /// above it holds a block label, or the line right under it does (labels printed under the
-/// names: `Sekreterare` under `Sara Löfgren`).
-fn in_block(folded: &[Vec<(String, usize)>], i: usize) -> bool {
-    folded
-        .get(i.saturating_sub(LABEL_WITHIN_LINES)..=(i + 1).min(folded.len().saturating_sub(1)))
+/// names: `Sekreterare` under `Sara Löfgren`). `labels` is [`label_lines`].
+fn in_block(labels: &[bool], i: usize) -> bool {
+    labels
+        .get(i.saturating_sub(LABEL_WITHIN_LINES)..=(i + 1).min(labels.len().saturating_sub(1)))
         .unwrap_or_default()
         .iter()
-        .any(|l| l.iter().any(|(w, _)| is_label_word(w)))
+        .any(|&l| l)
 }
 
 /// The designated signers, each with their role, in the minutes' order.
@@ -310,8 +333,9 @@ pub fn signature_rows(
     let mut chosen: Vec<Option<(PenRow, Rect)>> = vec![None; people.len()];
     for (number, layout) in ocr_layouts(pages, ocr) {
         let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
+        let labels = label_lines(&layout.lines, &folded);
         for (i, words) in folded.iter().enumerate() {
-            if !in_block(&folded, i) {
+            if !in_block(&labels, i) {
                 continue;
             }
             // Each of the line's names, the closest reading first, so that a tolerant match
@@ -461,11 +485,12 @@ fn first_name_row<'a>(
     }
     for (number, layout) in ocr_layouts(pages, ocr) {
         let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
+        let labels = label_lines(&layout.lines, &folded);
         for (i, line_words) in folded.iter().enumerate() {
             let Some(line) = layout.lines.get(i) else {
                 continue;
             };
-            if !in_block(&folded, i) {
+            if !in_block(&labels, i) {
                 continue;
             }
             // Each column of the line on its own (blocks side by side).
@@ -584,11 +609,12 @@ pub fn unknown_signers(
     let mut out = Vec::new();
     for (number, layout) in ocr_layouts(pages, ocr) {
         let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
+        let labels = label_lines(&layout.lines, &folded);
         for (i, words) in folded.iter().enumerate() {
             let Some(line) = layout.lines.get(i) else {
                 continue;
             };
-            if !in_block(&folded, i) || !reads_like_a_name(line) {
+            if !in_block(&labels, i) || !reads_like_a_name(line) {
                 continue;
             }
             if known.iter().any(|k| find_name(words, k).is_some())
@@ -729,6 +755,20 @@ mod tests {
 
     /// Word height of the test layouts, in pixels.
     const H: u32 = 40;
+
+    #[test]
+    fn a_sentence_that_names_the_justering_is_no_block_label() {
+        assert!(is_prose(
+            "Protokollet är justerat. Justeringen har tillkännagivits genom anslag."
+        ));
+        // Near misses: labels, a label with its dotted line, a name with its role.
+        assert!(!is_prose("Vid protokollet"));
+        assert!(!is_prose("Justeras ..........................."));
+        assert!(!is_prose("Berit Ångman, ordförande"));
+        assert!(!is_prose(
+            "Sekreterare ...... Ordförande ...... Justerare ......"
+        ));
+    }
 
     /// A page whose lines are `text`'s, one every 3 word heights, each as wide as its
     /// characters (20 px each) and all of it print.
