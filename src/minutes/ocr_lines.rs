@@ -11,6 +11,7 @@
 
 use std::sync::OnceLock;
 
+use super::people::parse_entry;
 use super::vocab::lexicon;
 use crate::identity::fold;
 
@@ -259,9 +260,28 @@ fn respelled_label(line: &str) -> Option<String> {
     None
 }
 
+/// `line` without the lone letter OCR read from a table's rule or a speck before an
+/// attendance entry (`a Signe Eriksson-Wälivaara (C)`), which would otherwise join the entry
+/// to the one above it as a continuation.
+fn without_stray_letter(line: &str) -> &str {
+    let Some((first, rest)) = line.split_once(' ') else {
+        return line;
+    };
+    let stray =
+        first.chars().count() == 1 && first.chars().all(|c| c.is_ascii_lowercase() && c != 'i');
+    if stray
+        && rest.starts_with(char::is_uppercase)
+        && parse_entry(rest, lexicon()).is_some_and(|e| e.party.is_some())
+    {
+        rest
+    } else {
+        line
+    }
+}
+
 /// One OCRed line made readable ([module docs](self)).
 pub fn clean_line(line: &str) -> String {
-    let line = trim_edges(line);
+    let line = without_stray_letter(trim_edges(line));
     if ink_read_as_a_word(line) {
         return String::new();
     }
@@ -314,6 +334,17 @@ mod tests {
         assert_eq!(trim_edges("Beslutet fattades."), "Beslutet fattades.");
         assert_eq!(trim_edges("Anna Berg (S)"), "Anna Berg (S)");
         assert_eq!(trim_edges("§ 12"), "§ 12");
+    }
+
+    #[test]
+    fn a_stray_letter_before_an_attendance_entry_goes() {
+        assert_eq!(
+            clean_line("a Signe Eriksson-Walivaara (C)"),
+            "Signe Eriksson-Walivaara (C)"
+        );
+        // Near misses: a word of the text, and a letter before no entry.
+        assert_eq!(clean_line("i Stockholm (S)"), "i Stockholm (S)");
+        assert_eq!(clean_line("a Board meeting"), "a Board meeting");
     }
 
     #[test]

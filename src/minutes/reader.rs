@@ -53,8 +53,12 @@ fn accepted<'a>(text: &'a str, in_head: bool, lex: &Lexicon) -> Option<LabelMatc
         return Some(m);
     }
     let first = m.value.chars().next()?;
-    let ok = in_head
-        && (starts_upper(m.value) || first.is_ascii_digit() || first == '§' || first == '(');
+    // The notice's dates stand in a table at the end (ANSLAG/BEVIS): their labels are long
+    // enough that a date after one is the notice's anywhere.
+    let notice = matches!(m.kind, LabelKind::NoticePosted | LabelKind::NoticeTakenDown);
+    let ok = (in_head
+        && (starts_upper(m.value) || first.is_ascii_digit() || first == '§' || first == '('))
+        || (notice && first.is_ascii_digit());
     ok.then_some(m)
 }
 
@@ -779,16 +783,24 @@ impl Reader<'_> {
             _ => {}
         }
         loop {
-            let (cells, from_line) = if let Some(p) = pending.pop() {
-                (cells_of(&p), false)
+            let (text, from_line) = if let Some(p) = pending.pop() {
+                (p, false)
             } else {
                 let Some(line) = self.line(j) else { break };
                 let text = line.text.clone();
                 if is_heading(&text) || !self.role_entry_in_list(j) {
                     break;
                 }
-                (cells_of(&text), true)
+                (text, true)
             };
+            let next = if from_line { j + 1 } else { j };
+            let (cells, joined) = match self.semicolon_entries(&text, next) {
+                Some((entries, joined)) => (entries, joined),
+                None => (cells_of(&text), false),
+            };
+            if joined {
+                j += 1;
+            }
             let mut stop = false;
             for (c, cell) in cells.into_iter().enumerate() {
                 let words = tokens(&cell);
@@ -835,6 +847,35 @@ impl Reader<'_> {
             self.add_participant(entry, kind, i);
         }
         j.max(i + 1)
+    }
+
+    /// "Ylva Dahlén, utredare; Benny Rönnbäck, sekreterare; Tomas" / "Sjödén, utredare":
+    /// entries separated by semicolons, the last one completed by line `next` when the list
+    /// wraps there (its last entry is one word, or the next line goes on with semicolons).
+    /// Returns the entries and whether line `next` was used; `None` without semicolons.
+    fn semicolon_entries(&self, text: &str, next: usize) -> Option<(Vec<String>, bool)> {
+        if !text.contains(';') {
+            return None;
+        }
+        let mut text = text.trim_end().to_owned();
+        let mut joined = false;
+        let last = text.rsplit(';').next().unwrap_or("").trim().to_owned();
+        if !text.ends_with([';', '.'])
+            && let Some(line) = self.line(next)
+            && !is_heading(&line.text)
+            && accepted(&line.text, next < self.head_end, self.lex).is_none()
+            && (last.split_whitespace().count() == 1 || line.text.contains(';'))
+        {
+            text.push(' ');
+            text.push_str(line.text.trim());
+            joined = true;
+        }
+        let entries = text
+            .split(';')
+            .map(|e| e.trim().trim_end_matches('.').to_owned())
+            .filter(|e| !e.is_empty())
+            .collect();
+        Some((entries, joined))
     }
 
     /// True when line `j` may continue an attendance list: not a label, or a role label that
@@ -1314,6 +1355,50 @@ mod tests {
              § 57 Val av justerare\n\nNämnden utser Renée Östlund och Signe Ljungqvist.\n\n\
              § 58 Detaljplan\n\nNämnden antar detaljplanen.\n\n{block}"
         ))
+    }
+
+    #[test]
+    fn entries_separated_by_semicolons_over_two_lines() {
+        let f = read(
+            "PROTOKOLL Kommunstyrelsen 2023-05-04\n\nBeslutande: Åsa Häggström (S), ordförande\n\
+             Sören Östlund (KD)\n\n\
+             Övriga deltagare: Ylva Dahlén, utredare; Benny Rönnbäck, sekreterare; Tomas\n\
+             Sjödén, utredare; Benny Ekström, miljöinspektör\n\n\
+             Utses att justera: Sören Östlund\n\n§ 37 Val av justerare\n\nText.\n",
+        );
+        let others: Vec<(String, Role)> = roles(&f).into_iter().skip(2).collect();
+        assert_eq!(
+            others,
+            vec![
+                ("Ylva Dahlén".into(), Role::Other),
+                ("Benny Rönnbäck".into(), Role::Secretary),
+                ("Tomas Sjödén".into(), Role::Other),
+                ("Benny Ekström".into(), Role::Other),
+            ]
+        );
+        assert_eq!(f.designated.secretary, vec!["Benny Rönnbäck"]);
+        // Near miss: a list that ends with its line does not take the next label's line.
+        let f = read(
+            "PROTOKOLL Kommunstyrelsen 2023-05-04\n\nBeslutande: Åsa Häggström (S), ordförande\n\n\
+             Övriga deltagare: Ylva Dahlén, utredare; Benny Rönnbäck, sekreterare\n\
+             Utses att justera: Åsa Häggström\n\n§ 37 Val av justerare\n\nText.\n",
+        );
+        assert_eq!(f.designated.adjusters, vec!["Åsa Häggström"]);
+        assert_eq!(f.participants.len(), 3);
+    }
+
+    #[test]
+    fn the_notice_table_after_the_decisions_is_read() {
+        let f = with_blocks(
+            "ANSLAG / BEVIS\n\nProtokollet är justerat.\n\n\
+             Datum då anslaget sätts upp 2023-11-03\n\nDatum då anslaget tas ned 2023-11-27\n",
+        );
+        let n = f.notice.expect("notice");
+        assert_eq!(n.posted.as_deref(), Some("2023-11-03"));
+        assert_eq!(n.taken_down.as_deref(), Some("2023-11-27"));
+        // Near miss: a label in running text followed by words is no notice.
+        let f = with_blocks("Datum då anslaget sätts upp bestäms av kansliet.\n");
+        assert!(f.notice.is_none());
     }
 
     #[test]
