@@ -279,9 +279,29 @@ fn without_stray_letter(line: &str) -> &str {
     }
 }
 
+/// `line` without single marks standing alone between its words (`Protokollförare .
+/// Paragrafer`): what is left of a dotted line or a speck, which would otherwise be read as
+/// the value after a label.
+fn without_lone_marks(line: &str) -> std::borrow::Cow<'_, str> {
+    let lone = |w: &str| {
+        w.chars().count() == 1
+            && w.chars()
+                .all(|c| matches!(c, '.' | ',' | ';' | '_' | '\'' | '‘' | '’' | '`' | '°'))
+    };
+    if !line.split(' ').any(lone) {
+        return line.into();
+    }
+    line.split(' ')
+        .filter(|w| !lone(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .into()
+}
+
 /// One OCRed line made readable ([module docs](self)).
 pub fn clean_line(line: &str) -> String {
-    let line = without_stray_letter(trim_edges(line));
+    let line = without_lone_marks(trim_edges(line));
+    let line = without_stray_letter(&line);
     if ink_read_as_a_word(line) {
         return String::new();
     }
@@ -334,6 +354,24 @@ mod tests {
         assert_eq!(trim_edges("Beslutet fattades."), "Beslutet fattades.");
         assert_eq!(trim_edges("Anna Berg (S)"), "Anna Berg (S)");
         assert_eq!(trim_edges("§ 12"), "§ 12");
+    }
+
+    #[test]
+    fn a_lone_mark_between_words_goes() {
+        assert_eq!(
+            clean_line("Protokollförare . Paragrafer §§ 10-11"),
+            "Protokollförare Paragrafer §§ 10-11"
+        );
+        // Near misses: marks that belong to a word, a colon, a typed dotted line.
+        assert_eq!(clean_line("Kl. 13.00, sal 3"), "Kl. 13.00, sal 3");
+        assert_eq!(
+            clean_line("Sekreterare : Anna Berg"),
+            "Sekreterare : Anna Berg"
+        );
+        assert_eq!(
+            clean_line("Ordförande ........ Justerare"),
+            "Ordförande ........ Justerare"
+        );
     }
 
     #[test]

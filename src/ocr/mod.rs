@@ -338,9 +338,14 @@ pub fn ocr_pages(
         if left.is_zero() {
             return PageResult::OverBudget;
         }
-        // Tesseract reads the page without its rules (tables read row by row); ink is
-        // looked for in the page as scanned.
-        let for_ocr = rules::erase(&image, ppi);
+        // Tesseract reads the page without its rules (tables read row by row, names without
+        // the dots over them); ink is looked for between the tables' borders.
+        let rules = rules::find(&image, ppi);
+        let mut for_ocr = image.clone();
+        rules.erase(&mut for_ocr, true);
+        let mut image = image;
+        rules.erase(&mut image, false);
+        drop(rules);
         match settings.engine.recognize(
             &for_ocr,
             ppi,
@@ -747,7 +752,7 @@ mod tests {
         // The memory gate is told the raster and the largest tile's decoding.
         let plan = compose::plan(&doc, page_id, &small_limits(), Deadline::none()).unwrap();
         assert_eq!(plan.images(), 3);
-        assert_eq!(plan.cost(&doc), 30 * 4 * 2 + 10 * 4 * 2);
+        assert_eq!(plan.cost(&doc), 30 * 4 * 3 + 10 * 4 * 2);
     }
 
     #[test]

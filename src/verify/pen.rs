@@ -54,6 +54,10 @@ const COLUMN_GAP_HEIGHTS: u32 = 2;
 /// a speck, a stray letter or a stamp's edge is less.
 pub const MIN_SIGNATURE_SPAN: f64 = 1.5;
 
+/// A nobody's name is reported only when OCR read it at least this confidently: a printed
+/// name reads high, a signature read as letters over a line to sign on (`Ro Rabin`) low.
+const UNKNOWN_MIN_CONFIDENCE: f64 = 75.0;
+
 /// One signature row of a scan: a designated person's printed name in a signature block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PenRow {
@@ -614,7 +618,10 @@ pub fn unknown_signers(
             let Some(line) = layout.lines.get(i) else {
                 continue;
             };
-            if !in_block(&labels, i) || !reads_like_a_name(line) {
+            if !in_block(&labels, i)
+                || !reads_like_a_name(line)
+                || line.confidence < UNKNOWN_MIN_CONFIDENCE
+            {
                 continue;
             }
             if known.iter().any(|k| find_name(words, k).is_some())
@@ -806,6 +813,7 @@ mod tests {
                         bottom: top + H,
                     },
                     words,
+                    confidence: 96.0,
                 }
             })
             .collect();
@@ -1076,6 +1084,14 @@ mod tests {
         let text = "Justeras\nJohan Andersson, justerare\n";
         let mut l = layout(text);
         ink_above(&mut l, 1, 300);
+        assert!(unknown_signers(&[page(text)], Some(&ocr(l)), Some(&minutes())).is_empty());
+        // ...or a "name" OCR read without confidence: a signature read as letters.
+        let text = "Justeras\nRo Rabin\n";
+        let mut l = layout(text);
+        ink_above(&mut l, 1, 300);
+        if let Some(line) = l.lines.get_mut(1) {
+            line.confidence = 40.0;
+        }
         assert!(unknown_signers(&[page(text)], Some(&ocr(l)), Some(&minutes())).is_empty());
     }
 
