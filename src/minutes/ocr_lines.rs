@@ -298,9 +298,36 @@ fn without_lone_marks(line: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// `line` with the section signs OCR read as dollar signs (`$$ 10-11`, `$ 60 Detaljplan`):
+/// a `$` that stands before a number. Minutes number their paragraphs; they quote no dollars.
+fn section_signs(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('$') {
+        return line.into();
+    }
+    let words: Vec<&str> = line.split(' ').collect();
+    let mut out = Vec::with_capacity(words.len());
+    for (k, word) in words.iter().enumerate() {
+        let signs = word.trim_start_matches('$');
+        let before_number = if signs.is_empty() {
+            words
+                .get(k + 1)
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+        } else {
+            signs.starts_with(|c: char| c.is_ascii_digit())
+        };
+        if signs.len() < word.len() && word.len() - signs.len() <= 2 && before_number {
+            out.push(format!("{}{signs}", "§".repeat(word.len() - signs.len())));
+        } else {
+            out.push((*word).to_owned());
+        }
+    }
+    out.join(" ").into()
+}
+
 /// One OCRed line made readable ([module docs](self)).
 pub fn clean_line(line: &str) -> String {
     let line = without_lone_marks(trim_edges(line));
+    let line = section_signs(&line);
     let line = without_stray_letter(&line);
     if ink_read_as_a_word(line) {
         return String::new();
@@ -354,6 +381,16 @@ mod tests {
         assert_eq!(trim_edges("Beslutet fattades."), "Beslutet fattades.");
         assert_eq!(trim_edges("Anna Berg (S)"), "Anna Berg (S)");
         assert_eq!(trim_edges("§ 12"), "§ 12");
+    }
+
+    #[test]
+    fn a_dollar_before_a_number_is_a_section_sign() {
+        assert_eq!(clean_line("Paragrafer $$ 10-11"), "Paragrafer §§ 10-11");
+        assert_eq!(clean_line("$ 60 Detaljplan"), "§ 60 Detaljplan");
+        assert_eq!(clean_line("$12 Budget"), "§12 Budget");
+        // Near misses: a dollar before words, and an amount's sign after it.
+        assert_eq!(clean_line("Kostnad i $ och euro"), "Kostnad i $ och euro");
+        assert_eq!(clean_line("Pris 12$"), "Pris 12$");
     }
 
     #[test]

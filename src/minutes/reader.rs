@@ -377,6 +377,17 @@ impl Reader<'_> {
         let Item::Name(name, true) = self.item(self.text(j)) else {
             return None;
         };
+        // A role label right above the name is the name's own (`Protokollförare  Paragrafer
+        // §§ 10-11` over `Ingrid Jönsson`): roles come first in this block.
+        let above = (1..=2)
+            .filter_map(|d| j.checked_sub(d))
+            .find(|&k| self.text(k).chars().any(char::is_alphabetic));
+        if above.is_some_and(|k| {
+            classify(self.text(k), self.lex)
+                .is_some_and(|m| matches!(m.kind, LabelKind::Role(_) | LabelKind::Adjusters))
+        }) {
+            return None;
+        }
         self.participants
             .iter()
             .any(|p| fold(&p.name) == fold(&name))
@@ -1422,6 +1433,19 @@ mod tests {
              Ingegärd Wikström Renée Östlund\n\nJusterande\n\nSigne Ljungqvist\n",
         );
         assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+        assert_eq!(
+            f.designated.adjusters,
+            vec!["Renée Östlund", "Signe Ljungqvist"]
+        );
+    }
+
+    #[test]
+    fn a_name_under_a_role_label_is_that_roles_not_the_next_ones() {
+        let f = with_blocks(
+            "Protokollförare Paragrafer §§ 57-58\nSara Löfgren\nOrdförande\nIngegärd Wikström\n\
+             Justerande\nRenée Östlund\n",
+        );
         assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
         assert_eq!(
             f.designated.adjusters,
