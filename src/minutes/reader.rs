@@ -1413,31 +1413,21 @@ mod tests {
     }
 
     #[test]
-    fn blocks_side_by_side_with_the_roles_under_the_names() {
-        let f = with_blocks(
-            "Sara Löfgren\n\nSekreterare\n\nIngegärd Wikström Renée Östlund\n\n\
-             Ordförande Justerande\n\nSigne Ljungqvist\n\nJusterande\n",
-        );
-        assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
-        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
-        assert_eq!(
-            f.designated.adjusters,
-            vec!["Renée Östlund", "Signe Ljungqvist"]
-        );
-    }
-
-    #[test]
-    fn blocks_side_by_side_with_the_roles_over_the_names() {
-        let f = with_blocks(
-            "Sekreterare\n\nSara Löfgren\n\nOrdförande Justerande\n\n\
-             Ingegärd Wikström Renée Östlund\n\nJusterande\n\nSigne Ljungqvist\n",
-        );
-        assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
-        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
-        assert_eq!(
-            f.designated.adjusters,
-            vec!["Renée Östlund", "Signe Ljungqvist"]
-        );
+    fn blocks_side_by_side_with_the_roles_under_or_over_the_names() {
+        let under = "Sara Löfgren\n\nSekreterare\n\nIngegärd Wikström Renée Östlund\n\n\
+             Ordförande Justerande\n\nSigne Ljungqvist\n\nJusterande\n";
+        let over = "Sekreterare\n\nSara Löfgren\n\nOrdförande Justerande\n\n\
+             Ingegärd Wikström Renée Östlund\n\nJusterande\n\nSigne Ljungqvist\n";
+        for block in [under, over] {
+            let f = with_blocks(block);
+            assert_eq!(f.designated.secretary, vec!["Sara Löfgren"], "{block}");
+            assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"], "{block}");
+            assert_eq!(
+                f.designated.adjusters,
+                vec!["Renée Östlund", "Signe Ljungqvist"],
+                "{block}"
+            );
+        }
     }
 
     #[test]
