@@ -73,7 +73,8 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
 
     let protocol_checks = policy.checks == Checks::Protocol;
     let minutes = inputs.minutes.filter(|_| protocol_checks);
-    let rows = pen::signature_rows(inputs.pages, inputs.ocr, minutes);
+    let pen_pages = pen::PenPages::new(inputs.pages, inputs.ocr);
+    let rows = pen_pages.rows(minutes);
     let pens: Vec<pen::PenSigning> = rows.iter().filter(|r| r.inked()).cloned().collect();
     findings.extend(signature::unverifiable_pen(&pens, policy));
     let signing = signing_events(
@@ -99,7 +100,7 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
         match minutes {
             Some(m) => {
                 findings.extend(protocol::not_participant(&signing, policy));
-                let unknown = pen::unknown_signers(inputs.pages, inputs.ocr, Some(m));
+                let unknown = pen_pages.unknown(Some(m));
                 findings.extend(protocol::pen_not_participant(&unknown, policy));
                 let mut missing = protocol::missing_signature(m, &signing, policy);
                 pen::cite_blank_rows(&mut missing, &rows);

@@ -323,6 +323,59 @@ fn ocr_layouts<'a>(
         })
 }
 
+/// An OCRed page's printed lines, folded once for every question the pen rules ask of them.
+struct FoldedPage<'a> {
+    /// 1-based page number.
+    number: usize,
+    layout: &'a PageLayout,
+    /// Each line's folded words, with the OCR word each came from ([`folded_words`]).
+    folded: Vec<Vec<(String, usize)>>,
+    /// Which lines hold a block label ([`label_lines`]).
+    labels: Vec<bool>,
+}
+
+/// The pen signatures of a document's scanned pages: its OCRed lines read once, then asked
+/// who signed ([`PenPages::rows`]) and whether an inked row names a stranger
+/// ([`PenPages::unknown`]).
+pub struct PenPages<'a> {
+    pages: &'a [PageText],
+    folded: Vec<FoldedPage<'a>>,
+}
+
+impl<'a> PenPages<'a> {
+    /// The OCRed pages of `pages` with their layouts from `ocr`.
+    pub fn new(pages: &'a [PageText], ocr: Option<&'a OcrInfo>) -> Self {
+        let folded = ocr
+            .map(|ocr| {
+                ocr_layouts(pages, ocr)
+                    .map(|(number, layout)| {
+                        let folded: Vec<Vec<(String, usize)>> =
+                            layout.lines.iter().map(folded_words).collect();
+                        let labels = label_lines(&layout.lines, &folded);
+                        FoldedPage {
+                            number,
+                            layout,
+                            folded,
+                            labels,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        PenPages { pages, folded }
+    }
+
+    /// [`signature_rows`] of these pages.
+    pub fn rows(&self, minutes: Option<&MinutesFacts>) -> Vec<PenRow> {
+        minutes.map_or_else(Vec::new, |m| rows_of(&self.folded, m))
+    }
+
+    /// [`unknown_signers`] of these pages.
+    pub fn unknown(&self, minutes: Option<&MinutesFacts>) -> Vec<UnknownPen> {
+        minutes.map_or_else(Vec::new, |m| unknown_of(self.pages, &self.folded, m))
+    }
+}
+
 /// Every signature row on the OCRed pages of `pages`, with or without ink, one per person (the
 /// first inked row that names them, else the first row), in reading order.
 pub fn signature_rows(
@@ -330,16 +383,17 @@ pub fn signature_rows(
     ocr: Option<&OcrInfo>,
     minutes: Option<&MinutesFacts>,
 ) -> Vec<PenRow> {
-    let (Some(ocr), Some(minutes)) = (ocr, minutes) else {
-        return Vec::new();
-    };
+    PenPages::new(pages, ocr).rows(minutes)
+}
+
+fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
     let people = designated_people(minutes);
     let mut chosen: Vec<Option<(PenRow, Rect)>> = vec![None; people.len()];
-    for (number, layout) in ocr_layouts(pages, ocr) {
-        let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
-        let labels = label_lines(&layout.lines, &folded);
+    for page in pages {
+        let (number, layout, folded, labels) =
+            (page.number, page.layout, &page.folded, &page.labels);
         for (i, words) in folded.iter().enumerate() {
-            if !in_block(&labels, i) {
+            if !in_block(labels, i) {
                 continue;
             }
             // Each of the line's names, the closest reading first, so that a tolerant match
@@ -423,7 +477,7 @@ pub fn signature_rows(
         if !slot.as_ref().is_some_and(|(r, _)| r.inked())
             && let Some((role, name, folded)) = people.get(p)
             && let Some(found) =
-                first_name_row(pages, ocr, &people, folded).map(|(page, i, layout, at)| {
+                first_name_row(pages, &people, folded).map(|(page, i, layout, at)| {
                     let (area, ink) = ink_box(layout, at, false, None);
                     let row = PenRow {
                         name: (*name).to_owned(),
@@ -472,8 +526,7 @@ fn reading_order(rows: &mut [(PenRow, Rect)]) {
 /// starts with their first name and names nobody else, when no other designated person has
 /// that first name. Its box is the whole line's.
 fn first_name_row<'a>(
-    pages: &'a [PageText],
-    ocr: &'a OcrInfo,
+    pages: &[FoldedPage<'a>],
     people: &[(SignerRole, &str, FoldedName)],
     name: &FoldedName,
 ) -> Option<(usize, usize, &'a PageLayout, Rect)> {
@@ -487,14 +540,14 @@ fn first_name_row<'a>(
     {
         return None;
     }
-    for (number, layout) in ocr_layouts(pages, ocr) {
-        let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
-        let labels = label_lines(&layout.lines, &folded);
+    for page in pages {
+        let (number, layout, folded, labels) =
+            (page.number, page.layout, &page.folded, &page.labels);
         for (i, line_words) in folded.iter().enumerate() {
             let Some(line) = layout.lines.get(i) else {
                 continue;
             };
-            if !in_block(&labels, i) {
+            if !in_block(labels, i) {
                 continue;
             }
             // Each column of the line on its own (blocks side by side).
@@ -602,23 +655,28 @@ pub fn unknown_signers(
     ocr: Option<&OcrInfo>,
     minutes: Option<&MinutesFacts>,
 ) -> Vec<UnknownPen> {
-    let (Some(ocr), Some(minutes)) = (ocr, minutes) else {
-        return Vec::new();
-    };
+    PenPages::new(pages, ocr).unknown(minutes)
+}
+
+fn unknown_of(
+    pages: &[PageText],
+    folded_pages: &[FoldedPage<'_>],
+    minutes: &MinutesFacts,
+) -> Vec<UnknownPen> {
     let known: Vec<FoldedName> = designated_people(minutes)
         .into_iter()
         .map(|(_, _, n)| n)
         .chain(minutes.participants.iter().map(|p| fold(&p.name)))
         .collect();
     let mut out = Vec::new();
-    for (number, layout) in ocr_layouts(pages, ocr) {
-        let folded: Vec<Vec<(String, usize)>> = layout.lines.iter().map(folded_words).collect();
-        let labels = label_lines(&layout.lines, &folded);
+    for page in folded_pages {
+        let (number, layout, folded, labels) =
+            (page.number, page.layout, &page.folded, &page.labels);
         for (i, words) in folded.iter().enumerate() {
             let Some(line) = layout.lines.get(i) else {
                 continue;
             };
-            if !in_block(&labels, i)
+            if !in_block(labels, i)
                 || !reads_like_a_name(line)
                 || line.confidence < UNKNOWN_MIN_CONFIDENCE
             {
