@@ -175,10 +175,15 @@ pub struct PageLayout {
 impl PageLayout {
     /// The ink whose marks have their centre in `area`.
     pub fn ink_in(&self, area: &Rect) -> InkFound {
+        self.ink_in_except(area, |_| false)
+    }
+
+    /// [`Self::ink_in`] without the marks `skip` rules out.
+    pub fn ink_in_except(&self, area: &Rect, skip: impl Fn(&InkMark) -> bool) -> InkFound {
         let inside: Vec<&InkMark> = self
             .marks
             .iter()
-            .filter(|m| area.contains_centre_of(&m.bbox))
+            .filter(|m| area.contains_centre_of(&m.bbox) && !skip(m))
             .collect();
         let mut columns: Vec<(u32, u32)> =
             inside.iter().map(|m| (m.bbox.left, m.bbox.right)).collect();

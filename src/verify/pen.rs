@@ -27,7 +27,7 @@
 
 use crate::minutes::MinutesFacts;
 use crate::ocr::OcrInfo;
-use crate::ocr::ink::{InkFound, PageLayout, PrintedLine, Rect};
+use crate::ocr::ink::{InkFound, InkMark, PageLayout, PrintedLine, Rect};
 use crate::pdf::text::{PageText, TextSource};
 use crate::record::FindingCode;
 use crate::record::SignerRole;
@@ -606,6 +606,16 @@ fn span_box(line: &PrintedLine, first: usize, end: usize) -> Rect {
 }
 
 /// Where the signature of the name printed at `at` goes, and the ink there (module docs).
+/// True for a mark that is a letter of the printed name under the box, which OCR read
+/// without confidence and so left unmasked (`Renée Öberg`'s `Ö`): inside the name's band,
+/// no taller than a letter with its accent and no wider than a word height. Pen strokes
+/// over a name reach above it or run wider.
+fn printed_letter(mark: &InkMark, name: &Rect, h: u32) -> bool {
+    mark.bbox.top.saturating_add(h / 4) >= name.top
+        && mark.bbox.height() <= h.saturating_mul(5) / 4
+        && mark.bbox.width() <= h
+}
+
 fn ink_box(
     layout: &PageLayout,
     at: Rect,
@@ -625,7 +635,10 @@ fn ink_box(
             bottom: at.top.saturating_add(at.height() / 2),
             ..columns
         };
-        return (above, layout.ink_in(&above));
+        return (
+            above,
+            layout.ink_in_except(&above, |m| printed_letter(m, &at, h)),
+        );
     }
     let below = Rect {
         top: at.bottom,
@@ -805,7 +818,7 @@ mod tests {
     use super::*;
     use crate::minutes::Designated;
     use crate::ocr::OcrPage;
-    use crate::ocr::ink::{InkMark, PrintedLine};
+    use crate::ocr::ink::PrintedLine;
 
     fn minutes() -> MinutesFacts {
         MinutesFacts {
@@ -820,6 +833,44 @@ mod tests {
 
     /// Word height of the test layouts, in pixels.
     const H: u32 = 40;
+
+    #[test]
+    fn unread_letters_of_the_printed_name_are_no_signature() {
+        let text = "Justeras\nJohan Andersson\n";
+        // Four letters of the name, each a word height tall and half as wide, across more
+        // than a signature's span.
+        let letters = |l: &mut PageLayout| {
+            let at = l.lines[1].bbox;
+            for k in 0..4 {
+                l.marks.push(InkMark {
+                    bbox: Rect {
+                        left: at.left + 30 * k,
+                        top: at.top - 2,
+                        right: at.left + 30 * k + H / 2,
+                        bottom: at.top + H - 4,
+                    },
+                    pixels: H * 10,
+                });
+            }
+        };
+        let mut l = layout(text);
+        letters(&mut l);
+        assert!(signed(text, l).is_empty());
+        // Near miss: a stroke through the name that reaches above it is ink.
+        let mut l = layout(text);
+        letters(&mut l);
+        let at = l.lines[1].bbox;
+        l.marks.push(InkMark {
+            bbox: Rect {
+                left: at.left,
+                top: at.top - H,
+                right: at.left + 3 * H,
+                bottom: at.top + H / 2,
+            },
+            pixels: H * 20,
+        });
+        assert_eq!(names(text, l), ["Johan Andersson"]);
+    }
 
     #[test]
     fn a_sentence_that_names_the_justering_is_no_block_label() {
