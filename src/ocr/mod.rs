@@ -749,7 +749,8 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(pages[0].text, "w30\n");
-        // The memory gate is told the raster and the largest tile's decoding.
+        // The memory gate is told the raster (with deskew's or the rules' copies) and the
+        // largest tile's decoding.
         let plan = compose::plan(&doc, page_id, &small_limits(), Deadline::none()).unwrap();
         assert_eq!(plan.images(), 3);
         assert_eq!(plan.cost(&doc), 30 * 4 * 3 + 10 * 4 * 2);

@@ -69,7 +69,8 @@ impl Rules {
 }
 
 /// `image` with all its rules painted white. `ppi` is the image's resolution, when known.
-pub fn erase(image: &GrayImage, ppi: Option<u32>) -> GrayImage {
+#[cfg(test)]
+fn erase(image: &GrayImage, ppi: Option<u32>) -> GrayImage {
     let mut out = image.clone();
     find(image, ppi).erase(&mut out, true);
     out
