@@ -78,11 +78,18 @@ pub struct GrayImage {
 }
 
 impl GrayImage {
-    /// The image as binary PGM (`P5`), for looking at a decoded page (tesseract gets PNG).
+    /// The image as binary PGM (netpbm `P5`, 8 bits): [`GrayImage::pgm_header`], then the
+    /// pixels as they are.
     pub fn to_pgm(&self) -> Vec<u8> {
-        let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
+        let mut out = self.pgm_header();
         out.extend_from_slice(&self.pixels);
         out
+    }
+
+    /// The header of the image as binary PGM, for writers that send the pixels after it
+    /// without copying them.
+    pub fn pgm_header(&self) -> Vec<u8> {
+        format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes()
     }
 }
 

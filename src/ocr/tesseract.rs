@@ -1,15 +1,13 @@
 //! The Tesseract engine: the `tesseract` CLI (Debian `tesseract-ocr`) as a subprocess.
 //!
 //! This is the OCR stage's only I/O, kept behind [`OcrEngine`] so the pipeline's stages stay
-//! pure. The page image goes in as an uncompressed PNG and the TSV comes back on stdout; no
-//! file is written to disk. On Linux the PNG is an in-memory file (`memfd_create`) given to
-//! tesseract as its stdin and named `/dev/stdin`, so tesseract opens it as a file and reads it
-//! with `fread`: told `stdin` instead, it reads through a C++ stream iterator at about 11 ns a
-//! byte (an A4 page at 300 dpi is 8.7 MB of pixels). Measured per page, tesseract alone:
-//! 1.25 s from the scanner's JPEG file, 1.34 s from the fast-deflated PNG (3.9 MB) on a pipe
-//! as before, 1.25 s from the stored PNG as a file; and the stored PNG costs arkivar a copy
-//! instead of about 85 ms of deflate. Elsewhere, or when no in-memory file can be made, the
-//! same PNG goes through the pipe. Each run is limited in time and killed when it overruns.
+//! pure. The page image goes in as a binary PGM (its resolution as `--dpi`) and the TSV comes
+//! back on stdout; no file is written to disk. On Linux the PGM is an in-memory file
+//! (`memfd_create`) given to tesseract as its stdin and named `/dev/stdin`, so tesseract opens
+//! it as a file and reads it with `fread`: told `stdin` instead, it reads through a C++ stream
+//! iterator at about 11 ns a byte (an A4 page at 300 dpi is 8.7 MB of pixels). Elsewhere, or
+//! when no in-memory file can be made, the same PGM goes through the pipe. Each run is limited
+//! in time and killed when it overruns.
 //! `OMP_THREAD_LIMIT=1` because arkivar runs pages in parallel itself: tesseract's own OpenMP
 //! threads on top would oversubscribe the cores and make every page slower.
 
@@ -105,13 +103,24 @@ impl OcrEngine for Tesseract {
         time_limit: Duration,
     ) -> Result<Vec<Word>, EngineError> {
         let languages = language_argument(languages)?;
-        let png = png(image, ppi);
-        let (source, stdin, input) = match in_memory_file(&png) {
+        // PGM rather than PNG: neither a copy into stored deflate blocks with their checksums
+        // here nor leptonica's unpacking there; the resolution, which a PGM cannot carry, goes
+        // as `--dpi`.
+        let header = image.pgm_header();
+        let (source, stdin, input) = match in_memory_file(&[&header, &image.pixels]) {
             Some(file) => ("/dev/stdin", Stdio::from(file), Vec::new()),
-            None => ("stdin", Stdio::piped(), png),
+            None => (
+                "stdin",
+                Stdio::piped(),
+                [header, image.pixels.clone()].concat(),
+            ),
         };
+        // Without a resolution tesseract assumes its minimum, 70 dpi, and says so on stderr.
+        let dpi = ppi.map(|ppi| ["--dpi".to_owned(), ppi.to_string()]);
         let child = Command::new(&self.program)
-            .args([source, "stdout", "-l", &languages, "--psm"])
+            .args([source, "stdout"])
+            .args(dpi.iter().flatten())
+            .args(["-l", &languages, "--psm"])
             .arg(PAGE_SEGMENTATION_MODE)
             .arg("tsv")
             .env("OMP_THREAD_LIMIT", "1")
@@ -137,12 +146,13 @@ impl OcrEngine for Tesseract {
 /// (it opens the file twice, once to sniff the format). `None` when none could be made; the
 /// caller then pipes `data`.
 #[cfg(target_os = "linux")]
-fn in_memory_file(data: &[u8]) -> Option<std::fs::File> {
+fn in_memory_file(parts: &[&[u8]]) -> Option<std::fs::File> {
     let made = rustix::fs::memfd_create("arkivar-page", rustix::fs::MemfdFlags::CLOEXEC)
         .map_err(std::io::Error::from)
         .and_then(|fd| {
             let mut file = std::fs::File::from(fd);
-            file.write_all(data).map(|()| file)
+            parts.iter().try_for_each(|p| file.write_all(p))?;
+            Ok(file)
         });
     match made {
         Ok(file) => Some(file),
@@ -155,59 +165,8 @@ fn in_memory_file(data: &[u8]) -> Option<std::fs::File> {
 
 /// Only Linux has `memfd_create` and a reopenable `/dev/stdin`; elsewhere the image is piped.
 #[cfg(not(target_os = "linux"))]
-fn in_memory_file(_: &[u8]) -> Option<std::fs::File> {
+fn in_memory_file(_: &[&[u8]]) -> Option<std::fs::File> {
     None
-}
-
-/// `image` as an 8-bit greyscale PNG (ISO/IEC 15948): signature, IHDR, pHYs when the
-/// resolution `ppi` is known, one IDAT of rows with filter type 0 in stored (uncompressed)
-/// deflate blocks, IEND. Uncompressed because deflate costs more than it saves: about 85 ms a
-/// page here against tesseract reading 8.7 MB from a file in a few. pHYs so that tesseract
-/// knows the resolution (as it does from a JPEG's JFIF header) instead of assuming its
-/// minimum, 70 dpi; on the corpus scans its words come out the same either way.
-fn png(image: &GrayImage, ppi: Option<u32>) -> Vec<u8> {
-    use std::io::Write;
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        // A chunk holds far less than 4 GiB: the image is bounded by MAX_IMAGE_PIXELS.
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        out.extend_from_slice(&crc.sum().to_be_bytes());
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut header = Vec::with_capacity(13);
-    header.extend_from_slice(&(image.width as u32).to_be_bytes());
-    header.extend_from_slice(&(image.height as u32).to_be_bytes());
-    // 8 bits, greyscale, deflate, filter method 0, no interlace.
-    header.extend_from_slice(&[8, 0, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &header);
-    if let Some(ppi) = ppi {
-        // pHYs counts pixels per metre (an inch is 0.0254 m), the same on both axes; unit 1 is
-        // the metre.
-        let per_metre = (f64::from(ppi) / 0.0254).round() as u32;
-        let mut phys = Vec::with_capacity(9);
-        phys.extend_from_slice(&per_metre.to_be_bytes());
-        phys.extend_from_slice(&per_metre.to_be_bytes());
-        phys.push(1);
-        chunk(&mut out, b"pHYs", &phys);
-    }
-    let mut z = flate2::write::ZlibEncoder::new(
-        // Stored blocks add 5 bytes per 64 KiB, zlib 6 in all.
-        Vec::with_capacity(image.pixels.len() + image.height + image.pixels.len() / 8192 + 64),
-        flate2::Compression::none(),
-    );
-    for row in image.pixels.chunks(image.width.max(1)) {
-        // Writing to a Vec cannot fail.
-        let _ = z.write_all(&[0]);
-        let _ = z.write_all(row);
-    }
-    let data = z.finish().unwrap_or_default();
-    chunk(&mut out, b"IDAT", &data);
-    chunk(&mut out, b"IEND", &[]);
-    out
 }
 
 /// `swe+eng` from `["swe", "eng"]`; a name that is not a traineddata name is refused, so a
@@ -309,57 +268,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn png_has_its_header_rows_and_checksums() {
-        use std::io::Read;
-        let img = GrayImage {
-            width: 3,
-            height: 2,
-            pixels: vec![0, 128, 255, 1, 2, 3],
-        };
-        let png = png(&img, None);
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        assert_eq!(&png[8..16], b"\0\0\0\x0dIHDR");
-        assert_eq!(&png[16..29], [0, 0, 0, 3, 0, 0, 0, 2, 8, 0, 0, 0, 0]);
-        // IEND's CRC is the same in every PNG.
-        assert_eq!(&png[png.len() - 12..], b"\0\0\0\0IEND\xae\x42\x60\x82");
-        let idat_len = u32::from_be_bytes(png[33..37].try_into().unwrap()) as usize;
-        assert_eq!(&png[37..41], b"IDAT");
-        // After the 2-byte zlib header, a final stored block (BFINAL 1, BTYPE 00).
-        assert_eq!(png[43] & 0b111, 0b001);
-        let mut rows = Vec::new();
-        flate2::read::ZlibDecoder::new(&png[41..41 + idat_len])
-            .read_to_end(&mut rows)
-            .unwrap();
-        assert_eq!(rows, [0, 0, 128, 255, 0, 1, 2, 3]);
-    }
-
-    #[test]
-    fn png_says_the_resolution_in_phys_when_known() {
-        let img = GrayImage {
-            width: 1,
-            height: 1,
-            pixels: vec![255],
-        };
-        let with = png(&img, Some(300));
-        // After IHDR (8 + 25 bytes): length 9, pHYs, 11 811 pixels per metre on both axes
-        // (300 / 0.0254 = 11 811.02), unit metre, and its CRC.
-        assert_eq!(&with[33..41], b"\0\0\0\x09pHYs");
-        assert_eq!(&with[41..50], [0, 0, 0x2e, 0x23, 0, 0, 0x2e, 0x23, 1]);
-        let mut crc = flate2::Crc::new();
-        crc.update(&with[37..50]);
-        assert_eq!(&with[50..54], crc.sum().to_be_bytes());
-        // Unknown: no pHYs at all, rather than a guess.
-        let without = png(&img, None);
-        assert_eq!(&without[37..41], b"IDAT");
-        assert_eq!(with.len(), without.len() + 21);
-    }
-
-    #[test]
     #[cfg(target_os = "linux")]
     fn the_in_memory_file_reads_from_its_start_as_dev_stdin() {
         // Twice, as leptonica opens it: each open of /dev/stdin starts at the beginning.
         let data = b"page image bytes".repeat(10_000);
-        let file = in_memory_file(&data).expect("memfd_create");
+        let file = in_memory_file(&[&data[..4], &data[4..]]).expect("memfd_create");
         let out = Command::new("sh")
             .args(["-c", "head -c 4 /dev/stdin; cat /dev/stdin"])
             .stdin(Stdio::from(file))
