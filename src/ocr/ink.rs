@@ -243,10 +243,13 @@ pub fn layout(image: &GrayImage, words: &[Word]) -> PageLayout {
         }
         last = Some(w.line);
     }
+    // Only words with a letter or digit: a dot or a bar OCR read from what is left of a
+    // dotted line, or from a pen stroke, is no print to mask nor to end a search for ink at.
     let print: Vec<Rect> = printed
         .iter()
         .filter(|w| {
             w.confidence >= PRINT_MIN_CONFIDENCE
+                && w.text.chars().any(char::is_alphanumeric)
                 && f64::from(w.bbox.3) <= PRINT_MAX_HEIGHT_RATIO * f64::from(word_height)
         })
         .map(|w| Rect::of_word(w))
@@ -672,6 +675,25 @@ mod tests {
             })
             .marks,
             0
+        );
+    }
+
+    #[test]
+    fn a_confident_mark_without_letters_is_no_print() {
+        // A dot left of a dotted line and a bar read from a pen stroke, both read with a
+        // print's confidence: neither is print. Near miss: a word of letters beside them is.
+        let mut img = blank(900, 400);
+        let words = vec![
+            word(&mut img, 1, 100, 100, "."),
+            word(&mut img, 1, 200, 100, "|"),
+            word(&mut img, 1, 300, 100, "Johanna"),
+        ];
+        let l = layout(&img, &words);
+        assert_eq!(l.print, [Rect::of_word(&words[2])]);
+        assert_eq!(
+            l.lines.len(),
+            1,
+            "the line keeps every word it was read with"
         );
     }
 
