@@ -24,6 +24,8 @@ mod reader;
 mod text;
 pub mod vocab;
 
+pub(crate) use people::is_party;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -166,7 +166,9 @@ fn role_in(field: &str, lex: &Lexicon) -> Option<(Role, String)> {
     None
 }
 
-fn is_party(s: &str) -> bool {
+/// True for a party's letters as a participant list writes them inside parentheses: `S`,
+/// `KD`, `MP`.
+pub(crate) fn is_party(s: &str) -> bool {
     let s = s.trim();
     let letters = s.chars().count();
     (1..=4).contains(&letters) && s.chars().all(|c| c.is_uppercase())

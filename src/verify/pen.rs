@@ -226,6 +226,16 @@ fn only_a_name(
     other_after <= 1
 }
 
+/// True when a party in parentheses follows the name `span` on `line` (`Renée Sjögren (KD)`):
+/// an entry of the participant list, not a name under a signature line.
+fn party_after(line: &PrintedLine, span: NameSpan) -> bool {
+    line.words.get(span.end).is_some_and(|(w, _)| {
+        w.strip_prefix('(')
+            .and_then(|w| w.trim_end_matches([',', ';', '.']).strip_suffix(')'))
+            .is_some_and(crate::minutes::is_party)
+    })
+}
+
 /// The OCR words of `line` in the same column as the name `span`: the run of words around it
 /// with no gap wider than [`COLUMN_GAP_HEIGHTS`] word heights. Blocks side by side are
 /// columns of one line, and what OCR made of a neighbour's ink-covered name is not this
@@ -388,7 +398,7 @@ pub fn signature_rows(
 
 fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
     let people = designated_people(minutes);
-    let mut chosen: Vec<Option<(PenRow, Rect)>> = vec![None; people.len()];
+    let mut chosen: Vec<Option<(PenRow, Rect, bool)>> = vec![None; people.len()];
     for page in pages {
         let (number, layout, folded, labels) =
             (page.number, page.layout, &page.folded, &page.labels);
@@ -460,21 +470,28 @@ fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
                     ink,
                     word_height: layout.word_height.max(1),
                 };
+                let entry = party_after(line, span);
                 let slot = &mut chosen[p];
                 // The first inked row: a secretary who also signs the notice certificate
-                // (BEVIS) at the end signs the minutes in the block above it.
+                // (BEVIS) at the end signs the minutes in the block above it. Without ink,
+                // the first row that is not an entry of the participant list (`Kjell-Åke
+                // Åström (S), ordförande` reads like a row with its role), which a missing
+                // signature then points at.
                 let better = match slot {
                     None => true,
-                    Some((old, _)) => row.inked() && !old.inked(),
+                    Some((old, _, old_entry)) => {
+                        (row.inked() && !old.inked())
+                            || (!row.inked() && !old.inked() && *old_entry && !entry)
+                    }
                 };
                 if better {
-                    *slot = Some((row, at));
+                    *slot = Some((row, at, entry));
                 }
             }
         }
     }
     for (p, slot) in chosen.iter_mut().enumerate() {
-        if !slot.as_ref().is_some_and(|(r, _)| r.inked())
+        if !slot.as_ref().is_some_and(|(r, _, _)| r.inked())
             && let Some((role, name, folded)) = people.get(p)
             && let Some(found) =
                 first_name_row(pages, &people, folded).map(|(page, i, layout, at)| {
@@ -488,13 +505,17 @@ fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
                         ink,
                         word_height: layout.word_height.max(1),
                     };
-                    (row, at)
+                    (row, at, false)
                 })
         {
             *slot = Some(found);
         }
     }
-    let mut rows: Vec<(PenRow, Rect)> = chosen.into_iter().flatten().collect();
+    let mut rows: Vec<(PenRow, Rect)> = chosen
+        .into_iter()
+        .flatten()
+        .map(|(row, at, _)| (row, at))
+        .collect();
     reading_order(&mut rows);
     rows.into_iter().map(|(r, _)| r).collect()
 }
@@ -884,6 +905,35 @@ mod tests {
         assert!(!is_prose(
             "Sekreterare ...... Ordförande ...... Justerare ......"
         ));
+    }
+
+    #[test]
+    fn a_missing_signature_points_at_the_block_not_the_participant_list() {
+        // Nobody signed: Erik Lövgren's row is the block's (line 7), not his entry in the
+        // participant list (line 2), which names him with his role too.
+        let rows = signature_rows(&[page(BLOCK)], Some(&ocr(layout(BLOCK))), Some(&minutes()));
+        let erik = rows
+            .iter()
+            .find(|r| r.name == "Erik Lövgren")
+            .expect("a row");
+        assert_eq!(erik.line, 7);
+        assert!(!erik.inked());
+    }
+
+    #[test]
+    fn a_party_after_the_name_marks_a_participant_entry() {
+        let l = layout(
+            "Erik Lövgren (S), ordförande\nErik Lövgren, ordförande\nErik Lövgren (ordförande)",
+        );
+        let span = NameSpan {
+            first: 0,
+            end: 2,
+            distance: 0,
+        };
+        assert!(party_after(&l.lines[0], span));
+        // Near misses: a role after a comma, a role in parentheses.
+        assert!(!party_after(&l.lines[1], span));
+        assert!(!party_after(&l.lines[2], span));
     }
 
     /// A page whose lines are `text`'s, one every 3 word heights, each as wide as its
