@@ -138,7 +138,9 @@ fn role_name(role: SignerRole) -> &'static str {
     }
 }
 
-/// `order.violation`: a designated signer signed before someone the policy puts first.
+/// `order.violation`: a designated signer signed before someone the policy puts first. Only
+/// signings with a time are in an order: pen signatures on a scan have none, and the order
+/// they are listed in is where they stand on the page, not when they were made.
 pub fn order_violation(events: &[Signing], policy: &Policy) -> Vec<Finding> {
     let rank = |role: SignerRole| {
         policy
@@ -148,7 +150,7 @@ pub fn order_violation(events: &[Signing], policy: &Policy) -> Vec<Finding> {
     };
     let ranked: Vec<(&Signing, usize)> = events
         .iter()
-        .filter(|e| e.matched == MatchState::Matched)
+        .filter(|e| e.matched == MatchState::Matched && e.time.is_some())
         .filter_map(|e| Some((e, rank(e.role)?)))
         .collect();
     let mut out = Vec::new();
@@ -431,6 +433,21 @@ mod tests {
         let mut e = in_order();
         e.swap(0, 1);
         assert_eq!(codes(&order_violation(&e, &p)), ["order.violation"]);
+    }
+
+    #[test]
+    fn pen_signatures_without_times_are_in_no_order() {
+        // The chair's block stands before the secretary's on the scan: where they signed,
+        // not when.
+        let p = Policy::default();
+        let mut e = in_order();
+        e.swap(0, 1);
+        for s in &mut e {
+            s.time = None;
+            s.times.clear();
+            s.source = SigningSource::Text;
+        }
+        assert!(order_violation(&e, &p).is_empty());
     }
 
     #[test]
