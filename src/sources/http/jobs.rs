@@ -22,7 +22,7 @@
 //! | 409 | a job with this id was enqueued here before and is still remembered |
 //! | 413 | the body over `--max-body-bytes`, or the PDF over `--max-inline-bytes` |
 //! | 415 | a PDF body that is not a PDF |
-//! | 422 | a job the worker would refuse (schema, id, pipeline, path, base64) |
+//! | 422 | a job the worker would refuse (schema, id, pipeline, path, base64): not an object, a field that does not fit (named), a path empty, with a NUL byte or outside the root |
 //! | 503 | no broker configured, not connected, no job queue, or the broker refused or did not confirm; `Retry-After` is set |
 //!
 //! `GET /v1/jobs/{id}` answers the job's state from [`super::tracker`] (200), or 404 for a job
@@ -269,6 +269,7 @@ fn job_error(error: &JobError) -> Problem {
         JobError::PathsDisabled { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "paths_not_accepted"),
         JobError::PathEscapes { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "path_outside_root"),
         JobError::BadBase64 { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_base64"),
+        JobError::BadPath { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_path"),
         _ => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_job"),
     };
     Problem::new(status, code, error.to_string())
