@@ -97,9 +97,10 @@ impl JsonSchema for JobVersion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum JobDocument {
+    // The file must be a regular one whose resolved path lies under the root (src/sources/open.rs).
     /// A path relative to the worker's document root (absolute paths must lie under it).
     #[serde(rename = "path")]
-    Path(String),
+    Path(#[schemars(length(min = 1), regex(pattern = r"^[^\x00]*$"))] String),
     /// An http(s) URL that starts with one of the worker's allowed prefixes.
     #[serde(rename = "url")]
     Url(String),
@@ -400,6 +401,8 @@ impl JobRules {
         let job_id = || job.job_id.clone();
         match &job.document {
             JobDocument::Path(path) => {
+                // Again here for jobs built in code rather than parsed (`serve`'s routes).
+                check_path(&job.job_id, path)?;
                 let root = self
                     .document_root
                     .as_ref()

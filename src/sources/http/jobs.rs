@@ -528,5 +528,14 @@ mod tests {
             code(&job(url("https://files.example/a.pdf"), "generic", "")),
             Some(StatusCode::UNPROCESSABLE_ENTITY)
         );
+        // A path that cannot name a file is refused whatever the root, named as such.
+        config.rules.document_root = Some("/srv/docs".into());
+        let path = |p: &str| job(JobDocument::Path(p.to_owned()), "generic", "a");
+        for bad in ["a\0.pdf", ""] {
+            let refused = validate(&config, &path(bad)).unwrap_err();
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(refused.code, "invalid_path", "{bad:?}");
+        }
+        assert!(validate(&config, &path("a.pdf")).is_ok());
     }
 }
