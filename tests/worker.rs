@@ -1512,39 +1512,77 @@ async fn special_files_and_links_out_of_the_root_are_dead_lettered_at_once() {
 }
 
 /// `--follow-symlinks-out-of-root` lets a link out of the root be read; a link to a device
-/// is still refused, now as what it is.
+/// is still refused, now as what it is. The cap holds whatever the metadata says: under a
+/// pipeline with `max_file_bytes = 100`, a file over it is refused unread and a link to a
+/// `/proc` file (0 bytes by its metadata, more when read) is refused after 101 bytes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn follow_symlinks_out_of_root_reads_outside_but_never_a_device() {
+async fn follow_symlinks_out_of_root_reads_outside_but_never_a_device_nor_past_the_cap() {
     let (vhost, root) = setup!();
     let _outside = edge_root(root.path());
+    std::os::unix::fs::symlink("/proc/self/status", root.path().join("proc.pdf")).unwrap();
+    let pipelines = tempfile::tempdir().unwrap();
+    std::fs::write(
+        pipelines.path().join("tiny.toml"),
+        "name = \"tiny\"\n[limits]\nmax_file_bytes = 100\n",
+    )
+    .unwrap();
     let _worker = Worker::spawn(
         &vhost,
         root.path(),
         None,
-        &["--follow-symlinks-out-of-root"],
+        &[
+            "--follow-symlinks-out-of-root",
+            "--pipelines-dir",
+            pipelines.path().to_str().unwrap(),
+        ],
     );
     let client = Client::connect(&vhost).await;
     wait_for_topology(&client).await;
     client.queue("records", true).await;
-    client
-        .publish(&job("out", "out.pdf"), BasicProperties::default())
-        .await;
-    client
-        .publish(&job("zero", "zero.pdf"), BasicProperties::default())
-        .await;
+    let tiny = |id: &str, path: &str| {
+        serde_json::json!({
+            "version": 1, "job_id": id, "document": {"path": path}, "pipeline": "tiny"
+        })
+        .to_string()
+        .into_bytes()
+    };
+    let jobs = [
+        ("out", job("out", "out.pdf")),
+        ("zero", job("zero", "zero.pdf")),
+        ("big", tiny("big", "in.pdf")),
+        ("proc", tiny("proc", "proc.pdf")),
+    ];
+    for (corr, body) in &jobs {
+        client
+            .publish(
+                body,
+                BasicProperties::default().with_correlation_id((*corr).into()),
+            )
+            .await;
+    }
     let records = client.drain("records", 1, Duration::from_secs(20)).await;
     assert_eq!(records.len(), 1, "the link out of the root was read");
     assert_eq!(json(&records[0])["job"]["job_id"], "out");
     let dead = client
-        .drain("arkivar.dead", 1, Duration::from_secs(20))
+        .drain("arkivar.dead", 3, Duration::from_secs(20))
         .await;
-    assert_eq!(dead.len(), 1);
-    assert_eq!(
-        header(&dead[0], "x-arkivar-reason-code").unwrap(),
-        "document_unavailable"
-    );
-    let reason = header(&dead[0], "x-arkivar-reason").unwrap();
-    assert!(reason.contains("character device"), "{reason}");
+    for (corr, needle) in [
+        ("zero", "character device"),
+        ("big", "over the limit of 100 bytes"),
+        ("proc", "gave more than 100 bytes"),
+    ] {
+        let d = dead
+            .iter()
+            .find(|d| d.properties.correlation_id().as_ref().unwrap().as_str() == corr)
+            .unwrap_or_else(|| panic!("{corr} was dead-lettered; got {}", dead.len()));
+        assert_eq!(
+            header(d, "x-arkivar-reason-code").unwrap(),
+            "document_unavailable",
+            "{corr}"
+        );
+        let reason = header(d, "x-arkivar-reason").unwrap();
+        assert!(reason.contains(needle), "{corr}: {reason}");
+    }
 }
 
 /// A running `arkivar serve` with a broker, killed on drop.
