@@ -538,4 +538,33 @@ mod tests {
         }
         assert!(validate(&config, &path("a.pdf")).is_ok());
     }
+
+    #[test]
+    fn a_json_job_whose_path_cannot_name_a_file_is_422() {
+        let status = |body: &[u8]| json_job(body).err().map(|p| (p.status, p.code));
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        assert_eq!(
+            status(br#"{"version":1,"job_id":"x","document":{"path":"a\u0000.pdf"}}"#),
+            Some((unprocessable, "invalid_path"))
+        );
+        // Not UTF-8: a lone surrogate escape, and a raw byte that is no UTF-8. Both are JSON
+        // in shape, so 422 rather than 400.
+        let mut raw = br#"{"version":1,"job_id":"x","document":{"path":"a"#.to_vec();
+        raw.extend_from_slice(b"\xff.pdf\"}}");
+        for body in [
+            &br#"{"version":1,"job_id":"x","document":{"path":"\ud800.pdf"}}"#[..],
+            &raw,
+        ] {
+            assert_eq!(status(body), Some((unprocessable, "invalid_job")));
+        }
+        assert_eq!(
+            status(br#"[1,"x",{"path":"a.pdf"},"generic",{}]"#),
+            Some((unprocessable, "invalid_job"))
+        );
+        // Near miss: the same job with a path that can name a file.
+        assert_eq!(
+            status(br#"{"version":1,"job_id":"x","document":{"path":"a.pdf"}}"#),
+            None
+        );
+    }
 }
