@@ -2,10 +2,12 @@
 //!
 //! A job is JSON with a version and a published JSON Schema (`schema/job.schema.json`, compared
 //! with [`job_schema`] by a test), like the record. Parsing is strict (`deny_unknown_fields`) and
-//! pure; [`JobRules::check`] then applies the worker's configured limits: a `path` must stay under
-//! the document root, a `url` must start with an allowed prefix, inline `base64` has a size cap.
-//! Reading the document is the worker's job, not this module's: nothing here touches a file or
-//! socket.
+//! pure: only a JSON object is a job, errors name the field, and a `path` must be able to name a
+//! file (not empty, no NUL). [`JobRules::check`] then applies the worker's configured limits: a
+//! `path` must stay under the document root, a `url` must start with an allowed prefix, inline
+//! `base64` has a size cap.
+//! Reading the document is the worker's job, not this module's (`crate::sources::open` reads a
+//! path document and judges its symbolic links): nothing here touches a file or socket.
 //!
 //! A job that ends without a record for its caller (refused, or given up on) is answered with
 //! a [`JobRejection`] instead, so an RPC caller waiting on `reply_to` always hears back.
@@ -20,6 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
 use crate::pipeline::config::DEFAULT_PIPELINE;
+use crate::sources::open::Symlinks;
 
 /// The version of the job message this build reads.
 pub const JOB_VERSION: u32 = 1;
@@ -94,9 +97,10 @@ impl JsonSchema for JobVersion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum JobDocument {
+    // The file must be a regular one whose resolved path lies under the root (src/sources/open.rs).
     /// A path relative to the worker's document root (absolute paths must lie under it).
     #[serde(rename = "path")]
-    Path(String),
+    Path(#[schemars(length(min = 1), regex(pattern = r"^[^\x00]*$"))] String),
     /// An http(s) URL that starts with one of the worker's allowed prefixes.
     #[serde(rename = "url")]
     Url(String),
@@ -110,9 +114,37 @@ pub enum JobDocument {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum JobError {
-    /// Not JSON, or JSON that does not fit the schema; serde's message names the field.
+    /// Not JSON (or not UTF-8: JSON text is), with serde's line and column; or an object
+    /// with a field missing or unknown, which serde's message names.
     #[error("job is not valid: {0}")]
     Invalid(String),
+    /// JSON, but not an object: serde would read an array field by field in order, which the
+    /// schema does not allow.
+    #[error(
+        "job is not valid: a job is a JSON object with version, job_id and document, not {found}"
+    )]
+    NotAnObject {
+        /// What the message is: `an array`, `a string`, …
+        found: &'static str,
+    },
+    /// An object whose field does not fit the schema.
+    #[error("job is not valid: field `{field}`: {message}")]
+    Field {
+        /// The field, as a path from the top (`document`, `document.path`, `metadata.dnr`).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A `path` that cannot name a file: empty, or with a NUL byte.
+    #[error("job {job_id}: document.path {shown:?} {problem}")]
+    BadPath {
+        /// The job.
+        job_id: String,
+        /// Its first characters.
+        shown: String,
+        /// What is wrong with it.
+        problem: PathProblem,
+    },
     /// `job_id` is empty, too long, or has control characters.
     #[error(
         "job_id must be 1 to {MAX_JOB_ID_LEN} printable characters, got {len} characters: {shown:?}"
@@ -169,6 +201,24 @@ pub enum JobError {
     },
 }
 
+/// Why a `path` cannot name a file, whatever the document root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathProblem {
+    /// It is empty.
+    Empty,
+    /// It holds a NUL byte, which no file name can.
+    Nul,
+}
+
+impl std::fmt::Display for PathProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PathProblem::Empty => "is empty",
+            PathProblem::Nul => "holds a NUL byte, which no file name can",
+        })
+    }
+}
+
 /// The answer to a job that produced no record for its caller: a malformed message, an
 /// unknown pipeline, a document that cannot be read, or retries exhausted. Sent to the job's
 /// `reply_to` (AMQP type `job.rejected`) before the job is dead-lettered with the same code
@@ -209,6 +259,9 @@ pub struct JobRules {
     pub allowed_urls: Vec<String>,
     /// Largest inline document, in decoded bytes.
     pub max_inline_bytes: usize,
+    /// Whether a `path` may lead, through symbolic links, out of the document root; judged
+    /// when the file is read (`crate::sources::open::read_confined`).
+    pub symlinks: Symlinks,
 }
 
 /// A job whose document reference passed the rules: ready to be read.
@@ -222,11 +275,91 @@ pub enum Document {
     Inline(Vec<u8>),
 }
 
-/// Parses a job message's body.
+/// Parses a job message's body: a JSON object of the schema's shape, whose errors name the
+/// field that is wrong, with a `job_id` and, for a path document, a path that can name a
+/// file.
 pub fn parse(body: &[u8]) -> Result<Job, JobError> {
-    let job: Job = serde_json::from_slice(body).map_err(|e| JobError::Invalid(e.to_string()))?;
+    // Through a `Value` first: serde's derive reads a struct from an array too, by position,
+    // and the schema allows an object only. (It costs a second copy of the message, which is
+    // at most the broker's message size, and an inline document is capped anyway.)
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| JobError::Invalid(e.to_string()))?;
+    let serde_json::Value::Object(object) = &value else {
+        return Err(JobError::NotAnObject {
+            found: json_kind(&value),
+        });
+    };
+    check_document_shape(object)?;
+    let job: Job = serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.inner().to_string();
+        // `.` is the object itself: a missing or unknown field, which the message names.
+        if field == "." {
+            JobError::Invalid(message)
+        } else {
+            JobError::Field { field, message }
+        }
+    })?;
     check_job_id(&job.job_id)?;
+    if let JobDocument::Path(path) = &job.document {
+        check_path(&job.job_id, path)?;
+    }
     Ok(job)
+}
+
+/// `document` must be an object with exactly one of `path`, `url`, `base64`; said in those
+/// words, since serde's own message for two keys is "expected map with a single key" at best.
+fn check_document_shape(
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), JobError> {
+    let Some(serde_json::Value::Object(document)) = object.get("document") else {
+        // Missing or not an object: serde's message says so, naming the field.
+        return Ok(());
+    };
+    if document.len() == 1 {
+        return Ok(());
+    }
+    let keys: Vec<String> = document.keys().map(|k| format!("`{k}`")).collect();
+    Err(JobError::Field {
+        field: "document".to_owned(),
+        message: format!(
+            "must hold exactly one of `path`, `url` or `base64`; it holds {}",
+            if keys.is_empty() {
+                "none".to_owned()
+            } else {
+                keys.join(", ")
+            }
+        ),
+    })
+}
+
+/// A path names a file only when it is not empty and has no NUL byte. Non-UTF-8 cannot get
+/// this far: JSON text is UTF-8 and serde refuses lone surrogates in `\u` escapes.
+fn check_path(job_id: &str, path: &str) -> Result<(), JobError> {
+    let problem = if path.is_empty() {
+        PathProblem::Empty
+    } else if path.contains('\0') {
+        PathProblem::Nul
+    } else {
+        return Ok(());
+    };
+    Err(JobError::BadPath {
+        job_id: job_id.to_owned(),
+        shown: path.chars().take(80).collect(),
+        problem,
+    })
+}
+
+/// What a JSON value is, with its article, for messages.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Checks that `job_id` is 1 to [`MAX_JOB_ID_LEN`] characters without control characters, as
@@ -268,6 +401,8 @@ impl JobRules {
         let job_id = || job.job_id.clone();
         match &job.document {
             JobDocument::Path(path) => {
+                // Again here for jobs built in code rather than parsed (`serve`'s routes).
+                check_path(&job.job_id, path)?;
                 let root = self
                     .document_root
                     .as_ref()
@@ -321,7 +456,8 @@ impl JobRules {
 
 /// `root` joined with `path` when the result stays under `root`, judged on the path's text:
 /// `..` is refused outright rather than normalised, so `a/../b` is refused too. Symbolic links
-/// inside the root are the operator's choice and are followed.
+/// are judged when the file is read (`crate::sources::open::read_confined`): followed while
+/// they stay inside the root.
 fn resolve_under(root: &Path, path: &str) -> Option<PathBuf> {
     let given = Path::new(path);
     let relative = if given.is_absolute() {
@@ -359,6 +495,7 @@ mod tests {
             document_root: Some(PathBuf::from("/srv/docs")),
             allowed_urls: vec!["https://files.example/".to_owned()],
             max_inline_bytes: 16,
+            symlinks: Symlinks::StayInRoot,
         }
     }
 
@@ -389,7 +526,6 @@ mod tests {
             "a/../../x",
             "/etc/passwd",
             "/srv/docsx/a.pdf",
-            "",
             ".",
         ] {
             let j = job(&format!(r#"{{"path":{p:?}}}"#)).unwrap();
@@ -487,6 +623,101 @@ mod tests {
         }
         let err = parse(br#"{"version":1,"job_id":"","document":{"path":"x"}}"#).unwrap_err();
         assert!(matches!(err, JobError::BadJobId { .. }));
+    }
+
+    #[test]
+    fn only_an_object_is_a_job() {
+        let array = br#"[1,"j1",{"path":"a.pdf"},"generic",{}]"#;
+        let err = parse(array).unwrap_err();
+        assert!(
+            matches!(err, JobError::NotAnObject { found: "an array" }),
+            "{err}"
+        );
+        for body in [&b"\"j1\""[..], b"1", b"null"] {
+            assert!(matches!(parse(body), Err(JobError::NotAnObject { .. })));
+        }
+        // Near miss: the same fields as an object are a job.
+        let object = br#"{"version":1,"job_id":"j1","document":{"path":"a.pdf"},"pipeline":"generic","metadata":{}}"#;
+        assert_eq!(parse(object).unwrap().job_id, "j1");
+    }
+
+    #[test]
+    fn a_document_with_two_sources_names_the_field() {
+        let err = job(r#"{"path":"a.pdf","url":"https://files.example/a.pdf"}"#).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(&err, JobError::Field { field, .. } if field == "document"),
+            "{text}"
+        );
+        assert!(text.contains("`path`, `url`"), "{text}");
+        assert!(!text.contains("column"), "{text}");
+        let err = job("{}").unwrap_err();
+        assert!(err.to_string().contains("field `document`"), "{err}");
+        // Near miss: one source is a document.
+        assert!(job(r#"{"path":"a.pdf"}"#).is_ok());
+    }
+
+    #[test]
+    fn a_wrong_field_is_named_with_its_path() {
+        let err = parse(br#"{"version":1,"job_id":7,"document":{"path":"a"}}"#).unwrap_err();
+        assert!(
+            matches!(&err, JobError::Field { field, .. } if field == "job_id"),
+            "{err}"
+        );
+        let err = job(r#"{"path":7}"#).unwrap_err();
+        assert!(
+            matches!(&err, JobError::Field { field, .. } if field == "document.path"),
+            "{err}"
+        );
+        let err = job(r#"{"file":"a.pdf"}"#).unwrap_err();
+        assert!(
+            matches!(&err, JobError::Field { field, .. } if field == "document"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_path_that_cannot_name_a_file_is_malformed() {
+        let err = job(r#"{"path":"a\u0000.pdf"}"#).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                JobError::BadPath {
+                    problem: PathProblem::Nul,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("NUL"), "{err}");
+        let err = job(r#"{"path":""}"#).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                JobError::BadPath {
+                    problem: PathProblem::Empty,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // Near misses: other unusual characters can be in a file name.
+        for path in [
+            r#""a\nb.pdf""#,
+            r#""år 2024/ärende.pdf""#,
+            r#""\u0001.pdf""#,
+        ] {
+            assert!(job(&format!(r#"{{"path":{path}}}"#)).is_ok(), "{path}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_not_a_job() {
+        let mut body = br#"{"version":1,"job_id":"j1","document":{"path":"a"#.to_vec();
+        body.extend_from_slice(b"\xff.pdf\"}}");
+        assert!(matches!(parse(&body), Err(JobError::Invalid(_))));
+        let lone = br#"{"version":1,"job_id":"j1","document":{"path":"\ud800.pdf"}}"#;
+        assert!(matches!(parse(lone), Err(JobError::Invalid(_))));
     }
 
     #[test]

@@ -748,10 +748,12 @@ fn write_signatures_text(
 
 /// The error record for an input that could not be read from its folder.
 fn unreadable_record(error: &DirError) -> Record {
-    let (kind, size) = match error {
-        DirError::TooLarge { size, .. } => (ErrorKind::TooLarge, Some(*size)),
-        _ => (ErrorKind::Io, None),
+    let kind = if error.is_too_large() {
+        ErrorKind::TooLarge
+    } else {
+        ErrorKind::Io
     };
+    let size = error.size();
     io_error_record(
         SourceInfo::from_path(error.path()),
         kind,

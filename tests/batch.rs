@@ -350,3 +350,64 @@ async fn sigint_finishes_the_documents_in_flight_and_the_rerun_does_exactly_the_
     assert_eq!(ledger_hashes_with_records(&out).len(), COUNT);
     assert!(out.join("report.csv").exists());
 }
+
+/// Issue 24: a `*.pdf` that is a FIFO or a link to `/dev/zero` gets an error record saying
+/// what it is, at once, beside a PDF that is processed: the run neither blocks on the FIFO
+/// nor reads the device until the size limit.
+#[cfg(unix)]
+#[test]
+fn special_files_get_error_records_with_the_reason_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("good.pdf"), common::swedish_winansi()).unwrap();
+    let status = Command::new("mkfifo")
+        .arg(input.join("pipe.pdf"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("/dev/zero", input.join("zero.pdf")).unwrap();
+
+    let mut child = batch(&input, &out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the batch did not end: it blocked on a special file");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "some documents failed");
+    let mut errors = std::collections::BTreeMap::new();
+    for name in record_names(&out) {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join(format!("{name}.json"))).unwrap())
+                .unwrap();
+        let path = record["source"]["path"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let file = Path::new(&path)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        errors.insert(file, record);
+    }
+    assert_eq!(errors["good.pdf"]["status"], "unsigned");
+    for (file, what) in [("pipe.pdf", "FIFO"), ("zero.pdf", "character device")] {
+        let record = &errors[file];
+        assert_eq!(record["status"], "error", "{file}");
+        assert_eq!(record["error"]["kind"], "io", "{file}");
+        let message = record["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(what) && message.contains("not a regular file"),
+            "{file}: {message}"
+        );
+    }
+}

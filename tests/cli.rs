@@ -527,3 +527,63 @@ fn signatures_exits_and_judges_as_verify_does() {
         "{text}"
     );
 }
+
+/// Runs arkivar with `args`, killing it after `limit`: a test of a file that could block
+/// must fail, not hang. `None` when it had to be killed.
+#[cfg(unix)]
+fn arkivar_within(args: &[&str], limit: std::time::Duration) -> Option<Output> {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run arkivar");
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().expect("wait").is_some() {
+            return Some(child.wait_with_output().expect("output"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// Issue 24: `verify FILE` on a FIFO or a link to `/dev/zero` says at once what the file is
+/// and exits 2, instead of blocking for a writer or reading until the size limit; a link to
+/// a PDF (the near miss) is read as the PDF.
+#[cfg(unix)]
+#[test]
+fn verify_refuses_a_fifo_and_a_device_at_once_and_reads_a_link_to_a_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.pdf");
+    let status = Command::new("mkfifo").arg(&pipe).status().unwrap();
+    assert!(status.success());
+    let zero = dir.path().join("zero.pdf");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    for (path, what) in [(&pipe, "FIFO"), (&zero, "character device")] {
+        let output = arkivar_within(
+            &["verify", path.to_str().unwrap()],
+            std::time::Duration::from_secs(20),
+        )
+        .unwrap_or_else(|| panic!("verify {} did not end", path.display()));
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let err = stderr(&output);
+        assert!(
+            err.contains(what) && err.contains("not a regular file"),
+            "{err}"
+        );
+    }
+    let real = write(dir.path(), "real.pdf", &common::swedish_winansi());
+    let link = dir.path().join("link.pdf");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let output = arkivar_within(
+        &["verify", link.to_str().unwrap()],
+        std::time::Duration::from_secs(60),
+    )
+    .expect("verify ends");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

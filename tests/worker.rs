@@ -1404,3 +1404,323 @@ fn a_bad_pipeline_file_stops_the_worker_at_start() {
         "{stderr}"
     );
 }
+
+/// Makes a FIFO at `path` with `mkfifo(1)`.
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// A document root with the edges of issue 24: a link to `/dev/zero`, a FIFO no one writes
+/// to, a link to a PDF outside the root and a link to a PDF inside it. Returns the folder
+/// outside, which must live as long as the root.
+fn edge_root(root: &Path) -> tempfile::TempDir {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("outside.pdf"), document(1)).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero.pdf")).unwrap();
+    mkfifo(&root.join("pipe.pdf"));
+    std::os::unix::fs::symlink(outside.path().join("outside.pdf"), root.join("out.pdf")).unwrap();
+    std::fs::create_dir(root.join("inside")).unwrap();
+    std::fs::write(root.join("inside/a.pdf"), document(0)).unwrap();
+    std::os::unix::fs::symlink("inside/a.pdf", root.join("in.pdf")).unwrap();
+    outside
+}
+
+/// Issue 24: a link to `/dev/zero`, a FIFO and a link out of the document root are
+/// dead-lettered at once (`document_unavailable`, no retry) with what is wrong, instead of
+/// reading without bound, blocking for good or reading outside the root; a link inside the
+/// root still works. A NUL path, a job sent as an array and a job with two documents are
+/// `malformed_job`, and the reason names what is wrong.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn special_files_and_links_out_of_the_root_are_dead_lettered_at_once() {
+    let (vhost, root) = setup!();
+    let _outside = edge_root(root.path());
+    let worker = Worker::spawn(&vhost, root.path(), None, &[]);
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    client.queue("records", true).await;
+    let started = Instant::now();
+    let jobs: [(&str, Vec<u8>); 7] = [
+        ("zero", job("zero", "zero.pdf")),
+        ("pipe", job("pipe", "pipe.pdf")),
+        ("out", job("out", "out.pdf")),
+        ("nul", job("nul", "in\0.pdf")),
+        (
+            "array",
+            br#"[1,"array",{"path":"in.pdf"},"generic",{}]"#.to_vec(),
+        ),
+        (
+            "two",
+            job_for(
+                "two",
+                serde_json::json!({"path": "in.pdf", "base64": "JVBERi0="}),
+            ),
+        ),
+        ("in", job("in", "in.pdf")),
+    ];
+    for (corr, body) in &jobs {
+        client
+            .publish(
+                body,
+                BasicProperties::default().with_correlation_id((*corr).into()),
+            )
+            .await;
+    }
+    let dead = client
+        .drain("arkivar.dead", 6, Duration::from_secs(20))
+        .await;
+    let elapsed = started.elapsed();
+    let reason_of = |corr: &str| {
+        let d = dead
+            .iter()
+            .find(|d| d.properties.correlation_id().as_ref().unwrap().as_str() == corr)
+            .unwrap_or_else(|| panic!("{corr} was dead-lettered; got {}", dead.len()));
+        (
+            header(d, "x-arkivar-reason-code").unwrap(),
+            header(d, "x-arkivar-reason").unwrap(),
+        )
+    };
+    for (corr, needle) in [
+        ("zero", "outside the document root"),
+        ("pipe", "FIFO"),
+        ("out", "outside the document root"),
+    ] {
+        let (code, reason) = reason_of(corr);
+        assert_eq!(code, "document_unavailable", "{corr}: {reason}");
+        assert!(reason.contains(needle), "{corr}: {reason}");
+    }
+    for (corr, needle) in [
+        ("nul", "NUL"),
+        ("array", "not an array"),
+        ("two", "field `document`"),
+    ] {
+        let (code, reason) = reason_of(corr);
+        assert_eq!(code, "malformed_job", "{corr}: {reason}");
+        assert!(reason.contains(needle), "{corr}: {reason}");
+    }
+    // At once: no retry queue was used (its first delay alone is 1 s, then 10 s, then 60 s).
+    assert_eq!(worker.metric("arkivar_job_retries_total").await, 0.0);
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
+    // The link that stays inside the root was read.
+    let records = client.drain("records", 1, Duration::from_secs(20)).await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(json(&records[0])["job"]["job_id"], "in");
+    assert_eq!(json(&records[0])["status"], "unsigned");
+}
+
+/// `--follow-symlinks-out-of-root` lets a link out of the root be read; a link to a device
+/// is still refused, now as what it is. The cap holds whatever the metadata says: under a
+/// pipeline with `max_file_bytes = 100`, a file over it is refused unread and a link to a
+/// `/proc` file (0 bytes by its metadata, more when read) is refused after 101 bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_symlinks_out_of_root_reads_outside_but_never_a_device_nor_past_the_cap() {
+    let (vhost, root) = setup!();
+    let _outside = edge_root(root.path());
+    std::os::unix::fs::symlink("/proc/self/status", root.path().join("proc.pdf")).unwrap();
+    let pipelines = tempfile::tempdir().unwrap();
+    std::fs::write(
+        pipelines.path().join("tiny.toml"),
+        "name = \"tiny\"\n[limits]\nmax_file_bytes = 100\n",
+    )
+    .unwrap();
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        None,
+        &[
+            "--follow-symlinks-out-of-root",
+            "--pipelines-dir",
+            pipelines.path().to_str().unwrap(),
+        ],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    client.queue("records", true).await;
+    let tiny = |id: &str, path: &str| {
+        serde_json::json!({
+            "version": 1, "job_id": id, "document": {"path": path}, "pipeline": "tiny"
+        })
+        .to_string()
+        .into_bytes()
+    };
+    let jobs = [
+        ("out", job("out", "out.pdf")),
+        ("zero", job("zero", "zero.pdf")),
+        ("big", tiny("big", "in.pdf")),
+        ("proc", tiny("proc", "proc.pdf")),
+    ];
+    for (corr, body) in &jobs {
+        client
+            .publish(
+                body,
+                BasicProperties::default().with_correlation_id((*corr).into()),
+            )
+            .await;
+    }
+    let records = client.drain("records", 1, Duration::from_secs(20)).await;
+    assert_eq!(records.len(), 1, "the link out of the root was read");
+    assert_eq!(json(&records[0])["job"]["job_id"], "out");
+    let dead = client
+        .drain("arkivar.dead", 3, Duration::from_secs(20))
+        .await;
+    for (corr, needle) in [
+        ("zero", "character device"),
+        ("big", "over the limit of 100 bytes"),
+        ("proc", "gave more than 100 bytes"),
+    ] {
+        let d = dead
+            .iter()
+            .find(|d| d.properties.correlation_id().as_ref().unwrap().as_str() == corr)
+            .unwrap_or_else(|| panic!("{corr} was dead-lettered; got {}", dead.len()));
+        assert_eq!(
+            header(d, "x-arkivar-reason-code").unwrap(),
+            "document_unavailable",
+            "{corr}"
+        );
+        let reason = header(d, "x-arkivar-reason").unwrap();
+        assert!(reason.contains(needle), "{corr}: {reason}");
+    }
+}
+
+/// A running `arkivar serve` with a broker, killed on drop.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn spawn(vhost: &Vhost, root: &Path) -> Server {
+        let addr = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+            .args([
+                "serve",
+                "--listen",
+                &addr.to_string(),
+                "--amqp",
+                &vhost.url(),
+            ])
+            .arg("--document-root")
+            .arg(root)
+            .env_remove("ARKIVAR_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(if std::env::var("ARKIVAR_TEST_LOG").is_ok() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .expect("spawn arkivar serve");
+        Server { child, addr }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a JSON job: the status and the answer.
+    async fn post_job(&self, body: Vec<u8>) -> (u16, serde_json::Value) {
+        let response = reqwest::Client::new()
+            .post(self.url("/v1/jobs"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("serve answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Issue 24 through `serve`'s job routes: a NUL path, an array and a job with two documents
+/// are 422 (`{"error", "message"}` naming what is wrong, like every refusal) and never queued; a FIFO and a link to
+/// `/dev/zero` are accepted (serve judges the path's text; the worker reads the file) and
+/// then shown dead-lettered at once with `document_unavailable` and the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_job_routes_refuse_malformed_paths_and_report_special_files_dead_lettered() {
+    let (vhost, root) = setup!();
+    let _outside = edge_root(root.path());
+    let _worker = Worker::spawn(&vhost, root.path(), None, &[]);
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let server = Server::spawn(&vhost, root.path());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ready = reqwest::get(server.url("/healthz")).await.is_ok();
+        if ready {
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    for (body, code, needle) in [
+        (job("nul", "a\0.pdf"), "invalid_path", "NUL"),
+        (job("empty", ""), "invalid_path", "empty"),
+        (
+            br#"[1,"array",{"path":"in.pdf"},"generic",{}]"#.to_vec(),
+            "invalid_job",
+            "not an array",
+        ),
+        (
+            job_for(
+                "two",
+                serde_json::json!({"path": "in.pdf", "url": "https://x.example/a.pdf"}),
+            ),
+            "invalid_job",
+            "field `document`",
+        ),
+    ] {
+        let (status, answer) = server.post_job(body).await;
+        assert_eq!(status, 422, "{answer}");
+        assert_eq!(answer["error"], code, "{answer}");
+        assert!(
+            answer["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(needle),
+            "{answer}"
+        );
+    }
+    // Near miss: a good path is accepted.
+    for id in ["pipe", "zero", "in"] {
+        let (status, answer) = server.post_job(job(id, &format!("{id}.pdf"))).await;
+        assert_eq!(status, 202, "{id}: {answer}");
+    }
+    let states = loop {
+        let mut states = std::collections::BTreeMap::new();
+        for id in ["pipe", "zero", "in"] {
+            let state: serde_json::Value = reqwest::get(server.url(&format!("/v1/jobs/{id}")))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            states.insert(id, state);
+        }
+        if states.values().all(|s| s["state"] != "queued") {
+            break states;
+        }
+        assert!(
+            Instant::now() < deadline + Duration::from_secs(10),
+            "results did not arrive: {states:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for (id, needle) in [("pipe", "FIFO"), ("zero", "outside the document root")] {
+        assert_eq!(states[id]["state"], "dead_lettered", "{id}: {}", states[id]);
+        assert_eq!(states[id]["reason_code"], "document_unavailable", "{id}");
+        let reason = states[id]["reason"].as_str().unwrap();
+        assert!(reason.contains(needle), "{id}: {reason}");
+    }
+    assert_eq!(states["in"]["state"], "done", "{}", states["in"]);
+}

@@ -326,10 +326,12 @@ impl Worker<'_> {
     /// An input whose bytes could not be read gets an error record named by its path. It is
     /// not put in the ledger, which lists content hashes: a rerun tries to read it again.
     fn unreadable(&self, error: &DirError) -> Done {
-        let (kind, size) = match error {
-            DirError::TooLarge { size, .. } => (ErrorKind::TooLarge, Some(*size)),
-            _ => (ErrorKind::Io, None),
+        let kind = if error.is_too_large() {
+            ErrorKind::TooLarge
+        } else {
+            ErrorKind::Io
         };
+        let size = error.size();
         let record = io_error_record(
             SourceInfo::from_path(error.path()),
             kind,

@@ -1,14 +1,16 @@
 //! A directory of PDFs: finding them (`*.pdf` in any case, in a stable order) and reading one
-//! under the file-size limit.
+//! under the file-size limit (through [`super::open`], as every source reads a file).
 //!
 //! Symbolic links are followed, so a folder of links to an archive works, but a link back to
 //! an ancestor is reported and skipped instead of walked forever. Nothing under the root is
-//! silently dropped: an entry that cannot be read comes back as [`Found::Unreadable`] so the
-//! caller can give it an error record (design.md: "Nothing is lost").
+//! silently dropped: an entry that cannot be read comes back as [`Found::Unreadable`], and a
+//! `*.pdf` that is a FIFO or a device (or a link to one) is listed so that reading refuses it,
+//! so the caller can give each an error record (design.md: "Nothing is lost").
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
+
+use super::open::{self, OpenError};
 
 use thiserror::Error;
 use walkdir::WalkDir;
@@ -23,27 +25,34 @@ pub enum DirError {
     /// An entry under the root could not be listed.
     #[error("cannot list {}: {source}", .path.display())]
     Walk { path: PathBuf, source: io::Error },
-    /// A file could not be opened or read.
-    #[error("cannot read {}: {source}", .path.display())]
-    Read { path: PathBuf, source: io::Error },
-    /// A file is larger than `Limits::max_file_bytes`; it was not read.
-    #[error("{} is {size} bytes, over the limit of {limit} bytes", .path.display())]
-    TooLarge {
-        path: PathBuf,
-        size: u64,
-        limit: u64,
-    },
+    /// A file could not be read: missing, not a regular file, over `Limits::max_file_bytes`.
+    #[error(transparent)]
+    Open(#[from] OpenError),
 }
 
 impl DirError {
     /// The path the error is about.
     pub fn path(&self) -> &Path {
         match self {
-            DirError::Root { path, .. }
-            | DirError::Walk { path, .. }
-            | DirError::Read { path, .. }
-            | DirError::TooLarge { path, .. } => path,
+            DirError::Root { path, .. } | DirError::Walk { path, .. } => path,
+            DirError::Open(error) => error.path(),
         }
+    }
+
+    /// The size to put in the error record: known for a file refused as too large.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            DirError::Open(OpenError::TooLarge { size, .. }) => Some(*size),
+            _ => None,
+        }
+    }
+
+    /// True when the file was refused for its size (by its metadata, or by what it gave).
+    pub fn is_too_large(&self) -> bool {
+        matches!(
+            self,
+            DirError::Open(OpenError::TooLarge { .. } | OpenError::Overflowed { .. })
+        )
     }
 }
 
@@ -76,7 +85,9 @@ pub fn pdf_files(root: &Path) -> Result<Vec<Found>, DirError> {
     for entry in WalkDir::new(root).follow_links(true) {
         match entry {
             Ok(entry) => {
-                if entry.file_type().is_file() && is_pdf_name(entry.path()) {
+                // Not only regular files: a `*.pdf` that is a FIFO or a device is listed so
+                // that reading refuses it with a reason, rather than skipped unseen.
+                if !entry.file_type().is_dir() && is_pdf_name(entry.path()) {
                     pdfs.push(entry.into_path());
                 }
             }
@@ -105,35 +116,10 @@ pub fn is_pdf_name(path: &Path) -> bool {
         .is_some_and(|extension| extension.eq_ignore_ascii_case("pdf"))
 }
 
-/// Reads a whole file, refusing before reading when it is larger than `max_bytes`.
+/// Reads a whole file through [`open::read_document`]: a regular file only, at most
+/// `max_bytes`.
 pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, DirError> {
-    let read_error = |source| DirError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let file = File::open(path).map_err(read_error)?;
-    let size = file.metadata().map_err(read_error)?.len();
-    if size > max_bytes {
-        return Err(DirError::TooLarge {
-            path: path.to_owned(),
-            size,
-            limit: max_bytes,
-        });
-    }
-    // The file may grow between the size check and the read; `take` keeps the promise anyway.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    let read = bytes.len() as u64;
-    if read > max_bytes {
-        return Err(DirError::TooLarge {
-            path: path.to_owned(),
-            size: read,
-            limit: max_bytes,
-        });
-    }
-    Ok(bytes)
+    Ok(open::read_document(path, max_bytes)?)
 }
 
 #[cfg(test)]
@@ -193,14 +179,30 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.pdf");
         fs::write(&path, vec![b'x'; 100]).unwrap();
-        assert!(matches!(
-            read_file(&path, 99),
-            Err(DirError::TooLarge {
-                size: 100,
-                limit: 99,
-                ..
-            })
-        ));
+        let err = read_file(&path, 99).unwrap_err();
+        assert!(err.is_too_large() && err.size() == Some(100), "{err}");
         assert_eq!(read_file(&path, 100).unwrap().len(), 100);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_named_pdf_are_listed_and_refused_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.pdf"), b"%PDF-1.7").unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.pdf")).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("pipe.pdf"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // Near miss: special files not named *.pdf stay unlisted.
+        std::os::unix::fs::symlink("/dev/null", dir.path().join("null.txt")).unwrap();
+        let found = pdf_files(dir.path()).unwrap();
+        assert_eq!(paths(&found), ["a.pdf", "pipe.pdf", "zero.pdf"]);
+        for name in ["pipe.pdf", "zero.pdf"] {
+            let err = read_file(&dir.path().join(name), 1 << 20).unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+            assert!(!err.is_too_large());
+        }
     }
 }

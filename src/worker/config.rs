@@ -8,6 +8,7 @@ use clap::Args;
 use crate::job::JobRules;
 use crate::sinks::http::ArchiveArgs;
 use crate::sources::amqp::Topology;
+use crate::sources::open::Symlinks;
 
 /// `arkivar worker`: jobs from RabbitMQ, records to the archive and the results exchange.
 #[derive(Debug, Clone, Args)]
@@ -24,6 +25,11 @@ pub struct WorkerArgs {
     /// Folder that `path` documents are resolved in; without it path jobs are refused.
     #[arg(long, value_name = "DIR")]
     pub document_root: Option<PathBuf>,
+    /// Follow symbolic links under `--document-root` to files outside it. Without it a path
+    /// whose resolved file lies outside the root is dead-lettered (`document_unavailable`);
+    /// links that stay inside the root work either way.
+    #[arg(long, requires = "document_root")]
+    pub follow_symlinks_out_of_root: bool,
     /// URL prefix a `url` document may start with; repeat for more.
     #[arg(long, value_name = "PREFIX")]
     pub allow_url: Vec<String>,
@@ -79,6 +85,11 @@ impl WorkerArgs {
             document_root: self.document_root.clone(),
             allowed_urls: self.allow_url.clone(),
             max_inline_bytes: self.max_inline_bytes,
+            symlinks: if self.follow_symlinks_out_of_root {
+                Symlinks::FollowOutOfRoot
+            } else {
+                Symlinks::StayInRoot
+            },
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::sinks::fs::FsSink;
 use crate::sinks::http::{ArchiveError, ArchiveSink};
 use crate::sources::amqp::{Incoming, Topology};
 use crate::sources::fetch::DocumentFetcher;
+use crate::sources::open;
 
 use super::metrics::Metrics;
 
@@ -412,17 +413,27 @@ async fn read(
     match document {
         Document::Inline(bytes) => Ok((bytes.clone(), SourceInfo::default())),
         Document::File(path) => {
-            let meta = tokio::fs::metadata(path)
-                .await
-                .map_err(|e| io_error(path, e))?;
-            if meta.len() > limit {
+            // `check` gives a file only under a configured root.
+            let Some(root) = ctx.rules.document_root.clone() else {
                 return Err(ReadError::Permanent(format!(
-                    "{} is {} bytes, over the limit of {limit}",
-                    path.display(),
-                    meta.len()
+                    "{}: no document root is configured",
+                    path.display()
                 )));
-            }
-            let bytes = tokio::fs::read(path).await.map_err(|e| io_error(path, e))?;
+            };
+            let (for_read, symlinks) = (path.clone(), ctx.rules.symlinks);
+            // Opening and reading block: on the blocking pool, like the pipeline.
+            let read = tokio::task::spawn_blocking(move || {
+                open::read_confined(&root, &for_read, symlinks, limit)
+            })
+            .await
+            .map_err(|e| ReadError::Transient(format!("reading was interrupted: {e}")))?;
+            let bytes = read.map_err(|e| {
+                if e.is_transient() {
+                    ReadError::Transient(e.to_string())
+                } else {
+                    ReadError::Permanent(e.to_string())
+                }
+            })?;
             Ok((bytes, SourceInfo::from_path(path)))
         }
         Document::Url(url) => {
@@ -435,15 +446,5 @@ async fn read(
             })?;
             Ok((bytes, SourceInfo::named(url.clone())))
         }
-    }
-}
-
-fn io_error(path: &std::path::Path, e: std::io::Error) -> ReadError {
-    let text = format!("cannot read {}: {e}", path.display());
-    match e.kind() {
-        std::io::ErrorKind::NotFound
-        | std::io::ErrorKind::PermissionDenied
-        | std::io::ErrorKind::IsADirectory => ReadError::Permanent(text),
-        _ => ReadError::Transient(text),
     }
 }

@@ -11,6 +11,7 @@ use thiserror::Error;
 use super::cache;
 use crate::job::JobRules;
 use crate::sources::amqp::Topology;
+use crate::sources::open::Symlinks;
 
 /// Default largest body `POST /v1/verify` and `POST /v1/jobs` accept.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 50 * 1024 * 1024;
@@ -120,6 +121,8 @@ impl QueueConfig {
                 document_root: None,
                 allowed_urls: Vec::new(),
                 max_inline_bytes: DEFAULT_MAX_INLINE_BYTES,
+                // `serve` never reads a path document's file: the worker does, by its own flag.
+                symlinks: Symlinks::default(),
             },
             max_tracked_jobs: DEFAULT_MAX_TRACKED_JOBS,
             webhook_secret: None,
@@ -169,6 +172,7 @@ impl ServeArgs {
                 document_root: self.document_root,
                 allowed_urls: self.allow_url,
                 max_inline_bytes: self.max_inline_bytes,
+                symlinks: Symlinks::default(),
             },
             max_tracked_jobs: self.max_tracked_jobs,
             webhook_secret,

@@ -22,7 +22,7 @@
 //! | 409 | a job with this id was enqueued here before and is still remembered |
 //! | 413 | the body over `--max-body-bytes`, or the PDF over `--max-inline-bytes` |
 //! | 415 | a PDF body that is not a PDF |
-//! | 422 | a job the worker would refuse (schema, id, pipeline, path, base64) |
+//! | 422 | a job the worker would refuse (schema, id, pipeline, path, base64): not an object, a field that does not fit (named), a path empty, with a NUL byte or outside the root |
 //! | 503 | no broker configured, not connected, no job queue, or the broker refused or did not confirm; `Retry-After` is set |
 //!
 //! `GET /v1/jobs/{id}` answers the job's state from [`super::tracker`] (200), or 404 for a job
@@ -269,6 +269,7 @@ fn job_error(error: &JobError) -> Problem {
         JobError::PathsDisabled { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "paths_not_accepted"),
         JobError::PathEscapes { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "path_outside_root"),
         JobError::BadBase64 { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_base64"),
+        JobError::BadPath { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_path"),
         _ => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_job"),
     };
     Problem::new(status, code, error.to_string())
@@ -526,6 +527,44 @@ mod tests {
         assert_eq!(
             code(&job(url("https://files.example/a.pdf"), "generic", "")),
             Some(StatusCode::UNPROCESSABLE_ENTITY)
+        );
+        // A path that cannot name a file is refused whatever the root, named as such.
+        config.rules.document_root = Some("/srv/docs".into());
+        let path = |p: &str| job(JobDocument::Path(p.to_owned()), "generic", "a");
+        for bad in ["a\0.pdf", ""] {
+            let refused = validate(&config, &path(bad)).unwrap_err();
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(refused.code, "invalid_path", "{bad:?}");
+        }
+        assert!(validate(&config, &path("a.pdf")).is_ok());
+    }
+
+    #[test]
+    fn a_json_job_whose_path_cannot_name_a_file_is_422() {
+        let status = |body: &[u8]| json_job(body).err().map(|p| (p.status, p.code));
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        assert_eq!(
+            status(br#"{"version":1,"job_id":"x","document":{"path":"a\u0000.pdf"}}"#),
+            Some((unprocessable, "invalid_path"))
+        );
+        // Not UTF-8: a lone surrogate escape, and a raw byte that is no UTF-8. Both are JSON
+        // in shape, so 422 rather than 400.
+        let mut raw = br#"{"version":1,"job_id":"x","document":{"path":"a"#.to_vec();
+        raw.extend_from_slice(b"\xff.pdf\"}}");
+        for body in [
+            &br#"{"version":1,"job_id":"x","document":{"path":"\ud800.pdf"}}"#[..],
+            &raw,
+        ] {
+            assert_eq!(status(body), Some((unprocessable, "invalid_job")));
+        }
+        assert_eq!(
+            status(br#"[1,"x",{"path":"a.pdf"},"generic",{}]"#),
+            Some((unprocessable, "invalid_job"))
+        );
+        // Near miss: the same job with a path that can name a file.
+        assert_eq!(
+            status(br#"{"version":1,"job_id":"x","document":{"path":"a.pdf"}}"#),
+            None
         );
     }
 }
