@@ -510,6 +510,25 @@ fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
         {
             *slot = Some(found);
         }
+        if !slot.as_ref().is_some_and(|(r, _, _)| r.inked())
+            && let Some((role, name, _)) = people.get(p)
+            && let Some(found) =
+                role_label_row(pages, &people, *role).map(|(page, i, layout, at)| {
+                    let (area, ink) = ink_box(layout, at, false, None);
+                    let row = PenRow {
+                        name: (*name).to_owned(),
+                        role: *role,
+                        page,
+                        line: i + 1,
+                        area,
+                        ink,
+                        word_height: layout.word_height.max(1),
+                    };
+                    (row, at, false)
+                })
+        {
+            *slot = Some(found);
+        }
     }
     let mut rows: Vec<(PenRow, Rect)> = chosen
         .into_iter()
@@ -591,6 +610,107 @@ fn first_name_row<'a>(
                 let (_, ink) = ink_box(layout, at, false, None);
                 if inked(&ink, layout.word_height.max(1)) {
                     return Some((number, i, layout, at));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The role a block label names, as a folded word: `Ordförande` the chair, `Sekreterare`,
+/// `Protokollförare` and `(Vid) protokollet` the secretary, `Justerare`, `Justerande` and
+/// `Justeras` an adjuster; `None` for labels of no role (`Underskrifter`).
+fn label_role(word: &str) -> Option<SignerRole> {
+    if word.starts_with("ordforande") || word == "ordf" {
+        Some(SignerRole::Chair)
+    } else if word.starts_with("sekreterare") || word.starts_with("protokoll") || word == "sekr" {
+        Some(SignerRole::Secretary)
+    } else if word.starts_with("justera") {
+        Some(SignerRole::Adjuster)
+    } else {
+        None
+    }
+}
+
+/// Ink through a printed name can garble all of it (`coon MESA` for `Ingegärd Wikström`);
+/// where the role's label is printed right under the name (`Ordförande`), the label still
+/// says whose row it is. For a `role` held by one designated person only: the first inked
+/// row of words right above such a label, in its column, that names no designated person.
+fn role_label_row<'a>(
+    pages: &[FoldedPage<'a>],
+    people: &[(SignerRole, &str, FoldedName)],
+    role: SignerRole,
+) -> Option<(usize, usize, &'a PageLayout, Rect)> {
+    if people.iter().filter(|(r, _, _)| *r == role).count() != 1 {
+        return None;
+    }
+    for page in pages {
+        let (layout, folded) = (page.layout, &page.folded);
+        let h = layout.word_height.max(1);
+        for (i, words) in folded.iter().enumerate().skip(1) {
+            // A line of labels only (`Ordförande Justerande`), not a list entry with its role.
+            if words.is_empty() || !words.iter().all(|(w, _)| is_role_word(w)) {
+                continue;
+            }
+            let (Some(line), Some(above)) = (layout.lines.get(i), layout.lines.get(i - 1)) else {
+                continue;
+            };
+            let labels: Vec<(Option<SignerRole>, Rect)> = line
+                .words
+                .iter()
+                .map(|(text, r)| (fold(text).words.first().and_then(|w| label_role(w)), *r))
+                .collect();
+            for (k, (label, at)) in labels.iter().enumerate() {
+                if *label != Some(role) {
+                    continue;
+                }
+                // The column: from a word height left of the label to the next label.
+                let left = at.left.saturating_sub(h);
+                let right = labels
+                    .get(k + 1)
+                    .map_or(u32::MAX, |(_, r)| r.left.saturating_sub(h / 2));
+                let name: Vec<usize> = (0..above.words.len())
+                    .filter(|&w| {
+                        above
+                            .words
+                            .get(w)
+                            .is_some_and(|(_, r)| r.right > left && r.left < right)
+                    })
+                    .collect();
+                let (Some(&first), Some(&last)) = (name.first(), name.last()) else {
+                    continue;
+                };
+                let at_name = span_box(above, first, last + 1);
+                // Right above: no more than a word height between the name and its label.
+                if at.top.saturating_sub(at_name.bottom) > h || at_name.top >= at.top {
+                    continue;
+                }
+                let name_words: Vec<(String, usize)> = folded
+                    .get(i - 1)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, w)| (first..=last).contains(w))
+                    .cloned()
+                    .collect();
+                // What OCR made of an inked-over name reads like no name; a legible name
+                // that is not the person's is someone else's row.
+                let text: Vec<&str> = above
+                    .words
+                    .get(first..=last)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(w, _)| w.as_str())
+                    .collect();
+                if text_reads_like_a_name(&text.join(" "))
+                    || people
+                        .iter()
+                        .any(|(_, _, n)| find_name(&name_words, n).is_some())
+                {
+                    continue;
+                }
+                let (_, ink) = ink_box(layout, at_name, false, None);
+                if inked(&ink, h) {
+                    return Some((page.number, i - 1, layout, at_name));
                 }
             }
         }
@@ -761,7 +881,12 @@ fn named_elsewhere(pages: &[PageText], name: &[String], page: usize, line: usize
 /// an optional role after a comma: `Kalle Anka`, `Märta Öberg, justerare`; not a scribble OCR
 /// read as `Rr Rio`.
 fn reads_like_a_name(line: &PrintedLine) -> bool {
-    let name_part = line.text.split(',').next().unwrap_or("");
+    text_reads_like_a_name(&line.text)
+}
+
+/// [`reads_like_a_name`] of a line's text, or of some of its words.
+fn text_reads_like_a_name(text: &str) -> bool {
+    let name_part = text.split(',').next().unwrap_or("");
     let words: Vec<&str> = name_part.split_whitespace().collect();
     (2..=4).contains(&words.len())
         && words.iter().all(|w| {
@@ -918,6 +1043,38 @@ mod tests {
             .expect("a row");
         assert_eq!(erik.line, 7);
         assert!(!erik.inked());
+    }
+
+    /// A label-below block: `name` (as OCR read it), the chair's label right under it, and
+    /// ink over the name when `ink`.
+    fn label_below(name: &str, ink: bool) -> (String, PageLayout) {
+        let text = format!("Protokollet justerades\n{name}\nOrdförande\n");
+        let mut l = layout(&text);
+        // The label right under the name: a quarter of a word height between them.
+        let top = l.lines[1].bbox.bottom + H / 4;
+        let shift = l.lines[2].bbox.top - top;
+        l.lines[2].bbox.top -= shift;
+        l.lines[2].bbox.bottom -= shift;
+        for (_, r) in &mut l.lines[2].words {
+            r.top -= shift;
+            r.bottom -= shift;
+        }
+        l.print = l.lines.iter().map(|l| l.bbox).collect();
+        if ink {
+            ink_above(&mut l, 1, 200);
+        }
+        (text, l)
+    }
+
+    #[test]
+    fn ink_over_a_garbled_name_is_the_role_of_the_label_under_it() {
+        let (text, l) = label_below("coon MESA", true);
+        assert!(signed(&text, l).contains(&("Erik Lövgren".to_owned(), SignerRole::Chair)));
+        // Near misses: no ink; a legible name that is someone else's.
+        let (text, l) = label_below("coon MESA", false);
+        assert!(signed(&text, l).is_empty());
+        let (text, l) = label_below("Hanna Berg", true);
+        assert!(signed(&text, l).is_empty());
     }
 
     #[test]
