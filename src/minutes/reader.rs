@@ -56,9 +56,15 @@ fn accepted<'a>(text: &'a str, in_head: bool, lex: &Lexicon) -> Option<LabelMatc
     // The notice's dates stand in a table at the end (ANSLAG/BEVIS): their labels are long
     // enough that a date after one is the notice's anywhere.
     let notice = matches!(m.kind, LabelKind::NoticePosted | LabelKind::NoticeTakenDown);
+    // `Underskrifter  Sekreterare`: a block's heading with its first role in the next cell
+    // starts the block wherever it stands.
+    let block = m.kind == LabelKind::Signatures
+        && classify(m.value, lex)
+            .is_some_and(|v| matches!(v.kind, LabelKind::Role(_) | LabelKind::Adjusters));
     let ok = (in_head
         && (starts_upper(m.value) || first.is_ascii_digit() || first == '§' || first == '('))
-        || (notice && first.is_ascii_digit());
+        || (notice && first.is_ascii_digit())
+        || block;
     ok.then_some(m)
 }
 
@@ -89,6 +95,29 @@ struct Designation {
     role: Option<(Role, bool)>,
     name: Option<String>,
     orientation: Option<Orientation>,
+    /// Stray lines passed over since `role` was read ([`stray_line`]).
+    strays: usize,
+}
+
+/// Most stray lines between a role and its name: a stamp's few lines.
+const MAX_STRAY_LINES: usize = 6;
+
+/// Words a line of running text has at the least: OCR's reading of a stamp or of ink has
+/// fewer.
+const STRAY_MAX_WORDS: usize = 2;
+
+/// True for what OCR makes of a stamp or of ink between a role and its name (`«| Rate
+/// Utrsagar | |`, `| 202: 94-63 an /`): no more than [`STRAY_MAX_WORDS`] words of three
+/// letters or more, and no name.
+fn stray_line(text: &str) -> bool {
+    let words = text
+        .split_whitespace()
+        .filter(|t| {
+            let t = t.trim_matches(|c: char| !c.is_alphanumeric());
+            t.chars().count() >= 3 && t.chars().all(char::is_alphabetic)
+        })
+        .count();
+    words <= STRAY_MAX_WORDS
 }
 
 struct Reader<'a> {
@@ -182,7 +211,25 @@ impl Reader<'_> {
             }
             let Some(m) = accepted(&text, in_head, self.lex) else {
                 if in_head || zone > 0 {
-                    let item = self.item(&text);
+                    let mut item = self.item(&text);
+                    // A stamp between a role and its name (role first, or not known yet)
+                    // does not end the block: the role waits for its name below the stamp.
+                    // Once a stamp line has been passed, a "name" no participant has is the
+                    // stamp's text too (`Rate Utrsagar`).
+                    let stray = match &item {
+                        Item::Other => stray_line(&text),
+                        Item::Name(name, _) => self.state.strays > 0 && !self.is_participant(name),
+                        _ => false,
+                    };
+                    if stray
+                        && !in_head
+                        && self.state.role.is_some()
+                        && self.state.orientation != Some(Orientation::NameFirst)
+                        && self.state.strays < MAX_STRAY_LINES
+                    {
+                        self.state.strays += 1;
+                        item = Item::Blank;
+                    }
                     self.feed(item, i);
                 } else {
                     self.signed_line(&text, i);
@@ -217,10 +264,11 @@ impl Reader<'_> {
                         self.feed(Item::Name(name, true), i.saturating_sub(1));
                     }
                     zone = ZONE_LINES;
-                    let item = if value.is_empty() {
-                        Item::Role(role, false)
-                    } else {
-                        Item::RoleNames(role, names_in_value(&value, self.lex))
+                    // A value of no names (the line to sign on, `Paragrafer §§ 37–40` in the
+                    // next cell) leaves the role waiting for its name, as a bare label does.
+                    let item = match self.names_of_value(&value) {
+                        Some(names) => Item::RoleNames(role, names),
+                        None => Item::Role(role, false),
                     };
                     self.feed(item, i);
                 }
@@ -244,6 +292,17 @@ impl Reader<'_> {
                                 LabelKind::Adjusters => Item::Role(Role::Adjuster, true),
                                 _ => Item::Other,
                             },
+                            // `Underskrifter  Sekreterare  Paragrafer §§ 37–40`: the role, then
+                            // a cell of another field.
+                            Some(v)
+                                if matches!(v.kind, LabelKind::Role(_))
+                                    && self.names_of_value(v.value).is_none() =>
+                            {
+                                match v.kind {
+                                    LabelKind::Role(r) => Item::Role(r, false),
+                                    _ => Item::Other,
+                                }
+                            }
                             _ => self.item(&value),
                         };
                         self.feed(item, i);
@@ -263,6 +322,16 @@ impl Reader<'_> {
             zone = zone.saturating_sub(1);
             i += 1;
         }
+    }
+
+    /// The names a role label's value gives; `None` when it gives none: empty, the line to
+    /// sign on, or another field's label in the next cell (`Paragrafer §§ 37–40`).
+    fn names_of_value(&self, value: &str) -> Option<Vec<String>> {
+        if classify(value, self.lex).is_some() {
+            return None;
+        }
+        let names = names_in_value(value, self.lex);
+        (!names.is_empty()).then_some(names)
     }
 
     /// Classifies a non-label line for the designation state machine.
@@ -321,6 +390,7 @@ impl Reader<'_> {
                 } else {
                     self.state.role = Some((role, sticky));
                     self.state.name = None;
+                    self.state.strays = 0;
                 }
             }
             Item::Name(name, pure) => {
@@ -367,6 +437,17 @@ impl Reader<'_> {
             ..Designation::default()
         };
         Some(next + 1)
+    }
+
+    /// True when `name` is a participant's as OCR may read it (diacritics lost, a letter
+    /// misread).
+    fn is_participant(&self, name: &str) -> bool {
+        use crate::identity::{fold as fold_name, ocr_same_person};
+        let read = fold_name(name);
+        self.participants.iter().any(|p| {
+            let f = fold_name(&p.name);
+            f == read || ocr_same_person(&read, &f)
+        })
     }
 
     /// The participant whose name alone is the written line right above line `i`.
@@ -1366,6 +1447,46 @@ mod tests {
              § 57 Val av justerare\n\nNämnden utser Renée Östlund och Signe Ljungqvist.\n\n\
              § 58 Detaljplan\n\nNämnden antar detaljplanen.\n\n{block}"
         ))
+    }
+
+    #[test]
+    fn a_stamp_between_a_role_and_its_name_does_not_end_the_block() {
+        // OCR's reading of a stamp under "Sekreterare": the secretary is still the name below
+        // it, and the chair is not taken from the secretary's name.
+        let f = with_blocks(
+            "Underskrifter\nSekreterare\nre.\nRate Utrsagar\nGalliy. - ge” kygar\n\
+             | 202: 94-63 an /\nSara Löfgren\nOrdförande\nIngegärd Wikström\nJusterare\n\
+             Renée Östlund\n",
+        );
+        assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+    }
+
+    #[test]
+    fn a_role_beside_another_field_waits_for_its_name_below() {
+        // Label beside the line, the paragraphs in the next cell, the name under the line.
+        for head in ["Underskrifter Sekreterare", "Sekreterare"] {
+            let f = with_blocks(&format!(
+                "{head} : Paragrafer §§ 57-58\nSara Löfgren\nOrdförande :\nIngegärd Wikström\n\
+                 Justerande /\nRenée Östlund\n"
+            ));
+            assert_eq!(f.designated.secretary, vec!["Sara Löfgren"], "{head}");
+            assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"], "{head}");
+        }
+        // Near miss: a name in the value is the role's at once.
+        let f = with_blocks("Sekreterare: Sara Löfgren\nOrdförande: Ingegärd Wikström\n");
+        assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
+    }
+
+    #[test]
+    fn a_stray_line_has_no_more_than_two_words() {
+        assert!(super::stray_line("«| Rate Utrsagar | |"));
+        assert!(super::stray_line("| 202: 94-63 an /"));
+        // Near misses: running text, a name with its party.
+        assert!(!super::stray_line(
+            "Nämnden antar detaljplanen enligt förslaget"
+        ));
+        assert!(!super::stray_line("Anna Maria Bergström (S)"));
     }
 
     #[test]
