@@ -239,7 +239,7 @@ fn run(
         }
         Command::Signatures { files, format } => signatures(&files, format, settings),
         Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
-            .map(|()| ExitCode::SUCCESS)
+            .map(drain_exit_code)
             .map_err(Into::into),
         Command::Serve(args) => {
             arkivar::sources::http::run(args.config()?, settings.clone())?;
@@ -596,6 +596,17 @@ fn check_signatures(file: &Path, settings: &Settings) -> (Record, Option<String>
             let record = unreadable_record(&error);
             let kind = record.error.as_ref().map_or("io", |e| e.kind.as_str());
             (record, Some(format!("{error} [{kind}]")))
+        }
+    }
+}
+
+/// The exit status of `worker` and `serve` after a shutdown: 0 when the work in flight
+/// drained, `EXIT_DEADLINE` when `--shutdown-timeout` cut some off (it is redelivered).
+fn drain_exit_code(drain: arkivar::shutdown::Drain) -> ExitCode {
+    match drain {
+        arkivar::shutdown::Drain::Drained => ExitCode::SUCCESS,
+        arkivar::shutdown::Drain::DeadlinePassed { .. } => {
+            ExitCode::from(arkivar::shutdown::EXIT_DEADLINE)
         }
     }
 }

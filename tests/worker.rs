@@ -48,14 +48,14 @@ impl Worker {
         ])
         .arg("--document-root")
         .arg(root)
-        .args([
-            "--prefetch",
-            "8",
-            "--concurrency",
-            "2",
-            "--shutdown-timeout",
-            "20",
-        ])
+        .args(["--prefetch", "8", "--concurrency", "2"])
+        // A test that sets its own deadline passes it in `extra`; clap refuses a flag twice.
+        .args(
+            (!extra.contains(&"--shutdown-timeout"))
+                .then_some(["--shutdown-timeout", "20"])
+                .into_iter()
+                .flatten(),
+        )
         .args([
             "--pipeline",
             "generic",
@@ -1723,4 +1723,87 @@ async fn serve_job_routes_refuse_malformed_paths_and_report_special_files_dead_l
         assert!(reason.contains(needle), "{id}: {reason}");
     }
     assert_eq!(states["in"]["state"], "done", "{}", states["in"]);
+}
+
+/// Issue 24: jobs that cannot finish — a `url` document whose server accepts the connection
+/// and never answers (a stuck read), and an archive that stalls far past the deadline (a slow
+/// archive) — do not keep the worker alive after SIGTERM: it exits within
+/// `--shutdown-timeout` + 1 s with the deadline's exit status (3), and both deliveries,
+/// never acked, are back on the queue marked redelivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_stuck_jobs_exits_at_the_deadline_and_they_are_redelivered() {
+    let (vhost, root) = setup!();
+    let archive = Archive::start(Behaviour {
+        stall: Duration::from_secs(120),
+        ..Default::default()
+    })
+    .await;
+    // Accepts connections and keeps them open without a byte of answer.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = std::sync::Arc::clone(&held);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = silent.accept().await {
+            keep.lock().unwrap().push(socket);
+        }
+    });
+    let allowed = format!("http://{silent_addr}/");
+    let mut worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--allow-url", &allowed, "--shutdown-timeout", "2"],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let docs = write_docs(root.path(), 1);
+    client
+        .publish(&job("stuck-archive", &docs[0]), BasicProperties::default())
+        .await;
+    client
+        .publish(
+            &job_for(
+                "stuck-read",
+                serde_json::json!({"url": format!("http://{silent_addr}/minutes.pdf")}),
+            ),
+            BasicProperties::default(),
+        )
+        .await;
+    wait_until(Duration::from_secs(20), "both jobs stuck", || {
+        archive.requests() >= 1 && !held.lock().unwrap().is_empty()
+    })
+    .await;
+    let signalled = Instant::now();
+    worker.terminate();
+    let status = worker
+        .wait_exit(Duration::from_secs(10))
+        .await
+        .expect("the worker exits");
+    let took = signalled.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "exited {took:?} after SIGTERM, past --shutdown-timeout 2 s + 1 s"
+    );
+    assert_eq!(status.code(), Some(3), "{status:?}");
+    assert_eq!(archive.stored(), 0);
+    let mut back = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while back.len() < 2 && Instant::now() < deadline {
+        match client.get("arkivar.jobs").await {
+            Some(m) => back.push(m.delivery),
+            None => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    let mut ids: Vec<String> = back
+        .iter()
+        .map(|d| json(d)["job_id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["stuck-archive", "stuck-read"]);
+    assert!(
+        back.iter().all(|d| d.redelivered),
+        "both marked redelivered"
+    );
+    assert!(client.get("arkivar.dead").await.is_none());
 }
