@@ -242,8 +242,8 @@ fn run(
             .map(drain_exit_code)
             .map_err(Into::into),
         Command::Serve(args) => {
-            arkivar::sources::http::run(args.config()?, settings.clone())?;
-            Ok(ExitCode::SUCCESS)
+            let drain = arkivar::sources::http::run(args.config()?, settings.clone())?;
+            Ok(drain_exit_code(drain))
         }
         Command::Schema => {
             let mut json = serde_json::to_string_pretty(&record_schema())?;
