@@ -16,6 +16,7 @@ pub mod pdf;
 pub mod pipeline;
 pub mod record;
 pub mod report;
+pub mod shutdown;
 pub mod signature;
 pub mod sinks;
 pub mod sources;

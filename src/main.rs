@@ -3,7 +3,8 @@
 //!
 //! This is the only module that uses `anyhow`: everything below it returns typed errors, and
 //! here they become one line on stderr and an exit code (0 ok, 1 some documents failed,
-//! 2 error; `batch` stopped by a signal: 130 for SIGINT, 143 for SIGTERM). The startup path
+//! 2 error; `batch` stopped by a signal: 130 for SIGINT, 143 for SIGTERM; `worker` and `serve`
+//! stopped at their `--shutdown-timeout` with work unfinished: 3). The startup path
 //! stays cheap on purpose: `extract` runs once per file in pipelines that compare it with
 //! `pdftotext`, so nothing heavy happens before the arguments are parsed, and logging uses a
 //! plain level filter unless a filter string is given.
@@ -233,17 +234,17 @@ fn run(
                 progress: progress_mode(log_format),
                 pipeline: pipeline.to_owned(),
                 archive: archive.config()?,
-                interrupt: None,
+                shutdown: None,
             };
             batch(options, log_format, settings)
         }
         Command::Signatures { files, format } => signatures(&files, format, settings),
         Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
-            .map(|()| ExitCode::SUCCESS)
+            .map(drain_exit_code)
             .map_err(Into::into),
         Command::Serve(args) => {
-            arkivar::sources::http::run(args.config()?, settings.clone())?;
-            Ok(ExitCode::SUCCESS)
+            let drain = arkivar::sources::http::run(args.config()?, settings.clone())?;
+            Ok(drain_exit_code(drain))
         }
         Command::Schema => {
             let mut json = serde_json::to_string_pretty(&record_schema())?;
@@ -463,11 +464,10 @@ fn batch(
     settings: &Settings,
 ) -> Result<ExitCode> {
     // Ctrl-C and SIGTERM finish the documents in flight instead of killing them.
-    let interrupt = arkivar::batch::Interrupt::new();
-    interrupt
-        .listen()
+    let shutdown = arkivar::shutdown::Shutdown::new();
+    arkivar::shutdown::listen_on_thread(&shutdown)
         .context("cannot install the handlers for Ctrl-C and SIGTERM")?;
-    options.interrupt = Some(interrupt);
+    options.shutdown = Some(shutdown);
     let outcome = arkivar::batch::run(&options, settings)?;
     let tally = &outcome.tally;
     let json_logs = matches!(log_format, LogFormat::Json);
@@ -596,6 +596,17 @@ fn check_signatures(file: &Path, settings: &Settings) -> (Record, Option<String>
             let record = unreadable_record(&error);
             let kind = record.error.as_ref().map_or("io", |e| e.kind.as_str());
             (record, Some(format!("{error} [{kind}]")))
+        }
+    }
+}
+
+/// The exit status of `worker` and `serve` after a shutdown: 0 when the work in flight
+/// drained, `EXIT_DEADLINE` when `--shutdown-timeout` cut some off (it is redelivered).
+fn drain_exit_code(drain: arkivar::shutdown::Drain) -> ExitCode {
+    match drain {
+        arkivar::shutdown::Drain::Drained => ExitCode::SUCCESS,
+        arkivar::shutdown::Drain::DeadlinePassed { .. } => {
+            ExitCode::from(arkivar::shutdown::EXIT_DEADLINE)
         }
     }
 }

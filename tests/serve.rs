@@ -22,6 +22,7 @@ fn app(max_body_bytes: usize, token: Option<&str>) -> Arc<App> {
             token: token.map(str::to_owned),
             queue: None,
             cache: Default::default(),
+            shutdown_timeout: std::time::Duration::from_secs(5),
         },
         Settings::default(),
     )
@@ -285,6 +286,7 @@ async fn cache_keeps_parse_errors_and_a_zero_size_cache_keeps_nothing() {
                 entries: 0,
                 ..Default::default()
             },
+            shutdown_timeout: std::time::Duration::from_secs(5),
         },
         Settings::default(),
     )

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use arkivar::shutdown::Shutdown;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use base64::Engine as _;
@@ -22,7 +23,6 @@ use http_body_util::BodyExt;
 use lapin::options::{BasicGetOptions, BasicPublishOptions};
 use lapin::types::{AMQPValue, FieldArray, FieldTable, LongString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
-use tokio::sync::watch;
 use tower::ServiceExt;
 
 use arkivar::job::{self, JobDocument};
@@ -39,7 +39,7 @@ const JOBS: &str = "arkivar.jobs";
 struct Served {
     app: Arc<App>,
     /// Dropping it stops the server's broker connection.
-    _stop: watch::Sender<bool>,
+    _stop: Shutdown,
     client: Client,
     vhost: Vhost,
 }
@@ -108,6 +108,7 @@ fn config(queue: Option<QueueConfig>, token: Option<&str>) -> Config {
         token: token.map(str::to_owned),
         queue,
         cache: Default::default(),
+        shutdown_timeout: std::time::Duration::from_secs(5),
     }
 }
 
@@ -126,8 +127,8 @@ async fn serve(
     let mut queue = QueueConfig::new(vhost.url());
     adjust(&mut queue);
     let app = App::new(config(Some(queue), token), Settings::default()).unwrap();
-    let (stop, stopped) = watch::channel(false);
-    app.connect(stopped).expect("a broker is configured");
+    let stop = Shutdown::new();
+    app.connect(&stop).expect("a broker is configured");
     wait_until(
         Duration::from_secs(10),
         "the server's broker connection",
@@ -864,7 +865,7 @@ async fn webhook_secret_replaces_the_bearer_token_for_the_webhook_only() {
 #[tokio::test]
 async fn without_a_broker_the_job_endpoints_answer_503() {
     let app = App::new(config(None, None), Settings::default()).unwrap();
-    assert!(app.connect(watch::channel(false).1).is_none());
+    assert!(app.connect(&Shutdown::new()).is_none());
     for request in [
         post("/v1/jobs", "application/pdf", common::swedish_winansi()),
         get("/v1/jobs/any"),
@@ -888,8 +889,8 @@ async fn unreachable_broker_is_503_and_the_job_is_not_tracked() {
     drop(closed);
     let queue = QueueConfig::new(format!("amqp://guest:guest@127.0.0.1:{port}/%2f"));
     let app = App::new(config(Some(queue), None), Settings::default()).unwrap();
-    let (_stop, stopped) = watch::channel(false);
-    app.connect(stopped);
+    let stop = Shutdown::new();
+    app.connect(&stop);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let answer = call(
         &app,
@@ -1066,4 +1067,124 @@ async fn end_to_end_with_a_real_worker() {
     assert_eq!(state["record"]["job"]["correlation_id"], "e2e-1");
     assert_eq!(state["record"]["job"]["pipeline"], "generic");
     assert_eq!(state["record"]["document"]["pages"], 1);
+}
+
+/// `arkivar serve` (the binary) connected to the broker, on a port of its choosing.
+struct ServeProcess {
+    child: std::process::Child,
+    addr: SocketAddr,
+}
+
+impl ServeProcess {
+    fn spawn(vhost: &Vhost, shutdown_timeout: &str) -> ServeProcess {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_arkivar"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--amqp", &vhost.url()])
+            .args([
+                "--shutdown-timeout",
+                shutdown_timeout,
+                "--log-format",
+                "json",
+            ])
+            .env_remove("ARKIVAR_TOKEN")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn the arkivar binary");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Reads stderr to its end, so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(addr) = line.strip_prefix("arkivar: listening on http://") {
+                    let _ = tx.send(addr.trim().to_owned());
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("serve prints its address")
+            .parse()
+            .unwrap();
+        ServeProcess { child, addr }
+    }
+
+    async fn wait_connected(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let body = match reqwest::get(format!("http://{}/metrics", self.addr)).await {
+                Ok(r) => r.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if body.contains("arkivar_broker_connected 1") {
+                return;
+            }
+            assert!(Instant::now() < deadline, "serve did not connect: {body}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Sends SIGTERM and waits at most `limit` for the exit: the status and how long it took.
+    async fn terminate(&mut self, limit: Duration) -> (std::process::ExitStatus, Duration) {
+        let signalled = Instant::now();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        while signalled.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return (status, signalled.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("serve did not exit within {limit:?} of SIGTERM");
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Issue 24: SIGTERM with nothing in flight exits 0 at once; with a request that never
+/// finishes (its body stops arriving halfway), `serve` exits within `--shutdown-timeout`
+/// + 1 s with the deadline's status (3), its broker connection closed either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_exits_at_once_when_idle_and_at_the_deadline_with_a_stuck_request() {
+    let Some(vhost) = Vhost::create() else { return };
+
+    let mut idle = ServeProcess::spawn(&vhost, "2");
+    idle.wait_connected().await;
+    let (status, took) = idle.terminate(Duration::from_secs(10)).await;
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert!(took < Duration::from_secs(1), "idle serve took {took:?}");
+
+    let mut busy = ServeProcess::spawn(&vhost, "2");
+    busy.wait_connected().await;
+    use tokio::io::AsyncWriteExt as _;
+    let mut stuck = tokio::net::TcpStream::connect(busy.addr).await.unwrap();
+    stuck
+        .write_all(
+            b"POST /v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n\
+              Content-Length: 100000\r\n\r\n%PDF-1.7\n",
+        )
+        .await
+        .unwrap();
+    // Let the server start reading the body.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, took) = busy.terminate(Duration::from_secs(10)).await;
+    assert_eq!(status.code(), Some(3), "{status:?}");
+    assert!(
+        took < Duration::from_secs(3),
+        "exited {took:?} after SIGTERM, past --shutdown-timeout 2 s + 1 s"
+    );
+    assert!(
+        took >= Duration::from_millis(1500),
+        "waited for the request: {took:?}"
+    );
+    drop(stuck);
 }

@@ -48,14 +48,14 @@ impl Worker {
         ])
         .arg("--document-root")
         .arg(root)
-        .args([
-            "--prefetch",
-            "8",
-            "--concurrency",
-            "2",
-            "--shutdown-timeout",
-            "20",
-        ])
+        .args(["--prefetch", "8", "--concurrency", "2"])
+        // A test that sets its own deadline passes it in `extra`; clap refuses a flag twice.
+        .args(
+            (!extra.contains(&"--shutdown-timeout"))
+                .then_some(["--shutdown-timeout", "20"])
+                .into_iter()
+                .flatten(),
+        )
         .args([
             "--pipeline",
             "generic",
@@ -1723,4 +1723,212 @@ async fn serve_job_routes_refuse_malformed_paths_and_report_special_files_dead_l
         assert!(reason.contains(needle), "{id}: {reason}");
     }
     assert_eq!(states["in"]["state"], "done", "{}", states["in"]);
+}
+
+/// Issue 24: jobs that cannot finish — a `url` document whose server accepts the connection
+/// and never answers (a stuck read), and an archive that stalls far past the deadline (a slow
+/// archive) — do not keep the worker alive after SIGTERM: it exits within
+/// `--shutdown-timeout` + 1 s with the deadline's exit status (3), and both deliveries,
+/// never acked, are back on the queue marked redelivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_stuck_jobs_exits_at_the_deadline_and_they_are_redelivered() {
+    let (vhost, root) = setup!();
+    let archive = Archive::start(Behaviour {
+        stall: Duration::from_secs(120),
+        ..Default::default()
+    })
+    .await;
+    // Accepts connections and keeps them open without a byte of answer.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = std::sync::Arc::clone(&held);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = silent.accept().await {
+            keep.lock().unwrap().push(socket);
+        }
+    });
+    let allowed = format!("http://{silent_addr}/");
+    let mut worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        Some(&archive),
+        &["--allow-url", &allowed, "--shutdown-timeout", "2"],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let docs = write_docs(root.path(), 1);
+    client
+        .publish(&job("stuck-archive", &docs[0]), BasicProperties::default())
+        .await;
+    client
+        .publish(
+            &job_for(
+                "stuck-read",
+                serde_json::json!({"url": format!("http://{silent_addr}/minutes.pdf")}),
+            ),
+            BasicProperties::default(),
+        )
+        .await;
+    wait_until(Duration::from_secs(20), "both jobs stuck", || {
+        archive.requests() >= 1 && !held.lock().unwrap().is_empty()
+    })
+    .await;
+    let signalled = Instant::now();
+    worker.terminate();
+    let status = worker
+        .wait_exit(Duration::from_secs(10))
+        .await
+        .expect("the worker exits");
+    let took = signalled.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "exited {took:?} after SIGTERM, past --shutdown-timeout 2 s + 1 s"
+    );
+    assert_eq!(status.code(), Some(3), "{status:?}");
+    assert_eq!(archive.stored(), 0);
+    let mut back = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while back.len() < 2 && Instant::now() < deadline {
+        match client.get("arkivar.jobs").await {
+            Some(m) => back.push(m.delivery),
+            None => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    let mut ids: Vec<String> = back
+        .iter()
+        .map(|d| json(d)["job_id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["stuck-archive", "stuck-read"]);
+    assert!(
+        back.iter().all(|d| d.redelivered),
+        "both marked redelivered"
+    );
+    assert!(client.get("arkivar.dead").await.is_none());
+}
+
+/// A one-page scan: a grey image over the whole A4 page and no text, so the pipeline asks
+/// OCR for it.
+fn scan_pdf() -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let (width, height) = (64_i64, 64_i64);
+    let pixels: Vec<u8> = (0..width * height).map(|i| (i % 251) as u8).collect();
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let image = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => width, "Height" => height,
+            "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray",
+        },
+        pixels,
+    ));
+    let content = doc.add_object(Stream::new(
+        dictionary! {},
+        b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec(),
+    ));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Contents" => content,
+        "Resources" => dictionary! {"XObject" => dictionary! {"Im0" => image}},
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! {"Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1},
+        ),
+    );
+    let catalog = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// Issue 24: a hung tesseract (a stand-in on `PATH` that answers `--version` and then sleeps)
+/// holds a thread of the blocking pool that nothing can cancel; SIGTERM still ends the worker
+/// within `--shutdown-timeout` + 1 s with status 3, and the job is redelivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_a_hung_tesseract_exits_at_the_deadline_and_the_job_is_redelivered() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (vhost, root) = setup!();
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("tesseract");
+    let marker = bin.path().join("started");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\ncase \"$1\" in --version) echo 'tesseract 5.3.0'; exit 0;; esac\n\
+             touch '{}'\nexec sleep 30\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(root.path().join("scan.pdf"), scan_pdf()).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let metrics = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+        .args([
+            "--pipeline",
+            "protokoll-sv",
+            "worker",
+            "--amqp",
+            &vhost.url(),
+        ])
+        .args([
+            "--metrics-addr",
+            &metrics.to_string(),
+            "--shutdown-timeout",
+            "2",
+        ])
+        .arg("--document-root")
+        .arg(root.path())
+        .env("PATH", path)
+        .stdout(Stdio::null())
+        .stderr(if std::env::var("ARKIVAR_TEST_LOG").is_ok() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
+        .spawn()
+        .expect("spawn the arkivar binary");
+    // As a `Worker`, the child is killed if the test fails.
+    let mut worker = Worker { child, metrics };
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    let job = serde_json::json!({
+        "version": 1, "job_id": "hung-ocr", "document": {"path": "scan.pdf"},
+        "pipeline": "protokoll-sv", "metadata": {"diarienummer": "KS hung"}
+    });
+    client
+        .publish(job.to_string().as_bytes(), BasicProperties::default())
+        .await;
+    wait_until(Duration::from_secs(30), "tesseract started", || {
+        marker.exists()
+    })
+    .await;
+    let signalled = Instant::now();
+    worker.terminate();
+    let status = worker
+        .wait_exit(Duration::from_secs(10))
+        .await
+        .expect("the worker exits");
+    let took = signalled.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "exited {took:?} after SIGTERM, past --shutdown-timeout 2 s + 1 s"
+    );
+    assert_eq!(status.code(), Some(3), "{status:?}");
+    let back = client
+        .drain("arkivar.jobs", 1, Duration::from_secs(10))
+        .await;
+    assert_eq!(back.len(), 1, "the job is back on the queue");
+    assert_eq!(json(&back[0])["job_id"], "hung-ocr");
+    assert!(back[0].redelivered);
 }

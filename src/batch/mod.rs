@@ -14,13 +14,15 @@
 //!   exists. The ledger line is written only after every sink confirmed the record (the file
 //!   is durable, the archive answered), never before, so a rerun redoes and resends exactly
 //!   what was not confirmed. Killing the process (crash, SIGKILL) at any point is safe;
-//! - **interruption** ([`interrupt`]): Ctrl-C or SIGTERM stops taking new documents, lets the
-//!   ones in flight finish, and ends with the summary and an exit status of its own;
+//! - **interruption** (the process's one [`Shutdown`], as in `worker` and `serve`): Ctrl-C or
+//!   SIGTERM stops taking new documents, lets the ones in flight finish, and ends with the
+//!   summary and an exit status of its own (128 + the signal's number, as shells do); a
+//!   second signal ends the process at once, which is safe too, because records are written
+//!   atomically and the ledger ignores a torn line;
 //! - **progress** ([`progress`]) and a **summary** ([`summary`]), and the reports
 //!   (`report.csv`, `report.html`, [`crate::report`]) over every document, including the ones
 //!   an earlier run did.
 
-pub mod interrupt;
 pub mod ledger;
 pub mod progress;
 pub mod summary;
@@ -28,8 +30,8 @@ pub mod summary;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
 
@@ -45,7 +47,7 @@ use crate::sinks::http::{ArchiveConfig, ArchiveError};
 use crate::sinks::record_key;
 use crate::sources::dir::{self, DirError, Found};
 
-pub use interrupt::{Interrupt, Signal};
+pub use crate::shutdown::{Shutdown, Signal};
 pub use ledger::{LEDGER_FILE, Ledger};
 pub use summary::Tally;
 
@@ -93,8 +95,8 @@ pub struct Options {
     pub pipeline: String,
     /// The HTTP archive every record goes to besides the output folder, when configured.
     pub archive: Option<ArchiveConfig>,
-    /// Polled between documents: once set, no new document is started.
-    pub interrupt: Option<Arc<Interrupt>>,
+    /// Polled between documents: once triggered, no new document is started.
+    pub shutdown: Option<Shutdown>,
 }
 
 /// What a batch did.
@@ -141,9 +143,9 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
     };
     let stopping = || {
         options
-            .interrupt
+            .shutdown
             .as_ref()
-            .is_some_and(|i| i.requested().is_some())
+            .is_some_and(Shutdown::is_triggered)
     };
     thread::scope(|scope| -> Result<(), BatchError> {
         let mut handles = Vec::with_capacity(workers);
@@ -189,7 +191,7 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
     let missing = found.len().saturating_sub(done.len());
     // A signal that came after the last document was taken stopped nothing.
     let interrupted = options
-        .interrupt
+        .shutdown
         .as_ref()
         .and_then(|i| i.requested())
         .filter(|_| missing > 0);
@@ -392,7 +394,7 @@ mod tests {
             progress: progress::Mode::Hidden,
             pipeline: "generic".into(),
             archive: None,
-            interrupt: None,
+            shutdown: None,
         }
     }
 
@@ -421,10 +423,10 @@ mod tests {
         fs::create_dir_all(&root).unwrap();
         fs::write(root.join("a.pdf"), b"nothing").unwrap();
         fs::write(root.join("b.pdf"), b"nothing either").unwrap();
-        let stop = Interrupt::new();
-        stop.request(Signal::Interrupt);
+        let stop = Shutdown::new();
+        stop.trigger(Signal::Interrupt);
         let options = Options {
-            interrupt: Some(Arc::clone(&stop)),
+            shutdown: Some(stop),
             ..options(&root, &out)
         };
         let outcome = run(&options, &Settings::default()).unwrap();

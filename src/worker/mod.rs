@@ -4,11 +4,14 @@
 //! confirmed.
 //!
 //! This module owns the run loop and its life cycle:
-//! - a supervisor of its own (connect, declare, consume; on failure drop everything, back off,
-//!   start over) rather than lapin's automatic recovery, which is young (`facts.md`); acks of a
-//!   dead channel are never attempted on a new one, the broker redelivers those messages;
-//! - one shutdown signal (mini-redis style): SIGTERM or SIGINT stops consuming, lets in-flight
-//!   jobs finish (bounded by `--shutdown-timeout`), closes the connection and exits 0;
+//! - the supervised broker connection `serve` uses too ([`crate::sources::amqp::supervisor`]):
+//!   connect, declare, consume; on failure drop everything, back off, start over;
+//! - the process's one [`Shutdown`]: SIGTERM or SIGINT stops consuming and lets in-flight jobs
+//!   finish until `--shutdown-timeout` after the signal. Then the connection is closed, so
+//!   deliveries not acked by then (a stuck read, a slow archive, a hung tesseract) go back to
+//!   the queue, and the process exits without waiting for the threads still stuck in them:
+//!   exit 0 when everything drained, [`crate::shutdown::EXIT_DEADLINE`] when the deadline cut
+//!   work off;
 //! - `/healthz`, `/readyz` and `/metrics` on a small HTTP port.
 
 pub mod config;
@@ -23,18 +26,20 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use lapin::Connection;
 use lapin::options::{BasicCancelOptions, BasicConsumeOptions, BasicQosOptions};
 use lapin::types::FieldTable;
-use lapin::{Connection, ConnectionProperties};
 use thiserror::Error;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::pipeline::config::BUILTIN;
 use crate::pipeline::{PIPELINE_STACK_BYTES, Settings};
+use crate::shutdown::{Drain, Shutdown};
 use crate::sinks::amqp::Publisher;
 use crate::sinks::http::ArchiveSink;
 use crate::sources::amqp::Incoming;
+use crate::sources::amqp::supervisor::{self, SessionEnd};
 use crate::sources::fetch::DocumentFetcher;
 pub use config::WorkerArgs;
 use handle::Context;
@@ -43,8 +48,10 @@ use metrics::Metrics;
 /// How long fetching one `url` document may take, body included.
 const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Longest pause between reconnect attempts.
-const MAX_RECONNECT_BACKOFF: Duration = Duration::from_secs(30);
+/// How long closing the connection may take at shutdown; the broker requeues what was
+/// unacked whether or not the close handshake completes, since the socket closes with the
+/// process.
+const CLOSE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Why the worker stopped with an error.
 #[derive(Debug, Error)]
@@ -101,8 +108,9 @@ pub enum WorkerError {
 }
 
 /// Runs the worker until SIGTERM/SIGINT. `settings` carries the `--trust` anchors, which apply
-/// to every pipeline a job may name.
-pub fn main(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
+/// to every pipeline a job may name. Says whether the in-flight jobs drained or the
+/// `--shutdown-timeout` deadline left some behind (for the exit status).
+pub fn main(args: WorkerArgs, settings: Settings) -> Result<Drain, WorkerError> {
     if args.print_definitions || args.print_job_schema {
         let value = if args.print_definitions {
             args.topology().definitions("/")
@@ -111,19 +119,25 @@ pub fn main(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
         };
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
-        return std::io::stdout()
+        std::io::stdout()
             .write_all(text.as_bytes())
-            .map_err(WorkerError::Stdout);
+            .map_err(WorkerError::Stdout)?;
+        return Ok(Drain::Drained);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(PIPELINE_STACK_BYTES)
         .build()
         .map_err(WorkerError::Runtime)?;
-    runtime.block_on(run(args, settings))
+    let result = runtime.block_on(run(args, settings));
+    // A job stuck in a blocking call (a read that never returns, tesseract that hangs) holds
+    // a thread of the blocking pool, and dropping the runtime would wait for it forever. Its
+    // delivery was never acked and the connection is closed: leave the thread behind.
+    runtime.shutdown_background();
+    result
 }
 
-async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
+async fn run(args: WorkerArgs, settings: Settings) -> Result<Drain, WorkerError> {
     let pipelines = pipelines(&args, &settings)?;
     let archive = args.archive.config()?.map(ArchiveSink::new).transpose()?;
     let records = args
@@ -146,7 +160,8 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
         metrics: Arc::clone(&metrics),
     });
 
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let shutdown = Shutdown::new();
+    let signals = crate::shutdown::listen(&shutdown).map_err(WorkerError::Signals)?;
     let listener = tokio::net::TcpListener::bind(args.metrics_addr)
         .await
         .map_err(|source| WorkerError::Listen {
@@ -157,15 +172,30 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<(), WorkerError> {
     let health = tokio::spawn(serve_health(
         listener,
         Arc::clone(&metrics),
-        stop_rx.clone(),
+        shutdown.clone(),
     ));
-    let signals = tokio::spawn(wait_for_signal(stop_tx));
 
-    supervise(&args, &ctx, stop_rx).await;
+    let url = args.amqp.clone().unwrap_or_default();
+    let drain = supervisor::supervise(
+        &url,
+        "arkivar-worker",
+        &shutdown,
+        |_| ctx.metrics.ready.store(false, Ordering::Relaxed),
+        |connection| session(connection, &args, &ctx, &shutdown),
+    )
+    .await
+    // Stopped while disconnected: no job was in flight.
+    .unwrap_or(Drain::Drained);
     signals.abort();
     health.abort();
-    tracing::info!("worker stopped");
-    Ok(())
+    match drain {
+        Drain::Drained => tracing::info!("worker stopped"),
+        Drain::DeadlinePassed { left } => tracing::warn!(
+            left,
+            "worker stopped at the shutdown deadline; the broker redelivers the unfinished jobs"
+        ),
+    }
+    Ok(drain)
 }
 
 /// Settings by pipeline name: the built-in pipelines, then the files of `--pipelines-dir`
@@ -223,80 +253,14 @@ fn pipelines(
     Ok(pipelines)
 }
 
-/// Resolves the shutdown watch on the first SIGTERM or SIGINT.
-async fn wait_for_signal(stop: watch::Sender<bool>) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) {
-            (Ok(mut term), Ok(mut int)) => {
-                tokio::select! {
-                    _ = term.recv() => tracing::info!("SIGTERM: finishing in-flight jobs"),
-                    _ = int.recv() => tracing::info!("SIGINT: finishing in-flight jobs"),
-                }
-            }
-            _ => {
-                tracing::error!("cannot install signal handlers; stop the worker with SIGKILL");
-                std::future::pending::<()>().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-    // Every receiver checks the value; a send error means all have stopped already.
-    let _ = stop.send(true);
-}
-
-/// Connects, consumes, and reconnects with back-off until shutdown.
-async fn supervise(args: &WorkerArgs, ctx: &Arc<Context>, mut stop: watch::Receiver<bool>) {
-    let url = args.amqp.clone().unwrap_or_default();
-    let mut backoff = Duration::from_millis(200);
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        match session(&url, args, ctx, &mut stop).await {
-            Ok(SessionEnd::Stopped) => return,
-            Ok(SessionEnd::Lost(reason)) => {
-                tracing::warn!(%reason, "lost the broker; reconnecting");
-                backoff = Duration::from_millis(200);
-            }
-            Err(error) => {
-                tracing::warn!(%error, backoff_ms = backoff.as_millis() as u64, "cannot use the broker; retrying");
-            }
-        }
-        ctx.metrics.ready.store(false, Ordering::Relaxed);
-        tokio::select! {
-            _ = tokio::time::sleep(backoff) => {}
-            _ = stop.changed() => return,
-        }
-        backoff = (backoff * 2).min(MAX_RECONNECT_BACKOFF);
-    }
-}
-
-enum SessionEnd {
-    Stopped,
-    Lost(String),
-}
-
 /// One connection's life: declare, consume until the connection dies or shutdown, then wait
-/// for that connection's jobs.
+/// for that connection's jobs (after a shutdown, no longer than its deadline).
 async fn session(
-    url: &str,
+    connection: Connection,
     args: &WorkerArgs,
     ctx: &Arc<Context>,
-    stop: &mut watch::Receiver<bool>,
-) -> Result<SessionEnd, lapin::Error> {
-    let connection = Connection::connect(
-        url,
-        ConnectionProperties::default().with_connection_name("arkivar-worker".into()),
-    )
-    .await?;
+    shutdown: &Shutdown,
+) -> Result<SessionEnd<Drain>, lapin::Error> {
     ctx.metrics.connected();
     let channel = connection.create_channel().await?;
     ctx.topology.declare(&channel).await?;
@@ -317,53 +281,70 @@ async fn session(
     tracing::info!(queue = %ctx.topology.jobs_queue, prefetch = args.prefetch, "consuming");
 
     let mut jobs = JoinSet::new();
-    let mut check = tokio::time::interval(Duration::from_millis(500));
-    let end = loop {
+    let lost = loop {
         tokio::select! {
-            _ = stop.changed() => {
+            () = shutdown.triggered() => {
                 // Stop deliveries first; what the broker already sent (up to the prefetch)
                 // still arrives and is either processed or requeued when the channel closes.
                 let _ = channel.basic_cancel(tag.as_str().into(), BasicCancelOptions::default()).await;
-                break SessionEnd::Stopped;
+                break None;
             }
             next = consumer.next() => match next {
                 Some(Ok(delivery)) => {
-                    jobs.spawn(handle::handle(Arc::clone(ctx), publisher.clone(), Incoming::new(delivery)));
+                    let guard = shutdown.guard();
+                    let job = handle::handle(Arc::clone(ctx), publisher.clone(), Incoming::new(delivery));
+                    jobs.spawn(async move {
+                        job.await;
+                        drop(guard);
+                    });
                 }
-                Some(Err(e)) => break SessionEnd::Lost(e.to_string()),
-                None => break SessionEnd::Lost("the consumer was cancelled".to_owned()),
+                Some(Err(e)) => break Some(e.to_string()),
+                None => break Some("the consumer was cancelled".to_owned()),
             },
             Some(_) = jobs.join_next(), if !jobs.is_empty() => {}
-            _ = check.tick() => {
-                if !connection.status().connected() {
-                    break SessionEnd::Lost("the connection closed".to_owned());
-                }
-            }
+            () = supervisor::closed(&connection) => break Some("the connection closed".to_owned()),
         }
     };
     ctx.metrics.ready.store(false, Ordering::Relaxed);
     let grace = Duration::from_secs(args.shutdown_timeout);
-    let drained =
-        tokio::time::timeout(grace, async { while jobs.join_next().await.is_some() {} }).await;
-    if drained.is_err() {
+    if let Some(reason) = lost {
+        // The jobs of a dead connection cannot be acked, but their archive writes may still
+        // finish, which saves the redelivery work; a shutdown meanwhile ends the wait at its
+        // deadline.
+        let _ = tokio::time::timeout(grace, async {
+            tokio::select! {
+                () = async { while jobs.join_next().await.is_some() {} } => {}
+                _ = async { shutdown.triggered().await; shutdown.wait_drained(grace).await } => {}
+            }
+        })
+        .await;
+        jobs.abort_all();
+        return Ok(SessionEnd::Lost(reason));
+    }
+    // The guards count this session's jobs: a job holds one until its delivery is settled.
+    let drain = shutdown.wait_drained(grace).await;
+    if let Drain::DeadlinePassed { left } = drain {
         tracing::warn!(
-            left = jobs.len(),
+            left,
             "in-flight jobs did not finish in time; the broker will redeliver them"
         );
-        jobs.abort_all();
     }
-    if matches!(end, SessionEnd::Stopped) {
-        // Unacked deliveries that were never started go back to the queue on close.
-        let _ = connection.close(200, "worker stopping".into()).await;
-    }
-    Ok(end)
+    // A job cut off here never acks; aborting keeps it from acking on a closing channel.
+    jobs.abort_all();
+    // Unacked deliveries, started or not, go back to the queue on close.
+    let _ = tokio::time::timeout(
+        CLOSE_TIMEOUT,
+        connection.close(200, "worker stopping".into()),
+    )
+    .await;
+    Ok(SessionEnd::Stopped(drain))
 }
 
 /// `/healthz` (the process runs), `/readyz` (connected and consuming), `/metrics`.
 async fn serve_health(
     listener: tokio::net::TcpListener,
     metrics: Arc<Metrics>,
-    mut stop: watch::Receiver<bool>,
+    shutdown: Shutdown,
 ) {
     use axum::http::StatusCode;
     use axum::routing::get;
@@ -399,9 +380,7 @@ async fn serve_health(
             }),
         );
     let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = stop.wait_for(|s| *s).await;
-        })
+        .with_graceful_shutdown(async move { shutdown.triggered().await })
         .await;
     if let Err(error) = result {
         tracing::error!(%error, "the metrics server stopped");

@@ -7,6 +7,7 @@
 //! add headers). When even that fails, the delivery is nacked back to the queue, where the
 //! quorum queue's delivery limit bounds how often that can happen.
 
+pub mod supervisor;
 pub mod topology;
 
 use lapin::message::Delivery;

@@ -1,8 +1,8 @@
 //! The broker side of `arkivar serve`: publishing jobs and watching their results.
 //!
-//! One connection, kept up by a supervisor loop of its own (connect, declare, bind, consume;
-//! on failure drop everything, back off, start over), as the worker does, rather than lapin's
-//! young automatic recovery (`facts.md`). Each session:
+//! One connection, kept up by the supervisor the worker uses too
+//! ([`crate::sources::amqp::supervisor`]: connect, declare, bind, consume; on failure drop
+//! everything, back off, start over). Each session:
 //!
 //! - opens a confirm-mode channel; a job is published persistent, `mandatory`, with its id as
 //!   correlation and message id, to the job queue through the default exchange, and counts as
@@ -25,27 +25,26 @@ use futures_util::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
-use lapin::{BasicProperties, Connection, ConnectionProperties};
+use lapin::{BasicProperties, Connection};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use thiserror::Error;
-use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::metrics::Metrics;
 use super::tracker::{AlreadyTracked, Tracker};
 use crate::job::{self, Job};
+use crate::shutdown::Shutdown;
 use crate::sinks::amqp::{PublishError, Publisher};
+use crate::sources::amqp::supervisor::{self, SessionEnd};
 use crate::sources::amqp::{JOB_ID_HEADER, REASON_CODE_HEADER, REASON_HEADER, Topology};
 
 /// How long a publish may wait for the broker's confirm before the handler gives up.
 pub const PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How long connecting may take before the attempt counts as failed.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Longest pause between reconnect attempts; short, because requests fail while it lasts.
-const MAX_RECONNECT_BACKOFF: Duration = Duration::from_secs(10);
+/// How long closing the connection may take at shutdown; the exclusive results queue goes
+/// away with the socket in any case.
+const CLOSE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Largest job id in bytes: it becomes the AMQP correlation id, a short string (AMQP 0-9-1
 /// §4.2.5.3), which holds at most 255 bytes.
@@ -81,16 +80,11 @@ pub enum EnqueueError {
     Interrupted(String),
 }
 
-/// Why one broker session ended with an error.
+/// Why one broker session ended with an error (connecting is the supervisor's:
+/// [`crate::sources::amqp::supervisor::AttemptError`]).
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum SessionError {
-    /// The connection could not be opened.
-    #[error("cannot connect to the broker: {0}")]
-    Connect(lapin::Error),
-    /// Connecting took longer than allowed.
-    #[error("connecting to the broker took longer than {} s", CONNECT_TIMEOUT.as_secs())]
-    ConnectTimeout,
     /// Opening channels, declaring or binding failed.
     #[error("cannot set up the results queue: {0}")]
     Setup(#[from] lapin::Error),
@@ -212,10 +206,28 @@ impl JobQueue {
         Ok(())
     }
 
-    /// Starts the supervisor: it connects to `url` and keeps reconnecting until `stop` turns
-    /// true or its sender is dropped.
-    pub fn spawn(self: &Arc<Self>, url: String, stop: watch::Receiver<bool>) -> JoinHandle<()> {
-        tokio::spawn(supervise(Arc::clone(self), url, stop))
+    /// Starts the supervisor: it connects to `url` and keeps reconnecting until `shutdown` is
+    /// triggered; then it keeps the connection until the requests in flight (the work holding
+    /// `shutdown`'s guards) are done or `grace` after the signal has passed, so that a job
+    /// being published still gets its confirm, and closes it.
+    pub fn spawn(
+        self: &Arc<Self>,
+        url: String,
+        shutdown: &Shutdown,
+        grace: Duration,
+    ) -> JoinHandle<()> {
+        let queue = Arc::clone(self);
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            supervisor::supervise(
+                &url,
+                "arkivar-serve",
+                &shutdown,
+                |why| queue.set_error(why.to_owned()),
+                |connection| session(&queue, connection, &shutdown, grace),
+            )
+            .await;
+        })
     }
 
     /// A message on the results queue: a record or a dead letter.
@@ -297,52 +309,13 @@ fn x_death_reason(headers: Option<&FieldTable>) -> Option<String> {
     header_text(Some(newest), "reason")
 }
 
-/// How a session ended without an error.
-enum SessionEnd {
-    Stopped,
-    Lost(String),
-}
-
-async fn supervise(queue: Arc<JobQueue>, url: String, mut stop: watch::Receiver<bool>) {
-    let mut backoff = Duration::from_millis(200);
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        match session(&queue, &url, &mut stop).await {
-            Ok(SessionEnd::Stopped) => return,
-            Ok(SessionEnd::Lost(reason)) => {
-                tracing::warn!(%reason, "lost the broker; reconnecting");
-                queue.set_error(format!("lost the connection: {reason}"));
-                backoff = Duration::from_millis(200);
-            }
-            Err(error) => {
-                tracing::warn!(%error, backoff_ms = backoff.as_millis() as u64, "cannot use the broker; retrying");
-                queue.set_error(error.to_string());
-            }
-        }
-        tokio::select! {
-            () = tokio::time::sleep(backoff) => {}
-            _ = stop.changed() => return,
-        }
-        backoff = (backoff * 2).min(MAX_RECONNECT_BACKOFF);
-    }
-}
-
 /// One connection's life. The publisher is offered to handlers only while it lasts.
 async fn session(
     queue: &JobQueue,
-    url: &str,
-    stop: &mut watch::Receiver<bool>,
-) -> Result<SessionEnd, SessionError> {
-    let connect = Connection::connect(
-        url,
-        ConnectionProperties::default().with_connection_name("arkivar-serve".into()),
-    );
-    let connection = tokio::time::timeout(CONNECT_TIMEOUT, connect)
-        .await
-        .map_err(|_| SessionError::ConnectTimeout)?
-        .map_err(SessionError::Connect)?;
+    connection: Connection,
+    shutdown: &Shutdown,
+    grace: Duration,
+) -> Result<SessionEnd<()>, SessionError> {
     let publisher = Publisher::open(&connection).await?;
     let channel = connection.create_channel().await?;
     let topology = &queue.topology;
@@ -390,26 +363,29 @@ async fn session(
     queue.set_publisher(Some(publisher));
     tracing::info!(%results, "connected to the broker; watching results");
 
-    let mut check = tokio::time::interval(Duration::from_millis(500));
     let end = loop {
         tokio::select! {
-            _ = stop.changed() => break SessionEnd::Stopped,
+            _ = async { shutdown.triggered().await; shutdown.wait_drained(grace).await } => {
+                break SessionEnd::Stopped(());
+            }
             next = consumer.next() => match next {
                 Some(Ok(delivery)) => queue.on_delivery(&delivery),
                 Some(Err(e)) => break SessionEnd::Lost(e.to_string()),
                 None => break SessionEnd::Lost("the results consumer was cancelled".to_owned()),
             },
-            _ = check.tick() => {
-                if !connection.status().connected() {
-                    break SessionEnd::Lost("the connection closed".to_owned());
-                }
+            () = supervisor::closed(&connection) => {
+                break SessionEnd::Lost("the connection closed".to_owned());
             }
         }
     };
     queue.set_publisher(None);
-    if matches!(end, SessionEnd::Stopped) {
+    if matches!(end, SessionEnd::Stopped(())) {
         // Closing deletes the exclusive results queue at once.
-        let _ = connection.close(200, "serve stopping".into()).await;
+        let _ = tokio::time::timeout(
+            CLOSE_TIMEOUT,
+            connection.close(200, "serve stopping".into()),
+        )
+        .await;
     }
     Ok(end)
 }

@@ -74,6 +74,11 @@ pub struct ServeArgs {
     /// Seconds a kept answer is reused; after that the document is verified again.
     #[arg(long, default_value_t = cache::DEFAULT_TTL.as_secs_f64())]
     pub cache_ttl: f64,
+    /// Seconds to let requests in flight finish after SIGTERM/SIGINT before exiting anyway
+    /// (exit status 3); a job a request was publishing is then either confirmed or not, and
+    /// its client retries with the same `job_id`.
+    #[arg(long, default_value_t = 60)]
+    pub shutdown_timeout: u64,
 }
 
 /// How the server is configured.
@@ -91,6 +96,8 @@ pub struct Config {
     pub queue: Option<QueueConfig>,
     /// How many `POST /v1/verify` answers are kept, and for how long.
     pub cache: cache::Bounds,
+    /// How long requests in flight may take to finish after a shutdown signal.
+    pub shutdown_timeout: Duration,
 }
 
 /// What `POST /v1/jobs`, `GET /v1/jobs/{id}` and the webhook need.
@@ -194,6 +201,7 @@ impl ServeArgs {
                 ttl: Duration::from_secs_f64(self.cache_ttl.clamp(0.0, 86_400.0)),
                 ..cache::Bounds::default()
             },
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
         })
     }
 }

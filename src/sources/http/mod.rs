@@ -38,10 +38,10 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use thiserror::Error;
-use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::pipeline::Settings;
+use crate::shutdown::{Drain, Shutdown};
 pub use config::{Config, ConfigError, DEFAULT_MAX_BODY_BYTES, QueueConfig, ServeArgs};
 use jobs::Jobs;
 
@@ -92,6 +92,9 @@ pub enum HttpError {
     /// The HTTP client for webhook fetches could not be built.
     #[error(transparent)]
     Fetch(#[from] crate::sources::fetch::FetchError),
+    /// The signal handlers could not be installed.
+    #[error("cannot install signal handlers: {0}")]
+    Signals(std::io::Error),
 }
 
 /// What every handler shares.
@@ -141,10 +144,15 @@ impl App {
     }
 
     /// Starts the broker connection when one is configured. It reconnects on its own until
-    /// `stop` turns true or its sender is dropped.
-    pub fn connect(&self, stop: watch::Receiver<bool>) -> Option<JoinHandle<()>> {
+    /// `shutdown` is triggered, and closes once the requests in flight are done (at most
+    /// `shutdown_timeout` after the signal).
+    pub fn connect(&self, shutdown: &Shutdown) -> Option<JoinHandle<()>> {
         let jobs = self.jobs.as_ref()?;
-        Some(jobs.queue.spawn(jobs.config.amqp_url.clone(), stop))
+        Some(jobs.queue.spawn(
+            jobs.config.amqp_url.clone(),
+            shutdown,
+            self.config.shutdown_timeout,
+        ))
     }
 }
 
@@ -190,8 +198,9 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Runs the server until Ctrl-C or SIGTERM; in-flight requests finish first.
-pub fn run(config: Config, settings: Settings) -> Result<(), HttpError> {
+/// Runs the server until SIGINT or SIGTERM; requests in flight finish first, for at most
+/// `shutdown_timeout` after the signal. Says whether they all did (for the exit status).
+pub fn run(config: Config, settings: Settings) -> Result<Drain, HttpError> {
     let concurrency = config.concurrency;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -200,9 +209,12 @@ pub fn run(config: Config, settings: Settings) -> Result<(), HttpError> {
         .max_blocking_threads(4)
         .build()
         .map_err(HttpError::Runtime)?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let addr = config.listen;
+        let grace = config.shutdown_timeout;
         let app = App::new(config, settings)?;
+        let shutdown = Shutdown::new();
+        let signals = crate::shutdown::listen(&shutdown).map_err(HttpError::Signals)?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| HttpError::Bind { addr, source })?;
@@ -210,44 +222,46 @@ pub fn run(config: Config, settings: Settings) -> Result<(), HttpError> {
         // Tests and scripts read this line to find a port chosen with `:0`.
         eprintln!("arkivar: listening on http://{local}");
         tracing::info!(%local, concurrency, "serving");
-        let (stop, stopped) = watch::channel(false);
-        let broker = app.connect(stopped);
-        let served = axum::serve(listener, router(app))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(HttpError::Serve);
-        // Requests are done: close the broker connection (and with it the results queue).
-        // A send error means the supervisor has stopped already.
-        let _ = stop.send(true);
+        let broker = app.connect(&shutdown);
+        // The server is the work in flight: its guard goes when the last request is done.
+        let guard = shutdown.guard();
+        let stop = shutdown.clone();
+        let serving = async move {
+            let served = axum::serve(listener, router(app))
+                .with_graceful_shutdown(async move {
+                    stop.triggered().await;
+                    tracing::info!("shutting down");
+                })
+                .await;
+            drop(guard);
+            served.map_err(HttpError::Serve)
+        };
+        tokio::pin!(serving);
+        let deadline = async {
+            shutdown.triggered().await;
+            shutdown.wait_drained(grace).await
+        };
+        let (served, drain) = tokio::select! {
+            served = &mut serving => (served, Drain::Drained),
+            drain = deadline => match drain {
+                Drain::Drained => (serving.await, drain),
+                Drain::DeadlinePassed { .. } => {
+                    // A request stuck on a verifier thread (a hung tesseract) is left behind
+                    // with its thread; its client sees the connection close.
+                    tracing::warn!("requests still in flight at the shutdown deadline; exiting");
+                    (Ok(()), drain)
+                }
+            },
+        };
+        signals.abort();
+        // Requests are done or abandoned: the broker session closes its connection (and with
+        // it the results queue) on its own now.
         if let Some(task) = broker {
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), task).await;
         }
-        served
-    })
-}
-
-/// Resolves on Ctrl-C or SIGTERM (what `docker stop` and systemd send).
-async fn shutdown() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // Without a handler there is no Ctrl-C to wait for; SIGTERM still works.
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down");
+        served.map(|()| drain)
+    });
+    // Do not wait for verifier or blocking threads stuck in a document.
+    runtime.shutdown_background();
+    result
 }
