@@ -268,7 +268,10 @@ impl Reader<'_> {
                     // next cell) leaves the role waiting for its name, as a bare label does.
                     let item = match self.names_of_value(&value) {
                         Some(names) => Item::RoleNames(role, names),
-                        None => Item::Role(role, false),
+                        None => {
+                            self.role_beside(&value);
+                            Item::Role(role, false)
+                        }
                     };
                     self.feed(item, i);
                 }
@@ -298,6 +301,7 @@ impl Reader<'_> {
                                 if matches!(v.kind, LabelKind::Role(_))
                                     && self.names_of_value(v.value).is_none() =>
                             {
+                                self.role_beside(v.value);
                                 match v.kind {
                                     LabelKind::Role(r) => Item::Role(r, false),
                                     _ => Item::Other,
@@ -332,6 +336,17 @@ impl Reader<'_> {
         }
         let names = names_in_value(value, self.lex);
         (!names.is_empty()).then_some(names)
+    }
+
+    /// A role label with something written after it that names nobody (`Ordförande  ST TE
+    /// SS`, the line to sign on as OCR read it, or `Paragrafer §§ 37–40` in the next cell)
+    /// stands beside its line, and its name is printed under the line: not the name above,
+    /// which is the previous block's.
+    fn role_beside(&mut self, value: &str) {
+        if value.chars().any(char::is_alphanumeric) {
+            self.state.name = None;
+            self.state.orientation = Some(Orientation::RoleFirst);
+        }
     }
 
     /// Classifies a non-label line for the designation state machine.
@@ -1473,6 +1488,19 @@ mod tests {
             assert_eq!(f.designated.secretary, vec!["Sara Löfgren"], "{head}");
             assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"], "{head}");
         }
+        // What OCR made of the line to sign on beside each role, in a block before the first
+        // paragraph: the name above a role is the previous block's, not this one's.
+        let f = read(
+            "PROTOKOLL Hälso- och sjukvårdsnämnden 2023-10-02\n\
+             Plats och tid Regionens hus, Östersund, kl. 14.00-16.00\n\
+             Beslutande Maria Westerlund (L), Arjeplog, ordförande\nOlle Hägglund (S), Boden\n\
+             Amira Holmgren (MP), Arjeplog\nÖvriga deltagare Nils Ljungqvist, sekreterare\n\
+             Utses att justera Amira Holmgren (MP)\n\
+             Underskrifter: >::Protokolltot are. oe LS 0 ser lä arg er br ll äär pr oi i de\n\
+             Nils Ljungqvist\nOrdförande ST TE SS ee As\nMaria Westerlund\n\
+             Justerande Gee ae ee än bl a\nAmira Holmgren\n\n§ 11 Val av justerare\n\nText.\n",
+        );
+        assert_eq!(f.designated.chair, vec!["Maria Westerlund"]);
         // Near miss: a name in the value is the role's at once.
         let f = with_blocks("Sekreterare: Sara Löfgren\nOrdförande: Ingegärd Wikström\n");
         assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
