@@ -510,8 +510,24 @@ fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
         {
             *slot = Some(found);
         }
-        if !slot.as_ref().is_some_and(|(r, _, _)| r.inked())
+    }
+    // Rows known only by their role's label come last: with two adjusters, the one whose
+    // row is still open is the one a garbled `Justerande` row can stand for.
+    let inked: Vec<bool> = chosen
+        .iter()
+        .map(|slot| slot.as_ref().is_some_and(|(r, _, _)| r.inked()))
+        .collect();
+    for (p, slot) in chosen.iter_mut().enumerate() {
+        let open = |role: SignerRole| {
+            people
+                .iter()
+                .zip(&inked)
+                .filter(|((r, _, _), done)| *r == role && !**done)
+                .count()
+        };
+        if !inked.get(p).copied().unwrap_or(true)
             && let Some((role, name, _)) = people.get(p)
+            && open(*role) == 1
             && let Some(found) =
                 role_label_row(pages, &people, *role).map(|(page, i, layout, at)| {
                     let (area, ink) = ink_box(layout, at, false, None);
@@ -634,16 +650,16 @@ fn label_role(word: &str) -> Option<SignerRole> {
 
 /// Ink through a printed name can garble all of it (`coon MESA` for `Ingegärd Wikström`);
 /// where the role's label is printed right under the name (`Ordförande`), the label still
-/// says whose row it is. For a `role` held by one designated person only: the first inked
-/// row of words right above such a label, in its column, that names no designated person.
+/// says whose row it is. The row of words right above such a label, in its column, that
+/// names no designated person, when it is the only such row of the `role` and it is inked;
+/// the caller asks only for a role one person is still without a row for.
 fn role_label_row<'a>(
     pages: &[FoldedPage<'a>],
     people: &[(SignerRole, &str, FoldedName)],
     role: SignerRole,
 ) -> Option<(usize, usize, &'a PageLayout, Rect)> {
-    if people.iter().filter(|(r, _, _)| *r == role).count() != 1 {
-        return None;
-    }
+    let mut found = None;
+    let mut rows = 0;
     for page in pages {
         let (layout, folded) = (page.layout, &page.folded);
         let h = layout.word_height.max(1);
@@ -708,14 +724,15 @@ fn role_label_row<'a>(
                 {
                     continue;
                 }
+                rows += 1;
                 let (_, ink) = ink_box(layout, at_name, false, None);
                 if inked(&ink, h) {
-                    return Some((page.number, i - 1, layout, at_name));
+                    found = Some((page.number, i - 1, layout, at_name));
                 }
             }
         }
     }
-    None
+    found.filter(|_| rows == 1)
 }
 
 /// The columns of `line`: runs of OCR words with no gap wider than [`COLUMN_GAP_HEIGHTS`]
@@ -1045,25 +1062,59 @@ mod tests {
         assert!(!erik.inked());
     }
 
-    /// A label-below block: `name` (as OCR read it), the chair's label right under it, and
-    /// ink over the name when `ink`.
-    fn label_below(name: &str, ink: bool) -> (String, PageLayout) {
-        let text = format!("Protokollet justerades\n{name}\nOrdförande\n");
+    /// Label-below blocks: each of `rows` is a name (as OCR read it) with its label right
+    /// under it, and ink over the name when its flag is set.
+    fn label_below_rows(rows: &[(&str, &str, bool)]) -> (String, PageLayout) {
+        let mut text = "Protokollet justerades\n".to_owned();
+        for (name, label, _) in rows {
+            text.push_str(&format!("{name}\n{label}\n"));
+        }
         let mut l = layout(&text);
-        // The label right under the name: a quarter of a word height between them.
-        let top = l.lines[1].bbox.bottom + H / 4;
-        let shift = l.lines[2].bbox.top - top;
-        l.lines[2].bbox.top -= shift;
-        l.lines[2].bbox.bottom -= shift;
-        for (_, r) in &mut l.lines[2].words {
-            r.top -= shift;
-            r.bottom -= shift;
+        for (k, (_, _, ink)) in rows.iter().enumerate() {
+            let (name, label) = (1 + 2 * k, 2 + 2 * k);
+            // The label right under the name: a quarter of a word height between them.
+            let top = l.lines[name].bbox.bottom + H / 4;
+            let shift = l.lines[label].bbox.top - top;
+            l.lines[label].bbox.top -= shift;
+            l.lines[label].bbox.bottom -= shift;
+            for (_, r) in &mut l.lines[label].words {
+                r.top -= shift;
+                r.bottom -= shift;
+            }
+            if *ink {
+                ink_above(&mut l, name, 200);
+            }
         }
         l.print = l.lines.iter().map(|l| l.bbox).collect();
-        if ink {
-            ink_above(&mut l, 1, 200);
-        }
         (text, l)
+    }
+
+    fn label_below(name: &str, ink: bool) -> (String, PageLayout) {
+        label_below_rows(&[(name, "Ordförande", ink)])
+    }
+
+    #[test]
+    fn a_garbled_row_over_an_adjusters_label_is_the_adjuster_still_without_one() {
+        let mut m = minutes();
+        m.designated.adjusters.push("Lena Berg".into());
+        let signed = |rows: &[(&str, &str, bool)]| {
+            let (text, l) = label_below_rows(rows);
+            pen_signings(&[page(&text)], Some(&ocr(l)), Some(&m))
+                .into_iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+        };
+        let names = signed(&[
+            ("Lena Berg", "Justerande", true),
+            ("coon MESA", "Justerande", true),
+        ]);
+        assert_eq!(names, ["Lena Berg", "Johan Andersson"]);
+        // Near miss: both adjusters' names garbled; the labels cannot tell which is whose.
+        let names = signed(&[
+            ("ava viet", "Justerande", true),
+            ("coon MESA", "Justerande", true),
+        ]);
+        assert!(names.is_empty(), "{names:?}");
     }
 
     #[test]
