@@ -8,6 +8,8 @@
 pub mod audit;
 pub mod batch;
 pub mod contain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod identity;
 pub mod job;
 pub mod minutes;

@@ -7,7 +7,7 @@
 
 pub mod config;
 #[cfg(test)]
-mod evidence_tests;
+pub(crate) mod evidence_tests;
 mod run;
 #[cfg(test)]
 mod scrive_tests;

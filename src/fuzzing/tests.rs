@@ -1,0 +1,57 @@
+//! Every target's entry point on a few inputs (the fixtures and near-empty bytes), and the
+//! regression tests for inputs the fuzzers found: each calls the target's function, so it
+//! fails exactly when the target would crash.
+
+use super::common;
+
+/// Inputs every target gets: nothing, a byte, a fixture PDF and its prefixes.
+fn small_inputs() -> Vec<Vec<u8>> {
+    let pdf = common::swedish_winansi();
+    let mut inputs = vec![Vec::new(), vec![0], b"%PDF-".to_vec(), pdf.clone()];
+    inputs.extend([pdf.len() / 3, pdf.len() / 2, pdf.len() - 10].map(|n| pdf[..n].to_vec()));
+    inputs
+}
+
+#[test]
+fn every_target_runs_on_small_inputs() {
+    for input in small_inputs() {
+        super::pipeline(&input);
+        super::pdf_load(&input);
+        super::content_stream(&input);
+        super::cms(&input);
+        super::minutes(&input);
+        super::audit(&input);
+        super::job(&input);
+    }
+}
+
+#[test]
+fn the_content_target_reads_a_fixture_page() {
+    let data = b"BT /F1 12 Tf 72 720 Td (Justerare) Tj /F2 10 Tf <0041> Tj /F3 8 Tf (a) Tj ET \
+                 q 10 0 0 10 0 0 cm /Im0 Do Q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI /Fm0 Do";
+    super::content_stream(data);
+    let limits = super::limits();
+    let pages = crate::pdf::text::extract_pages(&super::content_document(data), &limits)
+        .expect("the page reads");
+    assert!(pages[0].text.contains("Justerare"), "{:?}", pages[0].text);
+}
+
+#[test]
+fn the_job_target_takes_the_schemas_shapes() {
+    super::job(br#"{"version":1,"job_id":"j","document":{"path":"a/b.pdf"}}"#);
+    super::job(br#"{"version":1,"job_id":"j","document":{"url":"https://files.example/docs/x"}}"#);
+    super::job(
+        br#"{"version":1,"job_id":"j","document":{"base64":"JVBERg=="},"metadata":{"f":0.1}}"#,
+    );
+}
+
+#[test]
+fn the_limits_lower_the_default_pipelines() {
+    let limits = super::limits();
+    let base = crate::pipeline::config::builtin(crate::pipeline::config::DEFAULT_PIPELINE)
+        .expect("built in")
+        .limits;
+    assert!(limits.max_file_bytes <= base.max_file_bytes);
+    assert!(limits.max_millis_per_document <= 5_000);
+    assert_eq!(limits.max_depth, base.max_depth);
+}
