@@ -66,7 +66,7 @@ fn pdfs() -> Vec<(String, Vec<u8>)> {
         ("not-a-pdf.pdf", common::not_a_pdf()),
     ];
     pdfs.extend(more.into_iter().map(|(n, b)| (n.to_owned(), b)));
-    let (evidence, _) = crate::pipeline::evidence_tests::fuzz_seeds();
+    let evidence = crate::pipeline::evidence_tests::fuzz_seed_pdfs();
     pdfs.extend(evidence.into_iter().map(|(n, b)| (n.to_owned(), b)));
     match shared_corpus() {
         Some(dir) => {
@@ -240,8 +240,7 @@ fn write_fuzz_seeds() {
         out.put("minutes", &name, &text);
         out.put("audit", &name, &text);
     }
-    let (_, texts) = crate::pipeline::evidence_tests::fuzz_seeds();
-    for (name, text) in texts {
+    for (name, text) in crate::pipeline::evidence_tests::fuzz_seed_texts() {
         out.put("minutes", name, text.as_bytes());
         out.put("audit", name, text.as_bytes());
     }

@@ -672,8 +672,8 @@ fn a_report_that_names_no_signing_is_no_signature_without_its_seal() {
 
 /// Signed fixtures of this file for the fuzz targets' seed corpora (`src/fuzzing/seeds.rs`):
 /// the minutes with the audit report sealed in one revision, the seal over an earlier revision
-/// than the report, the report unsealed, and the minutes' and report's lines as text.
-pub(crate) fn fuzz_seeds() -> (Vec<(&'static str, Vec<u8>)>, Vec<(&'static str, String)>) {
+/// than the report, and the report unsealed.
+pub(crate) fn fuzz_seed_pdfs() -> Vec<(&'static str, Vec<u8>)> {
     let w = World::new();
     let mut late = original(&minutes_lines(&[]), false, Some("seal"));
     let end = late.revision("");
@@ -681,15 +681,19 @@ pub(crate) fn fuzz_seeds() -> (Vec<(&'static str, Vec<u8>)>, Vec<(&'static str, 
     late.obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>");
     report_page(&mut late);
     late.revision("");
-    let pdfs = vec![
+    vec![
         ("evidence-sealed-report.pdf", sealed_report(&w)),
         ("evidence-seal-before-report.pdf", late.out),
         (
             "evidence-unsealed-report.pdf",
             one_revision(&minutes_lines(&[]), true, None, &w.pki),
         ),
-    ];
-    let texts = vec![
+    ]
+}
+
+/// The minutes' and the audit report's lines of this file as page texts, for the same seeds.
+pub(crate) fn fuzz_seed_texts() -> Vec<(&'static str, String)> {
+    vec![
         ("evidence-minutes.txt", minutes_lines(&[]).join("\n")),
         (
             "evidence-minutes-and-report.txt",
@@ -699,6 +703,5 @@ pub(crate) fn fuzz_seeds() -> (Vec<(&'static str, Vec<u8>)>, Vec<(&'static str, 
                 audit_report_lines().join("\n")
             ),
         ),
-    ];
-    (pdfs, texts)
+    ]
 }
