@@ -55,3 +55,36 @@ fn the_limits_lower_the_default_pipelines() {
     assert!(limits.max_millis_per_document <= 5_000);
     assert_eq!(limits.max_depth, base.max_depth);
 }
+
+#[test]
+#[should_panic(expected = "arkivar panicked while loading")]
+fn a_contained_panic_of_arkivar_is_a_crash() {
+    super::check_pdf_error(&crate::pdf::PdfError::ParserPanic {
+        during: "loading",
+        message: "index out of bounds (at src/pdf/decrypt.rs:120)".to_owned(),
+    });
+}
+
+#[test]
+fn a_contained_panic_of_lopdf_is_not() {
+    super::check_pdf_error(&crate::pdf::PdfError::ParserPanic {
+        during: "loading",
+        message: "attempt to subtract with overflow (at /root/.cargo/registry/src/index/lopdf-0.47.0/src/reader.rs:7)".to_owned(),
+    });
+}
+
+#[test]
+#[should_panic(expected = "internal")]
+fn an_internal_error_record_is_a_crash() {
+    let mut record = crate::pipeline::process_at(
+        b"",
+        crate::record::SourceInfo::named("x"),
+        &crate::pipeline::Settings::default(),
+        jiff::Timestamp::UNIX_EPOCH,
+    );
+    record.error = Some(crate::record::RecordError {
+        kind: crate::record::ErrorKind::Internal,
+        message: "arkivar failed on this input".to_owned(),
+    });
+    super::check_record(&record);
+}
