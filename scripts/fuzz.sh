@@ -84,7 +84,6 @@ if [ -n "${FUZZ_TARGET_DIR:-}" ]; then
     target_dir=(--target-dir "$FUZZ_TARGET_DIR")
 fi
 build=(cargo +nightly fuzz build -s "$sanitizer" "${target_dir[@]+"${target_dir[@]}"}")
-echo "fuzz: building the targets (sanitizer: $sanitizer)"
 if [ -n "${FUZZ_DEADLINE:-}" ]; then
     # A deadline (epoch seconds) for build and runs together: the build gets what is left
     # but 5 s a target, the targets share the rest (at most SECONDS each).
@@ -93,6 +92,7 @@ if [ -n "${FUZZ_DEADLINE:-}" ]; then
         echo "fuzz: skipped: no time left before the deadline for a build"
         exit 0
     fi
+    echo "fuzz: building the targets (sanitizer: $sanitizer; at most ${limit} s)"
     built_at=$(date +%s)
     set +e
     (cd fuzz && timeout "$limit" nice -n "$nice_level" "${build[@]}")
@@ -113,6 +113,7 @@ if [ -n "${FUZZ_DEADLINE:-}" ]; then
     fi
     [ "$share" -lt "$seconds" ] && seconds=$share
 else
+    echo "fuzz: building the targets (sanitizer: $sanitizer)"
     (cd fuzz && nice -n "$nice_level" "${build[@]}")
 fi
 
