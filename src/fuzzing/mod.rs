@@ -353,6 +353,7 @@ pub fn job(data: &[u8]) {
         document_root: Some(root.to_path_buf()),
         allowed_urls: vec!["https://files.example/docs/".to_owned()],
         max_inline_bytes: 64 * 1024,
+        ..JobRules::default()
     };
     match rules.check(&parsed) {
         Ok(JobDocumentRef::File(path)) => {
