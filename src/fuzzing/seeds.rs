@@ -195,13 +195,15 @@ fn job_seeds() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// Writes every target's seeds under `ARKIVAR_FUZZ_SEEDS` (default `fuzz/corpus`).
+/// Writes every target's seeds under `ARKIVAR_FUZZ_SEEDS` (`scripts/fuzz-seeds.sh` sets it
+/// to `fuzz/corpus`), or into a temporary folder when it is unset, and checks that every
+/// target got seeds: a fixture that stops loading would leave a target to start from nothing.
 #[test]
-#[ignore = "writes the fuzz seed corpora; run by scripts/fuzz-seeds.sh"]
 fn write_fuzz_seeds() {
+    let temp = tempfile::tempdir().expect("temporary folder");
     let root = std::env::var_os("ARKIVAR_FUZZ_SEEDS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus"));
+        .unwrap_or_else(|| temp.path().to_path_buf());
     let mut out = Out { root, written: 0 };
     let limits = crate::pdf::Limits::default();
     for (name, bytes) in pdfs() {
@@ -268,4 +270,16 @@ fn write_fuzz_seeds() {
         out.written,
         out.root.display()
     );
+    for target in [
+        "pipeline",
+        "pdf_load",
+        "content_stream",
+        "cms",
+        "minutes",
+        "audit",
+        "job",
+    ] {
+        let seeds = std::fs::read_dir(out.root.join(target)).map_or(0, |d| d.count());
+        assert!(seeds > 0, "no seeds for the {target} target");
+    }
 }

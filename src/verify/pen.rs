@@ -494,19 +494,7 @@ fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
         if !slot.as_ref().is_some_and(|(r, _, _)| r.inked())
             && let Some((role, name, folded)) = people.get(p)
             && let Some(found) =
-                first_name_row(pages, &people, folded).map(|(page, i, layout, at)| {
-                    let (area, ink) = ink_box(layout, at, false, None);
-                    let row = PenRow {
-                        name: (*name).to_owned(),
-                        role: *role,
-                        page,
-                        line: i + 1,
-                        area,
-                        ink,
-                        word_height: layout.word_height.max(1),
-                    };
-                    (row, at, false)
-                })
+                first_name_row(pages, &people, folded).map(|found| fallback_row(name, *role, found))
         {
             *slot = Some(found);
         }
@@ -529,19 +517,7 @@ fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
             && let Some((role, name, _)) = people.get(p)
             && open(*role) == 1
             && let Some(found) =
-                role_label_row(pages, &people, *role).map(|(page, i, layout, at)| {
-                    let (area, ink) = ink_box(layout, at, false, None);
-                    let row = PenRow {
-                        name: (*name).to_owned(),
-                        role: *role,
-                        page,
-                        line: i + 1,
-                        area,
-                        ink,
-                        word_height: layout.word_height.max(1),
-                    };
-                    (row, at, false)
-                })
+                role_label_row(pages, &people, *role).map(|found| fallback_row(name, *role, found))
         {
             *slot = Some(found);
         }
@@ -553,6 +529,26 @@ fn rows_of(pages: &[FoldedPage<'_>], minutes: &MinutesFacts) -> Vec<PenRow> {
         .collect();
     reading_order(&mut rows);
     rows.into_iter().map(|(r, _)| r).collect()
+}
+
+/// The row a fallback found for a person (their first name, their role's label): its ink is
+/// looked for above `at`, and it is no participant-list entry.
+fn fallback_row(
+    name: &str,
+    role: SignerRole,
+    (page, i, layout, at): (usize, usize, &PageLayout, Rect),
+) -> (PenRow, Rect, bool) {
+    let (area, ink) = ink_box(layout, at, false, None);
+    let row = PenRow {
+        name: name.to_owned(),
+        role,
+        page,
+        line: i + 1,
+        area,
+        ink,
+        word_height: layout.word_height.max(1),
+    };
+    (row, at, false)
 }
 
 /// Sorts rows as they are read: by page, top to bottom, and names side by side (bottoms within
