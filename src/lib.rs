@@ -14,6 +14,7 @@ pub mod identity;
 pub mod job;
 pub mod minutes;
 pub mod ocr;
+pub mod package;
 pub mod pdf;
 pub mod pipeline;
 pub mod record;

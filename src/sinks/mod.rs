@@ -5,6 +5,7 @@
 pub mod amqp;
 pub mod fs;
 pub mod http;
+pub mod sip;
 
 use crate::record::Record;
 
