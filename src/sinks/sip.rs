@@ -217,3 +217,114 @@ fn write_zip(path: &Path, package: &Package) -> Result<(), SipSinkError> {
     let file = writer.into_inner().map_err(|e| write_err(e.into_error()))?;
     file.sync_all().map_err(write_err)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::PackageFile;
+
+    fn package(name: &str) -> Package {
+        Package {
+            name: name.into(),
+            files: vec![
+                PackageFile {
+                    path: "METS.xml".into(),
+                    bytes: b"<mets/>".to_vec(),
+                },
+                PackageFile {
+                    path: "representations/rep1/data/a.pdf".into(),
+                    bytes: b"%PDF-1.7".to_vec(),
+                },
+            ],
+        }
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_folder_package_is_written_whole_and_leaves_no_temporary() {
+        let out = tempfile::tempdir().unwrap();
+        let sink = SipSink::new(out.path(), SipFormat::Dir).unwrap();
+        let written = sink.write(&package("arkivar-abc")).unwrap();
+        assert_eq!(written, Written::Created(out.path().join("arkivar-abc")));
+        assert_eq!(
+            fs::read(
+                out.path()
+                    .join("arkivar-abc/representations/rep1/data/a.pdf")
+            )
+            .unwrap(),
+            b"%PDF-1.7"
+        );
+        assert_eq!(entries(out.path()), ["arkivar-abc"]);
+    }
+
+    #[test]
+    fn a_package_already_there_is_not_written_again() {
+        let out = tempfile::tempdir().unwrap();
+        let sink = SipSink::new(out.path(), SipFormat::Zip).unwrap();
+        let first = sink.write(&package("arkivar-abc")).unwrap();
+        let before = fs::metadata(first.path()).unwrap().modified().unwrap();
+        let mut changed = package("arkivar-abc");
+        changed.files[0].bytes = b"<mets>other</mets>".to_vec();
+        let second = sink.write(&changed).unwrap();
+        assert_eq!(second, Written::Exists(out.path().join("arkivar-abc.zip")));
+        assert_eq!(
+            fs::metadata(second.path()).unwrap().modified().unwrap(),
+            before
+        );
+        assert_eq!(entries(out.path()), ["arkivar-abc.zip"]);
+    }
+
+    #[test]
+    fn a_write_cut_off_by_a_crash_leaves_only_a_temporary_the_next_run_removes() {
+        let out = tempfile::tempdir().unwrap();
+        // What a crash between writing and renaming leaves.
+        fs::create_dir_all(out.path().join(".tmp-arkivar-abc-1-0/metadata")).unwrap();
+        fs::write(out.path().join(".tmp-arkivar-abc-1-0/METS.xml"), b"<me").unwrap();
+        let sink = SipSink::new(out.path(), SipFormat::Dir).unwrap();
+        assert!(entries(out.path()).is_empty(), "{:?}", entries(out.path()));
+        assert!(matches!(
+            sink.write(&package("arkivar-abc")).unwrap(),
+            Written::Created(_)
+        ));
+    }
+
+    #[test]
+    fn a_path_that_climbs_out_of_the_package_is_refused() {
+        let out = tempfile::tempdir().unwrap();
+        let sink = SipSink::new(out.path(), SipFormat::Dir).unwrap();
+        let mut bad = package("arkivar-abc");
+        bad.files[1].path = "representations/../../escape.pdf".into();
+        assert!(matches!(
+            sink.write(&bad),
+            Err(SipSinkError::BadPath { .. })
+        ));
+        assert!(entries(out.path()).is_empty(), "{:?}", entries(out.path()));
+    }
+
+    #[test]
+    fn a_zip_package_unpacks_to_one_root_folder() {
+        let out = tempfile::tempdir().unwrap();
+        let sink = SipSink::new(out.path(), SipFormat::Zip).unwrap();
+        let written = sink.write(&package("arkivar-abc")).unwrap();
+        let mut zip = zip::ZipArchive::new(fs::File::open(written.path()).unwrap()).unwrap();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "arkivar-abc/METS.xml",
+                "arkivar-abc/representations/rep1/data/a.pdf"
+            ]
+        );
+    }
+}
