@@ -95,6 +95,22 @@ enum Command {
         /// The HTTP archive each record is also sent to, as the worker sends it.
         #[command(flatten)]
         archive: arkivar::sinks::http::ArchiveArgs,
+        /// Archive packages of the documents.
+        #[command(flatten)]
+        packages: arkivar::sinks::sip::SipArgs,
+    },
+    /// Write the archive package (E-ARK SIP 2.1.0, FGS Paketstruktur 2.0) of one PDF: the
+    /// document, its record, the case metadata and the validation as PREMIS events. Prints
+    /// the package's path; exits as `verify` does for the document's status.
+    Package {
+        /// The PDF to package.
+        file: PathBuf,
+        /// Folder to write the package into; created if missing.
+        #[arg(long)]
+        out: PathBuf,
+        /// `dir`: a folder; `zip`: a ZIP file.
+        #[arg(long, value_enum, default_value_t = arkivar::sinks::sip::SipFormat::Dir)]
+        sip_format: arkivar::sinks::sip::SipFormat,
     },
     /// Check the signatures of PDFs: what each covers, whether it is intact and valid (or why
     /// it could not be checked), who signed and when, whether it is trusted, what changed after
@@ -223,6 +239,7 @@ fn run(
             out,
             jobs,
             archive,
+            packages,
         } => {
             let options = arkivar::batch::Options {
                 root: dir,
@@ -235,10 +252,16 @@ fn run(
                 pipeline: pipeline.to_owned(),
                 archive: archive.config()?,
                 shutdown: None,
+                packages: packages.sink()?,
             };
             batch(options, log_format, settings)
         }
         Command::Signatures { files, format } => signatures(&files, format, settings),
+        Command::Package {
+            file,
+            out,
+            sip_format,
+        } => package(&file, &out, sip_format, settings),
         Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
             .map(drain_exit_code)
             .map_err(Into::into),
@@ -358,6 +381,28 @@ fn extract(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode>
         }
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn package(
+    file: &Path,
+    out: &Path,
+    format: arkivar::sinks::sip::SipFormat,
+    settings: &Settings,
+) -> Result<ExitCode> {
+    let bytes = dir::read_file(file, settings.limits.max_file_bytes)?;
+    let record =
+        on_pipeline_thread(|| pipeline::process(&bytes, SourceInfo::from_path(file), settings))?;
+    let package = arkivar::package::build(&record, &bytes)?;
+    let sink = arkivar::sinks::sip::SipSink::new(out, format)?;
+    let written = sink.write(&package)?;
+    let mut stdout = io::stdout().lock();
+    match &written {
+        arkivar::sinks::sip::Written::Created(path) => writeln!(stdout, "{}", path.display())?,
+        arkivar::sinks::sip::Written::Exists(path) => {
+            writeln!(stdout, "{} (already there, kept)", path.display())?
+        }
+    }
+    Ok(ExitCode::from(exit_code(&record, false)))
 }
 
 fn verify(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> {

@@ -45,6 +45,7 @@ use crate::sinks::fs::{FsSink, FsSinkError};
 use crate::sinks::http::blocking::BlockingArchive;
 use crate::sinks::http::{ArchiveConfig, ArchiveError};
 use crate::sinks::record_key;
+use crate::sinks::sip::{SipSink, Written};
 use crate::sources::dir::{self, DirError, Found};
 
 pub use crate::shutdown::{Shutdown, Signal};
@@ -97,6 +98,8 @@ pub struct Options {
     pub archive: Option<ArchiveConfig>,
     /// Polled between documents: once triggered, no new document is started.
     pub shutdown: Option<Shutdown>,
+    /// Where each document's archive package goes besides its record, when configured.
+    pub packages: Option<SipSink>,
 }
 
 /// What a batch did.
@@ -137,6 +140,7 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
         settings,
         sink: &sink,
         archive: archive.as_ref(),
+        packages: options.packages.as_ref(),
         pipeline: &options.pipeline,
         ledger: &ledger,
         out: &options.out,
@@ -238,6 +242,7 @@ struct Worker<'a> {
     settings: &'a Settings,
     sink: &'a FsSink,
     archive: Option<&'a BlockingArchive>,
+    packages: Option<&'a SipSink>,
     pipeline: &'a str,
     ledger: &'a Ledger,
     out: &'a Path,
@@ -270,7 +275,10 @@ impl Worker<'_> {
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let source = path.display().to_string();
         let (written, unsent) = match self.sink.write(&record) {
-            Ok(file) => match self.deliver(&record, &bytes) {
+            Ok(file) => match self
+                .package(&record, &bytes)
+                .and_then(|()| self.deliver(&record, &bytes).map_err(|e| e.to_string()))
+            {
                 Ok(()) => {
                     tracing::info!(source, status = record.status.as_str(), record = %file.display(), "document done");
                     // The ledger line follows every sink's confirmation: a line always means
@@ -283,7 +291,7 @@ impl Worker<'_> {
                     (true, false)
                 }
                 Err(error) => {
-                    tracing::error!(source, %error, "the archive did not confirm the record; the next run sends it again");
+                    tracing::error!(source, %error, "a sink did not confirm the document; the next run tries again");
                     (true, true)
                 }
             },
@@ -305,6 +313,27 @@ impl Worker<'_> {
         }
     }
 
+    /// Writes the document's archive package, when packages are asked for. A record that
+    /// names the document by its path (its bytes could not be read) has nothing to package.
+    fn package(&self, record: &Record, pdf: &[u8]) -> Result<(), String> {
+        let Some(packages) = self.packages else {
+            return Ok(());
+        };
+        let package = match crate::package::build(record, pdf) {
+            Ok(package) => package,
+            Err(crate::package::PackageError::NoContent) => return Ok(()),
+            Err(error) => return Err(format!("no package: {error}")),
+        };
+        match packages.write(&package) {
+            Ok(Written::Created(path)) => {
+                tracing::debug!(package = %path.display(), "package written");
+                Ok(())
+            }
+            Ok(Written::Exists(_)) => Ok(()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
     /// Hands the record to the archive, when there is one and it takes records of this
     /// status; returns once the archive confirmed (2xx, or 409 for a record it has).
     fn deliver(&self, record: &Record, pdf: &[u8]) -> Result<(), ArchiveError> {
@@ -320,6 +349,14 @@ impl Worker<'_> {
     /// readable. A record that is gone or damaged means the document is done again.
     fn earlier(&self, sha256: &str) -> Option<Row> {
         self.ledger.get(sha256)?;
+        // A package asked for now that an earlier run did not write means doing it again.
+        if let Some(packages) = self.packages
+            && !packages
+                .path_of(&crate::package::package_name(sha256))
+                .exists()
+        {
+            return None;
+        }
         let file = self.out.join(format!("{sha256}.json"));
         let json: serde_json::Value = serde_json::from_slice(&fs::read(&file).ok()?).ok()?;
         (json["identity"]["sha256"] == sha256).then(|| Row::from_record(&json, None))
@@ -395,6 +432,7 @@ mod tests {
             pipeline: "generic".into(),
             archive: None,
             shutdown: None,
+            packages: None,
         }
     }
 

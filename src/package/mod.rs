@@ -107,7 +107,7 @@ pub fn build(record: &Record, document: &[u8]) -> Result<Package, PackageError> 
             actual,
         });
     }
-    let name = format!("arkivar-{}", record.identity.sha256.to_ascii_lowercase());
+    let name = package_name(&record.identity.sha256);
     let data_path = format!("representations/rep1/data/{}", data_file_name(record));
     let data = Listed::of(&data_path, "application/pdf", document);
 
@@ -166,14 +166,24 @@ pub fn build(record: &Record, document: &[u8]) -> Result<Package, PackageError> 
     Ok(Package { name, files })
 }
 
+/// The name of the package of the document whose SHA-256 is `sha256`.
+pub fn package_name(sha256: &str) -> String {
+    format!("arkivar-{}", sha256.to_ascii_lowercase())
+}
+
 /// The document's file name in the package: the source's name when it is a plain one, else
 /// the digest. Archives move packages between file systems, so only letters, digits and
 /// `._-` are kept.
 fn data_file_name(record: &Record) -> String {
-    let stem = record
-        .source
-        .name
-        .as_deref()
+    // A file's name, else the last part of the path it was read from.
+    let given = record.source.name.as_deref().or_else(|| {
+        record
+            .source
+            .path
+            .as_deref()
+            .and_then(|p| p.rsplit(['/', '\\']).next())
+    });
+    let stem = given
         .map(|n| {
             n.strip_suffix(".pdf")
                 .or(n.strip_suffix(".PDF"))

@@ -53,8 +53,30 @@ pub enum SipSinkError {
     BadPath { path: String },
 }
 
+/// The command-line options of the package sink (`batch`, `worker`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SipArgs {
+    /// Also write an archive package (E-ARK SIP 2.1.0, FGS Paketstruktur 2.0) of each document
+    /// into this folder, named `arkivar-<sha256>`; a package already there is kept.
+    #[arg(long, value_name = "DIR")]
+    pub sip_dir: Option<PathBuf>,
+    /// `dir`: a folder per package; `zip`: one ZIP file per package.
+    #[arg(long, value_enum, default_value_t = SipFormat::Dir, requires = "sip_dir")]
+    pub sip_format: SipFormat,
+}
+
+impl SipArgs {
+    /// The sink, when `--sip-dir` was given.
+    pub fn sink(&self) -> Result<Option<SipSink>, SipSinkError> {
+        self.sip_dir
+            .as_deref()
+            .map(|dir| SipSink::new(dir, self.sip_format))
+            .transpose()
+    }
+}
+
 /// Writes packages into one folder.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SipSink {
     dir: PathBuf,
     format: SipFormat,
