@@ -1,6 +1,6 @@
 //! A finding's evidence as short `key: value` lines: nested objects flattened into readable
 //! keys (`change field: Signatur2`), lists joined, times in the pipeline's zone, confidences
-//! as whole percentages, nulls left out.
+//! as whole percentages, the record's codes (`digest_mismatch`) in words, nulls left out.
 
 use std::collections::BTreeMap;
 
@@ -91,7 +91,9 @@ fn scalar(key: &str, value: &Value, zone: &TimeZone) -> Option<String> {
         Value::Bool(true) => Some("yes".into()),
         Value::Bool(false) => Some("no".into()),
         Value::Number(n) => Some(number(key, n)),
-        Value::String(s) => Some(time::local_text(s, zone)),
+        Value::String(s) => {
+            Some(super::words::code(s).map_or_else(|| time::local_text(s, zone), str::to_owned))
+        }
         Value::Array(items) => {
             let shown: Vec<String> = items
                 .iter()
@@ -146,7 +148,7 @@ mod tests {
         let evidence = map(json!({
             "field": "Signatur2",
             "signed_revision": 1,
-            "modification_level": "other",
+            "modification_level": "form_filling",
             "change": {"field": null, "object": [12, 0], "subject": "page"},
         }));
         let lines = lines(&evidence, &stockholm());
@@ -156,7 +158,10 @@ mod tests {
                 ("change object".to_owned(), "12, 0".to_owned()),
                 ("change subject".to_owned(), "page".to_owned()),
                 ("field".to_owned(), "Signatur2".to_owned()),
-                ("modification level".to_owned(), "other".to_owned()),
+                (
+                    "modification level".to_owned(),
+                    "form fields filled or signed after it".to_owned()
+                ),
                 ("signed revision".to_owned(), "1".to_owned()),
             ]
         );

@@ -1,6 +1,7 @@
 //! Words for the record's enums. Each function is an exhaustive `match`, so a new variant
 //! does not build until it has its words.
 
+use crate::audit::EventKind;
 use crate::record::{ErrorKind, FindingCode, Severity, SignerRole, SigningSource, Status};
 use crate::signature::CheckErrorKind;
 use crate::signature::byte_range::Coverage;
@@ -180,6 +181,106 @@ pub fn uncovered(reason: Uncovered) -> &'static str {
     reason.explain()
 }
 
+/// What an audit trail's event records.
+pub fn audit_event(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Created => "the agreement was created",
+        EventKind::SentForSigning => "sent for signing",
+        EventKind::SentForApproval => "sent for approval",
+        EventKind::Viewed => "viewed",
+        EventKind::NameEntered => "the signer typed the name to sign with",
+        EventKind::ESigned => "e-signed",
+        EventKind::DigitallySigned => "signed with a digital ID",
+        EventKind::Approved => "approved",
+        EventKind::AlternativeSignerAdded => "the sender added an alternative signer",
+        EventKind::Delegated => "signing delegated to someone else",
+        EventKind::SignerReplaced => "the sender replaced a signer",
+        EventKind::EmailBounced => "an e-mail bounced",
+        EventKind::Declined => "declined to sign",
+        EventKind::Cancelled => "the agreement was cancelled",
+        EventKind::Expired => "the agreement expired",
+        EventKind::Completed => "the agreement was completed",
+        EventKind::Identified => "the signer identified with an eID",
+        EventKind::Sealed => "the platform sealed the document",
+        EventKind::Other => "an event no vocabulary knows",
+    }
+}
+
+/// The words for a code that evidence holds as text (the record keeps the typed value's
+/// serialised name): a check failure, a change level, a signing source, an uncovered reason,
+/// an audit event. Only names of two words or more (`digest_mismatch`): a one-word name such
+/// as `other` belongs to several types and is shown as it is. `None` for any other text.
+pub fn code(text: &str) -> Option<&'static str> {
+    if !text.contains('_') {
+        return None;
+    }
+    named(&CHECK_FAILURES, text)
+        .map(check_failure)
+        .or_else(|| named(&MODIFICATIONS, text).map(modification))
+        .or_else(|| named(&SOURCES, text).map(source))
+        .or_else(|| named(&UNCOVERED, text).map(uncovered))
+        .or_else(|| named(&AUDIT_EVENTS, text).map(audit_event))
+}
+
+/// Every value of the enums [`code`] reads back. A variant missing here is shown as its
+/// code, never wrongly; the test below checks each list against its `match`.
+const CHECK_FAILURES: [CheckErrorKind; 8] = [
+    CheckErrorKind::Malformed,
+    CheckErrorKind::DigestMismatch,
+    CheckErrorKind::SignatureMismatch,
+    CheckErrorKind::UnsupportedAlgorithm,
+    CheckErrorKind::UnsupportedFormat,
+    CheckErrorKind::CertificateMissing,
+    CheckErrorKind::OverLimit,
+    CheckErrorKind::Internal,
+];
+const MODIFICATIONS: [ModificationLevel; 5] = [
+    ModificationLevel::None,
+    ModificationLevel::LtaUpdates,
+    ModificationLevel::FormFilling,
+    ModificationLevel::Annotations,
+    ModificationLevel::Other,
+];
+const SOURCES: [SigningSource; 4] = [
+    SigningSource::Pades,
+    SigningSource::EidLogin,
+    SigningSource::AuditTrail,
+    SigningSource::Text,
+];
+const UNCOVERED: [Uncovered; 3] = [
+    Uncovered::NoSeal,
+    Uncovered::OtherPlatform,
+    Uncovered::AddedAfterSeal,
+];
+const AUDIT_EVENTS: [EventKind; 19] = [
+    EventKind::Created,
+    EventKind::SentForSigning,
+    EventKind::SentForApproval,
+    EventKind::Viewed,
+    EventKind::NameEntered,
+    EventKind::ESigned,
+    EventKind::DigitallySigned,
+    EventKind::Approved,
+    EventKind::AlternativeSignerAdded,
+    EventKind::Delegated,
+    EventKind::SignerReplaced,
+    EventKind::EmailBounced,
+    EventKind::Declined,
+    EventKind::Cancelled,
+    EventKind::Expired,
+    EventKind::Completed,
+    EventKind::Identified,
+    EventKind::Sealed,
+    EventKind::Other,
+];
+
+/// The value of `list` whose serialised name is `text`.
+fn named<T: serde::Serialize + Copy>(list: &[T], text: &str) -> Option<T> {
+    list.iter()
+        .copied()
+        .find(|v| serde_json::to_value(v).is_ok_and(|name| name.as_str() == Some(text)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,10 +290,17 @@ mod tests {
         assert!(!text.is_empty());
         assert!(!text.contains('_'), "{text}");
         for word in text.split(|c: char| !c.is_alphanumeric()) {
+            // An uppercase letter, lowercase letters, an uppercase letter: `EntireRevision`.
             let chars: Vec<char> = word.chars().collect();
-            let camel = chars
-                .windows(2)
-                .any(|w| w[0].is_lowercase() && w[1].is_uppercase());
+            let camel = chars.iter().enumerate().any(|(i, c)| {
+                let lower = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_lowercase())
+                    .count();
+                c.is_uppercase()
+                    && lower > 0
+                    && chars.get(i + 1 + lower).is_some_and(|c| c.is_uppercase())
+            });
             assert!(!camel || word == "PAdES", "{text}");
         }
     }
@@ -222,6 +330,49 @@ mod tests {
         }
         assert_eq!(severity(Severity::Info), "note");
         assert_eq!(status(Status::Warnings), "warnings");
+    }
+
+    #[test]
+    fn codes_in_evidence_read_back_as_words() {
+        assert_eq!(
+            code("digest_mismatch"),
+            Some("the signed bytes were changed")
+        );
+        assert_eq!(
+            code("form_filling"),
+            Some("form fields filled or signed after it")
+        );
+        assert_eq!(code("audit_trail"), Some("audit trail"));
+        assert_eq!(code("no_seal"), Some(uncovered(Uncovered::NoSeal)));
+        assert_eq!(
+            code("alternative_signer_added"),
+            Some("the sender added an alternative signer")
+        );
+        // One-word names belong to several types; other text is not a code.
+        assert_eq!(code("other"), None);
+        assert_eq!(code("Signatur_1"), None);
+        assert_eq!(code("signatur_ordf"), None);
+    }
+
+    #[test]
+    fn the_code_lists_hold_every_variant() {
+        // Each list's length is its enum's variant count, as the exhaustive matches above
+        // have them; distinct serialised names show no variant is listed twice.
+        fn distinct<T: serde::Serialize>(list: &[T]) -> usize {
+            let names: std::collections::HashSet<String> = list
+                .iter()
+                .map(|v| serde_json::to_value(v).unwrap().to_string())
+                .collect();
+            names.len()
+        }
+        assert_eq!(distinct(&CHECK_FAILURES), 8);
+        assert_eq!(distinct(&MODIFICATIONS), 5);
+        assert_eq!(distinct(&SOURCES), 4);
+        assert_eq!(distinct(&UNCOVERED), 3);
+        assert_eq!(distinct(&AUDIT_EVENTS), 19);
+        for kind in AUDIT_EVENTS {
+            assert_words(audit_event(kind));
+        }
     }
 
     #[test]
