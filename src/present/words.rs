@@ -208,9 +208,13 @@ pub fn audit_event(kind: EventKind) -> &'static str {
 
 /// The words for a code that evidence holds as text (the record keeps the typed value's
 /// serialised name): a check failure, a change level, a signing source, an uncovered reason,
-/// an audit event. Only names of two words or more (`digest_mismatch`): a one-word name such
-/// as `other` belongs to several types and is shown as it is. `None` for any other text.
+/// an audit event, a role. Only names of two words or more (`digest_mismatch`) and the roles'
+/// (`adjuster` is a justerare): another one-word name such as `other` belongs to several types
+/// and is shown as it is. `None` for any other text.
 pub fn code(text: &str) -> Option<&'static str> {
+    if let Some(r) = named(&ROLES, text) {
+        return Some(role(r));
+    }
     if !text.contains('_') {
         return None;
     }
@@ -246,6 +250,12 @@ const SOURCES: [SigningSource; 4] = [
     SigningSource::EidLogin,
     SigningSource::AuditTrail,
     SigningSource::Text,
+];
+/// The roles whose names no other type uses (`other` is also a change level and an event).
+const ROLES: [SignerRole; 3] = [
+    SignerRole::Chair,
+    SignerRole::Secretary,
+    SignerRole::Adjuster,
 ];
 const UNCOVERED: [Uncovered; 3] = [
     Uncovered::NoSeal,
@@ -348,6 +358,7 @@ mod tests {
             code("alternative_signer_added"),
             Some("the sender added an alternative signer")
         );
+        assert_eq!(code("adjuster"), Some("justerare"));
         // One-word names belong to several types; other text is not a code.
         assert_eq!(code("other"), None);
         assert_eq!(code("Signatur_1"), None);
