@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::present::words;
-use crate::record::{FindingCode, Status};
+use crate::record::Status;
 use crate::report::Row;
 
 /// Every status, to read a status code back into its type.
@@ -142,7 +142,7 @@ impl Tally {
             let mut codes: Vec<_> = self.by_code.iter().collect();
             codes.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
             for (code, n) in codes {
-                let meaning = FindingCode::from_name(code).map_or("", words::finding);
+                let meaning = words::finding_code(code).unwrap_or("");
                 let _ = writeln!(t, "{code:<width$}  {n:>9}  {meaning}");
             }
         }
@@ -159,6 +159,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::FindingCode;
     use crate::report::FindingRow;
 
     fn row(file: &str, status: &str, codes: &[&str], millis: Option<u64>) -> Row {

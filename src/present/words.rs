@@ -226,6 +226,27 @@ pub fn code(text: &str) -> Option<&'static str> {
         .or_else(|| named(&AUDIT_EVENTS, text).map(audit_event))
 }
 
+/// A role's words from its serialised name (`adjuster` → `justerare`), for reports that read
+/// records back as JSON.
+pub fn role_code(text: &str) -> Option<&'static str> {
+    named(&ALL_ROLES, text).map(role)
+}
+
+/// A signing source's words from its serialised name (`pades` → `PDF signature`).
+pub fn source_code(text: &str) -> Option<&'static str> {
+    named(&SOURCES, text).map(source)
+}
+
+/// A severity's word from its serialised name (`info` → `note`).
+pub fn severity_code(text: &str) -> Option<&'static str> {
+    named(&SEVERITIES, text).map(severity)
+}
+
+/// A finding's sentence from its dotted code (`order.violation`).
+pub fn finding_code(text: &str) -> Option<&'static str> {
+    FindingCode::from_name(text).map(finding)
+}
+
 /// Every value of the enums [`code`] reads back. A variant missing here is shown as its
 /// code, never wrongly; the test below checks each list against its `match`.
 const CHECK_FAILURES: [CheckErrorKind; 8] = [
@@ -251,6 +272,13 @@ const SOURCES: [SigningSource; 4] = [
     SigningSource::AuditTrail,
     SigningSource::Text,
 ];
+const ALL_ROLES: [SignerRole; 4] = [
+    SignerRole::Chair,
+    SignerRole::Secretary,
+    SignerRole::Adjuster,
+    SignerRole::Other,
+];
+const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 /// The roles whose names no other type uses (`other` is also a change level and an event).
 const ROLES: [SignerRole; 3] = [
     SignerRole::Chair,
@@ -366,6 +394,21 @@ mod tests {
     }
 
     #[test]
+    fn reports_read_names_back_as_words() {
+        assert_eq!(role_code("adjuster"), Some("justerare"));
+        assert_eq!(role_code("other"), Some("signer"));
+        assert_eq!(source_code("pades"), Some("PDF signature"));
+        assert_eq!(source_code("eid_login"), Some("eID login"));
+        assert_eq!(severity_code("info"), Some("note"));
+        assert_eq!(
+            finding_code("order.violation"),
+            Some(finding(FindingCode::OrderViolation))
+        );
+        assert_eq!(role_code("Chair"), None);
+        assert_eq!(finding_code("order"), None);
+    }
+
+    #[test]
     fn the_code_lists_hold_every_variant() {
         // Each list's length is its enum's variant count, as the exhaustive matches above
         // have them; distinct serialised names show no variant is listed twice.
@@ -379,6 +422,8 @@ mod tests {
         assert_eq!(distinct(&CHECK_FAILURES), 8);
         assert_eq!(distinct(&MODIFICATIONS), 5);
         assert_eq!(distinct(&SOURCES), 4);
+        assert_eq!(distinct(&ALL_ROLES), 4);
+        assert_eq!(distinct(&SEVERITIES), 3);
         assert_eq!(distinct(&UNCOVERED), 3);
         assert_eq!(distinct(&AUDIT_EVENTS), 19);
         for kind in AUDIT_EVENTS {
