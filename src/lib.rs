@@ -17,6 +17,7 @@ pub mod ocr;
 pub mod package;
 pub mod pdf;
 pub mod pipeline;
+pub mod present;
 pub mod record;
 pub mod report;
 pub mod shutdown;

@@ -2,9 +2,12 @@
 //! record `schema`.
 //!
 //! This is the only module that uses `anyhow`: everything below it returns typed errors, and
-//! here they become one line on stderr and an exit code (0 ok, 1 some documents failed,
-//! 2 error; `batch` stopped by a signal: 130 for SIGINT, 143 for SIGTERM; `worker` and `serve`
-//! stopped at their `--shutdown-timeout` with work unfinished: 3). The startup path
+//! here they become one line on stderr and an exit code. `verify`, `signatures` and `batch`
+//! exit with their documents' verdict: 0 verified or unsigned, 1 warnings, 3 failed, 2 cannot
+//! process (several documents: the worst, ranked 0 < 1 < 3 < 2, because an unprocessed document
+//! leaves the answer incomplete); `batch` stopped by a signal: 130 for SIGINT, 143 for SIGTERM;
+//! `worker` and `serve` stopped at their `--shutdown-timeout` with work unfinished: 3. What
+//! people read is worded by `arkivar::present`; JSON stays the record. The startup path
 //! stays cheap on purpose: `extract` runs once per file in pipelines that compare it with
 //! `pdftotext`, so nothing heavy happens before the arguments are parsed, and logging uses a
 //! plain level filter unless a filter string is given.
@@ -22,6 +25,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use arkivar::pipeline::Settings;
 use arkivar::pipeline::{self, PIPELINE_STACK_BYTES, io_error_record};
+use arkivar::present::{self, colour};
 use arkivar::record::{ErrorKind, Record, SourceInfo, Status, record_schema};
 use arkivar::signature::examine::SignatureFacts;
 use arkivar::sources::dir::{self, DirError};
@@ -40,6 +44,11 @@ struct Cli {
     /// How log lines on stderr look.
     #[arg(long, value_enum, default_value_t = LogFormat::Human, global = true)]
     log_format: LogFormat,
+
+    /// When to colour the output: `auto` colours a terminal unless NO_COLOR is set to
+    /// something.
+    #[arg(long, value_enum, default_value_t = colour::Choice::Auto, global = true, value_name = "WHEN")]
+    color: colour::Choice,
 
     /// Log more. `-v` alone logs at `info`; `--verbose=FILTER` takes a RUST_LOG-style filter
     /// such as `arkivar=debug,lopdf=warn`. Without it, RUST_LOG is read, else only warnings.
@@ -80,9 +89,10 @@ enum Command {
         format: Format,
     },
     /// Turn every PDF under DIR into a JSON record in OUT (`<sha256>.json`), and send each to
-    /// the archive with `--sink URL`. Exits 1 when any document failed (failures get error
-    /// records too), 2 when a record was not written or not confirmed by the archive, 130
-    /// (SIGINT) or 143 (SIGTERM) when a signal stopped it: rerun to finish.
+    /// the archive with `--sink URL`. Exits with the worst of its documents (0 verified or
+    /// unsigned, 1 warnings, 3 failed, 2 cannot process), 2 also when a record was not written
+    /// or not confirmed by the archive, 130 (SIGINT) or 143 (SIGTERM) when a signal stopped
+    /// it: rerun to finish.
     Batch {
         /// Folder to search for `*.pdf` files, recursively.
         dir: PathBuf,
@@ -115,8 +125,8 @@ enum Command {
     /// Check the signatures of PDFs: what each covers, whether it is intact and valid (or why
     /// it could not be checked), who signed and when, whether it is trusted, what changed after
     /// it. The same checks and findings as `verify` without the text. One file prints one JSON
-    /// object (`--format json`); several print one object per line. Exits as `verify` does: 0
-    /// verified or unsigned, 1 with warnings or failures, 2 when a file cannot be processed.
+    /// object (`--format json`); several print one object per line. Exits as `verify` does,
+    /// with the worst of the files.
     Signatures {
         /// The PDFs to check.
         #[arg(required = true)]
@@ -128,7 +138,7 @@ enum Command {
     /// Verify one PDF: signatures, and for meeting minutes who signed in what role, order and
     /// time against the minutes. Prints a short verdict (status first, then findings with their
     /// evidence, then who signed when), or the record with `--format json`. Exits 0 when
-    /// verified or unsigned, 1 with warnings or failures, 2 when the file cannot be processed.
+    /// verified or unsigned, 1 with warnings, 3 failed, 2 when the file cannot be processed.
     Verify {
         /// The PDF to verify.
         file: PathBuf,
@@ -165,12 +175,20 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(error) = init_logging(cli.log_format, cli.verbose.as_deref()) {
+    let no_color = std::env::var_os("NO_COLOR");
+    let paint = |terminal: bool| {
+        colour::Paint::new(colour::enabled(cli.color, terminal, no_color.as_deref()))
+    };
+    let out = Colours {
+        stdout: paint(io::stdout().is_terminal()),
+        stderr: paint(io::stderr().is_terminal()),
+    };
+    if let Err(error) = init_logging(cli.log_format, cli.verbose.as_deref(), out.stderr) {
         eprintln!("arkivar: {error:#}");
         return ExitCode::from(2);
     }
     match settings(&cli.pipeline, &cli.trust)
-        .and_then(|(settings, name)| run(cli.command, cli.log_format, &settings, &name))
+        .and_then(|(settings, name)| run(cli.command, cli.log_format, out, &settings, &name))
     {
         Ok(code) => code,
         Err(error) => {
@@ -225,15 +243,24 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<(Settings, String)> {
     Ok((settings, config.name))
 }
 
+/// Whether each output stream is coloured, decided once from `--color`, `NO_COLOR` and
+/// whether the stream is a terminal.
+#[derive(Debug, Clone, Copy)]
+struct Colours {
+    stdout: colour::Paint,
+    stderr: colour::Paint,
+}
+
 fn run(
     command: Command,
     log_format: LogFormat,
+    colours: Colours,
     settings: &Settings,
     pipeline: &str,
 ) -> Result<ExitCode> {
     match command {
         Command::Extract { file, format } => extract(&file, format, settings),
-        Command::Verify { file, format } => verify(&file, format, settings),
+        Command::Verify { file, format } => verify(&file, format, colours.stdout, settings),
         Command::Batch {
             dir,
             out,
@@ -256,7 +283,9 @@ fn run(
             };
             batch(options, log_format, settings)
         }
-        Command::Signatures { files, format } => signatures(&files, format, settings),
+        Command::Signatures { files, format } => {
+            signatures(&files, format, colours.stdout, settings)
+        }
         Command::Package {
             file,
             out,
@@ -281,7 +310,7 @@ fn run(
 /// lapin's log target that dumps returned messages, bodies included.
 const RETURNED_MESSAGES_TARGET: &str = "lapin::returned_messages";
 
-fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
+fn init_logging(format: LogFormat, verbose: Option<&str>, stderr: colour::Paint) -> Result<()> {
     use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
 
@@ -317,7 +346,7 @@ fn init_logging(format: LogFormat, verbose: Option<&str>) -> Result<()> {
     };
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal());
+        .with_ansi(stderr.is_on());
     let layer = match format {
         LogFormat::Human => layer.boxed(),
         LogFormat::Json => layer.json().boxed(),
@@ -405,7 +434,12 @@ fn package(
     Ok(ExitCode::from(exit_code(&record, false)))
 }
 
-fn verify(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> {
+fn verify(
+    file: &Path,
+    format: Format,
+    paint: colour::Paint,
+    settings: &Settings,
+) -> Result<ExitCode> {
     let (record, problem) = process_file(file, settings)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
@@ -413,7 +447,10 @@ fn verify(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> 
             serde_json::to_writer_pretty(&mut out, &record)?;
             out.write_all(b"\n")?;
         }
-        Format::Text => write_verdict(&mut out, file, &record, io::stdout().is_terminal())?,
+        Format::Text => {
+            let zone = settings.policy.zone().unwrap_or(jiff::tz::TimeZone::UTC);
+            write_verdict(&mut out, file, &record, paint, &zone)?;
+        }
     }
     out.flush()?;
     if let Some(line) = &problem {
@@ -422,71 +459,123 @@ fn verify(file: &Path, format: Format, settings: &Settings) -> Result<ExitCode> 
     Ok(ExitCode::from(exit_code(&record, problem.is_some())))
 }
 
-/// The verdict a person reads in ten seconds: status, findings with evidence, who signed when.
+/// Where the text under a finding's headline starts.
+const DETAIL_INDENT: &str = "           ";
+
+/// The verdict a person reads in ten seconds: status and what it means, the meeting, findings
+/// with their evidence, then who signed when, each signing that does not hold marked.
 fn write_verdict(
     out: &mut impl Write,
     file: &Path,
     record: &Record,
-    colour: bool,
+    paint: colour::Paint,
+    zone: &jiff::tz::TimeZone,
 ) -> io::Result<()> {
-    let paint = |code: &str, text: &str| {
-        if colour {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    };
-    let status = record.status.as_str().to_uppercase();
-    let status = match record.status {
-        Status::Verified => paint("1;32", &status),
-        Status::Warnings => paint("1;33", &status),
-        Status::Failed | Status::Error => paint("1;31", &status),
-        Status::Unsigned => paint("1", &status),
-    };
-    writeln!(out, "{status}  {}", file.display())?;
+    let status = present::words::status(record.status).to_uppercase();
+    writeln!(
+        out,
+        "{}  {}",
+        paint.status(record.status, &status),
+        file.display()
+    )?;
+    writeln!(out, "  {}", present::words::status_meaning(record.status))?;
     if let Some(e) = &record.error {
-        writeln!(out, "  {} [{}]", e.message, e.kind.as_str())?;
-    }
-    if let Some(m) = &record.minutes {
-        let meeting = &m.meeting;
         writeln!(
             out,
-            "  {} {} {}",
-            meeting.organ.as_deref().unwrap_or("(organ unknown)"),
-            meeting.date.as_deref().unwrap_or("(date unknown)"),
-            meeting.place.as_deref().unwrap_or("")
+            "  {}: {}",
+            present::words::error_kind(e.kind),
+            e.message
         )?;
     }
+    if let Some(m) = &record.minutes {
+        writeln!(out, "  meeting: {}", meeting_line(&m.meeting))?;
+    }
+    if !record.findings.is_empty() {
+        writeln!(out)?;
+    }
     for f in &record.findings {
-        let sev = match f.severity {
-            arkivar::record::Severity::Error => paint("31", "error  "),
-            arkivar::record::Severity::Warning => paint("33", "warning"),
-            arkivar::record::Severity::Info => paint("2", "info   "),
-        };
-        writeln!(out, "  {sev} {}  {}", f.code, f.message)?;
-        for (k, v) in &f.evidence {
-            if !v.is_null() {
-                writeln!(out, "            {k}: {v}")?;
-            }
+        let severity = format!("{:<8}", present::words::severity(f.severity));
+        writeln!(
+            out,
+            "  {} {}  {}",
+            paint.severity(f.severity, &severity),
+            present::words::finding(f.code),
+            paint.dim(&format!("[{}]", f.code))
+        )?;
+        // The evidence says what the rule's message says, as facts: the message is shown
+        // only when there is no evidence, so nothing is lost and the sentence is not repeated.
+        let evidence = present::evidence::lines(&f.evidence, zone);
+        if evidence.is_empty() {
+            writeln!(out, "{DETAIL_INDENT}{}", f.message)?;
+        }
+        for (key, value) in evidence {
+            writeln!(out, "{DETAIL_INDENT}{}: {value}", paint.dim(&key))?;
         }
     }
     if !record.signing.is_empty() {
-        writeln!(out, "  signed:")?;
+        writeln!(out, "\n  who signed:")?;
+        let name_width = record
+            .signing
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
         for s in &record.signing {
-            let time = s
-                .time
-                .map(|t| t.to_string())
-                .unwrap_or_else(|| "(no time)".into());
+            let time = s.time.map_or_else(
+                || format!("{:<26}", "(no time)"),
+                |t| present::time::local(t, zone),
+            );
+            let check = present::signing::signing(s, &record.signatures);
+            let mark = if !check.is_marked() {
+                String::new()
+            } else if check.is_broken() {
+                format!("  {}", paint.alarm(&check.describe()))
+            } else {
+                format!("  {}", paint.caution(&check.describe()))
+            };
+            let name = format!("{:<name_width$}", s.name);
             writeln!(
                 out,
-                "    {time}  {:<10} {}  [{:?}]",
-                format!("{:?}", s.role).to_lowercase(),
-                s.name,
-                s.source
+                "    {time}  {:<9}  {name}  {}{mark}",
+                present::words::role(s.role),
+                paint.dim(&format!("({})", present::words::source(s.source))),
             )?;
         }
     }
     Ok(())
+}
+
+/// `Kommunstyrelsen, 2022-09-20 13:00–15:00, Stadshuset`, with what the minutes do not say
+/// left out.
+fn meeting_line(meeting: &arkivar::minutes::Meeting) -> String {
+    let time = match (&meeting.start, &meeting.end) {
+        (Some(start), Some(end)) => Some(format!("{start}–{end}")),
+        (Some(start), None) => Some(start.clone()),
+        _ => None,
+    };
+    let when = [meeting.date.clone(), time]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parts: Vec<String> = [
+        Some(
+            meeting
+                .organ
+                .clone()
+                .unwrap_or_else(|| "organ not found".into()),
+        ),
+        Some(if when.is_empty() {
+            "date not found".into()
+        } else {
+            when
+        }),
+        meeting.place.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(", ")
 }
 
 /// How batch progress is shown: nothing with JSON logs (stderr is for machines: every line
@@ -560,15 +649,15 @@ fn batch(
             tally.unsent
         );
     }
-    Ok(
-        if tally.unwritten > 0 || tally.lost > 0 || tally.unsent > 0 {
-            ExitCode::from(2)
-        } else if tally.failed > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        },
-    )
+    // A batch that lost a record answers for less than all its documents: that is as bad as
+    // a document it could not process.
+    let batch_failed = tally.unwritten > 0 || tally.lost > 0 || tally.unsent > 0;
+    let worst = tally
+        .statuses()
+        .map(status_exit)
+        .chain(batch_failed.then_some(EXIT_CANNOT_PROCESS))
+        .fold(EXIT_OK, worse);
+    Ok(ExitCode::from(worst))
 }
 
 /// One file's answer from `arkivar signatures`: the record's signature facts and the verdict
@@ -584,7 +673,12 @@ struct SignatureReport<'a> {
     error: Option<&'a arkivar::record::RecordError>,
 }
 
-fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<ExitCode> {
+fn signatures(
+    files: &[PathBuf],
+    format: Format,
+    paint: colour::Paint,
+    settings: &Settings,
+) -> Result<ExitCode> {
     // Files are checked in parallel, one per core, as `batch` does; answers print in the order
     // the files were given.
     let weight = |file: &PathBuf| std::fs::metadata(file).map_or(0, |m| m.len());
@@ -593,9 +687,9 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
     // People read times in the organisation's zone (the policy's; validated at load).
     let zone = settings.policy.zone().unwrap_or(jiff::tz::TimeZone::UTC);
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut worst = 0u8;
+    let mut worst = EXIT_OK;
     for (file, (record, problem)) in files.iter().zip(results) {
-        worst = worst.max(exit_code(&record, problem.is_some()));
+        worst = worse(worst, exit_code(&record, problem.is_some()));
         if let Some(line) = &problem {
             eprintln!("arkivar: {}", one_line(line));
         }
@@ -617,7 +711,7 @@ fn signatures(files: &[PathBuf], format: Format, settings: &Settings) -> Result<
                 serde_json::to_writer(&mut out, &report)?;
                 out.write_all(b"\n")?;
             }
-            Format::Text => write_signatures_text(&mut out, &report, &zone)?,
+            Format::Text => write_signatures_text(&mut out, &report, paint, &zone)?,
         }
     }
     out.flush()?;
@@ -656,92 +750,66 @@ fn drain_exit_code(drain: arkivar::shutdown::Drain) -> ExitCode {
     }
 }
 
-/// The exit code for a record, shared by `verify` and `signatures`: 0 verified or unsigned,
-/// 1 with warnings or failures, 2 when the file could not be processed. Higher is worse, so
-/// several files exit with the largest.
+/// Verified or unsigned.
+const EXIT_OK: u8 = 0;
+/// Signed, with warnings.
+const EXIT_WARNINGS: u8 = 1;
+/// The document could not be processed, or a batch lost records.
+const EXIT_CANNOT_PROCESS: u8 = 2;
+/// A check failed.
+const EXIT_FAILED: u8 = 3;
+
+/// The exit code for a status: 0 verified or unsigned, 1 warnings, 3 failed, 2 error.
+fn status_exit(status: Status) -> u8 {
+    match status {
+        Status::Verified | Status::Unsigned => EXIT_OK,
+        Status::Warnings => EXIT_WARNINGS,
+        Status::Failed => EXIT_FAILED,
+        Status::Error => EXIT_CANNOT_PROCESS,
+    }
+}
+
+/// The exit code for a record, shared by `verify` and `signatures`; 2 whenever the file could
+/// not be processed.
 fn exit_code(record: &Record, problem: bool) -> u8 {
     if problem {
-        return 2;
+        return EXIT_CANNOT_PROCESS;
     }
-    match record.status {
-        Status::Verified | Status::Unsigned => 0,
-        Status::Error => 2,
-        Status::Warnings | Status::Failed => 1,
-    }
+    status_exit(record.status)
 }
 
-/// What the check of one signature came to, in words: from the same typed facts the verdict
-/// rules read.
-fn signature_state(f: &SignatureFacts) -> String {
-    match f.failure() {
-        None => "intact and valid".into(),
-        Some(kind) if kind.is_broken() => {
-            let e = f
-                .error
-                .as_ref()
-                .map_or(String::new(), |e| format!(" ({})", e.message));
-            format!("BROKEN, {}{e}", kind.as_str().replace('_', " "))
-        }
-        Some(kind) => {
-            let e = f
-                .error
-                .as_ref()
-                .map_or(String::new(), |e| format!(" ({})", e.message));
-            format!("NOT CHECKED, {}{e}", kind.as_str().replace('_', " "))
-        }
-    }
-}
-
-/// An RFC 3339 time as a person in `zone` reads it (`2024-10-29 11:36:45 CET`); the text as
-/// given when it does not parse.
-fn local_time(time: &str, zone: &jiff::tz::TimeZone) -> String {
-    time.parse::<jiff::Timestamp>()
-        .map(|t| {
-            t.to_zoned(zone.clone())
-                .strftime("%Y-%m-%d %H:%M:%S %Z")
-                .to_string()
-        })
-        .unwrap_or_else(|_| time.to_owned())
-}
-
-fn coverage_words(f: &SignatureFacts) -> &'static str {
-    use arkivar::signature::byte_range::Coverage;
-    match f.coverage {
-        Coverage::EntireFile => "covers the whole file",
-        Coverage::EntireRevision => "covers the whole revision it signed",
-        Coverage::Partial => "covers only part of the file",
-    }
-}
-
-fn changes_words(f: &SignatureFacts) -> String {
-    use arkivar::signature::changes::ModificationLevel;
-    let what = match f.modification_level {
-        ModificationLevel::None => return "nothing changed after it".into(),
-        ModificationLevel::LtaUpdates => "validation data added after it",
-        ModificationLevel::FormFilling => "form fields filled or signed after it",
-        ModificationLevel::Annotations => "annotations changed after it",
-        ModificationLevel::Other => "content changed after it",
+/// The worse of two exit codes, ranked 0 < 1 < 3 < 2: a document that could not be processed
+/// leaves the answer incomplete, which is worse than a definite `failed`.
+fn worse(a: u8, b: u8) -> u8 {
+    let rank = |code: u8| match code {
+        EXIT_OK => 0,
+        EXIT_WARNINGS => 1,
+        EXIT_FAILED => 2,
+        _ => 3,
     };
-    if f.modified_after_signing {
-        format!("{what}, BEYOND WHAT IT PERMITS")
-    } else {
-        format!("{what}, as it permits")
-    }
+    if rank(b) > rank(a) { b } else { a }
 }
 
 fn write_signatures_text(
     out: &mut impl Write,
     report: &SignatureReport<'_>,
+    paint: colour::Paint,
     zone: &jiff::tz::TimeZone,
 ) -> io::Result<()> {
+    let status = present::words::status(report.status).to_uppercase();
     writeln!(
         out,
         "{}  {}",
-        report.status.as_str().to_uppercase(),
+        paint.status(report.status, &status),
         report.file
     )?;
     if let Some(e) = report.error {
-        writeln!(out, "  {} [{}]", e.message, e.kind.as_str())?;
+        writeln!(
+            out,
+            "  {}: {}",
+            present::words::error_kind(e.kind),
+            e.message
+        )?;
     }
     if report.signatures.is_empty() && report.error.is_none() {
         writeln!(out, "  no signatures")?;
@@ -764,11 +832,22 @@ fn write_signatures_text(
             .as_ref()
             .and_then(|s| s.common_name.clone())
             .unwrap_or_else(|| "unknown signer".into());
+        let check = present::signing::signature(f);
+        let state = if !check.is_marked() {
+            check.describe()
+        } else if check.is_broken() {
+            paint.alarm(&check.describe())
+        } else {
+            paint.caution(&check.describe())
+        };
+        let detail = f
+            .error
+            .as_ref()
+            .map_or(String::new(), |e| format!(" ({})", e.message));
         writeln!(
             out,
-            "  {} {what} by {who}: {}",
+            "  {} {what} by {who}: {state}{detail}",
             f.field.as_deref().unwrap_or("(no field)"),
-            signature_state(f)
         )?;
         let time = f
             .timestamp
@@ -777,13 +856,21 @@ fn write_signatures_text(
             .or(f.signing_time.as_ref())
             .or(f.claimed_time.as_ref());
         if let Some(t) = time {
-            writeln!(out, "    signed {}", local_time(t, zone))?;
+            writeln!(out, "    signed {}", present::time::local_text(t, zone))?;
         }
+        let changes = present::words::modification(f.modification_level);
+        let changes =
+            if f.modification_level == arkivar::signature::changes::ModificationLevel::None {
+                changes.to_owned()
+            } else if f.modified_after_signing {
+                format!("{changes}, beyond what it permits")
+            } else {
+                format!("{changes}, as it permits")
+            };
         writeln!(
             out,
-            "    {}; {}; {}",
-            coverage_words(f),
-            changes_words(f),
+            "    {}; {changes}; {}",
+            present::words::coverage(f.coverage),
             if f.trusted {
                 "chains to a trusted anchor"
             } else {
@@ -792,12 +879,16 @@ fn write_signatures_text(
         )?;
     }
     for f in report.findings {
-        let severity = match f.severity {
-            arkivar::record::Severity::Error => "error",
-            arkivar::record::Severity::Warning => "warning",
-            arkivar::record::Severity::Info => "info",
-        };
-        writeln!(out, "  {severity:<7}  {}  {}", f.code, f.message)?;
+        let severity = format!("{:<8}", present::words::severity(f.severity));
+        writeln!(
+            out,
+            "  {} {}  {}",
+            paint.severity(f.severity, &severity),
+            present::words::finding(f.code),
+            paint.dim(&format!("[{}]", f.code))
+        )?;
+        // Which signature and signer: the signature rules' messages name them.
+        writeln!(out, "{DETAIL_INDENT}{}", f.message)?;
     }
     Ok(())
 }

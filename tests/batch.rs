@@ -100,8 +100,9 @@ fn killed_halfway_and_rerun_ends_with_every_record_once_and_an_intact_ledger() {
     let output = batch(&input, &out).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    // Exit 1: the dense documents read as minutes without signatures, and fail.
-    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    // Exit 3, the worst of its documents: the dense ones read as minutes without
+    // signatures, and fail.
+    assert_eq!(output.status.code(), Some(3), "{stdout}\n{stderr}");
     assert!(
         stdout.contains(&format!("{DOCUMENTS} documents")),
         "{stdout}"
@@ -239,8 +240,8 @@ async fn sink_sends_every_record_and_the_ledger_lists_only_what_the_archive_conf
 
     let second = finish(with_sink()).await;
     let stdout = String::from_utf8_lossy(&second.stdout);
-    // 1: the dense documents read as minutes without signatures, and fail.
-    assert_eq!(second.status.code(), Some(1), "{stdout}");
+    // 3: the dense documents read as minutes without signatures, and fail.
+    assert_eq!(second.status.code(), Some(3), "{stdout}");
     assert!(
         stdout.contains(&format!("({} done by an earlier run)", COUNT - 3)),
         "{stdout}"
@@ -254,7 +255,7 @@ async fn sink_sends_every_record_and_the_ledger_lists_only_what_the_archive_conf
     assert_eq!(ledger_hashes_with_records(&out).len(), COUNT);
 
     let third = finish(with_sink()).await;
-    assert_eq!(third.status.code(), Some(1));
+    assert_eq!(third.status.code(), Some(3));
     assert_eq!(archive.requests(), COUNT as u32 + 3, "nothing left to send");
 }
 
@@ -336,7 +337,7 @@ async fn sigint_finishes_the_documents_in_flight_and_the_rerun_does_exactly_the_
     archive.set(Behaviour::default());
     let rerun = finish(with_sink()).await;
     let stdout = String::from_utf8_lossy(&rerun.stdout);
-    assert_eq!(rerun.status.code(), Some(1), "{stdout}");
+    assert_eq!(rerun.status.code(), Some(3), "{stdout}");
     assert!(
         stdout.contains(&format!("({} done by an earlier run)", done.len())),
         "{stdout}"
@@ -382,7 +383,11 @@ fn special_files_get_error_records_with_the_reason_and_the_run_goes_on() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(1), "some documents failed");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "some documents could not be processed"
+    );
     let mut errors = std::collections::BTreeMap::new();
     for name in record_names(&out) {
         let record: serde_json::Value =

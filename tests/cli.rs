@@ -1,5 +1,5 @@
 //! The `arkivar` binary as a user runs it: `extract`, `batch`, `schema`, exit codes and what
-//! reaches stdout and stderr.
+//! reaches stdout and stderr; `verify`'s words for people, and `--color` and `NO_COLOR`.
 //!
 //! Text assertions cover page texts, Swedish letters through WinAnsi, `/Differences` and
 //! ToUnicode, a rotated page, and reading order across two columns.
@@ -12,11 +12,17 @@ use std::process::{Command, Output};
 use sha2::{Digest, Sha256};
 
 fn arkivar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_arkivar"))
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run arkivar")
+    arkivar_with(args, &[])
+}
+
+/// Runs arkivar with `env` set, and `NO_COLOR` removed unless `env` sets it.
+fn arkivar_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_arkivar"));
+    cmd.args(args).env_remove("RUST_LOG").env_remove("NO_COLOR");
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    cmd.output().expect("run arkivar")
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -336,7 +342,7 @@ fn records(out: &Path) -> Vec<(String, serde_json::Value)> {
 }
 
 #[test]
-fn batch_writes_a_record_per_pdf_and_exits_1_when_one_fails() {
+fn batch_writes_a_record_per_pdf_and_exits_2_when_one_cannot_be_processed() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     let out = dir.path().join("out");
@@ -353,7 +359,7 @@ fn batch_writes_a_record_per_pdf_and_exits_1_when_one_fails() {
         "--jobs",
         "2",
     ]);
-    assert_eq!(output.status.code(), Some(1), "stderr: {}", stderr(&output));
+    assert_eq!(output.status.code(), Some(2), "stderr: {}", stderr(&output));
     let summary = stdout(&output);
     assert_eq!(summary.lines().count(), 1, "{summary:?}");
     assert!(summary.contains("2 documents"), "{summary:?}");
@@ -503,7 +509,7 @@ fn signatures_exits_and_judges_as_verify_does() {
     let root = root.to_string_lossy();
     for (case, status, exit) in [
         ("002-pades", "verified", 0),
-        ("002-bytes-flipped", "failed", 1),
+        ("002-bytes-flipped", "failed", 3),
         ("003-untrusted-ca", "warnings", 1),
     ] {
         let pdf = corpus.join("protocols").join(case).join("document.pdf");
@@ -523,7 +529,7 @@ fn signatures_exits_and_judges_as_verify_does() {
         &root,
     ]));
     assert!(
-        text.starts_with("FAILED  ") && text.contains("BROKEN, digest mismatch"),
+        text.starts_with("FAILED  ") && text.contains("BROKEN: the signed bytes were changed"),
         "{text}"
     );
 }
@@ -586,4 +592,313 @@ fn verify_refuses_a_fifo_and_a_device_at_once_and_reads_a_link_to_a_pdf() {
     )
     .expect("verify ends");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// A one-page PDF showing `lines` top to bottom in Helvetica (WinAnsi), built from the shared
+/// builder's parts.
+fn text_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        content.extend_from_slice(format!("BT /F1 11 Tf 60 {} Td (", 800 - 14 * i).as_bytes());
+        for b in common::winansi(line) {
+            if matches!(b, b'(' | b')' | b'\\') {
+                content.push(b'\\');
+            }
+            content.push(b);
+        }
+        content.extend_from_slice(b") Tj ET\n");
+    }
+    let mut b = common::PdfBuilder::new();
+    let font =
+        b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+    let catalog = b.next_id();
+    let (tree, page) = (catalog + 1, catalog + 2);
+    b.add(format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    b.add(format!("<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>"));
+    b.add(format!(
+        "<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] \
+         /Resources << /Font << /F1 {font} 0 R >> >> /Contents {} 0 R >>",
+        page + 1
+    ));
+    b.add(common::stream("", &content));
+    b.finish(catalog, None)
+}
+
+/// Minutes of a meeting whose secretary, chair and justerare are named, with `extra` lines
+/// under the signature block: without them nobody signed (`failed`).
+fn minutes(extra: &[&str]) -> Vec<u8> {
+    let mut lines = vec![
+        "Protokoll styrelsen Kommunförbundet Västernorrland",
+        "",
+        "Plats: Digitalt via Teams",
+        "",
+        "Tid: 2022-09-23 kl. 13.00-15.00",
+        "",
+        "Närvarande:",
+        "",
+        "Erik Lövgren (S), Ånge, ordförande",
+        "Johan Andersson (C), Sollefteå",
+        "",
+        "Utses att justera: Johan Andersson",
+        "",
+        "Paragrafer 28 - 29",
+        "",
+        "Underskrifter",
+        "",
+        "Sekreterare: Annelie Ledin",
+        "",
+        "Ordförande: Erik Lövgren",
+        "",
+        "Justerande: Johan Andersson",
+        "",
+    ];
+    lines.extend_from_slice(extra);
+    lines.extend(["", "§ 28 Ledningens information"]);
+    text_pdf(&lines)
+}
+
+/// "Signed digitally" text under the minutes and no PDF signature: three signings that no
+/// check can prove, so `warnings`.
+fn minutes_signed_in_text() -> Vec<u8> {
+    minutes(&[
+        "Digitalt signerat av Annelie Ledin 2022-09-26 10:58:35 UTC+02:00",
+        "Digitalt signerat av Erik Lövgren 2022-09-26 11:09:58 UTC+02:00",
+        "Digitalt signerat av Johan Andersson 2022-09-26 12:00:05 UTC+02:00",
+    ])
+}
+
+/// Whether `text` has an ANSI escape sequence.
+fn has_escapes(text: &str) -> bool {
+    text.contains('\x1b')
+}
+
+/// Standard names that are spelled in mixed case on purpose.
+const MIXED_CASE_NAMES: [&str; 2] = ["PAdES", "CAdES"];
+
+/// What reads as a Rust name rather than a word: a camel-case identifier (an uppercase letter,
+/// lowercase letters, an uppercase letter: `EntireRevision`, `AuditTrail`), `None`, or raw
+/// JSON (`{"`).
+fn debug_names(text: &str) -> Vec<String> {
+    let camel = |word: &str| {
+        let chars: Vec<char> = word.chars().collect();
+        chars.iter().enumerate().any(|(i, c)| {
+            c.is_uppercase() && {
+                let lower = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_lowercase())
+                    .count();
+                lower > 0 && chars.get(i + 1 + lower).is_some_and(|c| c.is_uppercase())
+            }
+        })
+    };
+    let mut found: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !MIXED_CASE_NAMES.contains(w) && (camel(w) || *w == "None"))
+        .map(str::to_owned)
+        .collect();
+    if text.contains("{\"") {
+        found.push("{\"".into());
+    }
+    found
+}
+
+#[test]
+fn debug_names_are_found() {
+    // The detector itself must fire, or the tests that use it prove nothing.
+    assert_eq!(
+        debug_names("x [AuditTrail] EntireRevision, None; change: {\"field\":null}"),
+        ["AuditTrail", "EntireRevision", "None", "{\""]
+    );
+    assert!(debug_names("VERIFIED  Lövgren PAdES eID OCR NOT CHECKED").is_empty());
+}
+
+#[test]
+fn verify_exit_codes_say_verified_warnings_failed_and_cannot_process() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, code, headline) in [
+        ("plan.pdf", common::swedish_winansi(), 0, "UNSIGNED  "),
+        ("text-signed.pdf", minutes_signed_in_text(), 1, "WARNINGS  "),
+        ("nobody-signed.pdf", minutes(&[]), 3, "FAILED  "),
+        ("junk.pdf", common::not_a_pdf(), 2, "ERROR  "),
+    ] {
+        let file = write(dir.path(), name, &bytes);
+        let output = arkivar(&["verify", &file]);
+        let text = stdout(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{name}: {text}{}",
+            stderr(&output)
+        );
+        assert!(text.starts_with(headline), "{name}: {text}");
+        // The JSON answer exits the same way and keeps the record's status code.
+        let output = arkivar(&["verify", &file, "--format", "json"]);
+        assert_eq!(output.status.code(), Some(code), "{name}");
+    }
+}
+
+#[test]
+fn verify_marks_signings_no_check_can_prove_and_speaks_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "text-signed.pdf", &minutes_signed_in_text());
+    let output = arkivar(&["verify", &file]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(arkivar::present::words::finding(
+            arkivar::record::FindingCode::SignatureUnverifiable
+        )),
+        "{text}"
+    );
+    let signed: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("who signed:"))
+        .skip(1)
+        .collect();
+    assert_eq!(signed.len(), 3, "{text}");
+    for line in &signed {
+        assert!(line.contains("NOT CHECKED"), "unmarked signing: {line}");
+        // Times in the pipeline's zone (Europe/Stockholm), with the offset.
+        assert!(
+            line.contains("2022-09-26 1") && line.contains(" +02:00"),
+            "{line}"
+        );
+    }
+    assert!(
+        signed[1].contains("chair") && signed[1].contains("Erik Lövgren"),
+        "{text}"
+    );
+    assert!(signed[2].contains("justerare"), "{text}");
+    // The file's path is the user's, not arkivar's words.
+    let words = text.replace(&file, "FILE");
+    assert_eq!(debug_names(&words), Vec::<String>::new(), "{text}");
+}
+
+#[test]
+fn no_color_and_color_never_give_no_escapes_and_always_gives_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "nobody-signed.pdf", &minutes(&[]));
+    let always = arkivar(&["--color", "always", "verify", &file]);
+    assert!(has_escapes(&stdout(&always)), "{}", stdout(&always));
+    assert_eq!(always.status.code(), Some(3));
+    // `always` is the user's explicit word: it wins over NO_COLOR.
+    let forced = arkivar_with(
+        &["verify", &file, "--color", "always"],
+        &[("NO_COLOR", "1")],
+    );
+    assert!(has_escapes(&stdout(&forced)));
+    let never = arkivar(&["verify", &file, "--color", "never"]);
+    assert!(!has_escapes(&stdout(&never)), "{}", stdout(&never));
+    // Not a terminal: `auto` colours nothing.
+    let piped = arkivar(&["verify", &file]);
+    assert!(!has_escapes(&stdout(&piped)));
+    let signatures = arkivar(&["signatures", &file, "--color", "always"]);
+    assert!(has_escapes(&stdout(&signatures)), "{}", stdout(&signatures));
+}
+
+/// On a terminal (a pseudo-terminal made by util-linux `script`), `auto` colours unless
+/// NO_COLOR is set to something.
+#[cfg(unix)]
+#[test]
+fn no_color_turns_colour_off_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped no_color_turns_colour_off_on_a_terminal: no `script` (util-linux)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "nobody-signed.pdf", &minutes(&[]));
+    let on_terminal = |no_color: Option<&str>| {
+        let command = format!("{} verify {file}", env!("CARGO_BIN_EXE_arkivar"));
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .env_remove("RUST_LOG");
+        if let Some(value) = no_color {
+            cmd.env("NO_COLOR", value);
+        }
+        let output = cmd.output().expect("run script");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let coloured = on_terminal(None);
+    assert!(coloured.contains("FAILED"), "{coloured}");
+    assert!(
+        has_escapes(&coloured),
+        "auto on a terminal colours: {coloured}"
+    );
+    let plain = on_terminal(Some("1"));
+    assert!(plain.contains("FAILED"), "{plain}");
+    assert!(!has_escapes(&plain), "NO_COLOR=1 on a terminal: {plain:?}");
+}
+
+#[test]
+fn batch_exits_with_its_worst_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, docs: &[(&str, Vec<u8>)]| {
+        let input = dir.path().join(name);
+        for (file, bytes) in docs {
+            write(&input, file, bytes);
+        }
+        let out = dir.path().join(format!("{name}-out"));
+        let output = arkivar(&[
+            "batch",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        (output.status.code(), stdout(&output))
+    };
+    let plan = || ("plan.pdf", common::swedish_winansi());
+    let warnings = || ("text-signed.pdf", minutes_signed_in_text());
+    let failed = || ("nobody-signed.pdf", minutes(&[]));
+    let junk = || ("junk.pdf", common::not_a_pdf());
+    assert_eq!(run("ok", &[plan()]).0, Some(0));
+    let (code, line) = run("warn", &[plan(), warnings()]);
+    assert_eq!(code, Some(1), "{line}");
+    assert_eq!(run("fail", &[plan(), warnings(), failed()]).0, Some(3));
+    // A document that cannot be processed leaves the answer incomplete: worse than failed.
+    assert_eq!(run("error", &[failed(), junk()]).0, Some(2));
+}
+
+/// Signed minutes of the shared corpus, each rich in what `verify` once printed as Rust names:
+/// changes after signing (`FormFilling`, `{"field":null,…}`), an audit trail (`AuditTrail`),
+/// a broken signature, an untrusted one, a late justering (once "were justerade").
+#[test]
+fn verify_of_rich_documents_speaks_words_and_marks_broken_signings() {
+    let Some(corpus) = common::corpus_with("protocols") else {
+        eprintln!(
+            "skipped verify_of_rich_documents_speaks_words_and_marks_broken_signings: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)"
+        );
+        return;
+    };
+    let root = corpus.join("pki/test-root.pem");
+    let root = root.to_string_lossy();
+    for (case, code) in [
+        ("003-modified-after-signing", 3),
+        ("000-esign-sv", 0),
+        ("003-untrusted-ca", 1),
+        ("002-bytes-flipped", 3),
+        ("002-justering-20-days", 1),
+    ] {
+        let pdf = corpus.join("protocols").join(case).join("document.pdf");
+        let pdf = pdf.to_string_lossy();
+        let output = arkivar(&["verify", &pdf, "--trust", &root]);
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(code), "{case}: {text}");
+        let words = text.replace(&*pdf, "FILE");
+        assert_eq!(debug_names(&words), Vec::<String>::new(), "{case}: {text}");
+        assert!(!text.contains("justerade"), "{case}: one language: {text}");
+        let marked = |mark: &str| {
+            text.lines()
+                .skip_while(|l| !l.contains("who signed:"))
+                .filter(|l| l.contains(mark))
+                .count()
+        };
+        match case {
+            "002-bytes-flipped" | "003-modified-after-signing" => {
+                assert_eq!(marked("BROKEN"), 3, "{case}: {text}");
+            }
+            "003-untrusted-ca" => assert_eq!(marked("UNTRUSTED"), 1, "{case}: {text}"),
+            _ => assert_eq!(marked(": "), 0, "{case}: nothing to mark: {text}"),
+        }
+    }
 }

@@ -107,11 +107,22 @@ fn plain_line(done: u64, total: u64, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
     let eta = if rate > 0.0 && done < total {
-        format!(", ETA {:.0} s", (total - done) as f64 / rate)
+        format!(", ETA {}", duration((total - done) as f64 / rate))
     } else {
         String::new()
     };
     format!("arkivar: {done}/{total} documents, {rate:.1}/s{eta}")
+}
+
+/// `38 s`, `12 min 5 s`, `3 h 20 min`: what a person reads at a glance in a log.
+fn duration(secs: f64) -> String {
+    // Whole seconds are precision enough for an estimate; a float beyond u64 is no real ETA.
+    let secs = secs.round().clamp(0.0, u64::MAX as f64) as u64;
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
 }
 
 #[cfg(test)]
@@ -132,5 +143,15 @@ mod tests {
             plain_line(3, 3, Duration::from_secs(1)),
             "arkivar: 3/3 documents, 3.0/s"
         );
+    }
+
+    #[test]
+    fn long_etas_read_in_minutes_and_hours() {
+        assert_eq!(
+            plain_line(10, 1000, Duration::from_secs(10)),
+            "arkivar: 10/1000 documents, 1.0/s, ETA 16 min 30 s"
+        );
+        assert_eq!(duration(59.4), "59 s");
+        assert_eq!(duration(7260.0), "2 h 1 min");
     }
 }

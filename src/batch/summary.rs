@@ -1,11 +1,33 @@
 //! What a batch did, counted: by status, by finding code, the slowest documents. Rendered as
-//! the one summary line on stdout (scripts read it) and a table for people on stderr.
+//! the one summary line on stdout (scripts read it: status codes as the record writes them)
+//! and a table for people on stderr (each finding code with its sentence from
+//! [`crate::present::words`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::present::words;
+use crate::record::Status;
 use crate::report::Row;
+
+/// Every status, to read a status code back into its type.
+const STATUSES: [Status; 5] = [
+    Status::Verified,
+    Status::Warnings,
+    Status::Failed,
+    Status::Unsigned,
+    Status::Error,
+];
+
+/// The status a record's code names. A code this build does not know (a record file from
+/// another version) counts as `error`: nothing can be said of it.
+fn status_named(code: &str) -> Status {
+    STATUSES
+        .into_iter()
+        .find(|s| s.as_str() == code)
+        .unwrap_or(Status::Error)
+}
 
 /// How many slow documents the table lists.
 const SLOWEST: usize = 5;
@@ -41,7 +63,7 @@ impl Tally {
     pub fn add(&mut self, row: &Row) {
         self.documents += 1;
         *self.by_status.entry(row.status.clone()).or_default() += 1;
-        if matches!(row.status.as_str(), "failed" | "error") {
+        if status_named(&row.status).is_failure() {
             self.failed += 1;
         }
         for code in row.codes() {
@@ -53,6 +75,11 @@ impl Tally {
                 .sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             self.slowest.truncate(SLOWEST);
         }
+    }
+
+    /// The statuses the counted documents have, each once: what the exit code is made of.
+    pub fn statuses(&self) -> impl Iterator<Item = Status> + '_ {
+        self.by_status.keys().map(|code| status_named(code))
     }
 
     /// `12 documents: 10 unsigned, 2 error; records in out/`.
@@ -115,7 +142,8 @@ impl Tally {
             let mut codes: Vec<_> = self.by_code.iter().collect();
             codes.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
             for (code, n) in codes {
-                let _ = writeln!(t, "{code:<width$}  {n:>9}");
+                let meaning = words::finding_code(code).unwrap_or("");
+                let _ = writeln!(t, "{code:<width$}  {n:>9}  {meaning}");
             }
         }
         if !self.slowest.is_empty() {
@@ -131,6 +159,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::FindingCode;
     use crate::report::FindingRow;
 
     fn row(file: &str, status: &str, codes: &[&str], millis: Option<u64>) -> Row {
@@ -164,6 +193,22 @@ mod tests {
             "12 documents: 2 error, 10 unsigned; records in out"
         );
         assert_eq!(tally.failed, 2);
+        assert_eq!(
+            tally.statuses().collect::<Vec<_>>(),
+            vec![Status::Error, Status::Unsigned]
+        );
+    }
+
+    #[test]
+    fn an_unknown_status_code_counts_as_error() {
+        let mut tally = Tally::default();
+        tally.add(&row("a", "verified", &[], None));
+        tally.add(&row("b", "half_verified", &[], None));
+        assert_eq!(tally.failed, 1);
+        assert_eq!(
+            tally.statuses().collect::<Vec<_>>(),
+            vec![Status::Error, Status::Verified]
+        );
     }
 
     #[test]
@@ -197,6 +242,10 @@ mod tests {
         let order = table.find("order.violation").unwrap();
         let role = table.find("role.missing_signature").unwrap();
         assert!(order < role, "{table}");
+        assert!(
+            table.contains(words::finding(FindingCode::OrderViolation)),
+            "{table}"
+        );
         assert!(table.contains("    1.50 s  b.pdf"), "{table}");
         assert!(table.find("b.pdf").unwrap() < table.find("a.pdf").unwrap());
     }
