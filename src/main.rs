@@ -95,6 +95,10 @@ enum Command {
         /// The HTTP archive each record is also sent to, as the worker sends it.
         #[command(flatten)]
         archive: arkivar::sinks::http::ArchiveArgs,
+        /// The character between the fields of `report.csv`: `;` is what Excel in a Swedish
+        /// locale reads; `,` for other spreadsheets, `tab` for a tab.
+        #[arg(long, value_name = "CHAR", default_value_t)]
+        csv_delimiter: arkivar::report::csv::Delimiter,
     },
     /// Check the signatures of PDFs: what each covers, whether it is intact and valid (or why
     /// it could not be checked), who signed and when, whether it is trusted, what changed after
@@ -223,6 +227,7 @@ fn run(
             out,
             jobs,
             archive,
+            csv_delimiter,
         } => {
             let options = arkivar::batch::Options {
                 root: dir,
@@ -235,6 +240,7 @@ fn run(
                 pipeline: pipeline.to_owned(),
                 archive: archive.config()?,
                 shutdown: None,
+                csv_delimiter,
             };
             batch(options, log_format, settings)
         }

@@ -6,13 +6,125 @@
 //! records an earlier run wrote, and those exist only as files. Reading JSON also keeps the
 //! report working on records of an older arkivar that had fewer fields.
 //!
+//! What a report shows is for people: paths relative to the batch's folder, times in the
+//! pipeline's zone with their offset ([`Context`]). The records keep absolute paths and UTC.
+//!
 //! This module renders bytes; writing them to a folder is the batch's job.
 
 pub mod csv;
 pub mod html;
 
+use std::path::Path;
+
+use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde_json::Value;
+
+/// What a report needs besides its rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The folder the batch read: files are shown relative to it.
+    pub root: &'a Path,
+    /// The pipeline's time zone: times are shown in it.
+    pub zone: &'a TimeZone,
+}
+
+impl Context<'_> {
+    /// The row's file relative to the batch's folder, with `/` between folders whatever the
+    /// platform; the path as the record has it when it lies elsewhere (a record an earlier
+    /// run over another folder wrote).
+    pub fn file(&self, row: &Row) -> String {
+        let path = Path::new(&row.file);
+        match path.strip_prefix(self.root) {
+            Ok(relative) if !relative.as_os_str().is_empty() => relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            _ => row.file.clone(),
+        }
+    }
+
+    /// An RFC 3339 time as people read it: `2022-09-26 10:58:35 +02:00`, whole seconds; the
+    /// text as it is when it is not such a time.
+    pub fn time(&self, text: &str) -> String {
+        local_time(text, self.zone)
+    }
+}
+
+/// A signing role as the record writes it, in words.
+fn role_words(role: &str) -> String {
+    match role {
+        "adjuster" => "justerare".to_owned(),
+        "other" => "signer".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Where a signing was found, in words.
+fn source_words(source: &str) -> String {
+    match source {
+        "pades" => "PDF signature".to_owned(),
+        "eid_login" => "eID login".to_owned(),
+        "audit_trail" => "audit trail".to_owned(),
+        "text" => "text of the document".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A finding's evidence as `key: value` lines: nested keys joined with a space, lists with
+/// `, `, times in `zone`, nulls left out.
+fn evidence_lines(evidence: &Value, zone: &TimeZone) -> Vec<String> {
+    fn push(out: &mut Vec<String>, key: &str, value: &Value, zone: &TimeZone) {
+        let line = |text: String| {
+            if key.is_empty() {
+                text
+            } else {
+                format!("{key}: {text}")
+            }
+        };
+        match value {
+            Value::Null => {}
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let k = k.replace('_', " ");
+                    let nested = if key.is_empty() {
+                        k
+                    } else {
+                        format!("{key} {k}")
+                    };
+                    push(out, &nested, v, zone);
+                }
+            }
+            Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(|v| scalar(v, zone)).collect();
+                out.push(line(items.join(", ")));
+            }
+            other => out.push(line(scalar(other, zone))),
+        }
+    }
+    fn scalar(value: &Value, zone: &TimeZone) -> String {
+        match value {
+            Value::String(s) => local_time(s, zone),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+    let mut out = Vec::new();
+    push(&mut out, "", evidence, zone);
+    out
+}
+
+/// An RFC 3339 time in `zone` (`2022-09-26 10:58:35 +02:00`), or the text unchanged.
+fn local_time(text: &str, zone: &TimeZone) -> String {
+    text.parse::<jiff::Timestamp>()
+        .map(|t| {
+            t.to_zoned(zone.clone())
+                .strftime("%Y-%m-%d %H:%M:%S %:z")
+                .to_string()
+        })
+        .unwrap_or_else(|_| text.to_owned())
+}
 
 /// One document in a report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -143,6 +255,19 @@ impl Row {
         }
     }
 
+    /// The earliest and the latest signing time (RFC 3339, as the record has them); `None`
+    /// when no signing has a time.
+    pub fn signing_span(&self) -> Option<(&str, &str)> {
+        let mut times: Vec<(jiff::Timestamp, &str)> = self
+            .signing
+            .iter()
+            .filter_map(|s| s.time.as_deref())
+            .filter_map(|t| t.parse().ok().map(|p| (p, t)))
+            .collect();
+        times.sort();
+        Some((times.first()?.1, times.last()?.1))
+    }
+
     /// The finding codes, in record order, without repeats.
     pub fn codes(&self) -> Vec<&str> {
         let mut codes: Vec<&str> = Vec::new();
@@ -186,6 +311,71 @@ mod tests {
         assert_eq!(meeting.organ.as_deref(), Some("Styrelsen"));
         assert_eq!(meeting.adjusters, vec!["Bo"]);
         assert_eq!(row.error, None);
+    }
+
+    fn stockholm() -> TimeZone {
+        TimeZone::get("Europe/Stockholm").unwrap()
+    }
+
+    #[test]
+    fn files_are_shown_relative_to_the_batch_folder() {
+        let zone = stockholm();
+        let context = Context {
+            root: Path::new("/srv/arkiv/in"),
+            zone: &zone,
+        };
+        let row = |file: &str| Row {
+            file: file.into(),
+            ..Row::default()
+        };
+        assert_eq!(
+            context.file(&row("/srv/arkiv/in/2022/ks/protokoll.pdf")),
+            "2022/ks/protokoll.pdf"
+        );
+        // Elsewhere, or no path at all: as the record has it.
+        assert_eq!(context.file(&row("/tmp/x.pdf")), "/tmp/x.pdf");
+        assert_eq!(context.file(&row("upload.pdf")), "upload.pdf");
+        assert_eq!(context.file(&row("/srv/arkiv/in")), "/srv/arkiv/in");
+    }
+
+    #[test]
+    fn times_are_local_with_their_offset_and_whole_seconds() {
+        let zone = stockholm();
+        let context = Context {
+            root: Path::new("."),
+            zone: &zone,
+        };
+        assert_eq!(
+            context.time("2022-09-26T08:58:35.123456789Z"),
+            "2022-09-26 10:58:35 +02:00"
+        );
+        assert_eq!(
+            context.time("2024-01-02T10:00:00Z"),
+            "2024-01-02 11:00:00 +01:00"
+        );
+        assert_eq!(context.time("2024-01-02"), "2024-01-02");
+    }
+
+    #[test]
+    fn the_signing_span_compares_instants_not_text() {
+        let at = |time: &str| SigningRow {
+            time: Some(time.into()),
+            ..SigningRow::default()
+        };
+        let row = Row {
+            signing: vec![
+                at("2022-09-26T10:00:00+02:00"),
+                at("2022-09-26T09:30:00Z"),
+                SigningRow::default(),
+                at("2022-09-26T07:59:00Z"),
+            ],
+            ..Row::default()
+        };
+        assert_eq!(
+            row.signing_span(),
+            Some(("2022-09-26T07:59:00Z", "2022-09-26T09:30:00Z"))
+        );
+        assert_eq!(Row::default().signing_span(), None);
     }
 
     #[test]
