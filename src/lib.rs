@@ -16,6 +16,7 @@ pub mod minutes;
 pub mod ocr;
 pub mod pdf;
 pub mod pipeline;
+pub mod present;
 pub mod record;
 pub mod report;
 pub mod shutdown;
