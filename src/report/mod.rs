@@ -7,7 +7,8 @@
 //! report working on records of an older arkivar that had fewer fields.
 //!
 //! What a report shows is for people: paths relative to the batch's folder, times in the
-//! pipeline's zone with their offset ([`Context`]). The records keep absolute paths and UTC.
+//! pipeline's zone with their offset ([`Context`]), roles, sources and evidence in the words
+//! of [`crate::present`], which the CLI shares. The records keep absolute paths, UTC and codes.
 //!
 //! This module renders bytes; writing them to a folder is the batch's job.
 
@@ -19,6 +20,9 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::present;
+use crate::record::{SignerRole, SigningSource};
 
 /// What a report needs besides its rows.
 #[derive(Debug, Clone, Copy)]
@@ -48,82 +52,42 @@ impl Context<'_> {
     /// An RFC 3339 time as people read it: `2022-09-26 10:58:35 +02:00`, whole seconds; the
     /// text as it is when it is not such a time.
     pub fn time(&self, text: &str) -> String {
-        local_time(text, self.zone)
+        present::time::local_text(text, self.zone)
     }
 }
 
-/// A signing role as the record writes it, in words.
-fn role_words(role: &str) -> String {
-    match role {
-        "adjuster" => "justerare".to_owned(),
-        "other" => "signer".to_owned(),
-        other => other.replace('_', " "),
-    }
+/// A signing role, as the record's JSON writes it, in words ([`present::words::role`]); the
+/// code itself when this arkivar does not know it (a record of a newer one).
+fn role_words(code: &str) -> String {
+    let role = match code {
+        "chair" => SignerRole::Chair,
+        "secretary" => SignerRole::Secretary,
+        "adjuster" => SignerRole::Adjuster,
+        "other" => SignerRole::Other,
+        _ => return code.to_owned(),
+    };
+    present::words::role(role).to_owned()
 }
 
-/// Where a signing was found, in words.
-fn source_words(source: &str) -> String {
-    match source {
-        "pades" => "PDF signature".to_owned(),
-        "eid_login" => "eID login".to_owned(),
-        "audit_trail" => "audit trail".to_owned(),
-        "text" => "text of the document".to_owned(),
-        other => other.replace('_', " "),
-    }
+/// Where a signing was found, as the record's JSON writes it, in words
+/// ([`present::words::source`]); the code itself when this arkivar does not know it.
+fn source_words(code: &str) -> String {
+    let source = match code {
+        "pades" => SigningSource::Pades,
+        "eid_login" => SigningSource::EidLogin,
+        "audit_trail" => SigningSource::AuditTrail,
+        "text" => SigningSource::Text,
+        _ => return code.to_owned(),
+    };
+    present::words::source(source).to_owned()
 }
 
-/// A finding's evidence as `key: value` lines: nested keys joined with a space, lists with
-/// `, `, times in `zone`, nulls left out.
+/// A finding's evidence as `key: value` lines ([`present::evidence`]).
 fn evidence_lines(evidence: &Value, zone: &TimeZone) -> Vec<String> {
-    fn push(out: &mut Vec<String>, key: &str, value: &Value, zone: &TimeZone) {
-        let line = |text: String| {
-            if key.is_empty() {
-                text
-            } else {
-                format!("{key}: {text}")
-            }
-        };
-        match value {
-            Value::Null => {}
-            Value::Object(map) => {
-                for (k, v) in map {
-                    let k = k.replace('_', " ");
-                    let nested = if key.is_empty() {
-                        k
-                    } else {
-                        format!("{key} {k}")
-                    };
-                    push(out, &nested, v, zone);
-                }
-            }
-            Value::Array(items) => {
-                let items: Vec<String> = items.iter().map(|v| scalar(v, zone)).collect();
-                out.push(line(items.join(", ")));
-            }
-            other => out.push(line(scalar(other, zone))),
-        }
-    }
-    fn scalar(value: &Value, zone: &TimeZone) -> String {
-        match value {
-            Value::String(s) => local_time(s, zone),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        }
-    }
-    let mut out = Vec::new();
-    push(&mut out, "", evidence, zone);
-    out
-}
-
-/// An RFC 3339 time in `zone` (`2022-09-26 10:58:35 +02:00`), or the text unchanged.
-fn local_time(text: &str, zone: &TimeZone) -> String {
-    text.parse::<jiff::Timestamp>()
-        .map(|t| {
-            t.to_zoned(zone.clone())
-                .strftime("%Y-%m-%d %H:%M:%S %:z")
-                .to_string()
-        })
-        .unwrap_or_else(|_| text.to_owned())
+    present::evidence::value_lines(evidence, zone)
+        .into_iter()
+        .map(|(key, value)| format!("{key}: {value}"))
+        .collect()
 }
 
 /// One document in a report.
@@ -376,6 +340,37 @@ mod tests {
             Some(("2022-09-26T07:59:00Z", "2022-09-26T09:30:00Z"))
         );
         assert_eq!(Row::default().signing_span(), None);
+    }
+
+    /// The report reads roles and sources back from record files by their JSON codes; a
+    /// renamed code would otherwise show as the bare code.
+    #[test]
+    fn role_and_source_codes_are_the_records_own() {
+        for role in [
+            SignerRole::Chair,
+            SignerRole::Secretary,
+            SignerRole::Adjuster,
+            SignerRole::Other,
+        ] {
+            let code = serde_json::to_value(role).unwrap();
+            assert_eq!(
+                role_words(code.as_str().unwrap()),
+                present::words::role(role)
+            );
+        }
+        for source in [
+            SigningSource::Pades,
+            SigningSource::EidLogin,
+            SigningSource::AuditTrail,
+            SigningSource::Text,
+        ] {
+            let code = serde_json::to_value(source).unwrap();
+            assert_eq!(
+                source_words(code.as_str().unwrap()),
+                present::words::source(source)
+            );
+        }
+        assert_eq!(role_words("mayor"), "mayor");
     }
 
     #[test]
