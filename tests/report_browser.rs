@@ -144,8 +144,9 @@ fn report_renders_filters_and_logs_no_console_errors() {
     assert!(!log.contains("Uncaught"), "{log}");
 }
 
-/// The widths the report must fit: a phone held upright and a desktop window.
-const WIDTHS: [u32; 2] = [400, 1400];
+/// The widths the report must fit: a phone held upright, a window just wide enough for the
+/// table, and a desktop window.
+const WIDTHS: [u32; 3] = [400, 700, 1400];
 
 /// A page that frames the report once per width, every row's details open, and writes what
 /// it measured into each frame's attributes. Frames, because headless Chromium does not

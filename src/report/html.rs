@@ -169,17 +169,18 @@ h1 { font-size: 18px; margin: 0 0 2px; }
 main { padding: 8px 16px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-th { cursor: pointer; user-select: none; background: #f0f0f0; }
+th { cursor: pointer; user-select: none; background: #f0f0f0; white-space: nowrap; }
+.num { white-space: nowrap; }
 th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
 tr.doc { cursor: pointer; } tr.doc:hover { background: #f5f8ff; }
 .file { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 td.file { width: 30%; }
-.status { font-weight: 600; padding: 1px 6px; border-radius: 8px; color: #fff; font-size: 12px; }
+.status { white-space: nowrap; font-weight: 600; padding: 1px 6px; border-radius: 8px; color: #fff; font-size: 12px; }
 .s-verified { background: var(--ok); } .s-warnings { background: var(--warn); }
 .s-failed, .s-error { background: var(--bad); } .s-unsigned { background: var(--mute); }
 .code { font-family: ui-monospace, monospace; font-size: 12px; display: inline-block; margin-right: 6px; overflow-wrap: anywhere; }
 .sev-error { color: var(--bad); } .sev-warning { color: var(--warn); } .sev-info { color: var(--mute); }
-tr.detail td { background: #fcfcfc; padding: 8px 16px 12px; }
+tr.detail > td { background: #fcfcfc; padding: 8px 16px 12px; }
 .detail h3 { font-size: 13px; margin: 8px 0 4px; }
 .detail table { width: auto; max-width: 100%; }
 .detail th { cursor: default; }
@@ -207,6 +208,9 @@ tr.detail td { background: #fcfcfc; padding: 8px 16px 12px; }
   .detail th, .detail td { border: 0; padding: 0; background: none; }
   .detail tr.head { display: none; }
   .detail td[data-label]::before { content: attr(data-label) ": "; color: var(--mute); }
+  .detail th { display: inline; color: var(--mute); font-weight: normal; }
+  .detail th::after { content: ": "; }
+  .detail th + td { display: inline; }
 }
 "#;
 
@@ -258,8 +262,8 @@ const SCRIPT: &str = r##"
     var hash = params.toString();
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
-  function labelled(tag, label, text) {
-    var e = el(tag, null, text);
+  function labelled(tag, label, text, cls) {
+    var e = el(tag, cls, text);
     e.dataset.label = label;
     return e;
   }
@@ -327,7 +331,7 @@ const SCRIPT: &str = r##"
       tr.dataset.status = r.status;
       tr.appendChild(el("td", "file", r.file));
       var st = el("td"); st.appendChild(el("span", "status s-" + r.status, r.status)); tr.appendChild(st);
-      tr.appendChild(labelled("td", "Pages", r.pages === null ? "" : r.pages));
+      tr.appendChild(labelled("td", "Pages", r.pages === null ? "" : r.pages, "num"));
       var m = r.meeting;
       tr.appendChild(labelled("td", "Meeting", m ? [m.date, m.organ].filter(Boolean).join(" · ") : ""));
       tr.appendChild(labelled("td", "Signed by", signers(r)));
