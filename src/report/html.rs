@@ -168,7 +168,7 @@ h1 { font-size: 18px; margin: 0 0 2px; }
 #shown { color: var(--mute); }
 main { padding: 8px 16px; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
 th { cursor: pointer; user-select: none; background: #f0f0f0; white-space: nowrap; }
 .num { white-space: nowrap; }
 th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
@@ -178,7 +178,7 @@ td.file { width: 30%; }
 .status { white-space: nowrap; font-weight: 600; padding: 1px 6px; border-radius: 8px; color: #fff; font-size: 12px; }
 .s-verified { background: var(--ok); } .s-warnings { background: var(--warn); }
 .s-failed, .s-error { background: var(--bad); } .s-unsigned { background: var(--mute); }
-.code { font-family: ui-monospace, monospace; font-size: 12px; display: inline-block; margin-right: 6px; overflow-wrap: anywhere; }
+.code { font-family: ui-monospace, monospace; font-size: 12px; display: inline-block; margin-right: 6px; overflow-wrap: break-word; max-width: 100%; }
 .sev-error { color: var(--bad); } .sev-warning { color: var(--warn); } .sev-info { color: var(--mute); }
 tr.detail > td { background: #fcfcfc; padding: 8px 16px 12px; }
 .detail h3 { font-size: 13px; margin: 8px 0 4px; }
@@ -189,8 +189,9 @@ tr.detail > td { background: #fcfcfc; padding: 8px 16px 12px; }
 .evidence { margin: 2px 0 6px; padding: 4px 6px 4px 20px; font-size: 12px; background: #f4f4f4; }
 .evidence li, .message { overflow-wrap: anywhere; }
 .hint { color: var(--mute); }
-/* A phone: one card per document instead of a table six columns wide. */
-@media (max-width: 640px) {
+/* A phone or a narrow window: one card per document instead of a table six columns wide,
+   which below this width would break names and finding codes inside words. */
+@media (max-width: 899px) {
   header { position: static; padding: 8px 10px; }
   main { padding: 4px 10px; }
   #q { flex-basis: 100%; max-width: none; }
