@@ -105,6 +105,10 @@ enum Command {
         /// The HTTP archive each record is also sent to, as the worker sends it.
         #[command(flatten)]
         archive: arkivar::sinks::http::ArchiveArgs,
+        /// The character between the fields of `report.csv`: `;` is what Excel in a Swedish
+        /// locale reads; `,` for other spreadsheets, `tab` for a tab.
+        #[arg(long, value_name = "CHAR", default_value_t)]
+        csv_delimiter: arkivar::report::csv::Delimiter,
         /// Archive packages of the documents.
         #[command(flatten)]
         packages: arkivar::sinks::sip::SipArgs,
@@ -267,6 +271,7 @@ fn run(
             jobs,
             archive,
             packages,
+            csv_delimiter,
         } => {
             let options = arkivar::batch::Options {
                 root: dir,
@@ -280,6 +285,7 @@ fn run(
                 archive: archive.config()?,
                 shutdown: None,
                 packages: packages.sink()?,
+                csv_delimiter,
             };
             batch(options, log_format, settings)
         }

@@ -416,3 +416,67 @@ fn special_files_get_error_records_with_the_reason_and_the_run_goes_on() {
         );
     }
 }
+
+/// Issue 25: `report.csv` is what Excel in a Swedish locale opens as it is (a byte order
+/// mark, `;` between fields), shows files relative to the batch's folder, and
+/// `--csv-delimiter` chooses another delimiter or is refused with a reason.
+#[test]
+fn report_csv_opens_in_a_swedish_excel_and_the_delimiter_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let sub = input.join("kommunstyrelsen");
+    std::fs::create_dir_all(&sub).unwrap();
+    let samples = common::samples();
+    std::fs::write(sub.join("protokoll, §1–§4 år 2022.pdf"), &samples[0].1).unwrap();
+    std::fs::write(input.join("trasig.pdf"), common::broken()).unwrap();
+
+    let out = dir.path().join("out");
+    let output = batch(&input, &out).output().unwrap();
+    assert!(output.status.code().is_some(), "{output:?}");
+    let bytes = std::fs::read(out.join("report.csv")).unwrap();
+    let csv = std::str::from_utf8(&bytes).unwrap();
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("a UTF-8 byte order mark");
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "file;sha256;status;pages;meeting_date;organ;signers;first_signed;last_signed;findings;error"
+    );
+    assert_eq!(
+        lines.len(),
+        4,
+        "header, two rows, the last line's end: {csv}"
+    );
+    assert!(
+        lines[1].starts_with("kommunstyrelsen/protokoll, §1–§4 år 2022.pdf;"),
+        "relative, and a `,` needs no quotes: {}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("trasig.pdf;"), "{}", lines[2]);
+    assert!(!csv.contains(input.to_str().unwrap()), "no absolute path");
+
+    let out = dir.path().join("out-comma");
+    batch(&input, &out)
+        .args(["--csv-delimiter", ","])
+        .output()
+        .unwrap();
+    let csv = std::fs::read_to_string(out.join("report.csv")).unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').split("\r\n");
+    assert!(lines.next().unwrap().starts_with("file,sha256,status,"));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("\"kommunstyrelsen/protokoll, §1–§4 år 2022.pdf\","),
+        "{csv}"
+    );
+
+    let refused = batch(&input, &dir.path().join("out-quote"))
+        .args(["--csv-delimiter", "\""])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("cannot separate CSV fields"), "{stderr}");
+}

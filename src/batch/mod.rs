@@ -100,6 +100,8 @@ pub struct Options {
     pub shutdown: Option<Shutdown>,
     /// Where each document's archive package goes besides its record, when configured.
     pub packages: Option<SipSink>,
+    /// The character between the fields of `report.csv`.
+    pub csv_delimiter: report::csv::Delimiter,
 }
 
 /// What a batch did.
@@ -210,13 +212,22 @@ pub fn run(options: &Options, settings: &Settings) -> Result<Outcome, BatchError
     tally.lost = missing;
 
     let rows: Vec<Row> = done.into_iter().map(|d| d.row).collect();
-    let generated = jiff::Timestamp::now().to_string();
+    // The CLI refuses a pipeline whose zone does not resolve before a batch starts; UTC only
+    // keeps a library caller's reports readable.
+    let zone = settings.policy.zone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let context = report::Context {
+        root: &options.root,
+        zone: &zone,
+    };
     let csv_path = options.out.join(CSV_REPORT);
     let html_path = options.out.join(HTML_REPORT);
-    write_atomically(&csv_path, report::csv::render(&rows).as_bytes())?;
+    write_atomically(
+        &csv_path,
+        report::csv::render(&rows, &context, options.csv_delimiter).as_bytes(),
+    )?;
     write_atomically(
         &html_path,
-        report::html::render(&rows, &generated).as_bytes(),
+        report::html::render(&rows, &context, jiff::Timestamp::now()).as_bytes(),
     )?;
     Ok(Outcome {
         tally,
@@ -433,6 +444,7 @@ mod tests {
             archive: None,
             shutdown: None,
             packages: None,
+            csv_delimiter: report::csv::Delimiter::default(),
         }
     }
 

@@ -10,18 +10,91 @@
 //! The filter state lives in the URL fragment (`#q=lövgren&status=failed`), so a filtered view
 //! can be bookmarked or handed on, and a headless browser test can ask for one.
 
-use super::Row;
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{Context, MeetingRow, Row};
 
 /// The page's title and heading.
 const TITLE: &str = "arkivar batch report";
 
-/// Renders the page for `rows`; `generated` is shown under the heading (an RFC 3339 time).
-pub fn render(rows: &[Row], generated: &str) -> String {
-    // Serializing plain strings, numbers and JSON values cannot fail; an empty list keeps the
-    // page valid should it ever.
-    let data = serde_json::to_string(rows).unwrap_or_else(|_| "[]".to_owned());
+/// One document as the page shows it: every text already in the words and the zone people
+/// read, so the page's script only lays out what it is given.
+#[derive(Debug, Serialize)]
+struct Doc<'a> {
+    file: String,
+    sha256: &'a str,
+    status: &'a str,
+    pages: Option<u64>,
+    meeting: Option<&'a MeetingRow>,
+    signing: Vec<Signed<'a>>,
+    findings: Vec<Found<'a>>,
+    error: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct Signed<'a> {
+    name: &'a str,
+    role: String,
+    /// Empty when no source dated the signing.
+    time: String,
+    source: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Found<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    /// `key: value` lines.
+    evidence: Vec<String>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(row: &'a Row, context: &Context<'_>) -> Doc<'a> {
+        Doc {
+            file: context.file(row),
+            sha256: &row.sha256,
+            status: &row.status,
+            pages: row.pages,
+            meeting: row.meeting.as_ref(),
+            signing: row
+                .signing
+                .iter()
+                .map(|s| Signed {
+                    name: &s.name,
+                    role: super::role_words(&s.role),
+                    time: s
+                        .time
+                        .as_deref()
+                        .map(|t| context.time(t))
+                        .unwrap_or_default(),
+                    source: super::source_words(&s.source),
+                })
+                .collect(),
+            findings: row
+                .findings
+                .iter()
+                .map(|f| Found {
+                    code: &f.code,
+                    severity: &f.severity,
+                    message: &f.message,
+                    evidence: super::evidence_lines(&f.evidence, context.zone),
+                })
+                .collect(),
+            error: row.error.as_deref(),
+        }
+    }
+}
+
+/// Renders the page for `rows`; `generated` is shown under the heading, in the context's zone.
+pub fn render(rows: &[Row], context: &Context<'_>, generated: Timestamp) -> String {
+    let docs: Vec<Doc<'_>> = rows.iter().map(|r| Doc::new(r, context)).collect();
+    // Serializing plain strings, numbers and lists cannot fail; an empty list keeps the page
+    // valid should it ever.
+    let data = serde_json::to_string(&docs).unwrap_or_else(|_| "[]".to_owned());
     let data = escape_script_json(&data);
-    let generated = escape_html(generated);
+    let generated = escape_html(&context.time(&generated.to_string()));
     format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -42,6 +115,10 @@ pub fn render(rows: &[Row], generated: &str) -> String {
 <option value="">all statuses</option>
 <option>verified</option><option>warnings</option><option>failed</option><option>unsigned</option><option>error</option>
 </select>
+<select id="sort" aria-label="Sort by">
+<option value="file">by file</option><option value="status">by status</option><option value="pages">by pages</option>
+<option value="date">by meeting date</option><option value="signers">by signer</option><option value="findings">by findings</option>
+</select>
 <span id="shown"></span>
 </div>
 </header>
@@ -53,7 +130,7 @@ pub fn render(rows: &[Row], generated: &str) -> String {
 </tr></thead>
 <tbody></tbody>
 </table>
-<p class="hint">Click a row for who signed when, the findings with their evidence, and the meeting facts. Click a column heading to sort.</p>
+<p class="hint">Click a document for who signed when, the findings with their evidence, and the meeting facts. Click a column heading to sort.</p>
 </main>
 <script type="application/json" id="arkivar-data">{data}</script>
 <script>{SCRIPT}</script>
@@ -82,29 +159,60 @@ const STYLE: &str = r#"
 :root { --ok:#1b7f3b; --warn:#a86400; --bad:#b3261e; --mute:#666; --line:#ddd; }
 * { box-sizing: border-box; }
 body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; }
-header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid var(--line); padding: 8px 16px; }
+header { position: sticky; top: 0; z-index: 1; background: #fafafa; border-bottom: 1px solid var(--line); padding: 8px 16px; }
 h1 { font-size: 18px; margin: 0 0 2px; }
 .meta { margin: 0 0 6px; color: var(--mute); }
-.controls { display: flex; gap: 8px; align-items: center; }
-#q { flex: 1; max-width: 420px; padding: 4px 6px; }
+.controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+#q { flex: 1 1 12em; max-width: 420px; min-width: 0; padding: 4px 6px; }
+#sort { display: none; }
 #shown { color: var(--mute); }
 main { padding: 8px 16px; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { cursor: pointer; user-select: none; background: #f0f0f0; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+th { cursor: pointer; user-select: none; background: #f0f0f0; white-space: nowrap; }
+.num { white-space: nowrap; }
 th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
 tr.doc { cursor: pointer; } tr.doc:hover { background: #f5f8ff; }
-.file { font-family: ui-monospace, monospace; overflow-wrap: anywhere; min-width: 16em; }
-.status { font-weight: 600; padding: 1px 6px; border-radius: 8px; color: #fff; font-size: 12px; }
+.file { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+td.file { width: 30%; }
+.status { white-space: nowrap; font-weight: 600; padding: 1px 6px; border-radius: 8px; color: #fff; font-size: 12px; }
 .s-verified { background: var(--ok); } .s-warnings { background: var(--warn); }
 .s-failed, .s-error { background: var(--bad); } .s-unsigned { background: var(--mute); }
-.code { font-family: ui-monospace, monospace; font-size: 12px; display: inline-block; margin-right: 6px; }
+.code { font-family: ui-monospace, monospace; font-size: 12px; display: inline-block; margin-right: 6px; overflow-wrap: break-word; max-width: 100%; }
 .sev-error { color: var(--bad); } .sev-warning { color: var(--warn); } .sev-info { color: var(--mute); }
-tr.detail td { background: #fcfcfc; padding: 8px 16px 12px; }
+tr.detail > td { background: #fcfcfc; padding: 8px 16px 12px; }
 .detail h3 { font-size: 13px; margin: 8px 0 4px; }
-.detail table { width: auto; }
-.detail pre { margin: 2px 0 6px; font-size: 12px; background: #f4f4f4; padding: 4px 6px; white-space: pre-wrap; }
+.detail table { width: auto; max-width: 100%; }
+.detail th { cursor: default; }
+.detail pre { margin: 2px 0 6px; font-size: 12px; background: #f4f4f4; padding: 4px 6px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.finding { margin: 4px 0; }
+.evidence { margin: 2px 0 6px; padding: 4px 6px 4px 20px; font-size: 12px; background: #f4f4f4; }
+.evidence li, .message { overflow-wrap: anywhere; }
 .hint { color: var(--mute); }
+/* A phone or a narrow window: one card per document instead of a table six columns wide,
+   which below this width would break names and finding codes inside words. */
+@media (max-width: 899px) {
+  header { position: static; padding: 8px 10px; }
+  main { padding: 4px 10px; }
+  #q { flex-basis: 100%; max-width: none; }
+  #sort { display: inline-block; }
+  #docs, #docs > tbody, #docs > tbody > tr, #docs > tbody > tr > td { display: block; width: auto; }
+  #docs > thead { display: none; }
+  #docs > tbody > tr.doc { border: 1px solid var(--line); border-radius: 6px; margin-top: 8px; padding: 6px 8px; }
+  #docs > tbody > tr.doc > td { border: 0; padding: 1px 0; }
+  #docs > tbody > tr.doc > td:empty { display: none; }
+  #docs > tbody > tr.doc > td[data-label]::before { content: attr(data-label) ": "; color: var(--mute); }
+  #docs > tbody > tr.detail { border: 1px solid var(--line); border-top: 0; border-radius: 0 0 6px 6px; }
+  #docs > tbody > tr.detail > td { padding: 4px 8px 8px; border: 0; }
+  .detail table, .detail tbody, .detail tr, .detail th, .detail td { display: block; width: auto; }
+  .detail tr { padding: 2px 0; border-bottom: 1px solid var(--line); }
+  .detail th, .detail td { border: 0; padding: 0; background: none; }
+  .detail tr.head { display: none; }
+  .detail td[data-label]::before { content: attr(data-label) ": "; color: var(--mute); }
+  .detail th { display: inline; color: var(--mute); font-weight: normal; }
+  .detail th::after { content: ": "; }
+  .detail th + td { display: inline; }
+}
 "#;
 
 const SCRIPT: &str = r##"
@@ -114,6 +222,7 @@ const SCRIPT: &str = r##"
   var tbody = document.querySelector("#docs tbody");
   var q = document.getElementById("q");
   var statusSel = document.getElementById("status");
+  var sortSel = document.getElementById("sort");
   var sortKey = "file", sortDir = 1, open = {};
 
   function el(tag, cls, text) {
@@ -154,6 +263,11 @@ const SCRIPT: &str = r##"
     var hash = params.toString();
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
+  function labelled(tag, label, text, cls) {
+    var e = el(tag, cls, text);
+    e.dataset.label = label;
+    return e;
+  }
   function detail(r) {
     var td = el("td"); td.colSpan = 6;
     var box = el("div", "detail");
@@ -162,12 +276,12 @@ const SCRIPT: &str = r##"
     box.appendChild(el("h3", null, "Signed"));
     if (r.signing.length === 0) box.appendChild(el("p", null, "No signatures."));
     else {
-      var t = el("table"), head = el("tr");
-      ["Time", "Name", "Role", "Source"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+      var t = el("table"), head = el("tr", "head"), labels = ["Time", "Name", "Role", "Source"];
+      labels.forEach(function (h) { head.appendChild(el("th", null, h)); });
       t.appendChild(head);
       r.signing.forEach(function (s) {
         var tr = el("tr");
-        [s.time || "(no time)", s.name, s.role, s.source].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+        [s.time || "no time", s.name, s.role, s.source].forEach(function (v, i) { tr.appendChild(labelled("td", labels[i], v)); });
         t.appendChild(tr);
       });
       box.appendChild(t);
@@ -175,11 +289,15 @@ const SCRIPT: &str = r##"
     box.appendChild(el("h3", null, "Findings"));
     if (r.findings.length === 0) box.appendChild(el("p", null, "None."));
     r.findings.forEach(function (f) {
-      var p = el("div");
+      var p = el("div", "finding");
       p.appendChild(el("span", "code sev-" + f.severity, f.severity + " " + f.code));
-      p.appendChild(el("span", null, f.message));
+      p.appendChild(el("span", "message", f.message));
       box.appendChild(p);
-      if (f.evidence && Object.keys(f.evidence).length) box.appendChild(el("pre", null, JSON.stringify(f.evidence, null, 2)));
+      if (f.evidence.length) {
+        var ul = el("ul", "evidence");
+        f.evidence.forEach(function (line) { ul.appendChild(el("li", null, line)); });
+        box.appendChild(ul);
+      }
     });
     if (r.meeting) {
       var m = r.meeting;
@@ -214,11 +332,11 @@ const SCRIPT: &str = r##"
       tr.dataset.status = r.status;
       tr.appendChild(el("td", "file", r.file));
       var st = el("td"); st.appendChild(el("span", "status s-" + r.status, r.status)); tr.appendChild(st);
-      tr.appendChild(el("td", null, r.pages === null ? "" : r.pages));
+      tr.appendChild(labelled("td", "Pages", r.pages === null ? "" : r.pages, "num"));
       var m = r.meeting;
-      tr.appendChild(el("td", null, m ? [m.date, m.organ].filter(Boolean).join(" · ") : ""));
-      tr.appendChild(el("td", null, signers(r)));
-      var fc = el("td");
+      tr.appendChild(labelled("td", "Meeting", m ? [m.date, m.organ].filter(Boolean).join(" · ") : ""));
+      tr.appendChild(labelled("td", "Signed by", signers(r)));
+      var fc = labelled("td", "Findings");
       // One badge per code, worst severity first as the record lists them; repeats counted.
       var seen = {};
       r.findings.forEach(function (f) {
@@ -235,6 +353,7 @@ const SCRIPT: &str = r##"
     document.querySelectorAll("#docs thead th").forEach(function (th) {
       th.className = th.dataset.key === sortKey ? (sortDir > 0 ? "asc" : "desc") : "";
     });
+    sortSel.value = sortKey;
     document.getElementById("shown").textContent = shown.length + " of " + rows.length + " shown";
     document.body.dataset.shown = String(shown.length);
   }
@@ -250,6 +369,7 @@ const SCRIPT: &str = r##"
   });
   q.addEventListener("input", function () { writeHash(); render(); });
   statusSel.addEventListener("change", function () { writeHash(); render(); });
+  sortSel.addEventListener("change", function () { sortKey = sortSel.value; sortDir = 1; writeHash(); render(); });
   window.addEventListener("hashchange", function () { readHash(); render(); });
   readHash();
   if (new URLSearchParams(location.hash.replace(/^#/, "")).get("open") === "all") rows.forEach(function (r) { open[r.sha256] = true; });
@@ -260,7 +380,30 @@ const SCRIPT: &str = r##"
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use jiff::tz::TimeZone;
+    use serde_json::json;
+
     use super::*;
+    use crate::report::{FindingRow, SigningRow};
+
+    fn page(rows: &[Row]) -> String {
+        let zone = TimeZone::get("Europe/Stockholm").unwrap();
+        let context = Context {
+            root: Path::new("/srv/arkiv/in"),
+            zone: &zone,
+        };
+        let generated: Timestamp = "2022-09-26T08:58:35.123456789Z".parse().unwrap();
+        render(rows, &context, generated)
+    }
+
+    /// The rows as the page's script receives them.
+    fn data(page: &str) -> serde_json::Value {
+        let start = page.find("id=\"arkivar-data\">").unwrap() + "id=\"arkivar-data\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        serde_json::from_str(&page[start..end]).unwrap()
+    }
 
     #[test]
     fn document_text_cannot_close_the_data_script() {
@@ -268,7 +411,7 @@ mod tests {
             file: "</script><script>alert(1)</script>.pdf".into(),
             ..Row::default()
         };
-        let page = render(&[row], "2024-01-01T00:00:00Z");
+        let page = page(&[row]);
         assert!(!page.contains("</script><script>alert(1)"));
         assert!(page.contains("\\u003c/script\\u003e"));
         // Exactly the two script elements the page has.
@@ -277,12 +420,54 @@ mod tests {
 
     #[test]
     fn page_loads_nothing_from_the_network() {
-        let page = render(&[], "now");
+        let page = page(&[]);
         assert!(page.contains("default-src 'none'"));
         assert!(
             !page.contains("http://") && !page.contains("https://"),
             "no remote URLs"
         );
         assert!(!page.contains("src="), "no external script or image");
+    }
+
+    /// Issue 25: absolute paths took a third of the width, evidence was JSON, times were UTC
+    /// with nanoseconds.
+    #[test]
+    fn paths_are_relative_times_local_and_evidence_is_text() {
+        let row = Row {
+            file: "/srv/arkiv/in/2022/ks/protokoll.pdf".into(),
+            signing: vec![SigningRow {
+                name: "Åsa Öberg".into(),
+                role: "adjuster".into(),
+                time: Some("2022-09-27T07:00:00.5Z".into()),
+                source: "pades".into(),
+            }],
+            findings: vec![FindingRow {
+                code: "time.late_adjustment".into(),
+                severity: "warning".into(),
+                message: "m".into(),
+                evidence: json!({"signed_at": "2022-10-20T12:00:00Z", "days": 24,
+                                 "change": {"field": "Signatur2", "page": null}}),
+            }],
+            ..Row::default()
+        };
+        let page = page(&[row]);
+        assert!(
+            page.contains("Generated 2022-09-26 10:58:35 +02:00 ·"),
+            "the header's time is local, in whole seconds"
+        );
+        assert!(!page.contains("/srv/arkiv/in"), "no absolute path");
+        let doc = &data(&page)[0];
+        assert_eq!(doc["file"], "2022/ks/protokoll.pdf");
+        assert_eq!(doc["signing"][0]["time"], "2022-09-27 09:00:00 +02:00");
+        assert_eq!(doc["signing"][0]["role"], "justerare");
+        assert_eq!(doc["signing"][0]["source"], "PDF signature");
+        assert_eq!(
+            doc["findings"][0]["evidence"],
+            json!([
+                "change field: Signatur2",
+                "days: 24",
+                "signed at: 2022-10-20 14:00:00 +02:00"
+            ])
+        );
     }
 }
