@@ -918,6 +918,28 @@ fn on_pipeline_thread<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T> {
 mod tests {
     use super::*;
 
+    /// `--pipeline`'s help names its default by hand (the value is optional so that the
+    /// spelling before the subcommand can be told apart); it must name the real one.
+    #[test]
+    fn pipeline_help_names_the_default_pipeline() {
+        use clap::CommandFactory as _;
+        let command = Cli::command();
+        let verify = command.find_subcommand("verify").expect("verify");
+        let help = verify
+            .get_arguments()
+            .find(|a| a.get_id() == "pipeline")
+            .and_then(|a| a.get_help())
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(
+            help.contains(&format!(
+                "[default: {}]",
+                pipeline::config::DEFAULT_PIPELINE
+            )),
+            "{help}"
+        );
+    }
+
     #[test]
     fn messages_fold_onto_one_line() {
         assert_eq!(
