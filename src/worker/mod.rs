@@ -200,7 +200,10 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<Drain, WorkerError>
                 &args,
                 &ctx,
                 &shutdown,
-                (health_addr, concurrency),
+                Facts {
+                    health: health_addr,
+                    concurrency,
+                },
             )
         },
     )
@@ -274,6 +277,15 @@ fn pipelines(
     Ok(pipelines)
 }
 
+/// What the ready line says beside the broker's side.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    /// The metrics address as bound.
+    health: SocketAddr,
+    /// Documents processed at once.
+    concurrency: usize,
+}
+
 /// One connection's life: declare, consume until the connection dies or shutdown, then wait
 /// for that connection's jobs (after a shutdown, no longer than its deadline).
 async fn session(
@@ -281,7 +293,7 @@ async fn session(
     args: &WorkerArgs,
     ctx: &Arc<Context>,
     shutdown: &Shutdown,
-    (health_addr, concurrency): (SocketAddr, usize),
+    facts: Facts,
 ) -> Result<SessionEnd<Drain>, lapin::Error> {
     ctx.metrics.connected();
     let channel = connection.create_channel().await?;
@@ -308,9 +320,9 @@ async fn session(
         broker = %without_credentials(args.amqp.as_deref().unwrap_or_default()),
         queue = %ctx.topology.jobs_queue,
         prefetch = args.prefetch,
-        concurrency,
+        concurrency = facts.concurrency,
         pipelines = %pipelines.join(","),
-        health = %format_args!("http://{health_addr}"),
+        health = %format_args!("http://{}", facts.health),
         "worker ready: consuming jobs"
     );
 
