@@ -601,3 +601,38 @@ async fn serve_says_once_that_it_is_ready_and_where() {
     );
     assert_eq!(line["fields"]["pipeline"], "protokoll-sv", "{line}");
 }
+
+/// The OpenAPI document gives every problem answer as `application/problem+json` and the
+/// `Problem` schema with RFC 9457's members, as the server sends them.
+#[test]
+fn openapi_problems_are_problem_json() {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+    let problem = &doc["components"]["schemas"]["Problem"];
+    for member in ["type", "title", "status", "detail", "error", "message"] {
+        assert!(
+            problem["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m == member),
+            "Problem lacks {member}"
+        );
+    }
+    let mut problems = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (code, response) in operation["responses"].as_object().unwrap() {
+                let Some(content) = response["content"].as_object() else {
+                    continue;
+                };
+                for (media, body) in content {
+                    if body.to_string().contains("#/components/schemas/Problem") {
+                        problems += 1;
+                        assert_eq!(media, "application/problem+json", "{method} {path} {code}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems > 20, "{problems} problem answers documented");
+}
