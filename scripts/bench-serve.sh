@@ -55,7 +55,7 @@ args=(serve --listen 127.0.0.1:0)
 server=$!
 url=""
 for _ in $(seq 100); do
-    url=$(sed -n 's/^arkivar: listening on \(http:[^ ]*\)$/\1/p' "$work/server.log")
+    url=$(sed -n 's/.* listen=\(http:[^ ]*\).*/\1/p' "$work/server.log")
     [ -n "$url" ] && break
     sleep 0.1
 done

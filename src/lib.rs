@@ -24,5 +24,7 @@ pub mod shutdown;
 pub mod signature;
 pub mod sinks;
 pub mod sources;
+#[cfg(test)]
+mod testing;
 pub mod verify;
 pub mod worker;

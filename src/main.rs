@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use arkivar::pipeline::Settings;
 use arkivar::pipeline::{self, PIPELINE_STACK_BYTES, io_error_record};
@@ -39,7 +39,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Signed PDFs in, verified records out.
 #[derive(Debug, Parser)]
-#[command(name = "arkivar", version, about, max_term_width = 100)]
+#[command(
+    name = "arkivar",
+    version,
+    about,
+    max_term_width = 100,
+    mut_arg("pipeline", |a| a.hide(true)),
+    mut_arg("trust", |a| a.hide(true))
+)]
 struct Cli {
     /// How log lines on stderr look.
     #[arg(long, value_enum, default_value_t = LogFormat::Human, global = true)]
@@ -63,18 +70,42 @@ struct Cli {
     )]
     verbose: Option<String>,
 
-    /// The pipeline: a built-in name (`generic`) or a path to a pipeline `.toml` file. It sets
-    /// the limits every document is held to.
-    #[arg(long, global = true, default_value = pipeline::config::DEFAULT_PIPELINE, value_name = "NAME|FILE")]
-    pipeline: String,
-
-    /// A PEM file of trust anchors (one or more certificates) that signer chains may reach;
-    /// repeat for more files. Adds to the pipeline's anchors.
-    #[arg(long, global = true, value_name = "PEM")]
-    trust: Vec<PathBuf>,
+    /// `--pipeline` and `--trust` given before the subcommand, as older scripts give them;
+    /// hidden, because each subcommand that uses them takes them itself.
+    #[command(flatten)]
+    before_command: PipelineArgs,
 
     #[command(subcommand)]
     command: Command,
+}
+
+/// The pipeline and trust anchors a document is verified under, for the subcommands that
+/// verify documents. Also on [`Cli`], hidden, for the older spelling before the subcommand.
+#[derive(Debug, Default, Args)]
+struct PipelineArgs {
+    /// The pipeline: a built-in name (`generic`) or a path to a pipeline `.toml` file. It sets
+    /// the limits every document is held to [default: protokoll-sv].
+    #[arg(long, value_name = "NAME|FILE")]
+    pipeline: Option<String>,
+
+    /// A PEM file of trust anchors (one or more certificates) that signer chains may reach;
+    /// repeat for more files. Adds to the pipeline's anchors.
+    #[arg(long, value_name = "PEM")]
+    trust: Vec<PathBuf>,
+}
+
+impl PipelineArgs {
+    /// These options with those given before the subcommand: a pipeline named here wins, and
+    /// the anchors of both places count.
+    fn or_before(&self, before: &PipelineArgs) -> (String, Vec<PathBuf>) {
+        let pipeline = self
+            .pipeline
+            .clone()
+            .or_else(|| before.pipeline.clone())
+            .unwrap_or_else(|| pipeline::config::DEFAULT_PIPELINE.to_owned());
+        let trust = before.trust.iter().chain(&self.trust).cloned().collect();
+        (pipeline, trust)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +118,8 @@ enum Command {
         /// `text`: the pages' text; `json`: the whole record.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Turn every PDF under DIR into a JSON record in OUT (`<sha256>.json`), and send each to
     /// the archive with `--sink URL`. Exits with the worst of its documents (0 verified or
@@ -112,6 +145,8 @@ enum Command {
         /// Archive packages of the documents.
         #[command(flatten)]
         packages: arkivar::sinks::sip::SipArgs,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Write the archive package (E-ARK SIP 2.1.0, FGS Paketstruktur 2.0) of one PDF: the
     /// document, its record, the case metadata and the validation as PREMIS events. Prints
@@ -125,6 +160,8 @@ enum Command {
         /// `dir`: a folder; `zip`: a ZIP file.
         #[arg(long, value_enum, default_value_t = arkivar::sinks::sip::SipFormat::Dir)]
         sip_format: arkivar::sinks::sip::SipFormat,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Check the signatures of PDFs: what each covers, whether it is intact and valid (or why
     /// it could not be checked), who signed and when, whether it is trusted, what changed after
@@ -138,6 +175,8 @@ enum Command {
         /// `text`: a short summary per signature; `json`: the facts.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Verify one PDF: signatures, and for meeting minutes who signed in what role, order and
     /// time against the minutes. Prints a short verdict (status first, then findings with their
@@ -149,16 +188,46 @@ enum Command {
         /// `text`: the verdict for people; `json`: the record.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Print the JSON Schema of the record.
     Schema,
     /// Verify jobs from RabbitMQ and forward the records to the archive and the results
-    /// exchange; runs until SIGTERM or SIGINT (see docs/worker.md).
-    Worker(Box<arkivar::worker::WorkerArgs>),
+    /// exchange; runs until SIGTERM or SIGINT (see docs/worker.md). Jobs name their
+    /// pipeline; `--pipeline` here only chooses whether scans are read with OCR.
+    Worker {
+        #[command(flatten)]
+        args: Box<arkivar::worker::WorkerArgs>,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+    },
     /// Serve the HTTP API: `POST /v1/verify` (a PDF in, its record out), `POST /v1/jobs` and
     /// `GET /v1/jobs/{id}` (jobs for the worker, with --amqp), `POST /v1/webhooks/esign`,
     /// `/healthz`, `/metrics`, `/openapi.json`. Runs until Ctrl-C or SIGTERM.
-    Serve(Box<arkivar::sources::http::ServeArgs>),
+    Serve {
+        #[command(flatten)]
+        args: Box<arkivar::sources::http::ServeArgs>,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
+    },
+}
+
+impl Command {
+    /// The pipeline and anchors this command runs under; `schema` verifies nothing and runs
+    /// under the defaults.
+    fn pipeline_args(&self, before: &PipelineArgs) -> (String, Vec<PathBuf>) {
+        match self {
+            Command::Extract { pipeline, .. }
+            | Command::Batch { pipeline, .. }
+            | Command::Signatures { pipeline, .. }
+            | Command::Package { pipeline, .. }
+            | Command::Verify { pipeline, .. }
+            | Command::Worker { pipeline, .. }
+            | Command::Serve { pipeline, .. } => pipeline.or_before(before),
+            Command::Schema => PipelineArgs::default().or_before(before),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -191,7 +260,8 @@ fn main() -> ExitCode {
         eprintln!("arkivar: {error:#}");
         return ExitCode::from(2);
     }
-    match settings(&cli.pipeline, &cli.trust)
+    let (pipeline, trust) = cli.command.pipeline_args(&cli.before_command);
+    match settings(&pipeline, &trust)
         .and_then(|(settings, name)| run(cli.command, cli.log_format, out, &settings, &name))
     {
         Ok(code) => code,
@@ -238,10 +308,8 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<(Settings, String)> {
         ..Settings::default()
     };
     for pem in trust {
-        let added = settings
-            .trust
-            .add_pem_file(pem)
-            .with_context(|| format!("cannot use trust anchors from {}", pem.display()))?;
+        // The error names the file.
+        let added = settings.trust.add_pem_file(pem)?;
         tracing::debug!(file = %pem.display(), added, "trust anchors");
     }
     Ok((settings, config.name))
@@ -263,8 +331,8 @@ fn run(
     pipeline: &str,
 ) -> Result<ExitCode> {
     match command {
-        Command::Extract { file, format } => extract(&file, format, settings),
-        Command::Verify { file, format } => verify(&file, format, colours.stdout, settings),
+        Command::Extract { file, format, .. } => extract(&file, format, settings),
+        Command::Verify { file, format, .. } => verify(&file, format, colours.stdout, settings),
         Command::Batch {
             dir,
             out,
@@ -272,6 +340,7 @@ fn run(
             archive,
             packages,
             csv_delimiter,
+            ..
         } => {
             let options = arkivar::batch::Options {
                 root: dir,
@@ -289,19 +358,20 @@ fn run(
             };
             batch(options, log_format, settings)
         }
-        Command::Signatures { files, format } => {
+        Command::Signatures { files, format, .. } => {
             signatures(&files, format, colours.stdout, settings)
         }
         Command::Package {
             file,
             out,
             sip_format,
+            ..
         } => package(&file, &out, sip_format, settings),
-        Command::Worker(args) => arkivar::worker::main(*args, settings.clone())
+        Command::Worker { args, .. } => arkivar::worker::main(*args, settings.clone())
             .map(drain_exit_code)
             .map_err(Into::into),
-        Command::Serve(args) => {
-            let drain = arkivar::sources::http::run(args.config()?, settings.clone())?;
+        Command::Serve { args, .. } => {
+            let drain = arkivar::sources::http::run(args.config()?, settings.clone(), pipeline)?;
             Ok(drain_exit_code(drain))
         }
         Command::Schema => {
@@ -346,6 +416,8 @@ fn init_logging(format: LogFormat, verbose: Option<&str>, stderr: colour::Paint)
             Some(
                 Targets::new()
                     .with_target("arkivar", LevelFilter::WARN)
+                    // The one line `worker` and `serve` log when ready to work.
+                    .with_target(arkivar::worker::READY_TARGET, LevelFilter::INFO)
                     .with_default(LevelFilter::OFF),
             ),
         ),
@@ -991,6 +1063,28 @@ fn on_pipeline_thread<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--pipeline`'s help names its default by hand (the value is optional so that the
+    /// spelling before the subcommand can be told apart); it must name the real one.
+    #[test]
+    fn pipeline_help_names_the_default_pipeline() {
+        use clap::CommandFactory as _;
+        let command = Cli::command();
+        let verify = command.find_subcommand("verify").expect("verify");
+        let help = verify
+            .get_arguments()
+            .find(|a| a.get_id() == "pipeline")
+            .and_then(|a| a.get_help())
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(
+            help.contains(&format!(
+                "[default: {}]",
+                pipeline::config::DEFAULT_PIPELINE
+            )),
+            "{help}"
+        );
+    }
 
     #[test]
     fn messages_fold_onto_one_line() {

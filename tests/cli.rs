@@ -502,7 +502,7 @@ fn signatures_exits_and_judges_as_verify_does() {
     assert_eq!(json(&s)["error"]["kind"], json(&v)["error"]["kind"]);
 
     let Some(corpus) = common::corpus_with("protocols") else {
-        println!("skipped the signed cases: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(format_args!("the signed cases: {}", common::NO_CORPUS));
         return;
     };
     let root = corpus.join("pki/test-root.pem");
@@ -901,4 +901,109 @@ fn verify_of_rich_documents_speaks_words_and_marks_broken_signings() {
             _ => assert_eq!(marked(": "), 0, "{case}: nothing to mark: {text}"),
         }
     }
+}
+
+/// How often `needle` occurs in `haystack`.
+fn occurrences(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// Issue 25: an error says its cause once (it said `No such file or directory (os error 2):
+/// No such file or directory (os error 2)`), names the path, and exits 2; for `extract`,
+/// `verify`, a `batch` folder and a `--trust` file alike.
+#[test]
+fn a_missing_file_is_named_once_with_its_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such.pdf");
+    let missing = missing.to_str().unwrap();
+    let out = dir.path().join("out");
+    let pdf = write(dir.path(), "in.pdf", &common::swedish_winansi());
+    for args in [
+        vec!["extract", missing],
+        vec!["verify", missing],
+        vec!["batch", missing, "--out", out.to_str().unwrap()],
+        vec!["verify", &pdf, "--trust", missing],
+    ] {
+        let output = arkivar(&args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(
+            occurrences(&err, "No such file or directory"),
+            1,
+            "{args:?}: {err}"
+        );
+        assert_eq!(occurrences(&err, missing), 1, "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+/// Issue 25: a folder given where a file belongs, or a file where a folder belongs, is
+/// refused as what it is, said once (`--trust` and `batch` said it twice).
+#[test]
+fn a_directory_given_as_a_file_is_refused_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let pdf = write(dir.path(), "in.pdf", &common::swedish_winansi());
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    for (args, what, named) in [
+        (vec!["extract", folder], "is a directory", folder),
+        (vec!["verify", folder], "is a directory", folder),
+        (
+            vec!["verify", &pdf, "--trust", folder],
+            "Is a directory",
+            folder,
+        ),
+        (vec!["batch", &pdf, "--out", out], "not a directory", &pdf),
+    ] {
+        let output = arkivar(&args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(occurrences(&err, what), 1, "{args:?}: {err}");
+        assert_eq!(occurrences(&err, named), 1, "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+/// Issue 25: each subcommand offers only the options it uses: `schema` verifies nothing, so
+/// its help has no `--trust` or `--pipeline`, while `verify`'s has both; and the older
+/// spelling, the options before the subcommand, still works.
+#[test]
+fn schema_help_offers_no_pipeline_options_and_the_old_spelling_still_works() {
+    let help = stdout(&arkivar(&["schema", "-h"]));
+    assert!(help.contains("--log-format"), "{help}");
+    assert!(!help.contains("--trust"), "{help}");
+    assert!(!help.contains("--pipeline"), "{help}");
+    let refused = arkivar(&["schema", "--trust", "x.pem"]);
+    assert_eq!(refused.status.code(), Some(2));
+
+    for command in [
+        "verify",
+        "extract",
+        "signatures",
+        "batch",
+        "serve",
+        "worker",
+    ] {
+        let help = stdout(&arkivar(&[command, "-h"]));
+        assert!(
+            help.contains("--trust") && help.contains("--pipeline"),
+            "{command}: {help}"
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write(dir.path(), "in.pdf", &common::swedish_winansi());
+    let missing = dir.path().join("none.pem");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        vec!["verify", &pdf, "--trust", missing],
+        vec!["--trust", missing, "verify", &pdf],
+    ] {
+        let output = arkivar(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(missing), "{args:?}");
+    }
+    let generic = arkivar(&["--pipeline", "generic", "verify", &pdf, "--format", "json"]);
+    assert_eq!(generic.status.code(), Some(0), "{}", stderr(&generic));
 }

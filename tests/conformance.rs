@@ -150,7 +150,7 @@ fn record_of(pdf: &Path, settings: &Settings) -> Value {
 #[test]
 fn protocols_conform_to_their_expected_verdicts() {
     let Some(root) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let mut settings = Settings::default();

@@ -20,7 +20,7 @@ fn corpus() -> Option<PathBuf> {
 #[test]
 fn every_corpus_pdf_gets_a_record_and_no_internal_error() {
     let Some(root) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let settings = Settings::default();

@@ -90,7 +90,7 @@ fn participants_score(exp: &serde_json::Value, got: &MinutesFacts) -> Option<Sco
 #[test]
 fn protocols_match_expected_facts() {
     let Some(dir) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let mut cases: Vec<PathBuf> = std::fs::read_dir(dir.join("protocols"))
@@ -236,7 +236,7 @@ fn check_stated(label: &str, s: &Stated, got: Option<MinutesFacts>, failures: &m
 #[test]
 fn text_truth_minutes_state_their_signers_and_date() {
     let Some(dir) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let mut failures = Vec::new();
@@ -259,7 +259,7 @@ fn text_truth_minutes_state_their_signers_and_date() {
 #[test]
 fn text_truth_pdfs_of_every_producer_state_their_signers_and_date() {
     let Some(dir) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let mut failures = Vec::new();
@@ -307,11 +307,11 @@ fn text_truth_pdfs_of_every_producer_state_their_signers_and_date() {
 #[test]
 fn every_prefix_of_a_real_protocol_reads_without_panic() {
     let Some(dir) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let Ok(text) = std::fs::read_to_string(dir.join("text-truth/truth/002.txt")) else {
-        println!("skipped: no text-truth/truth/002.txt");
+        common::skip("no text-truth/truth/002.txt in the corpus");
         return;
     };
     // Prefixes on every char boundary of the first 3,000 bytes, then every 97th.

@@ -7,6 +7,8 @@
 //! Without tesseract the tests print a skip line; with `CI=true` a missing tesseract fails
 //! them, because CI installs it (`.ci/run`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,7 +33,7 @@ fn tesseract_or_skip(test: &str) -> Option<Settings> {
             panic!("{test}: tesseract is required with CI=true: {e}")
         }
         Err(e) => {
-            eprintln!("skip {test}: {e}");
+            common::skip(format_args!("no tesseract: {e}"));
             None
         }
     }
@@ -155,7 +157,7 @@ fn a_flate_page_image_is_read_by_tesseract() {
         return;
     };
     let Some(image) = header_image() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     let record = process_at(
@@ -189,7 +191,7 @@ fn a_ccitt_g4_page_image_is_read_by_tesseract() {
         return;
     };
     let Some(image) = header_image() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     let record = process_at(
@@ -212,7 +214,7 @@ fn a_crooked_scan_is_levelled_before_ocr() {
         return;
     };
     let Some(image) = header_image() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     // The corpus scan is itself about half a degree crooked; turned by 2.5° more, its lines
@@ -300,7 +302,7 @@ fn a_scan_stored_sideways_with_rotate_90_is_read_upright() {
         return;
     };
     let Some(image) = header_image() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     // Stored turned a quarter anticlockwise; /Rotate 90 turns it back for display.
@@ -318,7 +320,7 @@ fn a_scan_written_as_inline_image_strips_is_read() {
         return;
     };
     let Some(image) = header_image() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     use std::io::Write;
@@ -355,7 +357,7 @@ fn a_black_image_whose_soft_mask_holds_the_text_is_read() {
         return;
     };
     let Some(image) = header_image() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     // A 4 × 4 black image; its full-resolution soft mask is opaque where the scan is dark.
@@ -431,7 +433,7 @@ fn a_printed_signature_block_without_ink_is_missing_its_signatures() {
         return;
     };
     let Some(mut page) = signature_page() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     // The fixture is what the test says: ink in every box before, none after.
@@ -498,7 +500,7 @@ fn ocr_over_the_document_time_budget_is_an_error_record_not_a_hang() {
         return;
     };
     let Some(page) = signature_page() else {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     };
     // Eight full pages take tesseract ~20 s on one core; the budget is 1.5 s.
@@ -664,7 +666,7 @@ fn corpus_scans_conform_and_read_accurately() {
         return;
     };
     if !corpus().is_dir() {
-        eprintln!("skip: the shared corpus is not next to the worktree");
+        common::skip("no corpus at ../shared/corpus/protocols");
         return;
     }
     for case in ["000-scanned", "004-scanned"] {

@@ -9,6 +9,8 @@
 //!   the report, so no signing is unverifiable (the seal is only untrusted without Adobe's
 //!   root).
 
+mod common;
+
 use std::path::PathBuf;
 
 use arkivar::pipeline::{Settings, process};
@@ -37,7 +39,7 @@ fn unsealed(r: &Record) -> Vec<String> {
 #[test]
 fn an_acrobat_sign_report_without_its_seal_is_never_verified() {
     let Some(dir) = folder() else {
-        println!("skipped: no public PDFs (set ARKIVAR_PUBLIC_PDFS to a folder of them)");
+        common::skip("no public PDFs (set ARKIVAR_PUBLIC_PDFS to a folder of them)");
         return;
     };
     let mut seen = 0;

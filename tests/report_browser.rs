@@ -75,7 +75,7 @@ fn report_renders_filters_and_logs_no_console_errors() {
             Ok("true"),
             "chromium is missing (apt-get install chromium)"
         );
-        eprintln!("skipped: chromium not installed (apt-get install chromium)");
+        common::skip("chromium not installed (apt-get install chromium)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,7 @@
 //! The HTTP API in process (`tower::ServiceExt::oneshot` on the router): status codes,
-//! multipart, limits, the bearer token, metrics, and the OpenAPI document against the routes.
+//! multipart, limits, the bearer token, metrics, and the OpenAPI document against the routes;
+//! and `arkivar serve` (the binary) for what a client and an operator see: problem answers
+//! on the wire and the ready line.
 
 mod common;
 
@@ -394,4 +396,243 @@ fn openapi_job_is_the_job_message_schema() {
         doc["components"]["schemas"]["JobDocument"],
         defs["JobDocument"]
     );
+}
+
+/// `arkivar serve` (the binary) on a port of its choosing, without a token or a broker.
+struct ServeProcess {
+    child: std::process::Child,
+    /// The address it listens on, from its ready line.
+    addr: std::net::SocketAddr,
+    /// The ready line as printed.
+    ready: String,
+    /// Every stderr line after the ready line.
+    rest: std::sync::mpsc::Receiver<String>,
+}
+
+impl ServeProcess {
+    /// Starts `arkivar serve --listen 127.0.0.1:0` with `extra` arguments, and reads its first
+    /// stderr line, which must be the ready line.
+    fn spawn(extra: &[&str]) -> ServeProcess {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_arkivar"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("ARKIVAR_TOKEN")
+            .env_remove("ARKIVAR_AMQP_URL")
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn the arkivar binary");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Reads stderr to its end, so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+        let ready = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("serve prints a line when ready");
+        let addr = ready
+            .split_once("listen=http://")
+            .or_else(|| ready.split_once("\"listen\":\"http://"))
+            .and_then(|(_, rest)| rest.split([' ', '"']).next())
+            .unwrap_or_else(|| panic!("no listen address in the first line: {ready}"))
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}: {ready}"));
+        ServeProcess {
+            child,
+            addr,
+            ready,
+            rest: rx,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An answer as a client sees it: status, `Content-Type`, `Allow`, the body as JSON.
+async fn ask(request: reqwest::RequestBuilder) -> (u16, String, String, serde_json::Value) {
+    let response = request.send().await.expect("serve answers");
+    let value_of = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, allow) = (value_of(header::CONTENT_TYPE), value_of(header::ALLOW));
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap();
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
+    (status, content_type, allow, json)
+}
+
+/// Asserts that an answer is an RFC 9457 problem with `status` and the code `error`, and that
+/// it keeps the `message` member earlier clients read.
+fn assert_problem(answer: &(u16, String, String, serde_json::Value), status: u16, error: &str) {
+    let (got, content_type, _, body) = answer;
+    assert_eq!(*got, status, "{body}");
+    assert_eq!(content_type, "application/problem+json", "{body}");
+    assert_eq!(body["type"], "about:blank", "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    let title = StatusCode::from_u16(status).unwrap().canonical_reason();
+    assert_eq!(body["title"].as_str(), title, "{body}");
+    assert_eq!(body["error"], error, "{body}");
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(!detail.is_empty(), "{body}");
+    assert_eq!(body["message"].as_str(), Some(detail), "{body}");
+}
+
+/// Issue 25: every refusal is `application/problem+json`, 404 and 405 included (which had
+/// empty bodies), with `Allow` on the 405; the codes clients route on stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_is_a_problem_detail_404_and_405_included() {
+    let serve = ServeProcess::spawn(&["--concurrency", "1"]);
+    let client = reqwest::Client::new();
+
+    let answer = ask(client.get(serve.url("/nowhere"))).await;
+    assert_problem(&answer, 404, "not_found");
+    assert!(answer.3["detail"].as_str().unwrap().contains("/nowhere"));
+
+    for (method, path) in [
+        (reqwest::Method::GET, "/v1/verify"),
+        (reqwest::Method::DELETE, "/v1/jobs"),
+        (reqwest::Method::POST, "/healthz"),
+    ] {
+        let answer = ask(client.request(method.clone(), serve.url(path))).await;
+        assert_problem(&answer, 405, "method_not_allowed");
+        assert!(!answer.2.is_empty(), "{method} {path}: no Allow header");
+        assert!(
+            !answer.2.contains(method.as_str()),
+            "{method} {path}: Allow {}",
+            answer.2
+        );
+    }
+
+    let not_pdf = client
+        .post(serve.url("/v1/verify"))
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .body(common::not_a_pdf());
+    assert_problem(&ask(not_pdf).await, 415, "not_pdf");
+
+    // axum's own rejection of a multipart body without a boundary.
+    let no_boundary = client
+        .post(serve.url("/v1/verify"))
+        .header(header::CONTENT_TYPE, "multipart/form-data")
+        .body("x");
+    assert_problem(&ask(no_boundary).await, 400, "bad_multipart");
+
+    let answer = ask(client.get(serve.url("/v1/jobs/some-id"))).await;
+    assert_problem(&answer, 503, "no_broker");
+
+    // Records stay records, as JSON.
+    let record = client
+        .post(serve.url("/v1/verify"))
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .body(common::swedish_winansi());
+    let (status, content_type, _, record) = ask(record).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    assert_eq!(record["status"], "unsigned");
+}
+
+/// With a token, an unknown route without it is refused before routing (401), as a problem.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unauthorized_is_a_problem_detail() {
+    let app = app(1 << 20, Some("s3cret"));
+    let response = router(app)
+        .oneshot(Request::get("/nowhere").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert!(response.headers().contains_key(header::WWW_AUTHENTICATE));
+}
+
+/// Issue 25: at the default log level `serve` prints one line when it is ready, naming the
+/// address it really listens on (the port the system chose for `:0`) and its pipeline, and
+/// nothing else through a request and a shutdown. With `--log-format json` the line is JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_says_once_that_it_is_ready_and_where() {
+    let serve = ServeProcess::spawn(&["--pipeline", "generic"]);
+    assert_ne!(serve.addr.port(), 0, "{}", serve.ready);
+    assert!(serve.ready.contains("serve ready"), "{}", serve.ready);
+    assert!(serve.ready.contains("pipeline=generic"), "{}", serve.ready);
+    assert!(serve.ready.contains("broker=none"), "{}", serve.ready);
+    let health = reqwest::get(serve.url("/healthz")).await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let not_pdf = reqwest::Client::new()
+        .post(serve.url("/v1/verify"))
+        .body(common::not_a_pdf());
+    assert_eq!(ask(not_pdf).await.0, 415);
+    // What a request logs would have arrived by now.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after: Vec<String> = serve.rest.try_iter().collect();
+    assert!(after.is_empty(), "more than the ready line: {after:?}");
+    drop(serve);
+
+    let serve = ServeProcess::spawn(&["--log-format", "json"]);
+    let line: serde_json::Value = serde_json::from_str(&serve.ready).expect("a JSON line");
+    assert_eq!(line["target"], "arkivar::ready", "{line}");
+    assert_eq!(line["level"], "INFO", "{line}");
+    assert_eq!(
+        line["fields"]["listen"],
+        format!("http://{}", serve.addr),
+        "{line}"
+    );
+    assert_eq!(line["fields"]["pipeline"], "protokoll-sv", "{line}");
+}
+
+/// The OpenAPI document gives every problem answer as `application/problem+json` and the
+/// `Problem` schema with RFC 9457's members, as the server sends them.
+#[test]
+fn openapi_problems_are_problem_json() {
+    let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+    let problem = &doc["components"]["schemas"]["Problem"];
+    for member in ["type", "title", "status", "detail", "error", "message"] {
+        assert!(
+            problem["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m == member),
+            "Problem lacks {member}"
+        );
+    }
+    let mut problems = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (code, response) in operation["responses"].as_object().unwrap() {
+                let Some(content) = response["content"].as_object() else {
+                    continue;
+                };
+                for (media, body) in content {
+                    if body.to_string().contains("#/components/schemas/Problem") {
+                        problems += 1;
+                        assert_eq!(media, "application/problem+json", "{method} {path} {code}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems > 20, "{problems} problem answers documented");
 }

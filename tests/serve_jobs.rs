@@ -1099,14 +1099,19 @@ impl ServeProcess {
                 .lines()
                 .map_while(Result::ok)
             {
-                if let Some(addr) = line.strip_prefix("arkivar: listening on http://") {
-                    let _ = tx.send(addr.trim().to_owned());
+                // The ready line names the address the server really listens on.
+                let listen = serde_json::from_str::<serde_json::Value>(&line)
+                    .ok()
+                    .filter(|l| l["target"] == "arkivar::ready")
+                    .and_then(|l| l["fields"]["listen"].as_str().map(str::to_owned));
+                if let Some(addr) = listen.as_deref().and_then(|l| l.strip_prefix("http://")) {
+                    let _ = tx.send(addr.to_owned());
                 }
             }
         });
         let addr = rx
             .recv_timeout(Duration::from_secs(20))
-            .expect("serve prints its address")
+            .expect("serve prints its ready line with its address")
             .parse()
             .unwrap();
         ServeProcess { child, addr }

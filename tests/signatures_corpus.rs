@@ -109,7 +109,7 @@ const PEER_DISAGREEMENTS: &[(&str, &str, bool)] = &[
 #[test]
 fn integrity_agrees_with_the_peers_and_disagreements_are_argued() {
     let Some(root) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let dir = root.join("real-signed");
@@ -245,7 +245,7 @@ fn integrity_agrees_with_the_peers_and_disagreements_are_argued() {
 #[test]
 fn protocol_signatures_chain_to_the_test_root_except_the_other_ca() {
     let Some(root) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let mut trust = TrustStore::new();
@@ -290,7 +290,7 @@ fn protocol_signatures_chain_to_the_test_root_except_the_other_ca() {
 #[test]
 fn tampered_protocols_show_it() {
     let Some(root) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let trust = TrustStore::new();
@@ -362,7 +362,7 @@ fn signatures_and_verify_agree_on_what_is_broken_unverifiable_or_fine() {
     use arkivar::pipeline::{Settings, process_at, process_signatures};
     use arkivar::record::SourceInfo;
     let Some(root) = corpus() else {
-        println!("skipped: no corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip(common::NO_CORPUS);
         return;
     };
     let settings = Settings::default();

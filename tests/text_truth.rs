@@ -89,7 +89,7 @@ fn diacritics(text: &str) -> [usize; 6] {
 #[test]
 fn text_truth_corpus_scores_at_least_pdftotext() {
     let Some(root) = corpus() else {
-        println!("skipped: no text-truth corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
+        common::skip("no text-truth corpus at ../shared/corpus (set ARKIVAR_CORPUS)");
         return;
     };
     let dir = root.join("text-truth");

@@ -1932,3 +1932,68 @@ async fn sigterm_with_a_hung_tesseract_exits_at_the_deadline_and_the_job_is_rede
     assert_eq!(json(&back[0])["job_id"], "hung-ocr");
     assert!(back[0].redelivered);
 }
+
+/// Issue 25: at the default log level the worker prints one line once it consumes, naming
+/// the metrics address as bound (the port the system chose for `--metrics-addr :0`), the
+/// queue and the pipelines, and the broker without its password; nothing before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_says_once_that_it_is_ready_and_where() {
+    use std::io::BufRead as _;
+    let (vhost, root) = setup!();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+        .args(["worker", "--amqp", &vhost.url(), "--metrics-addr", ":0"])
+        .arg("--document-root")
+        .arg(root.path())
+        .args(["--concurrency", "2", "--pipeline", "generic"])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the arkivar binary");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Reads stderr to its end, so the worker never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    // As a `Worker`, the child is killed if the test fails.
+    let mut worker = Worker {
+        child,
+        metrics: "127.0.0.1:0".parse().unwrap(),
+    };
+    let ready = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the worker prints a line when ready");
+    assert!(ready.contains("worker ready"), "{ready}");
+    assert!(ready.contains("queue=arkivar.jobs"), "{ready}");
+    assert!(ready.contains("concurrency=2"), "{ready}");
+    assert!(ready.contains("pipelines=generic,protokoll-sv"), "{ready}");
+    assert!(
+        ready.contains(&format!("broker=amqp://127.0.0.1:5672/{}", vhost.name)),
+        "{ready}"
+    );
+    assert!(!ready.contains("guest"), "credentials in the log: {ready}");
+    // `:0` is every interface on a port the system chose; the line says which.
+    let port: u16 = ready
+        .split_once("health=http://0.0.0.0:")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no bound metrics address: {ready}"));
+    assert_ne!(port, 0, "{ready}");
+    worker.metrics = SocketAddr::from(([127, 0, 0, 1], port));
+    worker
+        .wait_for("/readyz", 200, Duration::from_secs(5))
+        .await;
+    // Nothing else while it waits for jobs.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after: Vec<String> = rx.try_iter().collect();
+    assert!(after.is_empty(), "more than the ready line: {after:?}");
+    worker.terminate();
+    let status = worker.wait_exit(Duration::from_secs(10)).await;
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "{status:?}");
+}

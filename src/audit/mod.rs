@@ -269,6 +269,7 @@ pub enum TrailIssue {
 
 /// A vocabulary or calendar file that cannot be used. They are compiled in, so this is a
 /// build defect; `check_vocabularies` lets a test catch it.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum VocabError {
@@ -276,10 +277,10 @@ pub enum VocabError {
     #[error("vocabulary {file}: {message}")]
     Toml { file: &'static str, message: String },
     /// A template in the file is malformed.
-    #[error("vocabulary {file}: {source}")]
+    #[error("vocabulary {file}: {cause}")]
     Template {
         file: &'static str,
-        source: TemplateError,
+        cause: TemplateError,
     },
     /// A value is out of range or inconsistent.
     #[error("vocabulary {file}: {message}")]

@@ -125,7 +125,7 @@ pub(crate) fn phrases(list: &[String]) -> Vec<Vec<char>> {
 /// Compiled templates; a bad one is an error naming `file`.
 pub(crate) fn templates(file: &'static str, list: &[String]) -> Result<Vec<Template>, VocabError> {
     list.iter()
-        .map(|s| Template::parse(s).map_err(|source| VocabError::Template { file, source }))
+        .map(|s| Template::parse(s).map_err(|cause| VocabError::Template { file, cause }))
         .collect()
 }
 

@@ -23,15 +23,16 @@ use thiserror::Error;
 pub const LEDGER_FILE: &str = "ledger.tsv";
 
 /// Why the ledger could not be read or extended.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum LedgerError {
     /// Opening, reading or repairing the file failed.
-    #[error("cannot open the ledger {}: {source}", .path.display())]
-    Open { path: PathBuf, source: io::Error },
+    #[error("cannot open the ledger {}: {cause}", .path.display())]
+    Open { path: PathBuf, cause: io::Error },
     /// Appending or syncing a line failed.
-    #[error("cannot append to the ledger {}: {source}", .path.display())]
-    Append { path: PathBuf, source: io::Error },
+    #[error("cannot append to the ledger {}: {cause}", .path.display())]
+    Append { path: PathBuf, cause: io::Error },
 }
 
 /// One finished document as the ledger lists it.
@@ -57,9 +58,9 @@ impl Ledger {
     /// Opens (or creates) the ledger in `dir` and reads what it lists.
     pub fn open(dir: &Path) -> Result<Self, LedgerError> {
         let path = dir.join(LEDGER_FILE);
-        let open_error = |source| LedgerError::Open {
+        let open_error = |cause| LedgerError::Open {
             path: path.clone(),
-            source,
+            cause,
         };
         let mut file = OpenOptions::new()
             .read(true)
@@ -107,9 +108,9 @@ impl Ledger {
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         file.write_all(line.as_bytes())
             .and_then(|()| file.sync_data())
-            .map_err(|source| LedgerError::Append {
+            .map_err(|cause| LedgerError::Append {
                 path: self.path.clone(),
-                source,
+                cause,
             })
     }
 }

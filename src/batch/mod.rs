@@ -58,6 +58,7 @@ pub const CSV_REPORT: &str = "report.csv";
 pub const HTML_REPORT: &str = "report.html";
 
 /// Why a batch could not run or finish.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BatchError {
@@ -74,8 +75,8 @@ pub enum BatchError {
     #[error("cannot start a worker thread: {0}")]
     Thread(io::Error),
     /// A report could not be written.
-    #[error("cannot write the report {}: {source}", .path.display())]
-    Report { path: PathBuf, source: io::Error },
+    #[error("cannot write the report {}: {cause}", .path.display())]
+    Report { path: PathBuf, cause: io::Error },
     /// The archive client could not be set up.
     #[error(transparent)]
     Archive(#[from] ArchiveError),
@@ -419,12 +420,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
     let result = fs::File::create(&temp)
         .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
         .and_then(|()| fs::rename(&temp, path));
-    result.map_err(|source| {
+    result.map_err(|cause| {
         // Best effort: the write error is what matters.
         let _ = fs::remove_file(&temp);
         BatchError::Report {
             path: path.to_owned(),
-            source,
+            cause,
         }
     })
 }

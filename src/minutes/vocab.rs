@@ -27,16 +27,17 @@ pub const FILES: &[(&str, &str)] = &[
 ];
 
 /// Why a language file could not be used.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum VocabError {
     /// The TOML did not parse or had an unknown field.
-    #[error("minutes vocabulary lang/{file}.toml: {source}")]
+    #[error("minutes vocabulary lang/{file}.toml: {cause}")]
     Parse {
         /// The file's code (`sv`, `en`).
         file: String,
         /// What the parser said.
-        source: toml::de::Error,
+        cause: toml::de::Error,
     },
     /// A month list does not have twelve entries.
     #[error("minutes vocabulary lang/{file}.toml: `months` has {count} entries, not 12")]
@@ -303,9 +304,9 @@ impl AffiliationIndex {
 
 /// Parses one language file and checks what serde cannot.
 pub fn parse(file: &str, text: &str) -> Result<Vocabulary, VocabError> {
-    let vocab: Vocabulary = toml::from_str(text).map_err(|source| VocabError::Parse {
+    let vocab: Vocabulary = toml::from_str(text).map_err(|cause| VocabError::Parse {
         file: file.to_owned(),
-        source,
+        cause,
     })?;
     if vocab.months.len() != 12 {
         return Err(VocabError::Months {

@@ -94,6 +94,7 @@ impl GrayImage {
 }
 
 /// Why a page image could not be decoded; names the page and the image object.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ImageError {
@@ -134,14 +135,14 @@ pub enum ImageError {
     },
     /// The image's soft mask or stencil mask did not decode: without it the image would paint
     /// over what the mask keeps clear.
-    #[error("page {page}, {}: its mask did not decode: {source}", image_name(.object))]
+    #[error("page {page}, {}: its mask did not decode: {cause}", image_name(.object))]
     Mask {
         /// 1-based page.
         page: usize,
         /// The image XObject ([`INLINE`] for an inline image).
         object: ObjectId,
         /// Why the mask did not decode.
-        source: Box<ImageError>,
+        cause: Box<ImageError>,
     },
     /// The stream did not decode (corrupt data, too short, over the decompression limit).
     #[error("page {page}, {}: {reason}", image_name(.object))]

@@ -85,7 +85,7 @@ pub fn decode(
                     ImageError::Mask {
                         page,
                         object,
-                        source: Box::new(source),
+                        cause: Box::new(source),
                     }
                 })?;
             let (width, height) = finer((image.width, image.height), (grey.width, grey.height));

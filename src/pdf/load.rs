@@ -1686,7 +1686,7 @@ pub(crate) mod tests {
     fn corpus_files_load_or_fail_without_panic() {
         let dir = corpus_dir();
         if !dir.is_dir() {
-            println!("skip: no corpus at {}", dir.display());
+            crate::testing::skip(format_args!("no corpus at {}", dir.display()));
             return;
         }
         let started = Instant::now();

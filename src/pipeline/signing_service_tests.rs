@@ -228,10 +228,10 @@ fn a_service_signer_who_is_not_in_the_minutes_fails() {
 fn sample_record(path: &str) -> Option<crate::record::Record> {
     let file = signing_samples().join(path);
     let Ok(bytes) = std::fs::read(&file) else {
-        println!(
-            "sample {} absent (scripts/fetch-signing-samples.sh); skipping",
+        crate::testing::skip(format_args!(
+            "no sample {} (scripts/fetch-signing-samples.sh fetches them)",
             file.display()
-        );
+        ));
         return None;
     };
     let now: jiff::Timestamp = "2026-12-07T00:00:00Z".parse().expect("time");

@@ -129,7 +129,7 @@ fn real_signed_corpus_agrees_with_peers_on_integrity() {
     let dir = Path::new(REAL_SIGNED);
     let reference = dir.join("reference.jsonl");
     if !reference.exists() {
-        println!("corpus {REAL_SIGNED} absent; skipping");
+        crate::testing::skip(format_args!("no corpus {REAL_SIGNED}"));
         return;
     }
     let text = std::fs::read_to_string(&reference).unwrap();
@@ -254,7 +254,7 @@ fn real_signed_corpus_agrees_with_peers_on_integrity() {
 fn protocol_pades_signatures_chain_to_the_test_root_and_untrusted_ca_does_not() {
     let root = Path::new(TEST_ROOT);
     if !root.exists() || !Path::new(PROTOCOLS).exists() {
-        println!("corpus {PROTOCOLS} absent; skipping");
+        crate::testing::skip(format_args!("no corpus {PROTOCOLS}"));
         return;
     }
     let mut trust = TrustStore::new();

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why a signature could not be read or checked.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum SignatureError {
@@ -69,11 +70,10 @@ pub enum SignatureError {
     #[error("signer certificate not found among {candidates} certificates ({sid})")]
     SignerCertificateNotFound { sid: String, candidates: usize },
     /// A certificate could not be parsed.
-    #[error("certificate #{index}: {source}")]
+    #[error("certificate #{index}: {cause}")]
     Certificate {
         index: usize,
-        #[source]
-        source: Box<SignatureError>,
+        cause: Box<SignatureError>,
     },
     /// A digest algorithm this verifier does not implement (e.g. MD5, or an unknown OID).
     #[error("unsupported digest algorithm {oid}")]
@@ -216,7 +216,7 @@ impl SignatureError {
             | SignatureError::TooMany { .. } => K::OverLimit,
             // A certificate that names an algorithm arkivar lacks is unsupported, one that is
             // garbled is malformed: the cause decides.
-            SignatureError::Certificate { source, .. } => source.kind(),
+            SignatureError::Certificate { cause, .. } => cause.kind(),
             SignatureError::Empty
             | SignatureError::Truncated { .. }
             | SignatureError::BadLength { .. }
@@ -301,7 +301,7 @@ mod tests {
         // A certificate's failure is its cause's kind.
         let cert = |source: SignatureError| SignatureError::Certificate {
             index: 1,
-            source: Box::new(source),
+            cause: Box::new(source),
         };
         assert_eq!(
             cert(SignatureError::UnsupportedKey {

@@ -251,7 +251,7 @@ fn check_rsa_sha1(
     let signer_der = certificates.first().ok_or(SignatureError::NoCertificate)?;
     let signer = Certificate::parse(signer_der).map_err(|e| SignatureError::Certificate {
         index: 0,
-        source: Box::new(e),
+        cause: Box::new(e),
     })?;
     report.signer = Some(signer.signer_facts());
     state.certificates.push(signer);

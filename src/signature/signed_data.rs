@@ -225,7 +225,7 @@ pub fn check(
             })?;
     let key = cert.public_key().map_err(|e| SignatureError::Certificate {
         index: signer_index,
-        source: Box::new(e),
+        cause: Box::new(e),
     })?;
     let outcome = match &signed_message {
         Some(message) => key.verify_outcome(&scheme, &[message], &si.signature)?,

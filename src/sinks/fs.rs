@@ -16,21 +16,22 @@ use thiserror::Error;
 use crate::record::{IdentityBasis, Record};
 
 /// Why a record could not be written.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum FsSinkError {
     /// The output folder could not be created.
-    #[error("cannot create output folder {}: {source}", .path.display())]
-    CreateDir { path: PathBuf, source: io::Error },
+    #[error("cannot create output folder {}: {cause}", .path.display())]
+    CreateDir { path: PathBuf, cause: io::Error },
     /// The record could not be serialized (a bug: records are plain data).
-    #[error("cannot serialize the record for {name}: {source}")]
+    #[error("cannot serialize the record for {name}: {cause}")]
     Serialize {
         name: String,
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     /// Writing, syncing or renaming the file failed.
-    #[error("cannot write {}: {source}", .path.display())]
-    Write { path: PathBuf, source: io::Error },
+    #[error("cannot write {}: {cause}", .path.display())]
+    Write { path: PathBuf, cause: io::Error },
 }
 
 /// Writes records as JSON files into one folder.
@@ -45,9 +46,9 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 impl FsSink {
     /// A sink writing into `dir`, which is created if missing.
     pub fn new(dir: &Path) -> Result<Self, FsSinkError> {
-        fs::create_dir_all(dir).map_err(|source| FsSinkError::CreateDir {
+        fs::create_dir_all(dir).map_err(|cause| FsSinkError::CreateDir {
             path: dir.to_owned(),
-            source,
+            cause,
         })?;
         Ok(FsSink {
             dir: dir.to_owned(),
@@ -67,9 +68,9 @@ impl FsSink {
     pub fn write(&self, record: &Record) -> Result<PathBuf, FsSinkError> {
         let name = Self::file_name(record);
         let mut json =
-            serde_json::to_vec_pretty(record).map_err(|source| FsSinkError::Serialize {
+            serde_json::to_vec_pretty(record).map_err(|cause| FsSinkError::Serialize {
                 name: name.clone(),
-                source,
+                cause,
             })?;
         json.push(b'\n');
 
@@ -82,11 +83,11 @@ impl FsSink {
         let result = write_synced(&temp, &json)
             .and_then(|()| fs::rename(&temp, &path))
             .and_then(|()| sync_dir(&self.dir));
-        if let Err(source) = result {
+        if let Err(cause) = result {
             // Best effort: a leftover temp file is harmless (dot-named, never a record) but
             // clutter; the write error is what matters.
             let _ = fs::remove_file(&temp);
-            return Err(FsSinkError::Write { path, source });
+            return Err(FsSinkError::Write { path, cause });
         }
         Ok(path)
     }

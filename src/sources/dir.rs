@@ -16,15 +16,16 @@ use thiserror::Error;
 use walkdir::WalkDir;
 
 /// Why a directory or a file in it could not be read.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum DirError {
     /// The root itself is missing, unreadable or not a directory.
-    #[error("cannot read directory {}: {source}", .path.display())]
-    Root { path: PathBuf, source: io::Error },
+    #[error("cannot read directory {}: {cause}", .path.display())]
+    Root { path: PathBuf, cause: io::Error },
     /// An entry under the root could not be listed.
-    #[error("cannot list {}: {source}", .path.display())]
-    Walk { path: PathBuf, source: io::Error },
+    #[error("cannot list {}: {cause}", .path.display())]
+    Walk { path: PathBuf, cause: io::Error },
     /// A file could not be read: missing, not a regular file, over `Limits::max_file_bytes`.
     #[error(transparent)]
     Open(#[from] OpenError),
@@ -68,14 +69,14 @@ pub enum Found {
 /// Every `*.pdf` file (extension in any case) under `root`, sorted by path, plus every entry
 /// that could not be listed. Fails only when `root` itself cannot be read.
 pub fn pdf_files(root: &Path) -> Result<Vec<Found>, DirError> {
-    let meta = std::fs::metadata(root).map_err(|source| DirError::Root {
+    let meta = std::fs::metadata(root).map_err(|cause| DirError::Root {
         path: root.to_owned(),
-        source,
+        cause,
     })?;
     if !meta.is_dir() {
         return Err(DirError::Root {
             path: root.to_owned(),
-            source: io::Error::new(io::ErrorKind::NotADirectory, "not a directory"),
+            cause: io::Error::new(io::ErrorKind::NotADirectory, "not a directory"),
         });
     }
     let mut pdfs = Vec::new();
@@ -97,10 +98,10 @@ pub fn pdf_files(root: &Path) -> Result<Vec<Found>, DirError> {
             }
             Err(error) => {
                 let path = error.path().unwrap_or(root).to_owned();
-                let source = error
+                let cause = error
                     .into_io_error()
                     .unwrap_or_else(|| io::Error::other("directory walk failed"));
-                unreadable.push(DirError::Walk { path, source });
+                unreadable.push(DirError::Walk { path, cause });
             }
         }
     }

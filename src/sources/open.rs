@@ -99,16 +99,17 @@ impl std::fmt::Display for FileKind {
 }
 
 /// Why a document could not be read. Every variant names the path as it was given.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum OpenError {
     /// The file could not be resolved, opened or read.
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}: {cause}", .path.display())]
     Io {
         /// The path as given.
         path: PathBuf,
         /// Why.
-        source: io::Error,
+        cause: io::Error,
     },
     /// Not a regular file; refused before reading.
     #[error("{} is {kind}, not a regular file; refused unread", .path.display())]
@@ -173,16 +174,16 @@ impl OpenError {
     /// its permissions or its shape (a disk error, too many open files). Everything else is
     /// a property of the file and the same read would be refused again.
     pub fn is_transient(&self) -> bool {
-        let OpenError::Io { source, .. } = self else {
+        let OpenError::Io { cause, .. } = self else {
             return false;
         };
         #[cfg(unix)]
-        if source.raw_os_error() == Some(libc::ELOOP) {
+        if cause.raw_os_error() == Some(libc::ELOOP) {
             // Too many links, or `O_NOFOLLOW` met a link swapped in after the check.
             return false;
         }
         !matches!(
-            source.kind(),
+            cause.kind(),
             io::ErrorKind::NotFound
                 | io::ErrorKind::PermissionDenied
                 | io::ErrorKind::IsADirectory
@@ -208,15 +209,15 @@ pub fn read_confined(
     symlinks: Symlinks,
     limit: u64,
 ) -> Result<Vec<u8>, OpenError> {
-    let io_error = |source| OpenError::Io {
+    let io_error = |cause| OpenError::Io {
         path: path.to_owned(),
-        source,
+        cause,
     };
     let resolved = path.canonicalize().map_err(io_error)?;
     if symlinks == Symlinks::StayInRoot {
-        let root = root.canonicalize().map_err(|source| OpenError::Io {
+        let root = root.canonicalize().map_err(|cause| OpenError::Io {
             path: root.to_owned(),
-            source,
+            cause,
         })?;
         // `starts_with` compares whole components: `/srv/docsx` is not under `/srv/docs`.
         if !resolved.starts_with(&root) {
@@ -237,9 +238,9 @@ fn read_opened(
     limit: u64,
     no_follow: bool,
 ) -> Result<Vec<u8>, OpenError> {
-    let io_error = |source| OpenError::Io {
+    let io_error = |cause| OpenError::Io {
         path: shown.to_owned(),
-        source,
+        cause,
     };
     let refuse = |kind| OpenError::NotRegular {
         path: shown.to_owned(),

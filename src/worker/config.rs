@@ -54,8 +54,9 @@ pub struct WorkerArgs {
     /// Deliveries of one message before the broker dead-letters it.
     #[arg(long, default_value_t = 5)]
     pub delivery_limit: u32,
-    /// Where `/healthz`, `/readyz` and `/metrics` are served.
-    #[arg(long, default_value = "127.0.0.1:9464")]
+    /// Where `/healthz`, `/readyz` and `/metrics` are served: `HOST:PORT`, or `:PORT` for
+    /// every interface. Port 0 lets the system choose; the ready line names the port.
+    #[arg(long, default_value = "127.0.0.1:9464", value_parser = listen_addr, value_name = "ADDR")]
     pub metrics_addr: SocketAddr,
     /// Seconds to let in-flight jobs finish after SIGTERM before exiting anyway (unfinished
     /// jobs are redelivered).
@@ -67,6 +68,18 @@ pub struct WorkerArgs {
     /// Print the job message's JSON Schema and exit.
     #[arg(long)]
     pub print_job_schema: bool,
+}
+
+/// A listening address: `HOST:PORT`, or `:PORT` for every interface, as Go programs and
+/// Prometheus exporters write it.
+pub fn listen_addr(text: &str) -> Result<SocketAddr, String> {
+    let full = match text.strip_prefix(':') {
+        Some(port) => format!("0.0.0.0:{port}"),
+        None => text.to_owned(),
+    };
+    full.parse().map_err(|_| {
+        format!("{text:?} is not an address: give HOST:PORT (127.0.0.1:9464) or :PORT")
+    })
 }
 
 impl WorkerArgs {
@@ -91,5 +104,23 @@ impl WorkerArgs {
                 Symlinks::StayInRoot
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_port_listens_on_every_interface() {
+        assert_eq!(listen_addr(":0"), Ok("0.0.0.0:0".parse().unwrap()));
+        assert_eq!(listen_addr(":9464"), Ok("0.0.0.0:9464".parse().unwrap()));
+        assert_eq!(
+            listen_addr("127.0.0.1:0"),
+            Ok("127.0.0.1:0".parse().unwrap())
+        );
+        assert_eq!(listen_addr("[::1]:80"), Ok("[::1]:80".parse().unwrap()));
+        assert!(listen_addr("9464").is_err());
+        assert!(listen_addr(":x").is_err());
     }
 }

@@ -12,7 +12,9 @@
 //!   the queue, and the process exits without waiting for the threads still stuck in them:
 //!   exit 0 when everything drained, [`crate::shutdown::EXIT_DEADLINE`] when the deadline cut
 //!   work off;
-//! - `/healthz`, `/readyz` and `/metrics` on a small HTTP port.
+//! - `/healthz`, `/readyz` and `/metrics` on a small HTTP port;
+//! - the one line at the default log level that says it is ready ([`READY_TARGET`]): the
+//!   bound metrics address, the queue, the pipelines.
 
 pub mod config;
 mod handle;
@@ -20,6 +22,7 @@ pub mod metrics;
 
 use std::collections::HashMap;
 use std::io::Write as _;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -45,6 +48,11 @@ pub use config::WorkerArgs;
 use handle::Context;
 use metrics::Metrics;
 
+/// The log target of the one line `worker` and `serve` log when they are ready to work. The
+/// CLI's default filter shows it at `info` beside arkivar's warnings, so an operator sees
+/// the addresses (with the port the system chose for `:0`) without `-v`.
+pub const READY_TARGET: &str = "arkivar::ready";
+
 /// How long fetching one `url` document may take, body included.
 const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -54,6 +62,7 @@ const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 const CLOSE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Why the worker stopped with an error.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum WorkerError {
@@ -61,12 +70,12 @@ pub enum WorkerError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     /// The metrics port could not be bound.
-    #[error("cannot listen on {addr} for /metrics: {source}")]
+    #[error("cannot listen on {addr} for /metrics: {cause}")]
     Listen {
         /// The address.
         addr: std::net::SocketAddr,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The archive token could not be read.
     #[error(transparent)]
@@ -81,12 +90,12 @@ pub enum WorkerError {
     #[error(transparent)]
     Pipeline(#[from] crate::pipeline::config::ConfigError),
     /// A pipeline file or the pipelines folder could not be read.
-    #[error("cannot read pipelines from {}: {source}", .path.display())]
+    #[error("cannot read pipelines from {}: {cause}", .path.display())]
     PipelineFile {
         /// The file or folder.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A pipeline names a time zone this build does not know.
     #[error("pipeline {pipeline}: {reason}")]
@@ -145,15 +154,18 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<Drain, WorkerError>
         .as_deref()
         .map(crate::sinks::fs::FsSink::new)
         .transpose()?;
-    let concurrency = args.concurrency.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-    });
+    let concurrency = args
+        .concurrency
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        })
+        .max(1);
     let metrics = Arc::new(Metrics::default());
     let ctx = Arc::new(Context {
         topology: args.topology(),
         rules: args.job_rules(),
         pipelines,
-        cpu: Arc::new(Semaphore::new(concurrency.max(1))),
+        cpu: Arc::new(Semaphore::new(concurrency)),
         archive,
         records: records.map(Arc::new),
         fetcher: DocumentFetcher::new(&args.job_rules(), URL_FETCH_TIMEOUT)?,
@@ -164,11 +176,12 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<Drain, WorkerError>
     let signals = crate::shutdown::listen(&shutdown).map_err(WorkerError::Signals)?;
     let listener = tokio::net::TcpListener::bind(args.metrics_addr)
         .await
-        .map_err(|source| WorkerError::Listen {
+        .map_err(|cause| WorkerError::Listen {
             addr: args.metrics_addr,
-            source,
+            cause,
         })?;
-    tracing::info!(addr = %listener.local_addr().unwrap_or(args.metrics_addr), "serving /healthz /readyz /metrics");
+    // The address as bound: with port 0 the system chose one, and the ready line names it.
+    let health_addr = listener.local_addr().unwrap_or(args.metrics_addr);
     let health = tokio::spawn(serve_health(
         listener,
         Arc::clone(&metrics),
@@ -181,7 +194,18 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<Drain, WorkerError>
         "arkivar-worker",
         &shutdown,
         |_| ctx.metrics.ready.store(false, Ordering::Relaxed),
-        |connection| session(connection, &args, &ctx, &shutdown),
+        |connection| {
+            session(
+                connection,
+                &args,
+                &ctx,
+                &shutdown,
+                Facts {
+                    health: health_addr,
+                    concurrency,
+                },
+            )
+        },
     )
     .await
     // Stopped while disconnected: no job was in flight.
@@ -210,9 +234,9 @@ fn pipelines(
         configs.push(crate::pipeline::config::builtin(name)?);
     }
     if let Some(dir) = &args.pipelines_dir {
-        let unreadable = |source| WorkerError::PipelineFile {
+        let unreadable = |cause| WorkerError::PipelineFile {
             path: dir.clone(),
-            source,
+            cause,
         };
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(unreadable)?
@@ -223,9 +247,9 @@ fn pipelines(
         files.sort();
         for path in files {
             let text =
-                std::fs::read_to_string(&path).map_err(|source| WorkerError::PipelineFile {
+                std::fs::read_to_string(&path).map_err(|cause| WorkerError::PipelineFile {
                     path: path.clone(),
-                    source,
+                    cause,
                 })?;
             let config = crate::pipeline::config::parse(&text, &path.display().to_string())?;
             tracing::info!(pipeline = %config.name, file = %path.display(), "pipeline file loaded");
@@ -253,6 +277,15 @@ fn pipelines(
     Ok(pipelines)
 }
 
+/// What the ready line says beside the broker's side.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    /// The metrics address as bound.
+    health: SocketAddr,
+    /// Documents processed at once.
+    concurrency: usize,
+}
+
 /// One connection's life: declare, consume until the connection dies or shutdown, then wait
 /// for that connection's jobs (after a shutdown, no longer than its deadline).
 async fn session(
@@ -260,6 +293,7 @@ async fn session(
     args: &WorkerArgs,
     ctx: &Arc<Context>,
     shutdown: &Shutdown,
+    facts: Facts,
 ) -> Result<SessionEnd<Drain>, lapin::Error> {
     ctx.metrics.connected();
     let channel = connection.create_channel().await?;
@@ -278,7 +312,19 @@ async fn session(
         )
         .await?;
     ctx.metrics.ready.store(true, Ordering::Relaxed);
-    tracing::info!(queue = %ctx.topology.jobs_queue, prefetch = args.prefetch, "consuming");
+    // Once per connection: after a reconnect the worker is ready again, and says so.
+    let mut pipelines: Vec<&str> = ctx.pipelines.keys().map(String::as_str).collect();
+    pipelines.sort_unstable();
+    tracing::info!(
+        target: READY_TARGET,
+        broker = %without_credentials(args.amqp.as_deref().unwrap_or_default()),
+        queue = %ctx.topology.jobs_queue,
+        prefetch = args.prefetch,
+        concurrency = facts.concurrency,
+        pipelines = %pipelines.join(","),
+        health = %format_args!("http://{}", facts.health),
+        "worker ready: consuming jobs"
+    );
 
     let mut jobs = JoinSet::new();
     let lost = loop {
@@ -338,6 +384,20 @@ async fn session(
     )
     .await;
     Ok(SessionEnd::Stopped(drain))
+}
+
+/// `url` without its user name and password, for the log; a URL that does not parse is not
+/// shown at all, since where its credentials are cannot be told.
+pub fn without_credentials(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            // Both fail only for URLs that cannot have credentials (`mailto:`): nothing to hide.
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("");
+            parsed.to_string()
+        }
+        Err(_) => "(not a URL)".to_owned(),
+    }
 }
 
 /// `/healthz` (the process runs), `/readyz` (connected and consuming), `/metrics`.

@@ -31,7 +31,7 @@ impl Vhost {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("{why}; CI=true requires the broker");
             }
-            eprintln!("skipping: {why}");
+            crate::common::skip(&why);
             return None;
         }
         let name = format!("arkivar-test-{}", uuid::Uuid::new_v4().simple());

@@ -674,3 +674,21 @@ pub fn corpus_with(marker: &str) -> Option<std::path::PathBuf> {
         });
     dir.join(marker).exists().then_some(dir)
 }
+
+/// Says that the running test is skipped and why, as one line on the terminal: `skipped
+/// <test>: <why>`. It writes to stderr itself, because the test harness captures what
+/// `println!` and `eprintln!` print in a test that passes, and a skipped test passes.
+pub fn skip(why: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let thread = std::thread::current();
+    // The harness runs each test on a thread named after it (but on `main` with one thread).
+    let line = match thread.name() {
+        Some(test) if test != "main" => format!("skipped {test}: {why}\n"),
+        _ => format!("skipped: {why}\n"),
+    };
+    // One write, so lines of tests running at once do not interleave.
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// Why a corpus test skips when [`corpus_with`] finds no corpus.
+pub const NO_CORPUS: &str = "no corpus at ../shared/corpus (set ARKIVAR_CORPUS)";

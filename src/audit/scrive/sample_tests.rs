@@ -47,10 +47,10 @@ fn scrive_sample_evidence_pages() {
     let dir = match samples() {
         Ok(dir) => dir,
         Err(looked) => {
-            println!(
-                "scrive sample test skipped: no {} (set ARKIVAR_SAMPLES; scripts/fetch-signing-samples.sh fetches them)",
+            crate::testing::skip(format_args!(
+                "no {} (set ARKIVAR_SAMPLES; scripts/fetch-signing-samples.sh fetches them)",
                 looked.join("sealed.pdf").display()
-            );
+            ));
             return;
         }
     };

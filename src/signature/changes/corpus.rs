@@ -139,7 +139,7 @@ fn score(dir: &Path) -> Vec<Scored> {
 #[test]
 fn corpus_agreement_with_pyhanko_modification_level() {
     let Some(dir) = corpus_dir() else {
-        println!("skip: no corpus (set ARKIVAR_CORPUS or place it at ../shared/corpus)");
+        crate::testing::skip("no corpus (set ARKIVAR_CORPUS or place it at ../shared/corpus)");
         return;
     };
     let started = Instant::now();
@@ -172,7 +172,7 @@ fn corpus_agreement_with_pyhanko_modification_level() {
 /// a printed line) when the corpus is absent.
 fn corpus_level(file: &str, field: &str) -> Option<ModificationLevel> {
     let Some(dir) = corpus_dir() else {
-        println!("skip: no corpus");
+        crate::testing::skip("no corpus (set ARKIVAR_CORPUS or place it at ../shared/corpus)");
         return None;
     };
     let (sigs, changes) = analyse_file(&dir.join("real-signed").join(file))?;
@@ -235,14 +235,14 @@ fn linearized_first_page_trailer_does_not_split_the_signed_revision() {
 #[test]
 fn public_key_encrypted_file_is_refused_not_guessed() {
     let Some(dir) = corpus_dir() else {
-        println!("skip: no corpus");
+        crate::testing::skip("no corpus (set ARKIVAR_CORPUS or place it at ../shared/corpus)");
         return;
     };
     let path = dir
         .join("real-signed")
         .join("pyhanko__signed-encrypted-pubkey-with-catalog-ref.pdf");
     let Ok(bytes) = std::fs::read(&path) else {
-        println!("skip: {} missing", path.display());
+        crate::testing::skip(format_args!("{} missing", path.display()));
         return;
     };
     assert!(matches!(
@@ -257,7 +257,7 @@ fn public_key_encrypted_file_is_refused_not_guessed() {
 #[test]
 fn views_built_from_increments_equal_parsed_prefixes_on_the_corpus() {
     let Some(dir) = corpus_dir() else {
-        println!("skip: no corpus (set ARKIVAR_CORPUS or place it at ../shared/corpus)");
+        crate::testing::skip("no corpus (set ARKIVAR_CORPUS or place it at ../shared/corpus)");
         return;
     };
     let mut files: Vec<PathBuf> = Vec::new();

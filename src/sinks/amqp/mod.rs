@@ -15,16 +15,17 @@ use crate::job::JobRejection;
 use crate::record::Record;
 
 /// Why a message could not be handed to the broker.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PublishError {
     /// The channel or connection failed; the broker may or may not have the message.
-    #[error("publishing to exchange {exchange:?} failed: {source}")]
+    #[error("publishing to exchange {exchange:?} failed: {cause}")]
     Broker {
         /// The exchange.
         exchange: String,
         /// lapin's error.
-        source: lapin::Error,
+        cause: lapin::Error,
     },
     /// The broker refused the message (a nack: e.g. a queue full under `reject-publish`).
     #[error("the broker refused the message for exchange {exchange:?} (routing key {key:?})")]
@@ -47,7 +48,15 @@ pub enum PublishError {
     },
     /// The record could not be serialized (a bug: records are plain data).
     #[error("cannot serialize the record: {0}")]
-    Serialize(#[from] serde_json::Error),
+    Serialize(serde_json::Error),
+}
+
+// By hand rather than `#[from]`, which would also make it the `source()`: the message
+// already ends with its text, and a chain printer would say it twice.
+impl From<serde_json::Error> for PublishError {
+    fn from(error: serde_json::Error) -> Self {
+        PublishError::Serialize(error)
+    }
 }
 
 /// A confirm-mode channel shared by every task of one connection.
@@ -100,9 +109,9 @@ impl Publisher {
         properties: BasicProperties,
         mandatory: bool,
     ) -> Result<(), PublishError> {
-        let broker = |source| PublishError::Broker {
+        let broker = |cause| PublishError::Broker {
             exchange: exchange.to_owned(),
-            source,
+            cause,
         };
         let confirm = self
             .channel

@@ -110,16 +110,17 @@ impl ArchiveArgs {
 }
 
 /// Why a token could not be read.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum TokenError {
     /// The token file could not be read.
-    #[error("cannot read the archive token from {}: {source}", .path.display())]
+    #[error("cannot read the archive token from {}: {cause}", .path.display())]
     File {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The token file or variable is empty.
     #[error("the archive token from {0} is empty")]
@@ -132,9 +133,9 @@ pub fn read_token(file: Option<&PathBuf>, var: &str) -> Result<Option<String>, T
     let (origin, token) = match file {
         Some(path) => (
             path.display().to_string(),
-            std::fs::read_to_string(path).map_err(|source| TokenError::File {
+            std::fs::read_to_string(path).map_err(|cause| TokenError::File {
                 path: path.clone(),
-                source,
+                cause,
             })?,
         ),
         None => match std::env::var(var) {

@@ -52,10 +52,18 @@ pub enum ArchiveError {
     Client(String),
     /// The record could not be serialized (a bug: records are plain data).
     #[error("cannot serialize the record: {0}")]
-    Serialize(#[from] serde_json::Error),
+    Serialize(serde_json::Error),
     /// The async runtime that drives the client for blocking callers could not start.
     #[error("cannot start the archive client's runtime: {0}")]
     Runtime(std::io::Error),
+}
+
+// By hand rather than `#[from]`, which would also make it the `source()`: the message
+// already ends with its text, and a chain printer would say it twice.
+impl From<serde_json::Error> for ArchiveError {
+    fn from(error: serde_json::Error) -> Self {
+        ArchiveError::Serialize(error)
+    }
 }
 
 /// What the archive said when it took the record.

@@ -33,10 +33,24 @@ pub const JOB_ID_HEADER: &str = "x-arkivar-job-id";
 pub enum SettleError {
     /// Publishing the copy failed; the original was nacked back to the queue instead.
     #[error("cannot move the message: {0}")]
-    Publish(#[from] PublishError),
+    Publish(PublishError),
     /// The ack or nack itself failed: the channel is gone, and the broker will redeliver.
     #[error("cannot acknowledge the message: {0}")]
-    Ack(#[from] lapin::Error),
+    Ack(lapin::Error),
+}
+
+// By hand rather than `#[from]`, which would also make it the `source()`: the message
+// already ends with its text, and a chain printer would say it twice.
+impl From<PublishError> for SettleError {
+    fn from(error: PublishError) -> Self {
+        SettleError::Publish(error)
+    }
+}
+
+impl From<lapin::Error> for SettleError {
+    fn from(error: lapin::Error) -> Self {
+        SettleError::Ack(error)
+    }
 }
 
 /// One job message as delivered.

@@ -65,7 +65,7 @@ pub enum EnqueueError {
     Disconnected(String),
     /// The broker refused, returned or lost the message.
     #[error("the broker did not take the job: {0}")]
-    Publish(#[from] PublishError),
+    Publish(PublishError),
     /// No confirm in time.
     #[error(
         "the broker did not confirm the job within {} s; it may or may not be queued: retry with the same job_id after checking its status_url",
@@ -74,10 +74,24 @@ pub enum EnqueueError {
     Timeout,
     /// The job could not be serialized (a bug: jobs are plain data).
     #[error("cannot serialize the job: {0}")]
-    Serialize(#[from] serde_json::Error),
+    Serialize(serde_json::Error),
     /// The publishing task panicked or was cancelled by the runtime shutting down.
     #[error("publishing the job was interrupted: {0}")]
     Interrupted(String),
+}
+
+// By hand rather than `#[from]`, which would also make it the `source()`: the message
+// already ends with its text, and a chain printer would say it twice.
+impl From<PublishError> for EnqueueError {
+    fn from(error: PublishError) -> Self {
+        EnqueueError::Publish(error)
+    }
+}
+
+impl From<serde_json::Error> for EnqueueError {
+    fn from(error: serde_json::Error) -> Self {
+        EnqueueError::Serialize(error)
+    }
 }
 
 /// Why one broker session ended with an error (connecting is the supervisor's:
@@ -87,7 +101,13 @@ pub enum EnqueueError {
 pub enum SessionError {
     /// Opening channels, declaring or binding failed.
     #[error("cannot set up the results queue: {0}")]
-    Setup(#[from] lapin::Error),
+    Setup(lapin::Error),
+}
+
+impl From<lapin::Error> for SessionError {
+    fn from(error: lapin::Error) -> Self {
+        SessionError::Setup(error)
+    }
 }
 
 /// The job queue as the handlers see it: publish a job, look up a job's state.

@@ -26,8 +26,9 @@ pub const DEFAULT_MAX_TRACKED_JOBS: usize = 10_000;
 /// `arkivar serve`: the HTTP API.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (`:0` picks a free port, printed on stderr).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on: `HOST:PORT`, or `:PORT` for every interface. Port 0 lets the
+    /// system choose; the ready line on stderr names the port.
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = crate::worker::config::listen_addr, value_name = "ADDR")]
     pub listen: SocketAddr,
     /// Largest request body in bytes; larger requests get 413.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
@@ -139,18 +140,19 @@ impl QueueConfig {
 }
 
 /// Why the arguments do not make a configuration.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A secret's file could not be read.
-    #[error("cannot read the {what} from {}: {source}", .path.display())]
+    #[error("cannot read the {what} from {}: {cause}", .path.display())]
     SecretFile {
         /// Which secret.
         what: &'static str,
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A secret's file is empty.
     #[error("the {what} file {} is empty", .path.display())]
@@ -216,10 +218,10 @@ fn read_secret(
     let Some(path) = file else {
         return Ok(std::env::var(var).ok().filter(|t| !t.is_empty()));
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::SecretFile {
+    let text = std::fs::read_to_string(&path).map_err(|cause| ConfigError::SecretFile {
         what,
         path: path.clone(),
-        source,
+        cause,
     })?;
     let secret = text.trim();
     if secret.is_empty() {

@@ -32,9 +32,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine as _;
 use http_body_util::Limited;
 use serde::Deserialize;
@@ -42,7 +43,8 @@ use serde::Deserialize;
 use super::broker::{EnqueueError, JobQueue, MAX_CORRELATION_ID_BYTES};
 use super::config::QueueConfig;
 use super::service::{
-    Problem, body_error, declared_length, json, looks_like_pdf, multipart_error, problem, too_large,
+    Problem, body_error, declared_length, json, looks_like_pdf, multipart_error,
+    multipart_rejection, problem, too_large,
 };
 use super::{App, HttpError};
 use crate::job::{self, Job, JobDocument, JobError, JobVersion};
@@ -101,9 +103,26 @@ pub async fn submit(State(app): State<Arc<App>>, request: Request) -> Response {
 }
 
 /// `GET /v1/jobs/{id}`.
-pub async fn status(State(app): State<Arc<App>>, Path(job_id): Path<String>) -> Response {
+pub async fn status(
+    State(app): State<Arc<App>>,
+    job_id: Result<Path<String>, PathRejection>,
+) -> Response {
     let Some(jobs) = app.jobs.as_ref() else {
         return no_broker();
+    };
+    let job_id = match job_id {
+        Ok(Path(job_id)) => job_id,
+        // An id whose percent-encoding is not UTF-8 cannot name a job.
+        Err(rejection) => {
+            return problem(
+                rejection.status(),
+                "invalid_job_id",
+                &format!(
+                    "{}; GET the status_url that POST /v1/jobs answered",
+                    rejection.body_text()
+                ),
+            );
+        }
     };
     match jobs.queue.tracker().get(&job_id) {
         Some(view) => json(StatusCode::OK, &view),
@@ -411,7 +430,7 @@ async fn multipart_job(jobs: &Jobs, request: Request, limit: usize) -> Result<Jo
     let request = request.map(|body| Body::new(Limited::new(body, limit)));
     let mut form = Multipart::from_request(request, &())
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| multipart_rejection(&e))?;
     let mut pdf = None;
     let mut job_id = None;
     let mut pipeline = None;

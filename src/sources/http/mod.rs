@@ -68,6 +68,7 @@ pub const WEBHOOK_PATH: &str = "/v1/webhooks/esign";
 pub const OPEN_ROUTES: &[&str] = &["/healthz", "/openapi.json"];
 
 /// Why the server could not start or stopped.
+/// A variant's `cause` ends its message, and is therefore not also its `source()`.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum HttpError {
@@ -75,10 +76,10 @@ pub enum HttpError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {cause}")]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Serving failed.
     #[error("the server stopped: {0}")]
@@ -183,6 +184,9 @@ pub fn router(app: Arc<App>) -> Router {
         }
     }
     router
+        // After the routes: it applies to the routes added before it.
+        .method_not_allowed_fallback(service::method_not_allowed)
+        .fallback(service::not_found)
         // Each handler that reads a body applies its own limit (`max_body_bytes`, the
         // webhook's smaller one), for raw and multipart bodies alike; axum's 2 MB default
         // would cut in first.
@@ -200,7 +204,8 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Runs the server until SIGINT or SIGTERM; requests in flight finish first, for at most
 /// `shutdown_timeout` after the signal. Says whether they all did (for the exit status).
-pub fn run(config: Config, settings: Settings) -> Result<Drain, HttpError> {
+/// `pipeline` is the name of the pipeline `settings` came from, for the ready line.
+pub fn run(config: Config, settings: Settings, pipeline: &str) -> Result<Drain, HttpError> {
     let concurrency = config.concurrency;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -217,11 +222,23 @@ pub fn run(config: Config, settings: Settings) -> Result<Drain, HttpError> {
         let signals = crate::shutdown::listen(&shutdown).map_err(HttpError::Signals)?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|source| HttpError::Bind { addr, source })?;
+            .map_err(|cause| HttpError::Bind { addr, cause })?;
+        // The address as bound: with port 0 the system chose one. Tests and scripts read it
+        // from this line.
         let local = listener.local_addr().map_err(HttpError::Serve)?;
-        // Tests and scripts read this line to find a port chosen with `:0`.
-        eprintln!("arkivar: listening on http://{local}");
-        tracing::info!(%local, concurrency, "serving");
+        let jobs = app.jobs.as_ref();
+        tracing::info!(
+            target: crate::worker::READY_TARGET,
+            listen = %format_args!("http://{local}"),
+            pipeline = %pipeline,
+            concurrency,
+            broker = %jobs.map_or_else(
+                || "none".to_owned(),
+                |jobs| crate::worker::without_credentials(&jobs.config.amqp_url),
+            ),
+            jobs_queue = %jobs.map_or("none", |jobs| jobs.config.topology.jobs_queue.as_str()),
+            "serve ready: answering requests"
+        );
         let broker = app.connect(&shutdown);
         // The server is the work in flight: its guard goes when the last request is done.
         let guard = shutdown.guard();

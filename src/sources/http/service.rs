@@ -13,7 +13,12 @@
 //! | 422 | a PDF the pipeline could not read (malformed, encrypted, timed out) | the record, whose `error` says what and where |
 //! | 500 | arkivar failed on the input (a contained panic) | the record |
 //!
-//! A "problem" is `{"error": code, "message": text}`.
+//! A "problem" is an RFC 9457 problem detail, `application/problem+json`:
+//! `{"type": "about:blank", "title", "status", "detail", "error": code, "message"}`. The
+//! status and the stable `error` code carry the meaning, so `type` is `about:blank` and
+//! `title` the status's reason phrase (RFC 9457 §4.2.1); `message` repeats `detail` for
+//! clients written before the RFC members. Unknown routes (404) and methods (405, with
+//! `Allow`) answer the same way, as do axum's own rejections of a request.
 //!
 //! The same document posted again within the cache's time to live is answered from
 //! [`super::cache`] (header `X-Arkivar-Cache: hit`); `Cache-Control: no-cache` verifies afresh.
@@ -22,8 +27,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{FromRequest, MatchedPath, Multipart, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::{LengthLimitError, Limited};
@@ -37,6 +43,9 @@ use crate::signature::range_digest::FileSha256;
 /// The answer header that says whether the record came from the answer cache (`hit`) or
 /// from running the pipeline for this request (`miss`).
 pub const CACHE_HEADER: &str = "x-arkivar-cache";
+
+/// The media type of every refusal (RFC 9457 §3).
+pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// How far into the body `%PDF-` may start. ISO 32000-2 §7.5.2 wants it first, but readers
 /// accept junk before it (Acrobat looks in the first 1024 bytes), and so does the pipeline.
@@ -111,7 +120,7 @@ pub async fn verify(State(app): State<Arc<App>>, request: Request) -> Response {
         return problem(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "the pipeline task stopped unexpectedly",
+            "the pipeline gave no answer for this document; the server log says why",
         );
     };
     app.metrics.answer_source(source.as_str());
@@ -168,18 +177,19 @@ async fn answer_of(
         Some(ErrorKind::Io | ErrorKind::Internal) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     // Records are plain data; failing to serialise one would be a bug, answered as a 500.
-    let (code, body) = match serde_json::to_vec(&record) {
-        Ok(body) => (code, Bytes::from(body)),
-        Err(error) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Bytes::from(format!("cannot serialize the record: {error}")),
-        ),
-    };
-    Some(Answer {
-        code,
-        body,
-        status: record.status.as_str(),
-    })
+    match serde_json::to_vec(&record) {
+        Ok(body) => Some(Answer {
+            code,
+            body: Bytes::from(body),
+            status: record.status.as_str(),
+        }),
+        // Records are plain data; failing to serialise one would be a bug. No answer is
+        // cached for it, and the handler answers it as an internal problem.
+        Err(error) => {
+            tracing::error!(%error, "cannot serialize a record");
+            None
+        }
+    }
 }
 
 /// Runs the pipeline on a verifier thread once the documents queued before it have started;
@@ -223,7 +233,7 @@ async fn read_pdf(request: Request, limit: usize) -> Result<(Bytes, Option<Strin
     }
     let mut form = Multipart::from_request(request, &())
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| multipart_rejection(&e))?;
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
@@ -281,6 +291,15 @@ pub(super) fn multipart_error(
     }
 }
 
+/// The answer for a request axum would not read as multipart (no boundary, say).
+pub(super) fn multipart_rejection(rejection: &MultipartRejection) -> Response {
+    problem(
+        rejection.status(),
+        "bad_multipart",
+        &format!("cannot read the multipart body: {}", rejection.body_text()),
+    )
+}
+
 /// True when `error` or one of its sources is the body limit.
 fn is_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
@@ -319,14 +338,14 @@ pub(super) fn too_large(limit: usize) -> Response {
 }
 
 /// A refusal not yet rendered: small enough to travel in a `Result` (a `Response` is not),
-/// and `?` turns it into the `{"error", "message"}` answer.
+/// and `?` turns it into the problem answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Problem {
     /// The status code.
     pub status: StatusCode,
     /// The stable code (`"error"`).
     pub code: &'static str,
-    /// What went wrong, for people.
+    /// What went wrong, for people (`"detail"`).
     pub message: String,
 }
 
@@ -347,12 +366,44 @@ impl From<Problem> for Response {
     }
 }
 
-/// A `{"error", "message"}` answer.
-pub(super) fn problem(code: StatusCode, error: &str, message: &str) -> Response {
-    json(
+/// The body of a problem answer (RFC 9457 §3.1), with arkivar's code as the extension
+/// member `error`.
+#[derive(Debug, serde::Serialize)]
+struct ProblemDetail<'a> {
+    /// No type of its own: the status and `error` say what happened (RFC 9457 §4.2.1).
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The status's reason phrase, as `about:blank` asks.
+    title: &'static str,
+    status: u16,
+    detail: &'a str,
+    /// The stable code clients route on.
+    error: &'a str,
+    /// `detail` again, for clients that read the body before it was a problem detail.
+    message: &'a str,
+}
+
+/// A problem answer: status `code`, stable code `error`, and `detail` for people.
+pub(super) fn problem(code: StatusCode, error: &str, detail: &str) -> Response {
+    let body = ProblemDetail {
+        kind: "about:blank",
+        title: code.canonical_reason().unwrap_or("Error"),
+        status: code.as_u16(),
+        detail,
+        error,
+        message: detail,
+    };
+    // A struct of strings and a number always serializes; the fallback keeps the answer a
+    // problem anyway.
+    let body = serde_json::to_vec(&body).unwrap_or_else(|_| {
+        br#"{"type":"about:blank","title":"Internal Server Error","status":500}"#.to_vec()
+    });
+    (
         code,
-        &serde_json::json!({ "error": error, "message": message }),
+        [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
+        body,
     )
+        .into_response()
 }
 
 /// `value` as a JSON answer with status `code`.
@@ -367,13 +418,37 @@ pub(super) fn json(code: StatusCode, value: &impl serde::Serialize) -> Response 
             body,
         )
             .into_response(),
-        // Records are plain data; failing to serialize one is a bug, said plainly.
-        Err(error) => (
+        // Answers are plain data; failing to serialize one is a bug, said plainly.
+        Err(error) => problem(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("cannot serialize the answer: {error}"),
-        )
-            .into_response(),
+            "internal",
+            &format!("cannot serialize the answer: {error}"),
+        ),
     }
+}
+
+/// The answer for a path no route has.
+pub async fn not_found(uri: Uri) -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        &format!(
+            "no route {}; GET /openapi.json lists the routes",
+            uri.path()
+        ),
+    )
+}
+
+/// The answer for a route asked with a method it does not take; axum adds `Allow`.
+pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &format!(
+            "{} does not take {method}; the Allow header lists the methods it does",
+            uri.path()
+        ),
+    )
 }
 
 /// Middleware: requires `Authorization: Bearer <token>` when a token is configured, except on

@@ -597,7 +597,7 @@ mod corpus {
     fn load(rel: &str) -> Option<Document> {
         let path = Path::new(CORPUS).join(rel);
         if !path.exists() {
-            println!("skipped: {} not present", path.display());
+            crate::testing::skip(format_args!("{} not present", path.display()));
             return None;
         }
         Document::load(&path).ok()
@@ -656,7 +656,7 @@ mod corpus {
     #[test]
     fn every_corpus_font_loads() {
         let Ok(manifest) = std::fs::read_to_string(Path::new(CORPUS).join("MANIFEST.tsv")) else {
-            println!("skipped: {CORPUS} not present");
+            crate::testing::skip(format_args!("{CORPUS} not present"));
             return;
         };
         for line in manifest.lines().skip(1) {
@@ -689,7 +689,7 @@ mod corpus {
     fn shown_strings_decode_to_truth_characters() {
         use std::collections::{HashMap, HashSet};
         let Ok(manifest) = std::fs::read_to_string(Path::new(CORPUS).join("MANIFEST.tsv")) else {
-            println!("skipped: {CORPUS} not present");
+            crate::testing::skip(format_args!("{CORPUS} not present"));
             return;
         };
         for line in manifest.lines().skip(1) {
