@@ -102,7 +102,11 @@ fn report_renders_filters_and_logs_no_console_errors() {
         .env_remove("RUST_LOG")
         .output()
         .unwrap();
-    assert_eq!(status.status.code(), Some(2), "two documents cannot be processed");
+    assert_eq!(
+        status.status.code(),
+        Some(2),
+        "two documents cannot be processed"
+    );
     let page = out.join("report.html");
     let profile = dir.path().join("profile");
     let total = samples.len() + 2;

@@ -1997,3 +1997,48 @@ async fn worker_says_once_that_it_is_ready_and_where() {
     let status = worker.wait_exit(Duration::from_secs(10)).await;
     assert_eq!(status.and_then(|s| s.code()), Some(0), "{status:?}");
 }
+
+/// `--sip-dir`: each job's document gets its archive package, carrying the job's metadata,
+/// before the job is acknowledged; a job for the same document again keeps the package.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_job_gets_an_archive_package_with_its_case_metadata() {
+    let (vhost, root) = setup!();
+    let sip_dir = tempfile::tempdir().unwrap();
+    let _worker = Worker::spawn(
+        &vhost,
+        root.path(),
+        None,
+        &["--sip-dir", sip_dir.path().to_str().unwrap()],
+    );
+    let client = Client::connect(&vhost).await;
+    wait_for_topology(&client).await;
+    client.queue("records", true).await;
+    let docs = write_docs(root.path(), 2);
+    for (i, d) in docs.iter().enumerate() {
+        client
+            .publish(&job(&format!("job-{i}"), d), BasicProperties::default())
+            .await;
+    }
+    // A record is published only after its package is on disk.
+    let published = client.drain("records", 2, Duration::from_secs(30)).await;
+    assert_eq!(published.len(), 2);
+    for i in 0..2 {
+        let package = sip_dir
+            .path()
+            .join(format!("arkivar-{}", sha256_hex(&document(i))));
+        let case = std::fs::read_to_string(package.join("metadata/descriptive/case.xml"))
+            .unwrap_or_else(|e| panic!("{}: {e}", package.display()));
+        assert!(
+            case.contains(&format!("<diarienummer>KS job-{i}</diarienummer>")),
+            "{case}"
+        );
+        assert!(package.join("METS.xml").is_file());
+    }
+    let before = std::fs::read_dir(sip_dir.path()).unwrap().count();
+    client
+        .publish(&job("job-again", &docs[0]), BasicProperties::default())
+        .await;
+    let again = client.drain("records", 1, Duration::from_secs(30)).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(std::fs::read_dir(sip_dir.path()).unwrap().count(), before);
+}

@@ -47,6 +47,10 @@ pub struct WorkerArgs {
     /// The HTTP archive, shared with `arkivar batch`.
     #[command(flatten)]
     pub archive: ArchiveArgs,
+    /// Archive packages, shared with `arkivar batch`: each job's package is written before
+    /// the job is acknowledged; a failed write sends the job round the retry queues.
+    #[command(flatten)]
+    pub packages: crate::sinks::sip::SipArgs,
     /// Delays of the retry queues in milliseconds, comma-separated; their number is the
     /// number of retries before a job is dead-lettered. Must match the broker's topology.
     #[arg(long, value_delimiter = ',', default_values_t = [1_000u32, 10_000, 60_000])]

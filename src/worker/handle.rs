@@ -21,6 +21,7 @@ use crate::record::{JobInfo, Record, SourceInfo, Status};
 use crate::sinks::amqp::Publisher;
 use crate::sinks::fs::FsSink;
 use crate::sinks::http::{ArchiveError, ArchiveSink};
+use crate::sinks::sip::SipSink;
 use crate::sources::amqp::{Incoming, Topology};
 use crate::sources::fetch::DocumentFetcher;
 use crate::sources::open;
@@ -41,6 +42,8 @@ pub struct Context {
     pub archive: Option<ArchiveSink>,
     /// The folder of records (`--records-dir`), when configured.
     pub records: Option<Arc<FsSink>>,
+    /// The folder of archive packages (`--sip-dir`), when configured.
+    pub packages: Option<Arc<SipSink>>,
     /// Fetches `url` documents (redirects only to allowed URLs, bounded by the pipeline's
     /// file-size limit).
     pub fetcher: DocumentFetcher,
@@ -265,6 +268,32 @@ async fn run(
             }
             Err(e) => {
                 let reason = format!("writing the record was interrupted: {e}");
+                return (End::Retry { reason }, job_id, Some(incoming));
+            }
+        };
+    }
+    if let Some(packages) = &ctx.packages {
+        // Like the record file: blocking writes, off the async threads. A record that names
+        // the document by its path has no bytes to package.
+        let packages = Arc::clone(packages);
+        let document = Arc::clone(&bytes);
+        let written = tokio::task::spawn_blocking(move || {
+            let written = match crate::package::build(&record, &document) {
+                Ok(package) => packages
+                    .write(&package)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(crate::package::PackageError::NoContent) => Ok(()),
+                Err(e) => Err(format!("no package: {e}")),
+            };
+            (record, written)
+        })
+        .await;
+        record = match written {
+            Ok((back, Ok(()))) => back,
+            Ok((_, Err(reason))) => return (End::Retry { reason }, job_id, Some(incoming)),
+            Err(e) => {
+                let reason = format!("writing the package was interrupted: {e}");
                 return (End::Retry { reason }, job_id, Some(incoming));
             }
         };

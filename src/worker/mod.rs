@@ -108,6 +108,9 @@ pub enum WorkerError {
     /// The folder for `--records-dir` could not be created.
     #[error(transparent)]
     Records(#[from] crate::sinks::fs::FsSinkError),
+    /// The folder for `--sip-dir` could not be created.
+    #[error(transparent)]
+    Packages(#[from] crate::sinks::sip::SipSinkError),
     /// Writing to stdout failed.
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
@@ -168,6 +171,7 @@ async fn run(args: WorkerArgs, settings: Settings) -> Result<Drain, WorkerError>
         cpu: Arc::new(Semaphore::new(concurrency)),
         archive,
         records: records.map(Arc::new),
+        packages: args.packages.sink()?.map(Arc::new),
         fetcher: DocumentFetcher::new(&args.job_rules(), URL_FETCH_TIMEOUT)?,
         metrics: Arc::clone(&metrics),
     });
