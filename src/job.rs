@@ -301,10 +301,32 @@ pub fn parse(body: &[u8]) -> Result<Job, JobError> {
         }
     })?;
     check_job_id(&job.job_id)?;
+    check_package_metadata(&job.metadata)?;
     if let JobDocument::Path(path) = &job.document {
         check_path(&job.job_id, path)?;
     }
     Ok(job)
+}
+
+/// The metadata keys that reach the archive package must be strings: a number or an object
+/// as a diarienummer would be dropped from the package, so it is refused here, where the
+/// sender hears of it.
+fn check_package_metadata(metadata: &BTreeMap<String, serde_json::Value>) -> Result<(), JobError> {
+    for key in crate::package::JOB_METADATA_KEYS {
+        match metadata.get(key) {
+            None | Some(serde_json::Value::String(_)) => {}
+            Some(other) => {
+                return Err(JobError::Field {
+                    field: format!("metadata.{key}"),
+                    message: format!(
+                        "must be a string (it goes into the archive package), not {}",
+                        json_kind(other)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `document` must be an object with exactly one of `path`, `url`, `base64`; said in those
@@ -506,6 +528,25 @@ mod tests {
             )
             .as_bytes(),
         )
+    }
+
+    #[test]
+    fn package_metadata_of_the_wrong_type_is_refused_with_its_field() {
+        let job = |metadata: &str| {
+            format!(
+                r#"{{"version":1,"job_id":"j1","document":{{"path":"a.pdf"}},"metadata":{metadata}}}"#
+            )
+        };
+        match parse(job(r#"{"diarienummer":2024}"#).as_bytes()) {
+            Err(JobError::Field { field, message }) => {
+                assert_eq!(field, "metadata.diarienummer");
+                assert!(message.contains("a number"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Strings, and keys the package does not read, are the caller's business.
+        let ok = parse(job(r#"{"diarienummer":"KS 2024/1","x":[1,2]}"#).as_bytes()).unwrap();
+        assert_eq!(ok.metadata["x"], serde_json::json!([1, 2]));
     }
 
     #[test]

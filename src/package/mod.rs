@@ -26,6 +26,17 @@ use sha2::{Digest, Sha256};
 
 use crate::record::Record;
 
+/// The keys of a job's `metadata` that reach the package, each a string when present:
+/// the registrar's fields in `case.xml`, the agents and the agreement in the METS header.
+pub const JOB_METADATA_KEYS: [&str; 6] = [
+    "diarienummer",
+    "arendemening",
+    "classification",
+    "submitter",
+    "archivist",
+    "submission_agreement",
+];
+
 /// The E-ARK SIP profile the root METS names.
 pub const SIP_PROFILE: &str = "https://earksip.dilcis.eu/profile/E-ARK-SIP-v2-1-0.xml";
 
