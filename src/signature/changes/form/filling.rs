@@ -386,6 +386,7 @@ mod tests {
         );
         let err = sign(&r).expect_err("object 4 is signed content");
         assert_eq!(err.subject, Subject::SignatureValue);
+        assert!(err.reason.contains("already had"), "{err:?}");
     }
 
     #[test]
