@@ -26,9 +26,9 @@ use super::people::names_in_value;
 use super::text::{fold, starts_upper};
 use super::vocab::{LabelKind, Lexicon};
 use super::{
-    Designated, Evidence, Fact, Justering, Meeting, MinutesFacts, Notice, ParagraphRange,
-    Participant, Role, Substitution,
+    Designated, Evidence, Fact, Justering, Meeting, MinutesFacts, Notice, ParagraphRange, Role,
 };
+use attendance::Attendance;
 use designation::{Designation, Item, MAX_STRAY_LINES, Orientation, role_row, stray_line};
 
 /// After a signature label or a bare role line, this many lines may hold the names.
@@ -73,23 +73,27 @@ pub(super) fn accepted<'a>(text: &'a str, in_head: bool, lex: &Lexicon) -> Optio
     ok.then_some(m)
 }
 
+/// One pass over one document's lines: what is read so far, and where.
 struct Reader<'a> {
     lex: &'a Lexicon,
     lines: Vec<Line>,
+    /// The first `§` heading: before it, a label without a colon is trusted.
     head_end: usize,
     meeting: Meeting,
-    participants: Vec<Participant>,
-    participant_lines: Vec<usize>,
-    absent: Vec<String>,
-    substitutions: Vec<Substitution>,
+    attendance: Attendance,
     designated: Designated,
     paragraphs: Option<ParagraphRange>,
     justering: Justering,
     notice: Notice,
+    /// Where each fact was read, in reading order.
     evidence: Vec<Evidence>,
+    /// Labels read per language of the lexicon: the most is the document's language.
     votes: Vec<usize>,
+    /// Lines of a date field that may hold the organ beside the date ([`organ`]).
     title: Vec<usize>,
+    /// The first label's line: the title lines are above it.
     first_label: Option<usize>,
+    /// The signature block being read ([`designation`]).
     state: Designation,
 }
 
@@ -105,10 +109,7 @@ pub fn read(pages: &[&str], lex: &Lexicon) -> Option<MinutesFacts> {
         lines,
         head_end,
         meeting: Meeting::default(),
-        participants: Vec::new(),
-        participant_lines: Vec::new(),
-        absent: Vec::new(),
-        substitutions: Vec::new(),
+        attendance: Attendance::default(),
         designated: Designated::default(),
         paragraphs: None,
         justering: Justering::default(),
@@ -294,9 +295,10 @@ impl Reader<'_> {
             };
             if empty {
                 let names: Vec<(String, usize)> = self
+                    .attendance
                     .participants
                     .iter()
-                    .zip(&self.participant_lines)
+                    .zip(&self.attendance.participant_lines)
                     .filter(|(p, _)| p.role == role)
                     .map(|(p, k)| (p.name.clone(), *k))
                     .collect();
@@ -307,21 +309,25 @@ impl Reader<'_> {
         }
         // Members replaced by a substitute, and the absent, are not participants.
         let gone: HashSet<String> = self
+            .attendance
             .substitutions
             .iter()
             .map(|s| fold(&s.replaces))
-            .chain(self.absent.iter().map(|a| fold(a)))
+            .chain(self.attendance.absent.iter().map(|a| fold(a)))
             .collect();
         let keep: Vec<bool> = self
+            .attendance
             .participants
             .iter()
             .map(|p| !gone.contains(&fold(&p.name)) || p.replaces.is_some())
             .collect();
         let mut flags = keep.iter();
-        self.participants
+        self.attendance
+            .participants
             .retain(|_| flags.next().copied().unwrap_or(true));
         let mut flags = keep.iter();
-        self.participant_lines
+        self.attendance
+            .participant_lines
             .retain(|_| flags.next().copied().unwrap_or(true));
         if self.paragraphs.is_none() {
             let nums: Vec<u32> = self
@@ -359,7 +365,7 @@ impl Reader<'_> {
             && self.designated.secretary.is_empty()
             && self.designated.adjusters.is_empty());
         let meetingish = self.meeting.date.is_some() || self.paragraphs.is_some();
-        if !(meetingish && (designated_any || !self.participants.is_empty())) {
+        if !(meetingish && (designated_any || !self.attendance.participants.is_empty())) {
             return None;
         }
         let language = self
@@ -374,13 +380,13 @@ impl Reader<'_> {
         let notice = (self.notice != Notice::default()).then_some(self.notice);
         Some(MinutesFacts {
             meeting: self.meeting,
-            participants: self.participants,
+            participants: self.attendance.participants,
             designated: self.designated,
             paragraphs: self.paragraphs,
             justering,
             notice,
-            substitutions: self.substitutions,
-            absent: self.absent,
+            substitutions: self.attendance.substitutions,
+            absent: self.attendance.absent,
             language,
             evidence: self.evidence,
         })

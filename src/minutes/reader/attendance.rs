@@ -11,6 +11,16 @@ use crate::minutes::{Participant, Role, Substitution};
 /// An attendance list longer than this is not an attendance list.
 const MAX_ENTRIES: usize = 300;
 
+/// Who took part, was absent or stood in for whom, as the lists give them.
+#[derive(Debug, Default)]
+pub(super) struct Attendance {
+    pub participants: Vec<Participant>,
+    /// The line each participant was read from, in the same order.
+    pub participant_lines: Vec<usize>,
+    pub absent: Vec<String>,
+    pub substitutions: Vec<Substitution>,
+}
+
 impl Reader<'_> {
     /// An attendance section from line `i`; returns the next line to read.
     pub(super) fn section(&mut self, i: usize, inline: &str, kind: SectionKind) -> usize {
@@ -158,8 +168,13 @@ impl Reader<'_> {
 
     pub(super) fn add_participant(&mut self, entry: Entry, kind: SectionKind, i: usize) {
         if kind == SectionKind::Absent {
-            if !self.absent.iter().any(|a| fold(a) == fold(&entry.name)) {
-                self.absent.push(entry.name);
+            if !self
+                .attendance
+                .absent
+                .iter()
+                .any(|a| fold(a) == fold(&entry.name))
+            {
+                self.attendance.absent.push(entry.name);
             }
             return;
         }
@@ -170,16 +185,21 @@ impl Reader<'_> {
         };
         let role = entry.role.unwrap_or(default);
         if let Some(r) = &entry.replaces {
-            self.substitutions.push(Substitution {
+            self.attendance.substitutions.push(Substitution {
                 substitute: entry.name.clone(),
                 replaces: r.clone(),
             });
         }
         let key = fold(&entry.name);
-        if self.participants.iter().any(|p| fold(&p.name) == key) {
+        if self
+            .attendance
+            .participants
+            .iter()
+            .any(|p| fold(&p.name) == key)
+        {
             return;
         }
-        self.participants.push(Participant {
+        self.attendance.participants.push(Participant {
             name: entry.name,
             role,
             party: entry.party,
@@ -187,7 +207,7 @@ impl Reader<'_> {
             replaces: entry.replaces,
             paragraphs: entry.paragraphs,
         });
-        self.participant_lines.push(i);
+        self.attendance.participant_lines.push(i);
     }
 }
 

@@ -197,7 +197,7 @@ impl Reader<'_> {
     pub(super) fn is_participant(&self, name: &str) -> bool {
         use crate::identity::{fold as fold_name, ocr_same_person};
         let read = fold_name(name);
-        self.participants.iter().any(|p| {
+        self.attendance.participants.iter().any(|p| {
             let f = fold_name(&p.name);
             f == read || ocr_same_person(&read, &f)
         })
@@ -222,7 +222,8 @@ impl Reader<'_> {
         }) {
             return None;
         }
-        self.participants
+        self.attendance
+            .participants
             .iter()
             .any(|p| fold(&p.name) == fold(&name))
             .then_some(name)
@@ -260,6 +261,7 @@ impl Reader<'_> {
         let mut at = 0;
         while at < words.len() {
             let taken = self
+                .attendance
                 .participants
                 .iter()
                 .filter_map(|p| {
@@ -325,6 +327,7 @@ impl Reader<'_> {
     pub(super) fn reconcile_designations(&mut self) {
         use crate::identity::{fold as fold_name, ocr_same_person};
         let participants: Vec<(crate::identity::FoldedName, String, Role)> = self
+            .attendance
             .participants
             .iter()
             .map(|p| (fold_name(&p.name), p.name.clone(), p.role))
