@@ -22,7 +22,10 @@ use crate::ocr::OcrInfo;
 use crate::pdf::text::PageText;
 use crate::pdf::{DocumentMetadata, PdfError, Revision};
 use crate::signature::examine::SignatureFacts;
-use crate::verify::signing::Signing;
+
+mod signing;
+
+pub use signing::{MatchState, SignerRole, Signing, SigningSource, SourceTime, Uncovered};
 
 /// The version of the record's shape that this build writes.
 ///
@@ -526,36 +529,6 @@ pub enum Severity {
     Warning,
     /// Reported, does not change the status.
     Info,
-}
-
-/// The role a signature is given in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SignerRole {
-    /// Ordförande.
-    Chair,
-    /// Sekreterare.
-    Secretary,
-    /// Justerare.
-    Adjuster,
-    /// Any other signer.
-    Other,
-}
-
-/// Where a signing event was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SigningSource {
-    /// A PDF (PAdES/CMS) signature.
-    Pades,
-    /// The eID login that a signing service's certificate records for a PDF signature (the
-    /// authentication instant of its RFC 7773 Authentication Context): the signing's time
-    /// when there is one, with the signature's own time kept beside it.
-    EidLogin,
-    /// An e-sign provider's audit trail.
-    AuditTrail,
-    /// A visible signing stamp in the document text.
-    Text,
 }
 
 /// The JSON Schema (draft 2020-12) of [`Record`], as committed in `schema/record.schema.json`.

@@ -15,7 +15,7 @@ use super::Role;
 use super::text::norm;
 
 /// The lexicon's tables are read at every word of every line: hashed with foldhash (seeded per
-/// process) rather than SipHash, which cost a twentieth of reading minutes.
+/// process) rather than SipHash, which is slower on such short keys.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 /// See [`HashMap`].
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;

@@ -5,7 +5,7 @@
 //! back on stdout; no file is written to disk. On Linux the PGM is an in-memory file
 //! (`memfd_create`) given to tesseract as its stdin and named `/dev/stdin`, so tesseract opens
 //! it as a file and reads it with `fread`: told `stdin` instead, it reads through a C++ stream
-//! iterator at about 11 ns a byte (an A4 page at 300 dpi is 8.7 MB of pixels). Elsewhere, or
+//! iterator a byte at a time, slow for the megabytes of pixels of a page. Elsewhere, or
 //! when no in-memory file can be made, the same PGM goes through the pipe. Each run is limited
 //! in time and killed when it overruns.
 //! `OMP_THREAD_LIMIT=1` because arkivar runs pages in parallel itself: tesseract's own OpenMP

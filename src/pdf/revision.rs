@@ -522,8 +522,8 @@ fn count_trailing(bytes: &[u8], pred: impl Fn(u8) -> bool) -> usize {
     bytes.iter().rev().take_while(|&&b| pred(b)).count()
 }
 
-// memchr's substring search: a byte-by-byte `windows` scan of the whole file for every
-// `%%EOF` was a tenth of loading a signed protocol.
+// memchr's substring search: the whole file is searched for every `%%EOF`, which a
+// byte-by-byte `windows` scan makes slow on large files.
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     memchr::memmem::find(haystack.get(from..)?, needle).map(|p| p + from)
 }

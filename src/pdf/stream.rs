@@ -3,14 +3,14 @@
 //!
 //! Nearly every content stream, ToUnicode CMap and font program is such a stream without
 //! predictor. lopdf reads those through a `Read` adapter that grows its output a
-//! little at a time and zeroes a fresh 40 KiB inflater state per stream; for the many small
-//! streams of a page that was a fifth of text extraction. lopdf also grows its buffer by
+//! little at a time and zeroes a fresh 40 KiB inflater state per stream, which adds up over
+//! the many small streams of a page. lopdf also grows its buffer by
 //! doubling, so a stream at its limit could reserve twice the limit, and a stream past the
 //! limit was refused only after a full decode.
 //!
 //! The single pass is libdeflate's when it decodes the stream whole into a buffer of a
-//! guessed size (it inflates about twice as fast as miniz_oxide, which was a twentieth of a
-//! signed protocol's processing). libdeflate accepts only a complete, checksummed zlib
+//! guessed size (it inflates faster than miniz_oxide). libdeflate accepts only a complete,
+//! checksummed zlib
 //! stream, and such a stream inflates to the same bytes in any inflater.
 //!
 //! What libdeflate does not finish within [`LIBDEFLATE_MAX_OUT`] is inflated by flate2 (the

@@ -621,8 +621,8 @@ fn rsa_pkcs1v15_verify(
         })
 }
 
-/// RSASSA-PKCS1-v1_5 through aws-lc (already linked for TLS), several times faster than the
-/// portable big-integer code on the common case. Only a yes counts: `false` sends the caller
+/// RSASSA-PKCS1-v1_5 through aws-lc (already linked for TLS), faster than the portable
+/// big-integer code on the common case. Only a yes counts: `false` sends the caller
 /// to [`rsa_pkcs1v15_verify`], which also takes what aws-lc has no parameters for (SHA-224,
 /// SHA-3, SHA-384 under 2048 bits) or refuses (a DigestInfo without the NULL parameters).
 fn rsa_pkcs1v15_verify_fast(

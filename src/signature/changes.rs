@@ -12,153 +12,49 @@
 //! The facts come from comparing the signed revision's own view with each later revision's
 //! (lopdf merges revisions, so a revision's view is the file cut at its end, parsed once and
 //! shared by every signature, see [`views`]). The rules are pyHanko's standard difference
-//! policy, which arkivar is measured against ([`policy`], [`form`]); arkivar adds a rule for
-//! annotations, which pyHanko lacks. This module owns facts, not verdicts: the `verify` stage
-//! weighs `modified_after_signing`.
+//! policy, which arkivar is measured against; arkivar adds a rule for annotations, which
+//! pyHanko lacks. This module owns facts ([`facts`]), not verdicts: the `verify` stage weighs
+//! `modified_after_signing`.
+//!
+//! The files: [`rule`] is what a rule sees and returns; [`policy`] composes the rules, one
+//! family per file ([`catalog`], [`dss`], [`bookkeeping`], [`form`], [`annotations`]), and
+//! adds up what they approve; [`graph`] reads one revision's object graph; [`views`] and
+//! [`increment`] parse each revision and read what it wrote. Each file imports only those
+//! below it: rules never import the policy that runs them.
 //!
 //! Coverage decides before any comparison: a signature over the whole file has nothing after
 //! it (`None`); one whose `/ByteRange` does not end at a revision boundary cannot be compared
 //! with anything and is `Other`, as pyHanko rates a nonstandard coverage.
 
+mod annotations;
+mod bookkeeping;
+mod catalog;
+mod dss;
+mod facts;
 mod form;
 mod graph;
 mod increment;
 mod policy;
+mod rule;
 mod views;
 
 #[cfg(test)]
 mod corpus;
+#[cfg(test)]
+mod fixture;
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use lopdf::Document;
-use schemars::JsonSchema;
-use serde::Serialize;
 
 use crate::pdf::{Limits, Pdf};
 use crate::signature::byte_range::{self, Coverage};
 use crate::signature::field::{DocMdp, SignatureDict};
 
+pub use facts::{Change, ModificationLevel, SignatureChanges, Subject};
 use graph::{Usages, size_of};
-use policy::{Pair, SigTerms};
-
-/// How far a document was modified after a signature, ordered from least to most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ModificationLevel {
-    /// Nothing was written after the signature.
-    None,
-    /// Long-term validation data only: DSS, document timestamps, metadata, bookkeeping.
-    LtaUpdates,
-    /// Form fields filled, signature fields created or signed.
-    FormFilling,
-    /// Annotations other than widgets added, changed or removed.
-    Annotations,
-    /// Anything else: content, page tree, resources, or a change no rule explains.
-    Other,
-}
-
-/// What a changed object is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Subject {
-    /// The document catalog.
-    Catalog,
-    /// The trailer's `/Info` dictionary.
-    DocumentInfo,
-    /// The catalog's XMP `/Metadata` stream.
-    XmpMetadata,
-    /// The document security store.
-    Dss,
-    /// The DSS's `/VRI` dictionary or one of its entries.
-    Vri,
-    /// Certificates, OCSP responses, CRLs and their arrays.
-    ValidationData,
-    /// The AcroForm dictionary.
-    AcroForm,
-    /// The AcroForm `/Fields` array.
-    FieldList,
-    /// The AcroForm default resources.
-    DefaultResources,
-    /// A signature field.
-    SignatureField,
-    /// A signature dictionary (the value of a signature field).
-    SignatureValue,
-    /// A form field other than a signature field.
-    FormField,
-    /// A widget annotation.
-    Widget,
-    /// An appearance stream or appearance dictionary.
-    AppearanceStream,
-    /// A page.
-    Page,
-    /// A page tree node.
-    PageTree,
-    /// A page's `/Annots` array.
-    AnnotationList,
-    /// An annotation that is not a widget.
-    Annotation,
-    /// A cross-reference stream.
-    XrefStream,
-    /// An object stream.
-    ObjectStream,
-    /// A new object nothing refers to.
-    Orphan,
-    /// A content stream.
-    ContentStream,
-    /// A font.
-    Font,
-    /// An object a revision freed.
-    FreedObject,
-    /// The signature's byte range.
-    Coverage,
-    /// A revision that could not be parsed.
-    Unreadable,
-    /// Anything else.
-    Object,
-}
-
-/// One object a later revision wrote, and how it was judged.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Change {
-    /// The revision that wrote it (1 is the original file).
-    pub revision: usize,
-    /// Its object number, when the change is about one object.
-    pub object: Option<u32>,
-    /// Its generation.
-    pub generation: Option<u16>,
-    /// What it is.
-    pub what: Subject,
-    /// The level it was explained at (`other` when nothing explains it).
-    pub level: ModificationLevel,
-    /// Why.
-    pub reason: String,
-    /// The form field it belongs to.
-    pub field: Option<String>,
-}
-
-/// What changed after one signature.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct SignatureChanges {
-    /// The revision the signature covers, when its byte range ends at a revision boundary.
-    pub signed_revision: Option<usize>,
-    /// How many revisions follow it.
-    pub later_revisions: usize,
-    /// The highest level of change after the signature.
-    pub modification_level: ModificationLevel,
-    /// The highest level this signature permits (its DocMDP, an earlier certification
-    /// signature's, or `form_filling`).
-    pub permitted_level: ModificationLevel,
-    /// True when the changes exceed what the signature permits or touch a locked field.
-    pub modified_after_signing: bool,
-    /// Fields locked by this signature's FieldMDP whose value changed.
-    pub locked_fields_changed: Vec<String>,
-    /// Every object the later revisions wrote, with its level (the first unexplained change
-    /// ends the list for a revision).
-    pub changes: Vec<Change>,
-}
+use rule::{Pair, SigTerms};
 
 /// The level a DocMDP permission allows (ISO 32000-2 §12.8.2.2, Table 256).
 fn permitted_by(docmdp: Option<DocMdp>) -> ModificationLevel {

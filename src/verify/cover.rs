@@ -27,6 +27,8 @@ use crate::pdf::text::PageText;
 use crate::signature::byte_range::Coverage;
 use crate::signature::examine::SignatureFacts;
 use crate::verify::policy::PlatformSeals;
+// The reason is part of the record's signing events; re-exported where this stage finds it.
+pub use crate::record::Uncovered;
 
 /// Whether a checked PDF signature vouches for one piece of evidence in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -83,33 +85,6 @@ impl Default for Cover {
     fn default() -> Self {
         Cover::Uncovered {
             reason: Uncovered::NoSeal,
-        }
-    }
-}
-
-/// Why no seal vouches for a piece of evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Uncovered {
-    /// No PDF signature that is nobody's of the document's people holds (intact and valid):
-    /// the seal was removed, broken, or never there.
-    NoSeal,
-    /// The only seals that hold are another known platform's.
-    OtherPlatform,
-    /// The latest seal that holds covers an earlier revision, which does not read as the final
-    /// document does where the evidence is: the evidence was added or changed after sealing.
-    AddedAfterSeal,
-}
-
-impl Uncovered {
-    /// What the reason means, for people.
-    pub fn explain(self) -> &'static str {
-        match self {
-            Uncovered::NoSeal => "no PDF signature that arkivar checked intact and valid seals it",
-            Uncovered::OtherPlatform => "the only seals that hold are another platform's",
-            Uncovered::AddedAfterSeal => {
-                "it was added or changed after the revision the seal covers"
-            }
         }
     }
 }

@@ -3,10 +3,8 @@
 //! event per person, in signing order, with each source's time kept for comparison.
 
 use jiff::Timestamp;
-use schemars::JsonSchema;
-use serde::Serialize;
 
-use super::cover::{Covers, Uncovered};
+use super::cover::Covers;
 use super::identity::{FoldedName, NameMatch, fold, match_folded, same_person};
 use super::pen::PenSigning;
 use super::rules::signature::signing_time;
@@ -14,73 +12,9 @@ use crate::audit::facts::signings;
 use crate::audit::{AuditTrail, stamp::Stamp};
 use crate::minutes::MinutesFacts;
 use crate::record::{SignerRole, SigningSource};
+// The event types are the record's; re-exported where this stage builds them.
+pub use crate::record::{MatchState, Signing, SourceTime};
 use crate::signature::examine::SignatureFacts;
-
-/// One source's account of a signing.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct SourceTime {
-    /// Which kind of source.
-    pub source: SigningSource,
-    /// The time it gives, RFC 3339 UTC.
-    #[schemars(with = "String")]
-    pub time: Timestamp,
-    /// True when the source shows minutes only (a visible stamp): compare after truncation.
-    pub minute_precision: bool,
-    /// Where: signature field, or page and line.
-    pub at: String,
-    /// Why no PDF signature that arkivar checked vouches for this source (an audit trail or a
-    /// stamp that no seal covers); null when one does, and for a PDF signature, which is its
-    /// own evidence.
-    pub uncovered: Option<Uncovered>,
-}
-
-/// One person's signing, merged from all sources.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Signing {
-    /// The name as the minutes write it when the signer was matched, else as the source
-    /// gives it.
-    pub name: String,
-    /// The name the source gave (certificate CN, audit-trail name).
-    pub signer_name: Option<String>,
-    /// E-mail from the certificate or the audit trail.
-    pub email: Option<String>,
-    /// The role the person signs in.
-    pub role: SignerRole,
-    /// How the signer matched the minutes' people.
-    pub matched: MatchState,
-    /// The primary source: PDF signature, then audit trail, then stamp.
-    pub source: SigningSource,
-    /// The primary source's time.
-    #[schemars(with = "Option<String>")]
-    pub time: Option<Timestamp>,
-    /// Every source's time.
-    pub times: Vec<SourceTime>,
-}
-
-impl Signing {
-    /// Why no PDF signature arkivar checked vouches for this signing, when none does: every
-    /// source is text (an audit trail or stamp) that no seal covers. `None` when a source is
-    /// a PDF signature or covered text, and for a pen signature (it has its own rule).
-    pub fn unvouched(&self) -> Option<Uncovered> {
-        let mut reasons = self.times.iter().map(|t| t.uncovered);
-        let first = reasons.next()??;
-        reasons.all(|r| r.is_some()).then_some(first)
-    }
-}
-
-/// How a signer was matched against the minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MatchState {
-    /// One person matched.
-    Matched,
-    /// Several people matched: nobody is assumed.
-    Ambiguous,
-    /// Nobody matched.
-    Unmatched,
-    /// There are no minutes to match against.
-    NoMinutes,
-}
 
 /// The people a signer may be, with the role each is designated for.
 struct People<'a> {

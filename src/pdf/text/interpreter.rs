@@ -824,7 +824,7 @@ fn show(gs: &GraphicsState, tm: &mut Matrix, bytes: &[u8], device: &mut dyn Devi
     let invisible = ts.render_mode == 3 || ts.render_mode == 7;
     // Within one string only the text matrix's translation moves from glyph to glyph, so the
     // linear part of glyph space → device space (baseline direction, size) is the same for
-    // every glyph: worked out once here, not per glyph (it was a third of extraction).
+    // every glyph: worked out once here, not per glyph, since this runs for every glyph drawn.
     let params = Matrix::new(
         ts.size * ts.horizontal_scaling,
         0.0,

@@ -3,7 +3,7 @@
 //!
 //! Everything here reads a lopdf [`Document`] that was parsed from untrusted bytes, so every
 //! walk is bounded by a named limit and cycles are cut by visited sets. Nothing here judges a
-//! change; that is [`super::policy`]'s job.
+//! change; that is the rules' job ([`super::policy`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -370,6 +370,43 @@ impl Usages {
     pub(super) fn of_ref(&self, id: ObjectId) -> Option<&HashSet<Referrer>> {
         self.map.get(&id).filter(|s| !s.is_empty())
     }
+}
+
+/// Deepest field or page tree followed.
+pub(super) const MAX_TREE_DEPTH: usize = 32;
+/// Most pages walked in one revision.
+pub(super) const MAX_PAGES: usize = 100_000;
+
+/// The pages of a view, in page-tree order, bounded.
+pub(super) fn page_ids(doc: &Document) -> Vec<ObjectId> {
+    let mut out = Vec::new();
+    let Some(root) = catalog(doc) else { return out };
+    let Some(top) = raw_ref(root, b"Pages") else {
+        return out;
+    };
+    let mut stack = vec![(top, 0usize)];
+    let mut seen = HashSet::new();
+    while let Some((id, depth)) = stack.pop() {
+        if depth > MAX_TREE_DEPTH || out.len() >= MAX_PAGES || !seen.insert(id) {
+            continue;
+        }
+        let Some(d) = object_dict(doc, id) else {
+            continue;
+        };
+        match name(doc, d, b"Type") {
+            Some(b"Page") => out.push(id),
+            _ => {
+                if let Some(Object::Array(kids)) = get(doc, d, b"Kids") {
+                    for kid in kids.iter().rev() {
+                        if let Object::Reference(k) = kid {
+                            stack.push((*k, depth + 1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

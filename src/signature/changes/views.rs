@@ -6,8 +6,8 @@
 //! against it, and the newest revision reuses the view the loader already made.
 //!
 //! Earlier revisions are parsed from a copy of the file in which every signature's
-//! `/Contents` hex string is an empty string padded with spaces (same offsets): parsing those
-//! kilobytes of hex was two thirds of parsing a signed protocol's revisions, and no rule
+//! `/Contents` hex string is an empty string padded with spaces (same offsets): those
+//! kilobytes of hex are most of what there is to parse in a signed revision, and no rule
 //! looks at a signature's value. The newest view gets the same empty strings where its
 //! signature dictionaries still hold exactly those values, so unchanged dictionaries compare
 //! equal and a rewritten `/Contents` still shows.

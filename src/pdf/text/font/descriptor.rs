@@ -31,7 +31,7 @@ pub(super) struct Descriptor<'a> {
     /// The descriptor dictionary, where the program is read from when it is asked for.
     dict: Option<&'a Dictionary>,
     /// The embedded program once read: most fonts with a `/ToUnicode` never need it, and
-    /// inflating it cost a fifth of a page's text extraction.
+    /// inflating it is the costly part of reading a font.
     program: OnceCell<Option<Program>>,
 }
 

@@ -9,9 +9,8 @@ use std::sync::LazyLock;
 
 use super::agl_data::AGL;
 
-/// The AGL by name. Every simple font resolves up to 256 names, and a binary search of the
-/// 4,000-name list (a dozen string compares each) was a twentieth of a signed protocol's
-/// pipeline; one hash of a short name is cheaper.
+/// The AGL by name. Every simple font resolves up to 256 names, and one hash of a short name
+/// is cheaper than a binary search of the 4,000-name list (a dozen string compares each).
 static AGL_BY_NAME: LazyLock<HashMap<&'static [u8], &'static str, BuildHasherDefault<Fnv>>> =
     LazyLock::new(|| AGL.iter().map(|(n, t)| (n.as_bytes(), *t)).collect());
 

@@ -1,8 +1,8 @@
 //! Standard-14 fonts that a dictionary only names (no widths, descriptor, `/ToUnicode` or
 //! `/Differences`): such a font reads the same in every document, so it is built once per
 //! process and shared. Signature appearances and e-sign audit pages draw with them in nearly
-//! every signed file, and building one (256 glyph names and widths) cost a hundredth of a
-//! signed protocol's processing.
+//! every signed file, and building one (256 glyph names and widths) per document would repeat
+//! the same work every time.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};

@@ -57,7 +57,7 @@ impl SimpleTables {
 /// Codes whose text only the font program can give, resolved when one of them is first
 /// shown: writers such as ReportLab give control codes a width and a useless `/ToUnicode`
 /// entry, so nearly every font has such codes, but content rarely draws them — and reading
-/// the program (inflating it, reversing a TrueType `cmap`) cost a tenth of extraction.
+/// the program (inflating it, reversing a TrueType `cmap`) is the costly part of a font.
 #[derive(Debug, Clone)]
 pub(super) struct Deferred {
     program: DeferredProgram,
