@@ -19,8 +19,11 @@
 //! - [`identity`]: who is who: names and e-mails matched as people and OCR write them.
 //! - [`verify`]: stage: the verdict; one small rule per finding code, weighed by a policy.
 //! - [`record`]: what comes out: the record, its codes, the signing events and the schema.
+//! - [`package`]: stage: the archive package (E-ARK SIP) of a record and its document.
+//! - [`present`]: the record in words for people: sentences, evidence lines, local times,
+//!   colour.
 //! - [`sinks`]: the edges that take records out (a folder, an HTTP archive, the results
-//!   exchange).
+//!   exchange, a folder of archive packages).
 //! - [`batch`]: `arkivar batch`: a folder of PDFs into records, in parallel and resumable.
 //! - [`report`]: the CSV and HTML reports over many records.
 //! - [`worker`]: `arkivar worker`: the queue's run loop, acknowledging a job only once every
@@ -29,6 +32,7 @@
 //! - [`contain`]: the panic net every stage runs under: a panic on hostile input becomes an
 //!   error.
 //! - `fuzzing`: the bodies of the cargo-fuzz targets in `fuzz/` (hidden; not an API).
+//! - `testing`: helpers the unit tests share (test builds only).
 #![forbid(unsafe_code)]
 
 pub mod audit;

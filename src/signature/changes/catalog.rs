@@ -160,7 +160,7 @@ fn xmp_well_formed(data: &[u8]) -> bool {
             Err(_) => return false,
             Ok(Event::Eof) => return root == Some(true) && depth == 0,
             Ok(Event::DocType(d)) => {
-                if d.windows(7).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) {
+                if d.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) {
                     return false;
                 }
             }
@@ -286,5 +286,15 @@ mod tests {
         assert!(!xmp_well_formed(b"<other/>"));
         assert!(!xmp_well_formed(format!("{XMP}{XMP}").as_bytes()));
         assert!(!xmp_well_formed(b"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"));
+    }
+
+    #[test]
+    fn xmp_declaring_an_entity_is_suspicious() {
+        // An entity can expand into content the signer never saw (and into a billion laughs).
+        let with_entity = format!("<!DOCTYPE x [<!ENTITY e \"text\">]>{XMP}");
+        assert!(!xmp_well_formed(with_entity.as_bytes()));
+        // The near miss: a doctype without an internal entity is still XMP.
+        let doctype = format!("<!DOCTYPE x>{XMP}");
+        assert!(xmp_well_formed(doctype.as_bytes()));
     }
 }
