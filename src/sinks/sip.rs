@@ -222,22 +222,48 @@ fn write_zip(path: &Path, package: &Package) -> Result<(), SipSinkError> {
         .create_new(true)
         .open(path)
         .map_err(write_err)?;
-    let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
-    // A fixed time keeps the same package byte for byte on every run.
+    let writer = zip_into(io::BufWriter::new(file), package).map_err(|e| match e {
+        ZipError::Path(p) => p,
+        ZipError::Io(e) => write_err(e),
+    })?;
+    let file = writer.into_inner().map_err(|e| write_err(e.into_error()))?;
+    file.sync_all().map_err(write_err)
+}
+
+/// `package` as the bytes of a ZIP file, for an archive that takes packages over HTTP.
+pub fn zip_bytes(package: &Package) -> Result<Vec<u8>, SipSinkError> {
+    let cursor = zip_into(io::Cursor::new(Vec::new()), package).map_err(|e| match e {
+        ZipError::Path(p) => p,
+        ZipError::Io(source) => SipSinkError::Write {
+            path: PathBuf::from(format!("{}.zip", package.name)),
+            source,
+        },
+    })?;
+    Ok(cursor.into_inner())
+}
+
+enum ZipError {
+    Path(SipSinkError),
+    Io(io::Error),
+}
+
+/// Writes `package` as a ZIP whose one root folder is the package's name (CSIPSTR3).
+fn zip_into<W: io::Write + io::Seek>(writer: W, package: &Package) -> Result<W, ZipError> {
+    let mut zip = zip::ZipWriter::new(writer);
+    // Stored, not compressed: the PDF is compressed already. A fixed time keeps the same
+    // package byte for byte on every run.
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default())
         .large_file(false);
     for entry in &package.files {
-        plain_parts(&entry.path)?;
+        plain_parts(&entry.path).map_err(ZipError::Path)?;
         let name = format!("{}/{}", package.name, entry.path);
         zip.start_file(name, options)
-            .map_err(|e| write_err(io::Error::other(e)))?;
-        io::Write::write_all(&mut zip, &entry.bytes).map_err(write_err)?;
+            .map_err(|e| ZipError::Io(io::Error::other(e)))?;
+        io::Write::write_all(&mut zip, &entry.bytes).map_err(ZipError::Io)?;
     }
-    let writer = zip.finish().map_err(|e| write_err(io::Error::other(e)))?;
-    let file = writer.into_inner().map_err(|e| write_err(e.into_error()))?;
-    file.sync_all().map_err(write_err)
+    zip.finish().map_err(|e| ZipError::Io(io::Error::other(e)))
 }
 
 #[cfg(test)]

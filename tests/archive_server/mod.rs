@@ -1,6 +1,6 @@
 //! A real HTTP archive for the worker and batch tests: axum on 127.0.0.1:0 that stores each
 //! record once per `Idempotency-Key` (answering 409 for a key it has), takes records as JSON
-//! or as multipart (`record` + `document`), and can be told to fail, stall, be down for a
+//! or as multipart (`record` + `document`) and archive packages as `application/zip`, and can be told to fail, stall, be down for a
 //! while, answer 429 with `Retry-After`, or refuse records with a 4xx. It also serves files
 //! under `/files/NAME` for jobs with URL documents, where a name can instead redirect
 //! elsewhere or stream an endless body, and counts the requests for each name. What it stored
@@ -56,6 +56,8 @@ pub struct Inner {
     pub stored: HashMap<String, serde_json::Value>,
     /// PDFs that came with multipart records, by idempotency key.
     pub documents: HashMap<String, Vec<u8>>,
+    /// Archive packages (ZIP files), by idempotency key.
+    pub packages: HashMap<String, Vec<u8>>,
     /// Requests seen, in total.
     pub requests: u32,
     /// Every request to `/records`, in order.
@@ -205,12 +207,24 @@ fn endless_body(inner: Arc<Mutex<Inner>>) -> axum::body::Body {
     axum::body::Body::from_stream(chunks)
 }
 
-/// The record (and the PDF, for multipart) of a request, or why it is not one.
+/// The record (and the PDF, for multipart) of a request, or why it is not one. A package
+/// (`application/zip`) is stored as the record `{"zip_bytes": N}` with the ZIP as its document.
 async fn read_body(
     content_type: &str,
     request: Request,
 ) -> Result<(serde_json::Value, Option<Vec<u8>>), &'static str> {
-    if content_type.starts_with("multipart/form-data") {
+    if content_type == "application/zip" {
+        let body = Bytes::from_request(request, &())
+            .await
+            .map_err(|_| "unreadable body")?;
+        if !body.starts_with(b"PK\x03\x04") {
+            return Err("not a ZIP file");
+        }
+        Ok((
+            serde_json::json!({ "zip_bytes": body.len() }),
+            Some(body.to_vec()),
+        ))
+    } else if content_type.starts_with("multipart/form-data") {
         let mut form = Multipart::from_request(request, &())
             .await
             .map_err(|_| "bad multipart")?;
@@ -301,9 +315,16 @@ async fn receive(
             s.duplicates += 1;
             (StatusCode::CONFLICT, format!("{{\"id\":\"{key}\"}}"))
         } else {
+            let zip = content_type == "application/zip";
             s.stored.insert(key.clone(), record);
-            if let Some(pdf) = document {
-                s.documents.insert(key.clone(), pdf);
+            match document {
+                Some(bytes) if zip => {
+                    s.packages.insert(key.clone(), bytes);
+                }
+                Some(pdf) => {
+                    s.documents.insert(key.clone(), pdf);
+                }
+                None => {}
             }
             let id = format!("arch-{}", s.stored.len());
             (StatusCode::CREATED, format!("{{\"id\":\"{id}\"}}"))

@@ -36,6 +36,22 @@ pub struct ArchiveConfig {
     pub multipart: bool,
     /// Whether records with status `error` are sent too.
     pub error_records: ErrorRecords,
+    /// What each document sends: its record, its archive package, or both.
+    pub send: ArchiveSend,
+}
+
+/// What the archive receives for each document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ArchiveSend {
+    /// The record as JSON (with the PDF when `--archive-multipart`).
+    #[default]
+    Record,
+    /// The archive package (E-ARK SIP) as `application/zip`, under the record's idempotency
+    /// key with `:sip` added; a document whose bytes could not be read has no package, and
+    /// its record goes instead.
+    Sip,
+    /// The record, then the package, each under its own idempotency key.
+    Both,
 }
 
 /// Whether the archive gets the records of documents that could not be processed.
@@ -87,6 +103,10 @@ pub struct ArchiveArgs {
     /// the archive too.
     #[arg(long = "archive-error-records", value_enum, default_value_t = ErrorRecords::Send)]
     pub error_records: ErrorRecords,
+    /// What the archive gets for each document: the record, the archive package (E-ARK SIP
+    /// as a ZIP) or both.
+    #[arg(long = "archive-send", value_enum, default_value_t = ArchiveSend::Record)]
+    pub send: ArchiveSend,
 }
 
 impl ArchiveArgs {
@@ -105,6 +125,7 @@ impl ArchiveArgs {
             max_backoff: MAX_BACKOFF,
             multipart: self.multipart,
             error_records: self.error_records,
+            send: self.send,
         }))
     }
 }
@@ -181,6 +202,7 @@ mod tests {
             attempts: 1,
             backoff_ms: 1,
             error_records: ErrorRecords::default(),
+            send: ArchiveSend::default(),
         };
         let send = args.config().unwrap().unwrap();
         assert!(send.accepts(Status::Error) && send.accepts(Status::Verified));

@@ -22,7 +22,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_
 use thiserror::Error;
 
 use crate::record::{Record, Status};
-pub use config::{ArchiveArgs, ArchiveConfig, ErrorRecords, TokenError, read_token};
+pub use config::{ArchiveArgs, ArchiveConfig, ArchiveSend, ErrorRecords, TokenError, read_token};
 
 /// Longest wait a `Retry-After` may ask for; a longer one is the retry queue's business.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -56,6 +56,9 @@ pub enum ArchiveError {
     /// The async runtime that drives the client for blocking callers could not start.
     #[error("cannot start the archive client's runtime: {0}")]
     Runtime(std::io::Error),
+    /// The archive package could not be made (a bug: the record and its bytes disagree).
+    #[error("cannot make the archive package: {0}")]
+    Package(String),
 }
 
 // By hand rather than `#[from]`, which would also make it the `source()`: the message
@@ -119,24 +122,44 @@ impl ArchiveSink {
         on_retry: impl Fn(),
     ) -> Result<Receipt, ArchiveError> {
         let json = serde_json::to_vec(record)?;
-        self.send(&json, pdf, key, on_retry).await
+        let as_record = Body::Record { json: &json, pdf };
+        // A package is another thing than the record, so it has a key of its own: an archive
+        // that has the record must not answer "already here" to its package.
+        let package_key = format!("{key}:sip");
+        match self.config.send {
+            ArchiveSend::Record => self.send(&as_record, key, &on_retry).await,
+            ArchiveSend::Sip => match package_zip(record, pdf)? {
+                Some(zip) => {
+                    self.send(&Body::Package(&zip), &package_key, &on_retry)
+                        .await
+                }
+                None => self.send(&as_record, key, &on_retry).await,
+            },
+            ArchiveSend::Both => {
+                let receipt = self.send(&as_record, key, &on_retry).await?;
+                if let Some(zip) = package_zip(record, pdf)? {
+                    self.send(&Body::Package(&zip), &package_key, &on_retry)
+                        .await?;
+                }
+                Ok(receipt)
+            }
+        }
     }
 
-    /// POSTs `record_json` (and `pdf` when multipart is on) under `key`, retrying transient
-    /// failures; `on_retry` is told about each retry (for metrics).
-    pub async fn send(
+    /// POSTs `body` under `key`, retrying transient failures; `on_retry` is told about each
+    /// retry (for metrics).
+    async fn send(
         &self,
-        record_json: &[u8],
-        pdf: &[u8],
+        body: &Body<'_>,
         key: &str,
-        on_retry: impl Fn(),
+        on_retry: &impl Fn(),
     ) -> Result<Receipt, ArchiveError> {
         let mut backoff = self.config.backoff;
         let max_attempts = self.config.max_attempts.max(1);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.attempt(record_json, pdf, key, attempt).await {
+            match self.attempt(body, key, attempt).await {
                 Attempt::Done(receipt) => return Ok(receipt),
                 Attempt::Permanent(error) => return Err(error),
                 Attempt::Transient { reason, wait } => {
@@ -156,7 +179,7 @@ impl ArchiveSink {
         }
     }
 
-    async fn attempt(&self, record_json: &[u8], pdf: &[u8], key: &str, attempt: u32) -> Attempt {
+    async fn attempt(&self, body: &Body<'_>, key: &str, attempt: u32) -> Attempt {
         let mut request = self
             .client
             .post(&self.config.url)
@@ -174,7 +197,15 @@ impl ArchiveSink {
                 }
             }
         }
-        request = if self.config.multipart {
+        let (record_json, pdf) = match *body {
+            Body::Record { json, pdf } => (json, pdf),
+            Body::Package(zip) => (zip, &[][..]),
+        };
+        request = if let Body::Package(zip) = body {
+            request
+                .header(CONTENT_TYPE, "application/zip")
+                .body(zip.to_vec())
+        } else if self.config.multipart {
             let record =
                 reqwest::multipart::Part::bytes(record_json.to_vec()).mime_str("application/json");
             let document = reqwest::multipart::Part::bytes(pdf.to_vec())
@@ -255,6 +286,27 @@ impl ArchiveSink {
             })
         }
     }
+}
+
+/// What one request carries.
+enum Body<'a> {
+    /// The record as JSON, and the document for a multipart request.
+    Record { json: &'a [u8], pdf: &'a [u8] },
+    /// The archive package as a ZIP.
+    Package(&'a [u8]),
+}
+
+/// The archive package of `record`'s document as a ZIP; `None` when the record names the
+/// document by its path (its bytes could not be read), which leaves nothing to package.
+fn package_zip(record: &Record, pdf: &[u8]) -> Result<Option<Vec<u8>>, ArchiveError> {
+    let package = match crate::package::build(record, pdf) {
+        Ok(package) => package,
+        Err(crate::package::PackageError::NoContent) => return Ok(None),
+        Err(e) => return Err(ArchiveError::Package(e.to_string())),
+    };
+    crate::sinks::sip::zip_bytes(&package)
+        .map(Some)
+        .map_err(|e| ArchiveError::Package(e.to_string()))
 }
 
 /// reqwest's top error says little ("error sending request"); its sources say why.
