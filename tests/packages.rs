@@ -197,18 +197,20 @@ fn packages_of_the_conformance_protocols_are_valid_sips() {
     let Some(jar) = commons_ip("packages_of_the_conformance_protocols_are_valid_sips") else {
         return;
     };
-    let out = tempfile::tempdir().unwrap();
-    let sip = out.path().join("sip");
     let trust = corpus.join("../pki/test-root.pem");
-    batch(
-        &corpus,
-        &out.path().join("records"),
-        &sip,
-        "dir",
-        trust.is_file().then_some(trust.as_path()),
-    );
-    let invalid = invalid_packages(&jar, &sip);
-    assert!(invalid.is_empty(), "{invalid:#?}");
+    for format in ["dir", "zip"] {
+        let out = tempfile::tempdir().unwrap();
+        let sip = out.path().join("sip");
+        batch(
+            &corpus,
+            &out.path().join("records"),
+            &sip,
+            format,
+            trust.is_file().then_some(trust.as_path()),
+        );
+        let invalid = invalid_packages(&jar, &sip);
+        assert!(invalid.is_empty(), "{format}: {invalid:#?}");
+    }
 }
 
 #[test]
