@@ -1,0 +1,104 @@
+//! The systemd units in `deploy/`: `systemd-analyze verify` accepts them (with the built binary
+//! in place of `/usr/local/bin/arkivar`), every option their `ExecStart` passes is one arkivar
+//! takes, and systemd waits longer for a stop than arkivar's own shutdown deadline.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const UNITS: [&str; 4] = [
+    "arkivar-batch.service",
+    "arkivar-batch.timer",
+    "arkivar-worker.service",
+    "arkivar-serve.service",
+];
+
+fn deploy() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy")
+}
+
+fn unit(name: &str) -> String {
+    std::fs::read_to_string(deploy().join(name)).unwrap()
+}
+
+/// The value of `key=` in a unit (the first one).
+fn setting<'u>(unit: &'u str, key: &str) -> Option<&'u str> {
+    unit.lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+        .map(str::trim)
+}
+
+/// `ExecStart`'s words with the built binary for arkivar and a path for `%d` (the
+/// credentials folder).
+fn exec_start(unit: &str) -> Vec<String> {
+    setting(unit, "ExecStart")
+        .unwrap()
+        .split_whitespace()
+        .map(|w| {
+            w.replace("/usr/local/bin/arkivar", env!("CARGO_BIN_EXE_arkivar"))
+                .replace("%d", "/run/credentials/x")
+        })
+        .collect()
+}
+
+#[test]
+fn systemd_accepts_the_units() {
+    if Command::new("systemd-analyze").arg("--version").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but systemd-analyze is missing (.ci/run installs systemd)"
+        );
+        eprintln!("skipped systemd_accepts_the_units: no systemd-analyze");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for name in UNITS {
+        let text = unit(name).replace("/usr/local/bin/arkivar", env!("CARGO_BIN_EXE_arkivar"));
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .args(UNITS.map(|u| dir.path().join(u)))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "{stderr}");
+}
+
+#[test]
+fn every_option_a_unit_passes_is_one_arkivar_takes() {
+    for name in UNITS.iter().filter(|u| u.ends_with(".service")) {
+        let words = exec_start(&unit(name));
+        // `--help` after every other option: clap refuses an unknown option before it
+        // reaches the help.
+        let out = Command::new(&words[0])
+            .args(&words[1..])
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn systemd_waits_longer_than_the_shutdown_deadline() {
+    for name in ["arkivar-worker.service", "arkivar-serve.service"] {
+        let text = unit(name);
+        let words = exec_start(&text);
+        let deadline: u64 = words
+            .iter()
+            .position(|w| w == "--shutdown-timeout")
+            .and_then(|i| words.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(60);
+        let stop: u64 = setting(&text, "TimeoutStopSec")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no TimeoutStopSec in seconds"));
+        assert!(stop > deadline, "{name}: TimeoutStopSec {stop} <= {deadline}");
+        // Exit 3 (the deadline cut work off, which is redelivered) is not a failed unit.
+        assert_eq!(setting(&text, "SuccessExitStatus"), Some("3"), "{name}");
+    }
+}
