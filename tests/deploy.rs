@@ -42,7 +42,11 @@ fn exec_start(unit: &str) -> Vec<String> {
 
 #[test]
 fn systemd_accepts_the_units() {
-    if Command::new("systemd-analyze").arg("--version").output().is_err() {
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "CI=true but systemd-analyze is missing (.ci/run installs systemd)"
@@ -97,7 +101,10 @@ fn systemd_waits_longer_than_the_shutdown_deadline() {
         let stop: u64 = setting(&text, "TimeoutStopSec")
             .and_then(|v| v.parse().ok())
             .unwrap_or_else(|| panic!("{name}: no TimeoutStopSec in seconds"));
-        assert!(stop > deadline, "{name}: TimeoutStopSec {stop} <= {deadline}");
+        assert!(
+            stop > deadline,
+            "{name}: TimeoutStopSec {stop} <= {deadline}"
+        );
         // Exit 3 (the deadline cut work off, which is redelivered) is not a failed unit.
         assert_eq!(setting(&text, "SuccessExitStatus"), Some("3"), "{name}");
     }

@@ -366,6 +366,9 @@ async fn healthz_and_openapi_answer() {
     let app = app(1 << 20, None);
     let (status, _, text) = call(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
     assert_eq!((status, text.as_str()), (StatusCode::OK, "ok\n"));
+    // Without a broker there is nothing to wait for.
+    let (status, _, text) = call(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, "ready\n"));
     let (status, doc, _) = call(
         &app,
         Request::get("/openapi.json").body(Body::empty()).unwrap(),

@@ -917,6 +917,15 @@ async fn unreachable_broker_is_503_and_the_job_is_not_tracked() {
         call(&app, get("/v1/jobs/lost-1")).await.status,
         StatusCode::NOT_FOUND
     );
+    // Not ready while the broker is away: Kubernetes sends its traffic elsewhere.
+    let ready = call(&app, get("/readyz")).await;
+    assert_eq!(
+        ready.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        ready.json
+    );
+    assert_eq!(ready.json["error"], "not_ready");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,6 +53,7 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// table, so the table cannot drift from what is served.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("POST", "/v1/verify"),
@@ -65,7 +66,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub const WEBHOOK_PATH: &str = "/v1/webhooks/esign";
 
 /// Routes a request may use without the bearer token: probes and the API description.
-pub const OPEN_ROUTES: &[&str] = &["/healthz", "/openapi.json"];
+pub const OPEN_ROUTES: &[&str] = &["/healthz", "/readyz", "/openapi.json"];
 
 /// Why the server could not start or stopped.
 /// A variant's `cause` ends its message, and is therefore not also its `source()`.
@@ -161,6 +162,7 @@ impl App {
 fn route(method: &str, path: &str) -> Option<MethodRouter<Arc<App>>> {
     Some(match (method, path) {
         ("GET", "/healthz") => get(service::healthz),
+        ("GET", "/readyz") => get(service::readyz),
         ("GET", "/metrics") => get(service::metrics),
         ("GET", "/openapi.json") => get(service::openapi),
         ("POST", "/v1/verify") => post(service::verify),

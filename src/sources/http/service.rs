@@ -56,6 +56,19 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
+/// `GET /readyz`: whether this instance should get traffic: always without a broker; with
+/// `--amqp`, only while the broker connection is up, since the job routes need it.
+pub async fn readyz(State(app): State<Arc<App>>) -> Response {
+    match &app.jobs {
+        Some(jobs) if !jobs.queue.is_connected() => problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "not connected to the broker",
+        ),
+        _ => "ready\n".into_response(),
+    }
+}
+
 /// `GET /metrics`: Prometheus text.
 pub async fn metrics(State(app): State<Arc<App>>) -> Response {
     (
