@@ -109,3 +109,110 @@ fn systemd_waits_longer_than_the_shutdown_deadline() {
         assert_eq!(setting(&text, "SuccessExitStatus"), Some("3"), "{name}");
     }
 }
+
+/// The `args:` list of the first container in a manifest, one `- value` per line.
+fn container_args(manifest: &str) -> Vec<String> {
+    let mut lines = manifest.lines().skip_while(|l| l.trim() != "args:").skip(1);
+    let mut args = Vec::new();
+    for line in lines.by_ref() {
+        let Some(value) = line.trim().strip_prefix("- ") else {
+            break;
+        };
+        args.push(value.trim_matches('"').to_owned());
+    }
+    args
+}
+
+/// The number after `key:` in a manifest.
+fn number(manifest: &str, key: &str) -> u64 {
+    manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_matches('"').parse().ok())
+        .unwrap_or_else(|| panic!("no {key}"))
+}
+
+fn value_after(args: &[String], option: &str) -> u64 {
+    args.iter()
+        .position(|a| a == option)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {option} in {args:?}"))
+}
+
+#[test]
+fn kubernetes_containers_run_commands_arkivar_takes_and_stop_in_time() {
+    let dir = deploy().join("kubernetes");
+    for name in ["worker.yaml", "serve.yaml"] {
+        let manifest = std::fs::read_to_string(dir.join(name)).unwrap();
+        let args: Vec<String> = container_args(&manifest)
+            .into_iter()
+            .map(|a| a.replace("$(ARKIVAR_ARCHIVE_URL)", "https://archive.invalid/records"))
+            .collect();
+        let out = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+            .args(&args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let grace = number(&manifest, "terminationGracePeriodSeconds");
+        let deadline = value_after(&args, "--shutdown-timeout");
+        assert!(grace > deadline, "{name}: grace {grace} <= {deadline}");
+    }
+    // KEDA adds a worker per `value` waiting jobs: what one worker takes at once.
+    let worker = std::fs::read_to_string(dir.join("worker.yaml")).unwrap();
+    let keda = std::fs::read_to_string(dir.join("keda.yaml")).unwrap();
+    assert_eq!(
+        number(&keda, "value"),
+        value_after(&container_args(&worker), "--prefetch")
+    );
+}
+
+/// `scripts/validate-kubernetes.py` with kubernetes-validate (PyPI) from the virtualenv
+/// `ARKIVAR_KUBERNETES_VALIDATE` names, or `/opt/kv` that `.ci/run` makes; KEDA's CRDs from
+/// `ARKIVAR_KEDA_CRDS` when set (a checkout of kedacore/keda's `config/crd/bases`).
+#[test]
+fn kubernetes_manifests_validate_offline() {
+    let venv = std::env::var_os("ARKIVAR_KUBERNETES_VALIDATE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/kv"));
+    let python = venv.join("bin/python");
+    let validator = venv.join("bin/kubernetes-validate");
+    if !validator.is_file() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but kubernetes-validate is missing (.ci/run installs it in /opt/kv)"
+        );
+        eprintln!(
+            "skipped kubernetes_manifests_validate_offline: no {}",
+            validator.display()
+        );
+        return;
+    }
+    let mut command = Command::new(python);
+    command
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate-kubernetes.py"))
+        .arg(deploy().join("kubernetes"))
+        .arg("--kubernetes-validate")
+        .arg(&validator);
+    match std::env::var_os("ARKIVAR_KEDA_CRDS") {
+        Some(crds) => {
+            command.arg("--keda-crds").arg(crds);
+        }
+        None => eprintln!(
+            "kubernetes_manifests_validate_offline: KEDA's ScaledObject not checked \
+             (set ARKIVAR_KEDA_CRDS to kedacore/keda's config/crd/bases)"
+        ),
+    }
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
