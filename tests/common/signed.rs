@@ -10,7 +10,7 @@
 //! anything outside these samples.
 //!
 //! Only dependencies of the crate are used (no `arkivar::` paths), because this file is also
-//! compiled inside the library's own tests through `src/fuzzing/seeds.rs`.
+//! compiled inside the library's own tests (`src/fuzzing/mod.rs` includes `tests/common`).
 
 use const_oid::ObjectIdentifier as Oid;
 use p256::ecdsa::{Signature, SigningKey, signature::Signer as _};
