@@ -1,13 +1,13 @@
-//! Writes the sample PDFs that `README.md`'s first command runs on, or one large document for
-//! the memory check in `scripts/bench-text.sh`.
+//! Writes the sample PDFs that `README.md`'s first command runs on, with the sample CA's root
+//! as `trust.pem`, or one large document for the memory check in `scripts/bench-text.sh`.
 //!
 //! ```text
 //! cargo run --example make-samples -- samples            # the committed samples/ folder
 //! cargo run --example make-samples -- --pages 1000 big.pdf
 //! ```
 //!
-//! The PDFs come from the test fixtures (`tests/common/mod.rs`), so the samples, the tests and
-//! the benchmarks all read the same documents.
+//! The documents are built in `tests/common/signed_samples.rs`, so `tests/samples.rs` can check
+//! that the committed files are what this writes and that each gets the verdict it shows.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -42,10 +42,17 @@ fn main() -> ExitCode {
 
 fn write_samples(dir: &std::path::Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for (name, bytes) in common::samples() {
+    let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);
         std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("{}", path.display());
+        Ok::<(), String>(())
+    };
+    for sample in common::signed_samples::all() {
+        write(sample.name, &sample.bytes)?;
     }
-    Ok(())
+    write(
+        common::signed_samples::TRUST_PEM,
+        common::signed_samples::trust_pem().as_bytes(),
+    )
 }

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${CORPUS:-../shared/corpus/protocols}
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release -q
+cargo build --profile dist -q
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cores=$(nproc)
@@ -62,7 +62,7 @@ now() { date +%s.%N; }
 t0=$(now)
 OMP_THREAD_LIMIT=1 xargs -P "$cores" -I{} sh -c 'tesseract "$1" stdout -l swe+eng --psm 6 tsv >/dev/null 2>&1' _ {} < "$work/pages.txt"
 t1=$(now)
-"$target/release/arkivar" verify "$work/scan20.pdf" --format json > "$work/record.json" || true
+"$target/dist/arkivar" verify "$work/scan20.pdf" --format json > "$work/record.json" || true
 t2=$(now)
 pages=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sum(1 for p in r['pages'] if p['source']=='ocr'))" "$work/record.json")
 python3 - "$t0" "$t1" "$t2" "$pages" "$cores" <<'PY'

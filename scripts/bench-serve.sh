@@ -27,10 +27,10 @@ concurrency=${CONCURRENCY:-}
 
 command -v wrk >/dev/null || { echo "bench-serve: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 
-cargo build --release --quiet --bin arkivar
+cargo build --profile dist --quiet --bin arkivar
 target_dir=$(cargo metadata --format-version 1 --no-deps |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-arkivar="$target_dir/release/arkivar"
+arkivar="$target_dir/dist/arkivar"
 
 work=$(mktemp -d)
 server=""

@@ -25,10 +25,10 @@ if [ ${#files[@]} -eq 0 ]; then
     exit 2
 fi
 
-cargo build --release --quiet --bin arkivar
+cargo build --profile dist --quiet --bin arkivar
 target_dir=$(cargo metadata --format-version 1 --no-deps |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-arkivar="$target_dir/release/arkivar"
+arkivar="$target_dir/dist/arkivar"
 
 now() { date +%s.%N; }
 best() { # best-of-$rounds wall seconds of the command given as arguments

@@ -31,11 +31,11 @@ if ! command -v pdftotext >/dev/null; then
     exit 2
 fi
 
-cargo build --release --quiet --bin arkivar --example make-samples
+cargo build --profile dist --quiet --bin arkivar --example make-samples
 target_dir=$(cargo metadata --format-version 1 --no-deps |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-arkivar="$target_dir/release/arkivar"
-make_samples="$target_dir/release/examples/make-samples"
+arkivar="$target_dir/dist/arkivar"
+make_samples="$target_dir/dist/examples/make-samples"
 
 # Pages are counted once, from pdftotext's form feeds (one per page), and used for both
 # tools, so a tool that fails on a file is not credited with its pages.

@@ -14,7 +14,7 @@ N=${1:-500}
 PDF=${2:-../shared/corpus/protocols/002-pades/document.pdf}
 TARGET=${CARGO_TARGET_DIR:-target}
 # PROFILE=dev measures a debug build (quick to build, slower to run; only to try the script).
-PROFILE=${PROFILE:-release}
+PROFILE=${PROFILE:-dist}
 # The pipeline the workers run: the default protocol pipeline (minutes, audit trails and the
 # verdict); PIPELINE=generic measures signatures and text only.
 PIPELINE=${PIPELINE:-protokoll-sv}

@@ -5,7 +5,8 @@
 # goes over 256 MiB peak RSS or the process dies of a signal.
 #
 # usage: scripts/bombs.sh [BIN] [DIR]
-#   BIN  the arkivar binary (default: target/release/arkivar, else target/profiling/arkivar)
+#   BIN  the arkivar binary (default: target/dist/arkivar, else target/release/arkivar, else
+#        target/profiling/arkivar)
 #   DIR  where the bombs are written (default: a temporary directory, removed after)
 # Extra files to run: BOMBS_EXTRA="a.pdf b.pdf" scripts/bombs.sh
 set -euo pipefail
@@ -13,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-}
 if [[ -z $bin ]]; then
-    for b in "${CARGO_TARGET_DIR:-$here/target}"/{release,profiling}/arkivar; do
+    for b in "${CARGO_TARGET_DIR:-$here/target}"/{dist,release,profiling}/arkivar; do
         if [[ -x $b ]]; then bin=$b; break; fi
     done
 fi

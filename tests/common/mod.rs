@@ -7,11 +7,19 @@
 //! that) and so that the fixtures do not change when lopdf does. Everything is deterministic:
 //! no dates, no IDs. Shared by the integration tests, `benches/extract.rs` and
 //! `examples/make-samples.rs` (which include this file by path).
+//!
+//! The documents of `samples/` are in [`signed_samples`], built from [`signed`] (a sample CA,
+//! CMS signatures, PDFs written revision by revision) and [`scan`] (a scanned page).
 
 // Each test binary, bench and example uses a different subset of the fixtures.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
+
+pub mod scan;
+pub mod scan_font;
+pub mod signed;
+pub mod signed_samples;
 
 /// The Swedish line of [`swedish_winansi`], as the page shows it.
 pub const SWEDISH_LINE: &str = "Sammanträdesprotokoll för kommunstyrelsen: Åsa Öberg, Märta Ek";

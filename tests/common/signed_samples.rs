@@ -1,0 +1,412 @@
+//! The documents of `samples/` (what README's first command runs on), each showing one verdict
+//! arkivar gives with `--trust samples/trust.pem`: Swedish minutes signed by each designated
+//! person (`verified`), the same signed after the 14 days of Kommunallagen 5 kap. 69 §
+//! (`warnings`), changed after signing (`failed`), signed on an e-sign platform whose seal
+//! covers its audit report (`verified`), scanned with pen signatures (`warnings`: ink is not a
+//! signature arkivar can check), and a plan nobody signs (`unsigned`).
+//!
+//! Every name, personal number and organisation is made up.
+
+use super::scan::Page;
+use super::signed::{Holder, Revisions, SampleCa, show, signature_value};
+
+/// The file of the sample CA's root in `samples/`.
+pub const TRUST_PEM: &str = "trust.pem";
+
+/// One sample: its file name, the status and the finding codes (warnings and errors) arkivar
+/// gives it with the sample CA trusted, and its bytes.
+pub struct Sample {
+    pub name: &'static str,
+    pub status: &'static str,
+    pub codes: &'static [&'static str],
+    pub bytes: Vec<u8>,
+}
+
+/// Every sample, in the order of their file names.
+pub fn all() -> Vec<Sample> {
+    let people = People::new();
+    let mut samples = vec![
+        Sample {
+            name: "01-minutes-verified.pdf",
+            status: "verified",
+            codes: &[],
+            bytes: signed_minutes(&people, &ON_TIME, None),
+        },
+        Sample {
+            name: "02-minutes-late-justering.pdf",
+            status: "warnings",
+            codes: &["time.justering_deadline_exceeded"],
+            bytes: signed_minutes(&people, &LATE, None),
+        },
+        Sample {
+            name: "03-minutes-changed-after-signing.pdf",
+            status: "failed",
+            codes: &["signature.modified_after_signing"],
+            bytes: signed_minutes(&people, &ON_TIME, Some(CHANGED_DECISION)),
+        },
+        Sample {
+            name: "04-minutes-e-signed-with-audit-report.pdf",
+            status: "verified",
+            codes: &[],
+            bytes: e_signed_with_report(&people),
+        },
+    ];
+    samples.push(Sample {
+        name: "05-minutes-scanned-pen-signed.pdf",
+        status: "warnings",
+        codes: &["signature.unverifiable"],
+        bytes: scanned_minutes(),
+    });
+    samples.push(Sample {
+        name: "06-plan-unsigned.pdf",
+        status: "unsigned",
+        codes: &[],
+        bytes: unsigned_plan(),
+    });
+    samples
+}
+
+/// The PEM of the sample CA's root, written as `samples/trust.pem`.
+pub fn trust_pem() -> String {
+    SampleCa::new().root_pem()
+}
+
+/// The sample CA and the people who sign.
+struct People {
+    ca: SampleCa,
+    secretary: Holder,
+    chair: Holder,
+    adjuster: Holder,
+    platform: Holder,
+}
+
+impl People {
+    fn new() -> Self {
+        let ca = SampleCa::new();
+        People {
+            secretary: ca.person(101, "Karin Sjöberg", "PNOSE-197203154321"),
+            chair: ca.person(102, "Lars Öhman", "PNOSE-196511029876"),
+            adjuster: ca.person(103, "Eva Lindqvist", "PNOSE-198007245678"),
+            platform: ca.seal(
+                201,
+                "Exempel E-signering",
+                "Exempel E-signering AB (exempel)",
+            ),
+            ca,
+        }
+    }
+
+    /// Who signs the minutes, in the order of the pipeline's policy: secretary, chair,
+    /// adjuster.
+    fn in_order(&self) -> [&Holder; 3] {
+        [&self.secretary, &self.chair, &self.adjuster]
+    }
+}
+
+const SECRETARY: &str = "Karin Sjöberg";
+const CHAIR: &str = "Lars Öhman";
+const ADJUSTER: &str = "Eva Lindqvist";
+
+/// The pen strokes of the three signatures, as [`Page::ink`] takes them: loops and a long
+/// tail, each wider than the printed name's height and taller than its letters.
+const PEN: [&[(i32, i32)]; 3] = [
+    &[
+        (10, -60),
+        (30, -20),
+        (50, 30),
+        (70, -10),
+        (90, -50),
+        (110, 0),
+        (130, 40),
+        (150, -5),
+        (170, -40),
+        (200, 10),
+        (230, 20),
+        (280, -10),
+    ],
+    &[
+        (0, -70),
+        (20, 10),
+        (40, 40),
+        (60, -30),
+        (80, -60),
+        (100, 10),
+        (130, 30),
+        (150, -20),
+        (190, -30),
+        (240, 15),
+    ],
+    &[
+        (20, 30),
+        (40, -50),
+        (60, -70),
+        (70, 0),
+        (90, 50),
+        (120, -30),
+        (150, -40),
+        (170, 20),
+        (200, 30),
+        (260, -20),
+    ],
+];
+
+/// When each designated person signs: the signature's `/M` (a PDF date) and its CMS
+/// signingTime (`UTCTime`), both in UTC.
+type Times = [(&'static str, &'static str); 3];
+
+/// Two days after the meeting of 2026-03-10.
+const ON_TIME: Times = [
+    ("D:20260312081402Z", "260312081402Z"),
+    ("D:20260312090233Z", "260312090233Z"),
+    ("D:20260312124719Z", "260312124719Z"),
+];
+
+/// The adjuster signs on 2026-03-30, twenty days after the meeting.
+const LATE: Times = [
+    ("D:20260312081402Z", "260312081402Z"),
+    ("D:20260312090233Z", "260312090233Z"),
+    ("D:20260330073055Z", "260330073055Z"),
+];
+
+/// The decision of § 13 as a later revision rewrites it.
+const CHANGED_DECISION: &str = "Kommunstyrelsen beslutar att avslå detaljplanen för Norra hamnen.";
+
+/// The minutes of the municipal executive board's meeting of 2026-03-10, with `decision` as
+/// § 13's decision; a line starting with `# ` is a heading.
+fn minutes_lines(decision: &str) -> Vec<String> {
+    let lines = [
+        "# Sammanträdesprotokoll",
+        "Kommunstyrelsen, Exempelby kommun",
+        "",
+        "Plats: Kommunhuset, sessionssalen",
+        "Tid: 2026-03-10 kl. 13.00-15.30",
+        "",
+        "Beslutande:",
+        "Lars Öhman (S), ordförande",
+        "Per Ågren (C)",
+        "Maria Nilsson (M)",
+        "Eva Lindqvist (S)",
+        "",
+        "Övriga deltagare:",
+        "Karin Sjöberg, sekreterare",
+        "",
+        "Utses att justera: Eva Lindqvist",
+        "Justeringens plats och tid: Kommunhuset 2026-03-12",
+        "",
+        "Paragrafer 12 – 14",
+        "",
+        "Underskrifter",
+        "",
+        SIGNATURE_LINES[0],
+        "",
+        SIGNATURE_LINES[1],
+        "",
+        SIGNATURE_LINES[2],
+        "",
+        "§ 12 Val av justerare",
+        "Kommunstyrelsen utser Eva Lindqvist att jämte ordföranden justera protokollet.",
+        "",
+        "§ 13 Detaljplan för Norra hamnen",
+        decision,
+        "",
+        "§ 14 Anmälan av delegationsbeslut",
+        "Kommunstyrelsen lägger redovisningen till handlingarna.",
+    ];
+    lines.iter().map(|line| (*line).to_owned()).collect()
+}
+
+/// The signature block's lines, secretary, chair and adjuster.
+const SIGNATURE_LINES: [&str; 3] = [
+    "Sekreterare: Karin Sjöberg",
+    "Ordförande: Lars Öhman",
+    "Justerande: Eva Lindqvist",
+];
+
+fn minutes(decision: &str) -> Vec<u8> {
+    let lines = minutes_lines(decision);
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    show(&refs)
+}
+
+const DECISION: &str = "Kommunstyrelsen beslutar att anta detaljplanen för Norra hamnen.";
+
+const FONT: &str =
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+
+/// The minutes signed by the secretary, the chair and the adjuster at `times`, one revision
+/// per signature as a signing service returns the document to the next signer; then, when
+/// `changed` is given, a revision that rewrites § 13's decision to it after the last
+/// signature.
+fn signed_minutes(people: &People, times: &Times, changed: Option<&str>) -> Vec<u8> {
+    let page = |annots: &str| {
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R >> >> /Annots [{annots}] >>"
+        )
+    };
+    let mut b = Revisions::new();
+    b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>")
+        .obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+        .stream(4, "", &minutes(DECISION))
+        .obj(5, FONT);
+    let mut fields = Vec::new();
+    for (i, (signer, (m, signing_time))) in people.in_order().into_iter().zip(times).enumerate() {
+        let (field, value) = (21 + 2 * i as u32, 22 + 2 * i as u32);
+        fields.push(format!("{field} 0 R"));
+        let who = [SECRETARY, CHAIR, ADJUSTER][i];
+        b.obj(3, &page(&fields.join(" ")))
+            .obj(
+                20,
+                &format!("<< /Fields [{}] /SigFlags 3 >>", fields.join(" ")),
+            )
+            .obj(
+                field,
+                &format!(
+                    "<< /FT /Sig /T (Underskrift {}) /V {value} 0 R /Type /Annot /Subtype /Widget \
+                     /Rect [0 0 0 0] /P 3 0 R /F 132 >>",
+                    i + 1
+                ),
+            )
+            .obj_bytes(value, &signature_value(who, m));
+        b.revision();
+        b.sign_last(&people.ca, signer, signing_time);
+    }
+    if let Some(decision) = changed {
+        b.stream(4, "", &minutes(decision));
+        b.revision();
+    }
+    b.out
+}
+
+/// An Adobe Acrobat Sign final audit report ("Slutgiltig revideringsrapport") for the minutes:
+/// the three people e-signed in the policy's order two days after the meeting.
+fn audit_report() -> Vec<u8> {
+    let mut lines = vec![
+        "Protokoll kommunstyrelsen 2026-03-10".to_owned(),
+        String::new(),
+        "Slutgiltig revideringsrapport 2026-03-12".to_owned(),
+        String::new(),
+        "Skapad: 2026-03-12".to_owned(),
+        "Av: Inger Lind (inger.lind@exempelby.example)".to_owned(),
+        "Status: Signerat".to_owned(),
+        "Transaktions-ID: CBJCHBCAABAAexempel01".to_owned(),
+        String::new(),
+        "”Protokoll kommunstyrelsen 2026-03-10” – historik".to_owned(),
+        String::new(),
+        "Dokumentet skapades av Inger Lind (inger.lind@exempelby.example)".to_owned(),
+        "2026-03-12 - 07:30:01 GMT – IP-adress: 192.0.2.10".to_owned(),
+        String::new(),
+    ];
+    let people = [
+        (SECRETARY, "karin.sjoberg", "07:31:00", "08:14:02"),
+        (CHAIR, "lars.ohman", "08:14:05", "09:02:33"),
+        (ADJUSTER, "eva.lindqvist", "09:02:36", "12:47:19"),
+    ];
+    for (who, user, sent, at) in people {
+        let mail = format!("{user}@exempelby.example");
+        lines.extend([
+            format!("Dokumentet skickades med e-post till {who} ({mail}) för signering"),
+            format!("2026-03-12 - {sent} GMT"),
+            String::new(),
+            format!("Dokumentet har e-signerats av {who} ({mail})"),
+            format!(
+                "Signaturdatum: 2026-03-12 - {at} GMT – Tidskälla: server – IP-adress: 192.0.2.20"
+            ),
+            String::new(),
+        ]);
+    }
+    lines.extend([
+        "Avtal har slutförts.".to_owned(),
+        "2026-03-12 - 12:47:19 GMT".to_owned(),
+    ]);
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    show(&refs)
+}
+
+/// The minutes with the platform's audit report as page 2, sealed by the platform over the
+/// whole document once the last person signed, as Acrobat Sign delivers it.
+fn e_signed_with_report(people: &People) -> Vec<u8> {
+    let mut b = Revisions::new();
+    let page = |contents: u32, annots: &str| {
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {contents} 0 R \
+             /Resources << /Font << /F1 5 0 R >> >>{annots} >>"
+        )
+    };
+    b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>")
+        .obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>")
+        .obj(3, &page(4, " /Annots [21 0 R]"))
+        .stream(4, "", &minutes(DECISION))
+        .obj(5, FONT)
+        .obj(6, &page(7, ""))
+        .stream(7, "", &audit_report())
+        .obj(20, "<< /Fields [21 0 R] /SigFlags 3 >>")
+        .obj(
+            21,
+            "<< /FT /Sig /T (Plattformens sigill) /V 22 0 R /Type /Annot /Subtype /Widget \
+             /Rect [0 0 0 0] /P 3 0 R /F 132 >>",
+        )
+        .obj_bytes(
+            22,
+            &signature_value("Exempel E-signering", "D:20260312124721Z"),
+        );
+    b.revision();
+    b.sign_last(&people.ca, &people.platform, "260312124721Z");
+    b.out
+}
+
+/// A municipal plan: a document nobody signs, which arkivar passes through as `unsigned`.
+fn unsigned_plan() -> Vec<u8> {
+    let mut b = Revisions::new();
+    b.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
+        .obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+        .obj(
+            3,
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R >> >> >>",
+        )
+        .stream(
+            4,
+            "",
+            &show(&[
+                "# Plan för vinterväghållning 2026–2027",
+                "Exempelby kommun, samhällsbyggnadsförvaltningen",
+                "",
+                "1. Syfte",
+                "Planen beskriver hur kommunens gator och gång- och cykelvägar hålls",
+                "framkomliga under vintern: snöröjning, halkbekämpning och prioritering.",
+                "",
+                "2. Prioritering",
+                "Prioritet 1: huvudgator, busshållplatser och gång- och cykelvägar till skolor.",
+                "Prioritet 2: lokalgator i bostadsområden.",
+                "Prioritet 3: övriga ytor, parkeringar och torg.",
+                "",
+                "3. Utlösande snödjup",
+                "Plogning startar vid 5 cm snö på prioritet 1 och vid 8 cm på övriga gator.",
+                "",
+                "4. Uppföljning",
+                "Planen följs upp varje vår och revideras vid behov.",
+            ]),
+        )
+        .obj(5, FONT);
+    b.revision();
+    b.out
+}
+
+/// The minutes printed, signed by pen beside each name of the signature block, and scanned:
+/// one page image, no text layer.
+fn scanned_minutes() -> Vec<u8> {
+    let mut page = Page::new();
+    for line in minutes_lines(DECISION) {
+        let text = line.strip_prefix("# ").unwrap_or(&line);
+        if text.is_empty() {
+            page.skip();
+            continue;
+        }
+        let (end, baseline) = page.line(text);
+        if let Some(i) = SIGNATURE_LINES.iter().position(|l| *l == text) {
+            page.ink((end + 60, baseline - 10), PEN[i]);
+        }
+    }
+    page.pdf()
+}
