@@ -58,6 +58,7 @@ fn header(x: &mut Xml, record: &Record, with_agents: bool) {
         "metsHdr",
         &[
             ("CREATEDATE", &created),
+            ("LASTMODDATE", &created),
             ("RECORDSTATUS", "NEW"),
             ("csip:OAISPACKAGETYPE", "SIP"),
         ],
