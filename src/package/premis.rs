@@ -13,22 +13,46 @@ use crate::signature::examine::SignatureFacts;
 const PREMIS_NS: &str = "http://www.loc.gov/premis/v3";
 const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
-/// An identifier element pair (`objectIdentifier`, `eventIdentifier`, …).
-fn identifier(x: &mut Xml, element: &'static str, prefix: &str, kind: &str, value: &str) {
-    let (type_name, value_name) = match prefix {
-        "object" => ("objectIdentifierType", "objectIdentifierValue"),
-        "event" => ("eventIdentifierType", "eventIdentifierValue"),
-        "agent" => ("agentIdentifierType", "agentIdentifierValue"),
-        "linkingAgent" => ("linkingAgentIdentifierType", "linkingAgentIdentifierValue"),
+/// An identifier of `kind` (`object`, `event`, `agent`, `linkingAgent`, `linkingObject`):
+/// its element with the type and value elements PREMIS names after it.
+fn identifier(x: &mut Xml, kind: &str, scheme: &str, value: &str) {
+    let (element, type_name, value_name) = match kind {
+        "object" => (
+            "objectIdentifier",
+            "objectIdentifierType",
+            "objectIdentifierValue",
+        ),
+        "event" => (
+            "eventIdentifier",
+            "eventIdentifierType",
+            "eventIdentifierValue",
+        ),
+        "agent" => (
+            "agentIdentifier",
+            "agentIdentifierType",
+            "agentIdentifierValue",
+        ),
+        "linkingAgent" => (
+            "linkingAgentIdentifier",
+            "linkingAgentIdentifierType",
+            "linkingAgentIdentifierValue",
+        ),
         _ => (
+            "linkingObjectIdentifier",
             "linkingObjectIdentifierType",
             "linkingObjectIdentifierValue",
         ),
     };
     x.open(element, &[])
-        .text(type_name, &[], kind)
+        .text(type_name, &[], scheme)
         .text(value_name, &[], value)
         .close();
+}
+
+/// The end of every event: arkivar did it, to the document.
+fn linking(x: &mut Xml, agent: &str, object_id: &str) {
+    identifier(x, "linkingAgent", "local", agent);
+    identifier(x, "linkingObject", "local", object_id);
 }
 
 /// One signature in a line an archivist reads years later.
@@ -94,10 +118,9 @@ pub(super) fn write(record: &Record, data: &Listed) -> Vec<u8> {
     );
 
     x.open("object", &[("xsi:type", "file")]);
-    identifier(&mut x, "objectIdentifier", "object", "local", object_id);
+    identifier(&mut x, "object", "local", object_id);
     identifier(
         &mut x,
-        "objectIdentifier",
         "object",
         "SHA-256",
         &record.identity.sha256.to_ascii_lowercase(),
@@ -144,7 +167,7 @@ pub(super) fn write(record: &Record, data: &Listed) -> Vec<u8> {
 
     // Ingest: the digest the package's fixity rests on.
     x.open("event", &[]);
-    identifier(&mut x, "eventIdentifier", "event", "local", "event-digest");
+    identifier(&mut x, "event", "local", "event-digest");
     x.text("eventType", &[], "message digest calculation")
         .text("eventDateTime", &[], &when)
         .open("eventDetailInformation", &[])
@@ -157,31 +180,12 @@ pub(super) fn write(record: &Record, data: &Listed) -> Vec<u8> {
         .open("eventOutcomeInformation", &[])
         .text("eventOutcome", &[], "success")
         .close();
-    identifier(
-        &mut x,
-        "linkingAgentIdentifier",
-        "linkingAgent",
-        "local",
-        &agent,
-    );
-    identifier(
-        &mut x,
-        "linkingObjectIdentifier",
-        "linkingObject",
-        "local",
-        object_id,
-    );
+    linking(&mut x, &agent, object_id);
     x.close();
 
     // Validation: the verdict, its finding codes and the record it is written in.
     x.open("event", &[]);
-    identifier(
-        &mut x,
-        "eventIdentifier",
-        "event",
-        "local",
-        "event-validation",
-    );
+    identifier(&mut x, "event", "local", "event-validation");
     x.text("eventType", &[], "validation")
         .text("eventDateTime", &[], &when)
         .open("eventDetailInformation", &[])
@@ -225,24 +229,11 @@ pub(super) fn write(record: &Record, data: &Listed) -> Vec<u8> {
             .close();
     }
     x.close();
-    identifier(
-        &mut x,
-        "linkingAgentIdentifier",
-        "linkingAgent",
-        "local",
-        &agent,
-    );
-    identifier(
-        &mut x,
-        "linkingObjectIdentifier",
-        "linkingObject",
-        "local",
-        object_id,
-    );
+    linking(&mut x, &agent, object_id);
     x.close();
 
     x.open("agent", &[]);
-    identifier(&mut x, "agentIdentifier", "agent", "local", &agent);
+    identifier(&mut x, "agent", "local", &agent);
     x.text("agentName", &[], "arkivar")
         .text("agentType", &[], "software")
         .text("agentVersion", &[], &record.arkivar_version)
