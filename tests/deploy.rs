@@ -216,3 +216,280 @@ fn kubernetes_manifests_validate_offline() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The Python of `/opt/kv` (or `ARKIVAR_KUBERNETES_VALIDATE`), which has PyYAML and
+/// jsonschema; `None` (after saying so) where it is missing outside CI.
+fn validator_python(test: &str) -> Option<PathBuf> {
+    let venv = std::env::var_os("ARKIVAR_KUBERNETES_VALIDATE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/kv"));
+    let python = venv.join("bin/python");
+    if python.is_file() {
+        return Some(python);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but {} is missing (.ci/run makes it)",
+        python.display()
+    );
+    eprintln!("skipped {test}: no {}", python.display());
+    None
+}
+
+/// `scripts/validate-compose.py` on `deploy/compose.yaml`: the Compose Specification's schema
+/// (from `ARKIVAR_COMPOSE_SCHEMA`, compose-spec/compose-spec's `schema/compose-spec.json`,
+/// when set), bind mounts that exist, health checks behind every `service_healthy`, and stop
+/// grace periods above arkivar's shutdown deadlines.
+#[test]
+fn compose_file_validates_offline() {
+    let Some(python) = validator_python("compose_file_validates_offline") else {
+        return;
+    };
+    let mut command = Command::new(python);
+    command
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate-compose.py"))
+        .arg(deploy().join("compose.yaml"));
+    match std::env::var_os("ARKIVAR_COMPOSE_SCHEMA") {
+        Some(schema) => {
+            command.arg("--schema").arg(schema);
+        }
+        None => eprintln!(
+            "compose_file_validates_offline: the Compose Specification schema not checked \
+             (set ARKIVAR_COMPOSE_SCHEMA to compose-spec's schema/compose-spec.json)"
+        ),
+    }
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every arkivar service in `deploy/compose.yaml` runs a command arkivar takes, and its health
+/// check asks that command's own port for `/readyz`.
+#[test]
+fn compose_services_run_commands_arkivar_takes() {
+    let Some(python) = validator_python("compose_services_run_commands_arkivar_takes") else {
+        return;
+    };
+    let out = Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate-compose.py"))
+        .arg(deploy().join("compose.yaml"))
+        .arg("--print-commands")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let services: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = services
+        .iter()
+        .filter_map(|s| s["service"].as_str())
+        .collect();
+    assert_eq!(names, ["worker", "serve"], "{stdout}");
+    let words = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_owned())
+            .collect()
+    };
+    for service in &services {
+        let command = words(&service["command"]);
+        let out = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+            .args(&command)
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            service["service"],
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The image's curl asks the port the command listens on.
+        let check = words(&service["healthcheck"]);
+        assert_eq!(
+            check.get(..2),
+            Some(&["CMD".to_owned(), "curl".to_owned()][..])
+        );
+        let url = check.last().unwrap();
+        let listen = ["--metrics-addr", "--listen"]
+            .iter()
+            .find_map(|o| Some(&command[command.iter().position(|w| w == o)? + 1]))
+            .unwrap();
+        let port = listen.rsplit(':').next().unwrap();
+        assert!(
+            url.starts_with(&format!("http://127.0.0.1:{port}/")) && url.ends_with("/readyz"),
+            "{}: health check {url} is not the readiness of {listen}",
+            service["service"]
+        );
+    }
+}
+
+/// A RabbitMQ node of our own, started with Compose's broker configuration, stopped on drop.
+struct ComposeBroker {
+    node: String,
+    dir: tempfile::TempDir,
+}
+
+impl ComposeBroker {
+    fn ctl(&self, args: &[&str]) -> std::process::Output {
+        Command::new("rabbitmqctl")
+            .args(["-q", "-n", &self.node])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for ComposeBroker {
+    fn drop(&mut self) {
+        let _ = self.ctl(&["stop"]);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Compose's RabbitMQ (`deploy/compose/rabbitmq.conf` and the two definition files it mounts)
+/// boots a real node with the worker's queues and the `arkivar` user, whose password is the one
+/// `compose.yaml`'s AMQP URL carries: a node that imports definitions at boot makes no
+/// `guest` user, so a missing user would only show at `docker compose up`.
+#[test]
+fn compose_broker_imports_the_definitions_at_boot() {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let server = Command::new("sh")
+        .args(["-c", "command -v rabbitmq-server"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !root || !server {
+        eprintln!(
+            "skipped compose_broker_imports_the_definitions_at_boot: needs rabbitmq-server and root"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().to_path_buf();
+    let base = base.as_path();
+    let definitions = base.join("definitions.d");
+    std::fs::create_dir(&definitions).unwrap();
+    std::fs::copy(
+        deploy().join("compose/rabbitmq-access.json"),
+        definitions.join("10-access.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        deploy().join("rabbitmq/definitions.json"),
+        definitions.join("20-topology.json"),
+    )
+    .unwrap();
+    // The committed configuration, with the folder the container mounts moved here.
+    let conf = std::fs::read_to_string(deploy().join("compose/rabbitmq.conf"))
+        .unwrap()
+        .replace("/etc/rabbitmq/definitions.d", definitions.to_str().unwrap());
+    assert!(conf.contains(definitions.to_str().unwrap()), "{conf}");
+    let port = free_port();
+    std::fs::write(
+        base.join("rabbitmq.conf"),
+        format!("{conf}\nlisteners.tcp.default = 127.0.0.1:{port}\n"),
+    )
+    .unwrap();
+    std::fs::write(base.join("enabled_plugins"), "[].\n").unwrap();
+    // The Debian server script runs the node as the rabbitmq user.
+    let _ = Command::new("chown")
+        .args(["-R", "rabbitmq:rabbitmq"])
+        .arg(base)
+        .status();
+    let node = format!("arkivar-compose-{}@localhost", std::process::id());
+    let broker = ComposeBroker {
+        node: node.clone(),
+        dir,
+    };
+    let mut server = Command::new("timeout")
+        .args(["120", "rabbitmq-server"])
+        .env("RABBITMQ_NODENAME", &node)
+        .env("RABBITMQ_NODE_PORT", port.to_string())
+        .env("RABBITMQ_DIST_PORT", free_port().to_string())
+        .env("RABBITMQ_MNESIA_BASE", base.join("mnesia"))
+        .env("RABBITMQ_LOG_BASE", base.join("log"))
+        .env("RABBITMQ_CONFIG_FILE", base.join("rabbitmq.conf"))
+        .env(
+            "RABBITMQ_ENABLED_PLUGINS_FILE",
+            base.join("enabled_plugins"),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !broker.ctl(&["await_startup"]).status.success() {
+        if let Ok(Some(status)) = server.try_wait() {
+            panic!(
+                "the node did not boot ({status}); its log: {}",
+                std::fs::read_to_string(broker.dir.path().join(format!("log/{node}.log")))
+                    .unwrap_or_default()
+            );
+        }
+        assert!(
+            started.elapsed().as_secs() < 90,
+            "the node did not boot in 90 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    let users = broker.ctl(&["list_users"]);
+    let users = String::from_utf8_lossy(&users.stdout);
+    assert!(users.contains("arkivar"), "{users}");
+    assert!(!users.contains("guest"), "{users}");
+    // The password of compose.yaml's ARKIVAR_AMQP_URL.
+    let compose = std::fs::read_to_string(deploy().join("compose.yaml")).unwrap();
+    let url = compose
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ARKIVAR_AMQP_URL:"))
+        .unwrap()
+        .trim();
+    let (user, password) = url
+        .strip_prefix("amqp://")
+        .and_then(|rest| rest.split_once('@'))
+        .and_then(|(credentials, _)| credentials.split_once(':'))
+        .unwrap();
+    let auth = broker.ctl(&["authenticate_user", user, password]);
+    assert!(
+        auth.status.success(),
+        "{}",
+        String::from_utf8_lossy(&auth.stderr)
+    );
+    let queues = broker.ctl(&["list_queues", "name"]);
+    let mut queues: Vec<String> = String::from_utf8_lossy(&queues.stdout)
+        .lines()
+        .filter(|l| l.starts_with("arkivar."))
+        .map(str::to_owned)
+        .collect();
+    queues.sort();
+    let topology: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(deploy().join("rabbitmq/definitions.json")).unwrap(),
+    )
+    .unwrap();
+    let mut wanted: Vec<String> = topology["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap().to_owned())
+        .collect();
+    wanted.sort();
+    assert_eq!(queues, wanted);
+    drop(broker);
+    let _ = server.wait();
+}
