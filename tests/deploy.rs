@@ -493,3 +493,94 @@ fn compose_broker_imports_the_definitions_at_boot() {
     drop(broker);
     let _ = server.wait();
 }
+
+/// Compose's archive (`deploy/compose/archive-receiver.py`) behind arkivar's own HTTP sink:
+/// `batch` over the samples stores one record per document, and a second `batch` (another
+/// ledger, so every record is sent again) is answered 409 for each and stores nothing more.
+#[test]
+fn compose_archive_stores_each_record_once() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipped compose_archive_stores_each_record_once: no python3");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let stored = dir.path().join("archive");
+    let port = free_port();
+    let mut archive = Command::new("python3")
+        .arg(deploy().join("compose/archive-receiver.py"))
+        .env("ARCHIVE_DIR", &stored)
+        .env("ARCHIVE_HOST", "127.0.0.1")
+        .env("ARCHIVE_PORT", port.to_string())
+        .stderr(std::fs::File::create(dir.path().join("archive.log")).unwrap())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            archive.try_wait().unwrap().is_none(),
+            "the archive exited at start"
+        );
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the archive did not listen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let archive = Kill(archive);
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let pdfs = std::fs::read_dir(&samples)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "pdf")
+        })
+        .count();
+    let records = || {
+        std::fs::read_dir(&stored)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "json")
+            })
+            .count()
+    };
+    for run in ["first", "again"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+            .arg("batch")
+            .arg(&samples)
+            .arg("--trust")
+            .arg(samples.join("trust.pem"))
+            .arg("--out")
+            .arg(dir.path().join(run))
+            .arg("--archive-url")
+            .arg(format!("http://127.0.0.1:{port}/records"))
+            .output()
+            .unwrap();
+        // 3: a sample fails verification on purpose; 2 would be an archive that did not confirm.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1 | 3)),
+            "{run}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(records(), pdfs, "{run}");
+    }
+    drop(archive);
+    // Each document stored once (201), then refused once as a repeat (409).
+    let log = std::fs::read_to_string(dir.path().join("archive.log")).unwrap();
+    for status in ["\" 201 ", "\" 409 "] {
+        assert_eq!(log.matches(status).count(), pdfs, "{status}: {log}");
+    }
+}
