@@ -381,12 +381,15 @@ enum Action {
     Kill(usize),
 }
 
-/// A boundary: its count, what is done there, and the phase that follows it (its name, the
-/// workers running, and whether it counts towards the per-worker-count figures).
+/// The phase that follows a boundary: its name, the workers running, and whether it counts
+/// towards the per-worker-count figures (not while workers start).
+type Next = Option<(&'static str, usize, bool)>;
+
+/// A boundary: its count, what is done there, and the phase that follows it.
 struct Boundary {
     stored: usize,
     action: Action,
-    next: Option<(&'static str, usize, bool)>,
+    next: Next,
 }
 
 fn plan(n: usize, single: bool) -> Vec<Boundary> {
@@ -501,7 +504,7 @@ async fn run(args: &Args, vhost: &str) -> anyhow::Result<Vec<String>> {
             this: proc_ticks(std::process::id()).unwrap_or(0),
         }
     };
-    let mut marks: Vec<(Mark, Option<(&str, usize, bool)>)> = Vec::new();
+    let mut marks: Vec<(Mark, Next)> = Vec::new();
     let mut last_count = (0, Instant::now());
     for boundary in plan(n, args.single) {
         loop {
@@ -630,7 +633,7 @@ async fn wait_for_empty_job_queue(vhost: &str) -> anyhow::Result<()> {
     }
 }
 
-fn report_phases(marks: &[(Mark, Option<(&str, usize, bool)>)], cores: usize, hz: f64) {
+fn report_phases(marks: &[(Mark, Next)], cores: usize, hz: f64) {
     println!();
     println!(
         "{:<40} {:>6} {:>7} {:>8} | CPU in cores: {:>5} {:>7} {:>6} {:>6} {:>6} | {:>9}",
