@@ -229,6 +229,8 @@ struct Worker {
     ticks: u64,
     /// Peak resident set when last read, in KiB.
     hwm_kib: u64,
+    /// Largest resident set of it and its children together seen by the sampling, in KiB.
+    tree_peak_kib: u64,
     /// How it ended.
     exit: Option<String>,
 }
@@ -265,6 +267,7 @@ impl WorkerSpec {
             log,
             ticks: 0,
             hwm_kib: 0,
+            tree_peak_kib: 0,
             exit: None,
         })
     }
@@ -281,6 +284,13 @@ impl Worker {
         }
         if let Some(h) = vm_hwm_kib(self.pid) {
             self.hwm_kib = h;
+        }
+        self.sample_tree();
+    }
+
+    fn sample_tree(&mut self) {
+        if self.exit.is_none() {
+            self.tree_peak_kib = self.tree_peak_kib.max(tree_rss_kib(self.pid));
         }
     }
 
@@ -309,7 +319,8 @@ impl Worker {
     }
 }
 
-/// utime + stime of a process, all threads, in clock ticks.
+/// CPU time of a process (all threads) and of the children it waited for (the worker's
+/// tesseract runs), in clock ticks.
 fn proc_ticks(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name is in parentheses and may hold spaces; fields count from after it.
@@ -317,7 +328,31 @@ fn proc_ticks(pid: u32) -> Option<u64> {
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some(utime + stime)
+    let cutime: u64 = fields.get(13)?.parse().ok()?;
+    let cstime: u64 = fields.get(14)?.parse().ok()?;
+    Some(utime + stime + cutime + cstime)
+}
+
+/// Resident set of a process and every process below it (a worker and its tesseract runs),
+/// in KiB: what a container's memory limit sees at this moment.
+fn tree_rss_kib(pid: u32) -> u64 {
+    let own = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0);
+    let mut children = 0;
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for task in tasks.flatten() {
+            let list = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in list.split_whitespace().filter_map(|c| c.parse().ok()) {
+                children += tree_rss_kib(child);
+            }
+        }
+    }
+    own + children
 }
 
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
@@ -506,8 +541,13 @@ async fn run(args: &Args, vhost: &str) -> anyhow::Result<Vec<String>> {
     };
     let mut marks: Vec<(Mark, Next)> = Vec::new();
     let mut last_count = (0, Instant::now());
+    let mut polls = 0u64;
     for boundary in plan(n, args.single) {
         loop {
+            polls += 1;
+            if polls % 10 == 0 {
+                workers.iter_mut().for_each(Worker::sample_tree);
+            }
             let stored = archive.stored();
             if stored >= boundary.stored {
                 break;
@@ -810,11 +850,12 @@ fn report_workers(
         done_total += done.len();
         redelivered_total += redelivered;
         println!(
-            "worker {} (pid {}): {} jobs done, {redelivered} of them redelivered, peak RSS {:.1} MiB, {} warnings/errors logged, ended with {}",
+            "worker {} (pid {}): {} jobs done, {redelivered} of them redelivered, peak RSS {:.1} MiB (with its children, sampled every 0.1 s: {:.1} MiB), {} warnings/errors logged, ended with {}",
             w.n,
             w.pid,
             done.len(),
             w.hwm_kib as f64 / 1024.0,
+            w.tree_peak_kib as f64 / 1024.0,
             problems.len(),
             w.exit.as_deref().unwrap_or("?")
         );
