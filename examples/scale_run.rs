@@ -279,7 +279,7 @@ impl Worker {
         if self.exit.is_some() {
             return;
         }
-        if let Some(t) = proc_ticks(self.pid) {
+        if let Some(t) = proc_ticks(self.pid, true) {
             self.ticks = t;
         }
         if let Some(h) = vm_hwm_kib(self.pid) {
@@ -319,9 +319,10 @@ impl Worker {
     }
 }
 
-/// CPU time of a process (all threads) and of the children it waited for (the worker's
-/// tesseract runs), in clock ticks.
-fn proc_ticks(pid: u32) -> Option<u64> {
+/// CPU time of a process (all threads), with `children` also of the children it waited for
+/// (a worker's tesseract runs; not for this process, whose reaped children are the workers),
+/// in clock ticks.
+fn proc_ticks(pid: u32, children: bool) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name is in parentheses and may hold spaces; fields count from after it.
     let rest = &stat[stat.rfind(')')? + 1..];
@@ -330,7 +331,7 @@ fn proc_ticks(pid: u32) -> Option<u64> {
     let stime: u64 = fields.get(12)?.parse().ok()?;
     let cutime: u64 = fields.get(13)?.parse().ok()?;
     let cstime: u64 = fields.get(14)?.parse().ok()?;
-    Some(utime + stime + cutime + cstime)
+    Some(utime + stime + if children { cutime + cstime } else { 0 })
 }
 
 /// Resident set of a process and every process below it (a worker and its tesseract runs),
@@ -535,8 +536,8 @@ async fn run(args: &Args, vhost: &str) -> anyhow::Result<Vec<String>> {
             at: Instant::now(),
             machine: machine_ticks(),
             workers: workers.iter().map(|w| w.ticks).sum(),
-            broker: broker.and_then(proc_ticks).unwrap_or(0),
-            this: proc_ticks(std::process::id()).unwrap_or(0),
+            broker: broker.and_then(|pid| proc_ticks(pid, false)).unwrap_or(0),
+            this: proc_ticks(std::process::id(), false).unwrap_or(0),
         }
     };
     let mut marks: Vec<(Mark, Next)> = Vec::new();
