@@ -546,7 +546,7 @@ async fn run(args: &Args, vhost: &str) -> anyhow::Result<Vec<String>> {
     for boundary in plan(n, args.single) {
         loop {
             polls += 1;
-            if polls % 10 == 0 {
+            if polls.is_multiple_of(10) {
                 workers.iter_mut().for_each(Worker::sample_tree);
             }
             let stored = archive.stored();
