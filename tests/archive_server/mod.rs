@@ -47,6 +47,8 @@ pub struct Seen {
     pub content_type: String,
     /// The status answered.
     pub answered: u16,
+    /// Its `Idempotency-Key` (empty without one).
+    pub key: String,
 }
 
 #[derive(Debug, Default)]
@@ -264,6 +266,7 @@ async fn receive(
             .to_owned()
     };
     let content_type = header("content-type");
+    let key = header("idempotency-key");
     let (stall, answer) = {
         let mut s = inner.lock().unwrap();
         s.requests += 1;
@@ -290,6 +293,7 @@ async fn receive(
             at,
             content_type: content_type.clone(),
             answered: status.as_u16(),
+            key: key.clone(),
         });
         match retry_after {
             Some(secs) => (status, [("retry-after", secs.to_string())], body).into_response(),
@@ -299,7 +303,6 @@ async fn receive(
     if let Some((status, retry_after)) = answer {
         return respond(status, "failing as told".to_owned(), retry_after);
     }
-    let key = header("idempotency-key");
     let (record, document) = match read_body(&content_type, request).await {
         Ok(read) => read,
         Err(why) => return respond(StatusCode::BAD_REQUEST, why.to_owned(), None),

@@ -30,32 +30,32 @@ pub fn all() -> Vec<Sample> {
             name: "01-minutes-verified.pdf",
             status: "verified",
             codes: &[],
-            bytes: signed_minutes(&people, &ON_TIME, None),
+            bytes: signed_minutes(&people, &ON_TIME, DECISION, None),
         },
         Sample {
             name: "02-minutes-late-justering.pdf",
             status: "warnings",
             codes: &["time.justering_deadline_exceeded"],
-            bytes: signed_minutes(&people, &LATE, None),
+            bytes: signed_minutes(&people, &LATE, DECISION, None),
         },
         Sample {
             name: "03-minutes-changed-after-signing.pdf",
             status: "failed",
             codes: &["signature.modified_after_signing"],
-            bytes: signed_minutes(&people, &ON_TIME, Some(CHANGED_DECISION)),
+            bytes: signed_minutes(&people, &ON_TIME, DECISION, Some(CHANGED_DECISION)),
         },
         Sample {
             name: "04-minutes-e-signed-with-audit-report.pdf",
             status: "verified",
             codes: &[],
-            bytes: e_signed_with_report(&people),
+            bytes: e_signed_with_report(&people, DECISION),
         },
     ];
     samples.push(Sample {
         name: "05-minutes-scanned-pen-signed.pdf",
         status: "warnings",
         codes: &["signature.unverifiable"],
-        bytes: scanned_minutes(),
+        bytes: scanned_minutes(DECISION),
     });
     samples.push(Sample {
         name: "06-plan-unsigned.pdf",
@@ -64,6 +64,53 @@ pub fn all() -> Vec<Sample> {
         bytes: unsigned_plan(),
     });
     samples
+}
+
+/// An endless series of distinct documents like the samples, for load runs
+/// (`examples/scale_run.rs`): the archive keeps one record per document's SHA-256, so a run that
+/// counts each job's record at the archive needs a document of its own for every job. Document
+/// `i` differs from every other only in § 13's decision, which names stage `i` of the plan.
+pub struct Series {
+    people: People,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Series {
+            people: People::new(),
+        }
+    }
+}
+
+impl Series {
+    /// The `i`-th born-digital document and the status arkivar gives it with the sample CA
+    /// trusted: in turn the minutes signed on time, signed late, changed after signing, and
+    /// e-signed with the platform's audit report (samples 01 to 04).
+    pub fn born_digital(&self, i: usize) -> (&'static str, Vec<u8>) {
+        let decision = Self::decision(i);
+        let people = &self.people;
+        match i % 4 {
+            0 => (
+                "verified",
+                signed_minutes(people, &ON_TIME, &decision, None),
+            ),
+            1 => ("warnings", signed_minutes(people, &LATE, &decision, None)),
+            2 => (
+                "failed",
+                signed_minutes(people, &ON_TIME, &decision, Some(CHANGED_DECISION)),
+            ),
+            _ => ("verified", e_signed_with_report(people, &decision)),
+        }
+    }
+
+    /// The `i`-th scanned document (sample 05, pen-signed, one page image) and its status.
+    pub fn scanned(&self, i: usize) -> (&'static str, Vec<u8>) {
+        ("warnings", scanned_minutes(&Self::decision(i)))
+    }
+
+    fn decision(i: usize) -> String {
+        format!("Kommunstyrelsen beslutar att anta etapp {i} av detaljplanen för Norra hamnen.")
+    }
 }
 
 /// The PEM of the sample CA's root, written as `samples/trust.pem`.
@@ -233,11 +280,16 @@ const DECISION: &str = "Kommunstyrelsen beslutar att anta detaljplanen för Norr
 const FONT: &str =
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
 
-/// The minutes signed by the secretary, the chair and the adjuster at `times`, one revision
-/// per signature as a signing service returns the document to the next signer; then, when
-/// `changed` is given, a revision that rewrites § 13's decision to it after the last
-/// signature.
-fn signed_minutes(people: &People, times: &Times, changed: Option<&str>) -> Vec<u8> {
+/// The minutes with `decision` as § 13's decision, signed by the secretary, the chair and the
+/// adjuster at `times`, one revision per signature as a signing service returns the document
+/// to the next signer; then, when `changed` is given, a revision that rewrites § 13's decision
+/// to it after the last signature.
+fn signed_minutes(
+    people: &People,
+    times: &Times,
+    decision: &str,
+    changed: Option<&str>,
+) -> Vec<u8> {
     let page = |annots: &str| {
         format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
@@ -247,7 +299,7 @@ fn signed_minutes(people: &People, times: &Times, changed: Option<&str>) -> Vec<
     let mut b = Revisions::new();
     b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>")
         .obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-        .stream(4, "", &minutes(DECISION))
+        .stream(4, "", &minutes(decision))
         .obj(5, FONT);
     let mut fields = Vec::new();
     for (i, (signer, (m, signing_time))) in people.in_order().into_iter().zip(times).enumerate() {
@@ -323,9 +375,10 @@ fn audit_report() -> Vec<u8> {
     show(&refs)
 }
 
-/// The minutes with the platform's audit report as page 2, sealed by the platform over the
-/// whole document once the last person signed, as Acrobat Sign delivers it.
-fn e_signed_with_report(people: &People) -> Vec<u8> {
+/// The minutes (with `decision` as § 13's decision) and the platform's audit report as page 2,
+/// sealed by the platform over the whole document once the last person signed, as Acrobat
+/// Sign delivers it.
+fn e_signed_with_report(people: &People, decision: &str) -> Vec<u8> {
     let mut b = Revisions::new();
     let page = |contents: u32, annots: &str| {
         format!(
@@ -336,7 +389,7 @@ fn e_signed_with_report(people: &People) -> Vec<u8> {
     b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>")
         .obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>")
         .obj(3, &page(4, " /Annots [21 0 R]"))
-        .stream(4, "", &minutes(DECISION))
+        .stream(4, "", &minutes(decision))
         .obj(5, FONT)
         .obj(6, &page(7, ""))
         .stream(7, "", &audit_report())
@@ -393,11 +446,11 @@ fn unsigned_plan() -> Vec<u8> {
     b.out
 }
 
-/// The minutes printed, signed by pen beside each name of the signature block, and scanned:
-/// one page image, no text layer.
-fn scanned_minutes() -> Vec<u8> {
+/// The minutes (with `decision` as § 13's decision) printed, signed by pen beside each name of
+/// the signature block, and scanned: one page image, no text layer.
+fn scanned_minutes(decision: &str) -> Vec<u8> {
     let mut page = Page::new();
-    for line in minutes_lines(DECISION) {
+    for line in minutes_lines(decision) {
         let text = line.strip_prefix("# ").unwrap_or(&line);
         if text.is_empty() {
             page.skip();
