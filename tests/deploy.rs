@@ -1,6 +1,9 @@
 //! The systemd units in `deploy/`: `systemd-analyze verify` accepts them (with the built binary
 //! in place of `/usr/local/bin/arkivar`), every option their `ExecStart` passes is one arkivar
-//! takes, and systemd waits longer for a stop than arkivar's own shutdown deadline.
+//! takes, and systemd waits longer for a stop than arkivar's own shutdown deadline. The
+//! Kubernetes manifests and `deploy/Dockerfile` likewise: their arguments are ones arkivar
+//! takes, and the image's user, pipelines folder and health-check ports are the manifests'.
+//! (`scripts/container-smoke.sh` builds and runs the image itself.)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
