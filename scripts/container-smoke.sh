@@ -86,6 +86,8 @@ export DOCKER_BUILDKIT=0
 
 # --- where Debian packages come from: the mirror (and proxy) apt uses here ------------------
 apt_repo() {
+    # $(RELEASE) and $(REPO_URI) are apt's own placeholders, not the shell's.
+    # shellcheck disable=SC2016
     apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Identifier: Packages' 2>/dev/null |
         awk -v suite="$1" '$1 == suite { sub("/$", "", $2); print $2; exit }'
 }
