@@ -166,7 +166,7 @@ fi
 # --- the image -------------------------------------------------------------------------------
 say "docker build -f deploy/Dockerfile -t $IMAGE (profile $PROFILE)"
 BUILD_START=$SECONDS
-docker build --network host -f "$ROOT/deploy/Dockerfile" -t "$IMAGE" \
+docker build --network host --force-rm -f "$ROOT/deploy/Dockerfile" -t "$IMAGE" \
     --build-arg "BUILDER_IMAGE=$BUILDER_IMAGE" --build-arg "RUNTIME_IMAGE=$BASE_IMAGE" \
     --build-arg "DEBIAN_MIRROR=$DEBIAN_MIRROR" \
     --build-arg "DEBIAN_SECURITY_MIRROR=$DEBIAN_SECURITY_MIRROR" \
