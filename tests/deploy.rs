@@ -1,6 +1,9 @@
 //! The systemd units in `deploy/`: `systemd-analyze verify` accepts them (with the built binary
 //! in place of `/usr/local/bin/arkivar`), every option their `ExecStart` passes is one arkivar
-//! takes, and systemd waits longer for a stop than arkivar's own shutdown deadline.
+//! takes, and systemd waits longer for a stop than arkivar's own shutdown deadline. The
+//! Kubernetes manifests and `deploy/Dockerfile` likewise: their arguments are ones arkivar
+//! takes, and the image's user, pipelines folder and health-check ports are the manifests'.
+//! (`scripts/container-smoke.sh` builds and runs the image itself.)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -582,5 +585,102 @@ fn compose_archive_stores_each_record_once() {
     let log = std::fs::read_to_string(dir.path().join("archive.log")).unwrap();
     for status in ["\" 201 ", "\" 409 "] {
         assert_eq!(log.matches(status).count(), pdfs, "{status}: {log}");
+    }
+}
+
+/// The instructions of `deploy/Dockerfile`, continuation lines joined, comments left out:
+/// (`KEYWORD`, the rest).
+fn dockerfile() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(deploy().join("Dockerfile")).unwrap();
+    let mut instructions = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(part) => current.push_str(part),
+            None => {
+                current.push_str(line);
+                let joined = std::mem::take(&mut current);
+                if let Some((keyword, rest)) = joined.trim().split_once(char::is_whitespace) {
+                    instructions.push((keyword.to_owned(), rest.trim().to_owned()));
+                }
+            }
+        }
+    }
+    instructions
+}
+
+/// The last `KEYWORD` instruction's rest (the runtime stage's, for a multi-stage file).
+fn instruction(instructions: &[(String, String)], keyword: &str) -> String {
+    instructions
+        .iter()
+        .rev()
+        .find(|(k, _)| k == keyword)
+        .map(|(_, rest)| rest.clone())
+        .unwrap_or_else(|| panic!("no {keyword} in deploy/Dockerfile"))
+}
+
+/// An exec-form (JSON array) instruction's words.
+fn exec_form(instructions: &[(String, String)], keyword: &str) -> Vec<String> {
+    let rest = instruction(instructions, keyword);
+    serde_json::from_str(&rest).unwrap_or_else(|e| panic!("{keyword} {rest}: {e}"))
+}
+
+#[test]
+fn the_image_runs_arkivar_as_the_manifests_expect() {
+    let instructions = dockerfile();
+    // tini as PID 1 passes SIGTERM on, so that the worker's drain runs.
+    assert_eq!(
+        exec_form(&instructions, "ENTRYPOINT"),
+        ["tini", "--", "arkivar"]
+    );
+    let cmd = exec_form(&instructions, "CMD");
+    let out = Command::new(env!("CARGO_BIN_EXE_arkivar"))
+        .args(&cmd)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "CMD {cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let dir = deploy().join("kubernetes");
+    let worker = std::fs::read_to_string(dir.join("worker.yaml")).unwrap();
+    let serve = std::fs::read_to_string(dir.join("serve.yaml")).unwrap();
+    // The image's user is the one the pods run as.
+    let user = format!(
+        "{}:{}",
+        number(&worker, "runAsUser"),
+        number(&worker, "runAsGroup")
+    );
+    assert_eq!(instruction(&instructions, "USER"), user);
+    // The pipelines the image carries are where the worker's manifest and CMD look.
+    let pipelines = |args: &[String]| {
+        args.iter()
+            .position(|a| a == "--pipelines-dir")
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+            .unwrap_or_else(|| panic!("no --pipelines-dir in {args:?}"))
+    };
+    let dir = pipelines(&container_args(&worker));
+    assert_eq!(pipelines(&cmd), dir);
+    assert!(
+        instructions
+            .iter()
+            .any(|(k, rest)| k == "COPY" && rest.trim_end_matches('/').ends_with(&dir)),
+        "no COPY to {dir}"
+    );
+    // Without ARKIVAR_HEALTHZ_URL the HEALTHCHECK asks the ports the manifests probe.
+    let healthcheck = instruction(&instructions, "HEALTHCHECK");
+    for manifest in [&worker, &serve] {
+        let port = number(manifest, "containerPort");
+        assert!(
+            healthcheck.contains(&format!("http://127.0.0.1:{port}/healthz")),
+            "HEALTHCHECK does not ask port {port}: {healthcheck}"
+        );
     }
 }
