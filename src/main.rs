@@ -955,6 +955,13 @@ fn write_signatures_text(
                 "does not chain to a trusted anchor"
             }
         )?;
+        for c in &f.revocation.certificates {
+            writeln!(
+                out,
+                "    revocation of {}",
+                present::words::revocation(c, zone)
+            )?;
+        }
     }
     for f in report.findings {
         let severity = format!("{:<8}", present::words::severity(f.severity));
