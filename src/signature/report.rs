@@ -268,7 +268,7 @@ pub enum RefusalReason {
     /// The certificate's issuer is not on the path, so no answer can be authorised.
     IssuerUnknown,
     /// It says "not revoked" but does not cover the time: its nextUpdate is before it (or
-    /// it has none and was issued before it).
+    /// it has none and was issued more than 30 minutes before it).
     Stale,
     /// A CRL that does not cover the certificate's kind or all reasons (issuing
     /// distribution point), or a delta CRL: its silence proves nothing.

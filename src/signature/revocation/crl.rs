@@ -170,10 +170,12 @@ impl Crl {
     /// that a certificate it does not list is not revoked.
     pub fn is_complete_for(&self, cert: &Certificate) -> bool {
         let is_ca = cert.basic_constraints.is_some_and(|(ca, _)| ca);
-        !self.delta
-            && !self.partial
-            && !(self.only_user_certs && is_ca)
-            && !(self.only_ca_certs && !is_ca)
+        let out_of_scope = if is_ca {
+            self.only_user_certs
+        } else {
+            self.only_ca_certs
+        };
+        !(self.delta || self.partial || out_of_scope)
     }
 }
 
@@ -219,8 +221,11 @@ pub(super) fn enumerated(content: &[u8]) -> Option<u32> {
     )
 }
 
-/// The (extnID, extnValue contents) of an `Extensions` SEQUENCE.
-pub(super) fn extensions<'a>(exts: &Tlv<'a>) -> Result<Vec<(&'a [u8], &'a [u8])>, SignatureError> {
+/// An extension's extnID and extnValue contents.
+type Extension<'a> = (&'a [u8], &'a [u8]);
+
+/// The extensions of an `Extensions` SEQUENCE.
+pub(super) fn extensions<'a>(exts: &Tlv<'a>) -> Result<Vec<Extension<'a>>, SignatureError> {
     let mut out = Vec::new();
     let mut r = exts.children();
     while let Some(ext) = r.next()? {

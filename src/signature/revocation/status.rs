@@ -21,12 +21,13 @@
 //!   signature time, as ETSI EN 319 102-1 §5.2.5 and pyHanko take it). A CRL issued after
 //!   the certificate expired does not count: RFC 5280 §3.3 lets the CA drop expired entries.
 //!   Nor does a delta CRL or one whose issuing distribution point covers only some reasons,
-//!   some kinds of certificate, or other issuers. An answer with no nextUpdate issued before
-//!   `t` is stale. With no `t` known, freshness is not judged.
+//!   some kinds of certificate, or other issuers. An answer with no nextUpdate is taken to
+//!   hold for 30 minutes after its thisUpdate, as pyHanko does. With no `t` known, freshness
+//!   is not judged.
 //! - **Unknown** when the only answers are an OCSP `unknown` or refused ones; **no data** when
 //!   nothing concerns the certificate.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::super::certificate::Certificate;
 use super::super::limits::{MAX_REVOCATION_BYTES, MAX_REVOCATION_ITEMS};
@@ -267,6 +268,11 @@ fn judge_crl(
     Some(fresh(dates.0, dates.1, time).map(|()| (Says::Good, dates.0, dates.1)))
 }
 
+/// How long an answer without a nextUpdate is taken to hold: pyHanko's default
+/// (`FRESHNESS_FALLBACK_VALIDITY_DEFAULT`), so that an OCSP response fetched just before
+/// signing, as Acrobat archives it, covers the signing.
+const NO_NEXT_UPDATE_VALIDITY: SignedDuration = SignedDuration::from_mins(30);
+
 /// Whether an answer issued at `this_update` (valid until `next_update`) speaks for `time`.
 fn fresh(
     this_update: Timestamp,
@@ -274,7 +280,8 @@ fn fresh(
     time: Option<Timestamp>,
 ) -> Result<(), RefusalReason> {
     let Some(t) = time else { return Ok(()) };
-    if this_update >= t || next_update.is_some_and(|n| t <= n) {
+    let until = next_update.or_else(|| this_update.checked_add(NO_NEXT_UPDATE_VALIDITY).ok());
+    if this_update >= t || until.is_some_and(|n| t <= n) {
         Ok(())
     } else {
         Err(RefusalReason::Stale)

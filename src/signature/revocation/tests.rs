@@ -337,7 +337,13 @@ fn ocsp_by_a_delegated_responder_needs_the_ocsp_signing_purpose() {
         &[],
         &key,
     );
-    let got = judge_at(&pki, &[ocsp_item(bare.clone())], &[delegated.clone()], T).remove(0);
+    let got = judge_at(
+        &pki,
+        &[ocsp_item(bare.clone())],
+        std::slice::from_ref(&delegated),
+        T,
+    )
+    .remove(0);
     assert_eq!(got.status, RevocationStatus::Good);
     // Near misses: without its certificate, or one without id-kp-OCSPSigning.
     let got = judge(&pki, &[ocsp_item(bare)]);
@@ -450,8 +456,18 @@ fn stale_ocsp_good_is_refused_and_a_later_one_counts() {
         ))],
     );
     assert_eq!(refusals(&got), [RefusalReason::Stale]);
-    let got = judge(&pki, &[ocsp_item(answer("20240201000000Z", None))]);
-    assert_eq!(refusals(&got), [RefusalReason::Stale]);
+    let got = judge(&pki, &[ocsp_item(answer("20240301112959Z", None))]);
+    assert_eq!(
+        refusals(&got),
+        [RefusalReason::Stale],
+        "no nextUpdate: 30 minutes"
+    );
+    let got = judge(&pki, &[ocsp_item(answer("20240301113000Z", None))]);
+    assert_eq!(
+        got.status,
+        RevocationStatus::Good,
+        "fetched just before signing"
+    );
     // Near misses: issued after the time, or valid across it.
     let got = judge(&pki, &[ocsp_item(answer("20240302000000Z", None))]);
     assert_eq!(got.status, RevocationStatus::Good);
