@@ -15,7 +15,7 @@ use super::changes::{self, Change, ModificationLevel};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
 use super::limits::MAX_REVOCATION_BYTES;
 use super::range_digest::{FileSha256, RangeDigests};
-use super::report::RevocationSource;
+use super::report::{CertificateRevocation, RevocationSource};
 use super::revocation::{RawForm, RawRevocation};
 use super::{
     CheckError, CheckErrorKind, CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore,
@@ -80,6 +80,10 @@ pub struct TimestampFacts {
     pub time: Option<String>,
     /// The timestamping authority's common name.
     pub tsa: Option<String>,
+    /// The revocation status of each certificate of the TSA's path at `time`, as
+    /// `revocation.certificates` has them for the signer's (for a document timestamp, the
+    /// same as its `revocation.certificates`).
+    pub revocation: Vec<CertificateRevocation>,
 }
 
 /// Everything measured about one signature.
@@ -485,6 +489,7 @@ fn facts(
             valid: t.valid,
             time: t.time.clone(),
             tsa: t.tsa.clone(),
+            revocation: t.revocation.clone(),
         },
         // A document timestamp is its own timestamp: its time is the token's genTime.
         (None, true) => TimestampFacts {
@@ -493,6 +498,7 @@ fn facts(
             valid: report.valid,
             time: report.signing_time.clone(),
             tsa: None,
+            revocation: report.revocation.certificates.clone(),
         },
         (None, false) => TimestampFacts::default(),
     };

@@ -107,6 +107,9 @@ pub struct TimestampReport {
     pub chain: Vec<String>,
     /// A signature validation token the token carries (RFC 9321): another service's verdict.
     pub svt: Option<super::svt::Svt>,
+    /// The revocation status of each certificate of the TSA's path at `time` (genTime), from
+    /// the token's own revocation data and the document's DSS.
+    pub revocation: Vec<CertificateRevocation>,
     pub error: Option<CheckError>,
 }
 

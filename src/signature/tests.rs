@@ -745,3 +745,52 @@ fn report_serialises_and_has_a_schema() {
     let schema = serde_json::to_value(schemars::schema_for!(CmsReport)).unwrap();
     assert!(schema["properties"]["intact"].is_object());
 }
+
+#[test]
+fn the_timestamp_authoritys_path_is_judged_at_gen_time() {
+    let pki = Pki::new();
+    let c = content();
+    let built = make_cms(&pki.spec(&c), &|sig: &[u8]| {
+        vec![attr(
+            &super::oid::TIME_STAMP_TOKEN,
+            &pki.token(&[sig], "20240301120005Z"),
+        )]
+    });
+    // The CA revoked the TSA (serial 9) an hour before genTime, and not the signer.
+    let mut crl = CrlSpec::new(ca_name(), "240301130000Z", "240401000000Z");
+    crl.revoked.push(Revoked {
+        serial: vec![9],
+        at: "240301110005Z",
+        reason: Some(1),
+    });
+    let dss = [revocation::RawRevocation {
+        source: RevocationSource::Dss,
+        form: revocation::RawForm::Crl,
+        der: make_crl(&crl, &pki.ca_key),
+    }];
+    let trust = pki.trust();
+    let opts = VerifyOptions {
+        dss_revocation: &dss,
+        ..VerifyOptions::new(&trust)
+    };
+    let report = verify_signed_data_with(&built.der, &ranges(), &opts);
+    let ts = report.timestamp.unwrap();
+    assert_eq!(
+        ts.revocation.len(),
+        2,
+        "the TSA and the CA: {:?}",
+        ts.revocation
+    );
+    assert_eq!(ts.revocation[0].subject, "Test TSA");
+    assert_eq!(ts.revocation[0].status, RevocationStatus::Revoked);
+    assert!(ts.revocation[0].revoked_before_time);
+    // Near miss: the signer, on the same CRL, is not revoked.
+    assert_eq!(
+        report.revocation.certificates[0].status,
+        RevocationStatus::Good
+    );
+    assert_eq!(
+        report.revocation.time.as_deref(),
+        Some("2024-03-01T12:00:05Z")
+    );
+}
