@@ -319,6 +319,8 @@ pub struct CmsSpec<'a> {
     pub signature_algorithm: Option<Vec<u8>>,
     /// Whether the signer's certificate goes into `certificates`.
     pub include_signer_cert: bool,
+    /// `crls` entries (RevocationInfoChoices), each a whole DER value.
+    pub crls: Vec<Vec<u8>>,
 }
 
 impl<'a> CmsSpec<'a> {
@@ -335,6 +337,7 @@ impl<'a> CmsSpec<'a> {
             sid_by_ski: None,
             signature_algorithm: None,
             include_signer_cert: true,
+            crls: Vec::new(),
         }
     }
 }
@@ -414,11 +417,17 @@ pub fn make_cms(spec: &CmsSpec<'_>, unsigned: &dyn Fn(&[u8]) -> Vec<Vec<u8>>) ->
     for c in &spec.extra_certs {
         certs.extend(c);
     }
+    let crls = if spec.crls.is_empty() {
+        Vec::new()
+    } else {
+        ctx(1, &[&spec.crls.concat()])
+    };
     let sd = seq(&[
         &int(1),
         &set(&[&digest_alg]),
         &encap,
         &ctx(0, &[&certs]),
+        &crls,
         &set(&[&signer_info]),
     ]);
     let der = seq(&[&oid(&oid::ID_SIGNED_DATA), &ctx(0, &[&sd])]);

@@ -794,3 +794,59 @@ fn the_timestamp_authoritys_path_is_judged_at_gen_time() {
         Some("2024-03-01T12:00:05Z")
     );
 }
+
+#[test]
+fn signed_data_crls_carry_a_crl_and_an_ocsp_response_as_other_revocation_info() {
+    let pki = Pki::new();
+    let c = content();
+    let mut spec = pki.spec(&c);
+    let basic = make_basic_ocsp(
+        Responder::Name(&pki.ca),
+        "20240301110000Z",
+        &[Single::new(&pki.signer, &pki.ca, OcspAnswer::Good)],
+        &[],
+        &pki.ca_key,
+    );
+    let root_crl = make_crl(
+        &CrlSpec::new(root_name(), "240101000000Z", "250101000000Z"),
+        &root_key(),
+    );
+    let other = ctx(
+        1,
+        &[&oid(&super::oid::RI_OCSP_RESPONSE), &ocsp_response(&basic)],
+    );
+    spec.crls = vec![root_crl, other];
+    let report = check(&make_cms(&spec, &no_unsigned).der, &pki.trust());
+    assert!(report.intact && report.valid, "{report:?}");
+    assert_eq!(report.revocation.cms_crls, 2);
+    let got: Vec<_> = report
+        .revocation
+        .certificates
+        .iter()
+        .map(|c| (c.status, c.source, c.evidence))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                RevocationStatus::Good,
+                Some(RevocationSource::Cms),
+                Some(RevocationEvidence::Ocsp)
+            ),
+            (
+                RevocationStatus::Good,
+                Some(RevocationSource::Cms),
+                Some(RevocationEvidence::Crl)
+            ),
+        ]
+    );
+    // Near miss: another format of other revocation info is counted and not read.
+    let mut spec = pki.spec(&c);
+    spec.crls = vec![ctx(1, &[&oid(&super::oid::SHA256), &null()])];
+    let report = check(&make_cms(&spec, &no_unsigned).der, &pki.trust());
+    assert_eq!(report.revocation.cms_crls, 1);
+    assert_eq!(
+        report.revocation.certificates[0].status,
+        RevocationStatus::NoData
+    );
+}
