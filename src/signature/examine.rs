@@ -16,7 +16,7 @@ use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
 use super::limits::MAX_REVOCATION_BYTES;
 use super::range_digest::{FileSha256, RangeDigests};
 use super::report::{CertificateRevocation, RevocationSource};
-use super::revocation::{RawForm, RawRevocation};
+use super::revocation::{DssRevocation, RawForm, RawRevocation};
 use super::{
     CheckError, CheckErrorKind, CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore,
     VerifyOptions, is_timestamp_token, verify_document_timestamp, verify_signed_data_with,
@@ -235,7 +235,7 @@ struct Dss {
     crls: usize,
     ocsps: usize,
     /// The CRLs, then the OCSP responses.
-    revocation: Vec<RawRevocation>,
+    revocation: DssRevocation,
 }
 
 fn dss(doc: &Document) -> Dss {
@@ -271,6 +271,7 @@ fn dss(doc: &Document) -> Dss {
     out.crls = crls.len();
     out.ocsps = ocsps.len();
     let mut held = 0usize;
+    let mut raw = Vec::new();
     let tagged = crls
         .into_iter()
         .map(|o| (RawForm::Crl, o))
@@ -283,12 +284,13 @@ fn dss(doc: &Document) -> Dss {
         if held > MAX_REVOCATION_BYTES {
             break;
         }
-        out.revocation.push(RawRevocation {
+        raw.push(RawRevocation {
             source: RevocationSource::Dss,
             form,
             der,
         });
     }
+    out.revocation = DssRevocation::new(raw);
     out
 }
 

@@ -70,11 +70,14 @@ pub struct VerifyOptions<'a> {
     /// OCSP responses in the document's DSS, as counted by the PDF layer.
     pub dss_ocsps: usize,
     /// The DSS's CRLs and OCSP responses themselves, as far as the PDF layer read them.
-    pub dss_revocation: &'a [revocation::RawRevocation],
+    pub dss_revocation: &'a revocation::DssRevocation,
     /// Where the digests of the `signed_ranges` being checked can be had without hashing them
     /// again; `None` hashes them.
     pub range_digests: Option<RangeDigest<'a>>,
 }
+
+/// For options without DSS revocation data.
+static NO_DSS_REVOCATION: revocation::DssRevocation = revocation::DssRevocation::empty();
 
 /// One signature's entry in a [`RangeDigests`]: the digests of exactly the ranges it checks.
 #[derive(Debug, Clone, Copy)]
@@ -108,7 +111,7 @@ impl<'a> VerifyOptions<'a> {
             reference_time: None,
             dss_crls: 0,
             dss_ocsps: 0,
-            dss_revocation: &[],
+            dss_revocation: &NO_DSS_REVOCATION,
             range_digests: None,
         }
     }
@@ -317,10 +320,10 @@ fn finish(
         report.certificate_valid_at_signing = Some(outcome.path.iter().all(|c| c.valid_at(t)));
         report.validity_time_source = Some(source.to_owned());
     }
-    let items = revocation::gather(
-        state.revocation.iter().chain(opts.dss_revocation),
-        &mut report.revocation,
-    );
+    let own = revocation::gather(&state.revocation, &mut report.revocation);
+    let (dss, dss_unreadable) = opts.dss_revocation.items();
+    report.revocation.unreadable += dss_unreadable;
+    let items: Vec<&revocation::Item> = own.iter().chain(dss).collect();
     report.revocation.time = time.map(|(t, _)| t.to_string());
     report.revocation.certificates = revocation::chain_status(
         &outcome.path,

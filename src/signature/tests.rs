@@ -589,7 +589,7 @@ fn dss_ocsp_answers_for_the_signer_and_a_root_crl_for_the_ca() {
     ];
     let trust = pki.trust();
     let opts = VerifyOptions {
-        dss_revocation: &dss,
+        dss_revocation: &revocation::DssRevocation::new(dss.to_vec()),
         ..VerifyOptions::new(&trust)
     };
     let der = make_cms(&pki.spec(&c), &no_unsigned).der;
@@ -770,7 +770,7 @@ fn the_timestamp_authoritys_path_is_judged_at_gen_time() {
     }];
     let trust = pki.trust();
     let opts = VerifyOptions {
-        dss_revocation: &dss,
+        dss_revocation: &revocation::DssRevocation::new(dss.to_vec()),
         ..VerifyOptions::new(&trust)
     };
     let report = verify_signed_data_with(&built.der, &ranges(), &opts);

@@ -141,11 +141,9 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
         let outcome = build_path(tsa, &state.certificates, opts.trust);
         report.trusted = outcome.trusted && report.intact && report.valid;
         report.chain = outcome.path.iter().map(|c| c.display_name()).collect();
-        let mut counted = RevocationInfo::default();
-        let items = revocation::gather(
-            state.revocation.iter().chain(opts.dss_revocation),
-            &mut counted,
-        );
+        let own = revocation::gather(&state.revocation, &mut RevocationInfo::default());
+        let items: Vec<&revocation::Item> =
+            own.iter().chain(opts.dss_revocation.items().0).collect();
         report.revocation =
             revocation::chain_status(&outcome.path, &state.certificates, &items, gen_time);
     }

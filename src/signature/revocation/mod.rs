@@ -24,7 +24,7 @@ use super::certificate::Certificate;
 use super::error::SignatureError;
 use super::report::{RevocationEvidence, RevocationSource};
 
-pub use status::{Item, chain_status, gather};
+pub use status::{DssRevocation, Item, chain_status, gather};
 
 /// Why a CRL or OCSP response could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -27,6 +27,8 @@
 //! - **Unknown** when the only answers are an OCSP `unknown` or refused ones; **no data** when
 //!   nothing concerns the certificate.
 
+use std::sync::OnceLock;
+
 use jiff::{SignedDuration, Timestamp};
 
 use super::super::certificate::Certificate;
@@ -84,6 +86,42 @@ pub fn gather<'a>(
     items
 }
 
+/// A document's DSS revocation data, read once for all of its signatures (the same CRLs
+/// would otherwise be parsed again for each signature and document timestamp).
+#[derive(Debug, Default)]
+pub struct DssRevocation {
+    raw: Vec<RawRevocation>,
+    read: OnceLock<(Vec<Item>, usize)>,
+}
+
+impl DssRevocation {
+    /// None.
+    pub const fn empty() -> Self {
+        DssRevocation {
+            raw: Vec::new(),
+            read: OnceLock::new(),
+        }
+    }
+
+    /// The items as found, read when first asked for.
+    pub fn new(raw: Vec<RawRevocation>) -> Self {
+        DssRevocation {
+            raw,
+            read: OnceLock::new(),
+        }
+    }
+
+    /// The items read, and how many could not be.
+    pub fn items(&self) -> (&[Item], usize) {
+        let (items, unreadable) = self.read.get_or_init(|| {
+            let mut info = RevocationInfo::default();
+            let items = gather(&self.raw, &mut info);
+            (items, info.unreadable)
+        });
+        (items, *unreadable)
+    }
+}
+
 /// Reads one raw item.
 pub fn read(raw: &RawRevocation) -> Result<Parsed, RevocationError> {
     match raw.form {
@@ -98,7 +136,7 @@ pub fn read(raw: &RawRevocation) -> Result<Parsed, RevocationError> {
 pub fn chain_status(
     path: &[&Certificate],
     pool: &[Certificate],
-    items: &[Item],
+    items: &[&Item],
     time: Option<Timestamp>,
 ) -> Vec<CertificateRevocation> {
     path.iter()
@@ -138,7 +176,7 @@ pub fn certificate_status(
     cert: &Certificate,
     issuer: Option<&Certificate>,
     pool: &[Certificate],
-    items: &[Item],
+    items: &[&Item],
     time: Option<Timestamp>,
 ) -> CertificateRevocation {
     let mut answers = Vec::new();

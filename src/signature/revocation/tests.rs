@@ -53,6 +53,7 @@ fn judge_at(
     let items = gather(raw, &mut info);
     assert_eq!(info.unreadable, 0, "every test item reads");
     let t: Timestamp = time.parse().unwrap();
+    let items: Vec<_> = items.iter().collect();
     chain_status(&[&signer, &ca, &root], &pool, &items, Some(t))
 }
 
