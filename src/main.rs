@@ -955,6 +955,23 @@ fn write_signatures_text(
                 "does not chain to a trusted anchor"
             }
         )?;
+        for c in &f.revocation.certificates {
+            writeln!(
+                out,
+                "    revocation of {}",
+                present::words::revocation(c, zone)
+            )?;
+        }
+        // A document timestamp's TSA path is the entry's own, printed above.
+        if !f.doc_timestamp {
+            for c in &f.timestamp.revocation {
+                writeln!(
+                    out,
+                    "    timestamp: revocation of {}",
+                    present::words::revocation(c, zone)
+                )?;
+            }
+        }
     }
     for f in report.findings {
         let severity = format!("{:<8}", present::words::severity(f.severity));

@@ -103,7 +103,11 @@ pub fn signature(facts: &SignatureFacts) -> Check {
         Some(kind) if kind.is_broken() => Check::Broken(kind),
         Some(kind) => Check::NotChecked(kind),
         None if facts.modified_after_signing => Check::ChangedAfter,
-        None if facts.certificate_valid_at_signing == Some(false) => Check::CertificateInvalid,
+        None if facts.certificate_valid_at_signing == Some(false)
+            || facts.revocation.revoked_before_time().is_some() =>
+        {
+            Check::CertificateInvalid
+        }
         None if !facts.trusted && !facts.usage_rights => Check::Untrusted,
         None => Check::Holds,
     }

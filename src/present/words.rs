@@ -6,8 +6,103 @@ use crate::record::{ErrorKind, FindingCode, Severity, SignerRole, SigningSource,
 use crate::signature::CheckErrorKind;
 use crate::signature::byte_range::Coverage;
 use crate::signature::changes::ModificationLevel;
+use crate::signature::report::{
+    CertificateRevocation, RefusalReason, RevocationEvidence, RevocationReason, RevocationSource,
+    RevocationStatus,
+};
 use crate::verify::cover::Uncovered;
 use crate::verify::signing::MatchState;
+
+/// A revocation reason in words (RFC 5280 §5.3.1).
+pub fn revocation_reason(reason: RevocationReason) -> &'static str {
+    match reason {
+        RevocationReason::Unspecified => "reason unspecified",
+        RevocationReason::KeyCompromise => "key compromise",
+        RevocationReason::CaCompromise => "CA compromise",
+        RevocationReason::AffiliationChanged => "affiliation changed",
+        RevocationReason::Superseded => "superseded",
+        RevocationReason::CessationOfOperation => "cessation of operation",
+        RevocationReason::CertificateHold => "certificate on hold",
+        RevocationReason::RemoveFromCrl => "removed from the CRL",
+        RevocationReason::PrivilegeWithdrawn => "privilege withdrawn",
+        RevocationReason::AaCompromise => "attribute authority compromise",
+        RevocationReason::Other => "an undefined reason",
+    }
+}
+
+/// Where a revocation answer came from: `an OCSP response in the DSS`.
+pub fn revocation_origin(evidence: RevocationEvidence, source: RevocationSource) -> String {
+    let what = match evidence {
+        RevocationEvidence::Crl => "a CRL",
+        RevocationEvidence::Ocsp => "an OCSP response",
+    };
+    let place = match source {
+        RevocationSource::Archival => "in the signature's revocation archive",
+        RevocationSource::Cms => "in the signature",
+        RevocationSource::Dss => "in the document's DSS",
+    };
+    format!("{what} {place}")
+}
+
+/// Why an answer was not taken, in words.
+pub fn revocation_refusal(reason: RefusalReason) -> &'static str {
+    match reason {
+        RefusalReason::BadSignature => "its signature does not verify",
+        RefusalReason::SignatureUncheckable => "its signature cannot be checked",
+        RefusalReason::UnauthorisedResponder => "its responder is not authorised by the CA",
+        RefusalReason::IssuerUnknown => "the certificate's issuer is not known",
+        RefusalReason::Stale => "it does not cover the signing time",
+        RefusalReason::PartialCrl => "it is a partial or delta CRL",
+        RefusalReason::IssuedAfterExpiry => "it was issued after the certificate expired",
+    }
+}
+
+/// One certificate's revocation status in words, times in `zone`: `Erik Lövgren: good (an
+/// OCSP response in the document's DSS)`.
+pub fn revocation(c: &CertificateRevocation, zone: &jiff::tz::TimeZone) -> String {
+    let origin = c
+        .evidence
+        .zip(c.source)
+        .map(|(e, s)| format!(" ({})", revocation_origin(e, s)))
+        .unwrap_or_default();
+    let refused = c
+        .refused
+        .first()
+        .map(|r| {
+            format!(
+                "{} refused: {}",
+                revocation_origin(r.evidence, r.source),
+                revocation_refusal(r.reason)
+            )
+        })
+        .unwrap_or_default();
+    let status = match c.status {
+        RevocationStatus::Good => format!("not revoked{origin}"),
+        RevocationStatus::Revoked => {
+            let at = c
+                .revoked_at
+                .as_deref()
+                .map(|t| super::time::local_text(t, zone))
+                .unwrap_or_else(|| "an unknown time".to_owned());
+            let reason = c
+                .reason
+                .map(|r| format!(", {}", revocation_reason(r)))
+                .unwrap_or_default();
+            let when = if c.revoked_before_time {
+                "before the signing time"
+            } else {
+                "after the signing time"
+            };
+            format!("REVOKED {at}{reason}, {when}{origin}")
+        }
+        RevocationStatus::Unknown if c.evidence.is_some() => {
+            format!("status unknown to the responder{origin}")
+        }
+        RevocationStatus::Unknown => format!("status unknown ({refused})"),
+        RevocationStatus::NoData => "no revocation data".to_owned(),
+    };
+    format!("{}: {status}", c.subject)
+}
 
 /// The status as the headline shows it (`verdict.md` § Status names them this way).
 pub fn status(status: Status) -> &'static str {

@@ -65,6 +65,8 @@ pub struct Certificate {
     pub basic_constraints: Option<(bool, Option<u32>)>,
     /// rfc822Name entries of subjectAltName.
     pub email_alt_names: Vec<String>,
+    /// extKeyUsage purposes (RFC 5280 §4.2.1.12), OID content octets; empty when absent.
+    pub extended_key_usage: Vec<Vec<u8>>,
     /// The eID login a signing service recorded (RFC 7773 Authentication Context).
     pub auth_context: Option<AuthContext>,
 }
@@ -272,6 +274,7 @@ impl Certificate {
             key_usage: None,
             basic_constraints: None,
             email_alt_names: Vec::new(),
+            extended_key_usage: Vec::new(),
             auth_context: None,
         };
         while let Some(field) = t.next()? {
@@ -320,6 +323,13 @@ impl Certificate {
                     }
                 }
                 self.basic_constraints = Some((ca, path_len));
+            } else if oid::is(id.content, &oid::EXT_EXTENDED_KEY_USAGE) {
+                let mut purposes = v.children();
+                while let Ok(Some(p)) = purposes.next() {
+                    if p.tag == tag::OID {
+                        self.extended_key_usage.push(p.content.to_vec());
+                    }
+                }
             } else if oid::is(id.content, &oid::EXT_AUTH_CONTEXT) {
                 self.auth_context = super::auth_context::parse(&v);
             } else if oid::is(id.content, &oid::EXT_SUBJECT_ALT_NAME) {

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use super::algorithm::AlgorithmId;
 use super::ber::{Tlv, oid_to_string, small_uint, tag};
 use super::error::{Result, SignatureError};
-use super::limits::{MAX_ATTRIBUTES, MAX_CERTIFICATES, MAX_SIGNER_INFOS};
+use super::limits::{MAX_ATTRIBUTES, MAX_CERTIFICATES, MAX_REVOCATION_ITEMS, MAX_SIGNER_INFOS};
 use super::oid;
 
 /// `SignedData` (RFC 5652 §5.1).
@@ -25,6 +25,9 @@ pub struct SignedData<'a> {
     pub certificates: Vec<Tlv<'a>>,
     /// Number of entries in `crls`.
     pub crl_count: usize,
+    /// The entries of `crls` (RevocationInfoChoices, RFC 5652 §10.2.1) as found, the first
+    /// [`MAX_REVOCATION_ITEMS`].
+    pub crls: Vec<Tlv<'a>>,
     pub signer_infos: Vec<SignerInfo<'a>>,
 }
 
@@ -125,11 +128,15 @@ fn parse_signed_data<'a>(sd: &Tlv<'a>) -> Result<SignedData<'a>> {
             }
         }
     }
+    let mut crls = Vec::new();
     let mut crl_count = 0;
-    if let Some(crls) = r.optional(tag::context(1))? {
-        let mut c = crls.children();
-        while c.next()?.is_some() {
+    if let Some(list) = r.optional(tag::context(1))? {
+        let mut c = list.children();
+        while let Some(choice) = c.next()? {
             crl_count += 1;
+            if crls.len() < MAX_REVOCATION_ITEMS {
+                crls.push(choice);
+            }
         }
     }
 
@@ -160,6 +167,7 @@ fn parse_signed_data<'a>(sd: &Tlv<'a>) -> Result<SignedData<'a>> {
         econtent,
         certificates,
         crl_count,
+        crls,
         signer_infos,
     })
 }
@@ -274,29 +282,43 @@ pub fn signed_attributes_message(signed_attrs: &Tlv<'_>) -> Result<(Vec<u8>, boo
     Ok((bytes, false))
 }
 
-/// Counts in an adbe-revocationInfoArchival value (Adobe PDF Reference 1.7 §8.7 / ISO
-/// 32000-1 §12.8.3.3.2): `SEQUENCE { [0] EXPLICIT SEQUENCE OF CRL, [1] EXPLICIT SEQUENCE OF
-/// OCSPResponse, [2] otherRevInfo }`. Returns (CRLs, OCSP responses).
-pub fn revocation_archival_counts(value: &Tlv<'_>) -> Result<(usize, usize)> {
+/// The CRLs and OCSP responses of an adbe-revocationInfoArchival value (Adobe PDF Reference
+/// 1.7 §8.7 / ISO 32000-1 §12.8.3.3.2), `SEQUENCE { [0] EXPLICIT SEQUENCE OF CRL, [1] EXPLICIT
+/// SEQUENCE OF OCSPResponse, [2] otherRevInfo }`, or of a CAdES RevocationValues value (ETSI
+/// EN 319 122-1 §5.3.5.2), which has the same shape with BasicOCSPResponses.
+#[derive(Debug, Default)]
+pub struct RevocationLists<'a> {
+    /// How many CRLs there are.
+    pub crl_count: usize,
+    /// How many OCSP responses there are.
+    pub ocsp_count: usize,
+    /// The first [`MAX_REVOCATION_ITEMS`] CRLs, as found.
+    pub crls: Vec<Tlv<'a>>,
+    /// The first [`MAX_REVOCATION_ITEMS`] OCSP responses, as found.
+    pub ocsps: Vec<Tlv<'a>>,
+}
+
+/// Reads a [`RevocationLists`] value.
+pub fn revocation_lists<'a>(value: &Tlv<'a>) -> Result<RevocationLists<'a>> {
     let value = value.expect(tag::SEQUENCE, "RevocationInfoArchival")?;
-    let mut crls = 0;
-    let mut ocsps = 0;
+    let mut out = RevocationLists::default();
     let mut r = value.children();
     while let Some(field) = r.next()? {
-        let count = |t: &Tlv<'_>| -> Result<usize> {
-            let list = t.children().read("revocation list")?;
-            let mut n = 0;
-            let mut items = list.children();
-            while items.next()?.is_some() {
-                n += 1;
-            }
-            Ok(n)
-        };
-        if field.tag == tag::context(0) {
-            crls += count(&field)?;
+        let (count, into) = if field.tag == tag::context(0) {
+            (&mut out.crl_count, &mut out.crls)
         } else if field.tag == tag::context(1) {
-            ocsps += count(&field)?;
+            (&mut out.ocsp_count, &mut out.ocsps)
+        } else {
+            continue;
+        };
+        let list = field.children().read("revocation list")?;
+        let mut items = list.children();
+        while let Some(item) = items.next()? {
+            *count += 1;
+            if into.len() < MAX_REVOCATION_ITEMS {
+                into.push(item);
+            }
         }
     }
-    Ok((crls, ocsps))
+    Ok(out)
 }

@@ -13,7 +13,10 @@ use serde::Serialize;
 use super::byte_range::{self, Coverage};
 use super::changes::{self, Change, ModificationLevel};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
+use super::limits::MAX_REVOCATION_BYTES;
 use super::range_digest::{FileSha256, RangeDigests};
+use super::report::{CertificateRevocation, RevocationSource};
+use super::revocation::{DssRevocation, RawForm, RawRevocation};
 use super::{
     CheckError, CheckErrorKind, CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore,
     VerifyOptions, is_timestamp_token, verify_document_timestamp, verify_signed_data_with,
@@ -28,6 +31,8 @@ const MAX_DSS_ITEMS: usize = 1024;
 const MAX_DSS_CERT_BYTES: usize = 1 << 20;
 /// Most bytes of DSS certificates held in all.
 const MAX_DSS_CERT_TOTAL_BYTES: usize = 16 << 20;
+/// Largest DSS CRL or OCSP response read, decoded (national CAs' CRLs reach a few MiB).
+const MAX_DSS_REVOCATION_BYTES: usize = 16 << 20;
 
 /// Who signed, as the certificate says.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
@@ -75,6 +80,10 @@ pub struct TimestampFacts {
     pub time: Option<String>,
     /// The timestamping authority's common name.
     pub tsa: Option<String>,
+    /// The revocation status of each certificate of the TSA's path at `time`, as
+    /// `revocation.certificates` has them for the signer's (for a document timestamp, the
+    /// same as its `revocation.certificates`).
+    pub revocation: Vec<CertificateRevocation>,
 }
 
 /// Everything measured about one signature.
@@ -225,6 +234,8 @@ struct Dss {
     certs: Vec<Vec<u8>>,
     crls: usize,
     ocsps: usize,
+    /// The CRLs, then the OCSP responses.
+    revocation: DssRevocation,
 }
 
 fn dss(doc: &Document) -> Dss {
@@ -246,23 +257,55 @@ fn dss(doc: &Document) -> Dss {
     };
     let mut held = 0usize;
     for cert in items(b"Certs") {
-        if let Some(Object::Stream(s)) = deref(doc, cert) {
-            // Bounded: an unbounded decode of a bomb here aborted the process.
-            let data = match crate::pdf::stream::decoded(s, MAX_DSS_CERT_BYTES) {
-                Ok(data) => data,
-                Err(lopdf::Error::Decompress(_)) => continue,
-                Err(_) => s.content.clone(),
-            };
-            held = held.saturating_add(data.len());
-            if held > MAX_DSS_CERT_TOTAL_BYTES {
-                break;
-            }
-            out.certs.push(data);
+        let Some(data) = stream_data(doc, cert, MAX_DSS_CERT_BYTES) else {
+            continue;
+        };
+        held = held.saturating_add(data.len());
+        if held > MAX_DSS_CERT_TOTAL_BYTES {
+            break;
         }
+        out.certs.push(data);
     }
-    out.crls = items(b"CRLs").len();
-    out.ocsps = items(b"OCSPs").len();
+    let crls = items(b"CRLs");
+    let ocsps = items(b"OCSPs");
+    out.crls = crls.len();
+    out.ocsps = ocsps.len();
+    let mut held = 0usize;
+    let mut raw = Vec::new();
+    let tagged = crls
+        .into_iter()
+        .map(|o| (RawForm::Crl, o))
+        .chain(ocsps.into_iter().map(|o| (RawForm::OcspResponse, o)));
+    for (form, object) in tagged {
+        let Some(der) = stream_data(doc, object, MAX_DSS_REVOCATION_BYTES) else {
+            continue;
+        };
+        held = held.saturating_add(der.len());
+        if held > MAX_REVOCATION_BYTES {
+            break;
+        }
+        raw.push(RawRevocation {
+            source: RevocationSource::Dss,
+            form,
+            der,
+        });
+    }
+    out.revocation = DssRevocation::new(raw);
     out
+}
+
+/// The decoded data of a DSS stream, at most `limit` bytes; `None` when it is no stream or
+/// does not inflate.
+fn stream_data(doc: &Document, object: &Object, limit: usize) -> Option<Vec<u8>> {
+    let Some(Object::Stream(s)) = deref(doc, object) else {
+        return None;
+    };
+    // Bounded: an unbounded decode of a bomb here aborted the process.
+    match crate::pdf::stream::decoded(s, limit) {
+        Ok(data) => Some(data),
+        Err(lopdf::Error::Decompress(_)) => None,
+        Err(_) => Some(s.content.clone()),
+    }
 }
 
 /// Reads every signature of `pdf` (whose file is `bytes`) and checks it against `trust`.
@@ -355,6 +398,7 @@ fn crypto(
         reference_time,
         dss_crls: dss.crls,
         dss_ocsps: dss.ocsps,
+        dss_revocation: &dss.revocation,
         range_digests: Some(shared),
         ..VerifyOptions::new(trust)
     };
@@ -447,6 +491,7 @@ fn facts(
             valid: t.valid,
             time: t.time.clone(),
             tsa: t.tsa.clone(),
+            revocation: t.revocation.clone(),
         },
         // A document timestamp is its own timestamp: its time is the token's genTime.
         (None, true) => TimestampFacts {
@@ -455,6 +500,7 @@ fn facts(
             valid: report.valid,
             time: report.signing_time.clone(),
             tsa: None,
+            revocation: report.revocation.certificates.clone(),
         },
         (None, false) => TimestampFacts::default(),
     };

@@ -33,3 +33,16 @@ pub const MAX_RSA_BITS: usize = 16384;
 /// How deep a timestamp token may nest inside another (a timestamp on a timestamp's signer
 /// is not followed further than this).
 pub const MAX_TIMESTAMP_NESTING: usize = 1;
+
+/// Most entries read from one CRL. Large national CAs publish CRLs of some 100 000 entries;
+/// a longer one is left unread (its certificates get no answer from it).
+pub const MAX_CRL_ENTRIES: usize = 1 << 18;
+
+/// Most SingleResponses read from one OCSP response (real ones carry one).
+pub const MAX_OCSP_SINGLE_RESPONSES: usize = 256;
+
+/// Most CRLs and OCSP responses read for one signature, from all sources together.
+pub const MAX_REVOCATION_ITEMS: usize = 1024;
+
+/// Most bytes of CRLs and OCSP responses read for one signature, from all sources together.
+pub const MAX_REVOCATION_BYTES: usize = 64 * 1024 * 1024;

@@ -27,6 +27,7 @@ pub mod limits;
 pub mod oid;
 pub mod range_digest;
 pub mod report;
+pub mod revocation;
 pub mod signed_data;
 pub mod svt;
 pub mod time;
@@ -68,10 +69,15 @@ pub struct VerifyOptions<'a> {
     pub dss_crls: usize,
     /// OCSP responses in the document's DSS, as counted by the PDF layer.
     pub dss_ocsps: usize,
+    /// The DSS's CRLs and OCSP responses themselves, as far as the PDF layer read them.
+    pub dss_revocation: &'a revocation::DssRevocation,
     /// Where the digests of the `signed_ranges` being checked can be had without hashing them
     /// again; `None` hashes them.
     pub range_digests: Option<RangeDigest<'a>>,
 }
+
+/// For options without DSS revocation data.
+static NO_DSS_REVOCATION: revocation::DssRevocation = revocation::DssRevocation::empty();
 
 /// One signature's entry in a [`RangeDigests`]: the digests of exactly the ranges it checks.
 #[derive(Debug, Clone, Copy)]
@@ -105,6 +111,7 @@ impl<'a> VerifyOptions<'a> {
             reference_time: None,
             dss_crls: 0,
             dss_ocsps: 0,
+            dss_revocation: &NO_DSS_REVOCATION,
             range_digests: None,
         }
     }
@@ -290,7 +297,9 @@ fn check_rsa_sha1(
     Ok(())
 }
 
-/// Path building, validity at the time of signing and revocation counts.
+/// Path building, validity at the time of signing, and revocation: the counts, and the status
+/// of each certificate of the path from the CMS's and the DSS's CRLs and OCSP responses at the
+/// same time as validity.
 fn finish(
     report: &mut CmsReport,
     state: &Checked,
@@ -311,6 +320,17 @@ fn finish(
         report.certificate_valid_at_signing = Some(outcome.path.iter().all(|c| c.valid_at(t)));
         report.validity_time_source = Some(source.to_owned());
     }
+    let own = revocation::gather(&state.revocation, &mut report.revocation);
+    let (dss, dss_unreadable) = opts.dss_revocation.items();
+    report.revocation.unreadable += dss_unreadable;
+    let items: Vec<&revocation::Item> = own.iter().chain(dss).collect();
+    report.revocation.time = time.map(|(t, _)| t.to_string());
+    report.revocation.certificates = revocation::chain_status(
+        &outcome.path,
+        &state.certificates,
+        &items,
+        time.map(|(t, _)| t),
+    );
 }
 
 /// Runs a check so that a panic in a dependency (none is expected) becomes an error in the

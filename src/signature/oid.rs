@@ -17,6 +17,14 @@ pub const SIGNING_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.12
 pub const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
 pub const TIME_STAMP_TOKEN: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.14");
 pub const ADBE_REVOCATION_INFO_ARCHIVAL: Oid = Oid::new_unwrap("1.2.840.113583.1.1.8");
+/// CAdES `id-aa-ets-revocationValues` (ETSI EN 319 122-1 §5.3.5.2, RFC 5126 §6.3.4).
+pub const REVOCATION_VALUES: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.24");
+/// An OCSP response as a CMS `OtherRevocationInfoFormat` (RFC 5940 §4.1).
+pub const RI_OCSP_RESPONSE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.16.2");
+
+// OCSP (RFC 6960 §4.2.1, §4.2.2.2).
+pub const OCSP_BASIC: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.1");
+pub const KP_OCSP_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.9");
 
 // Digests.
 pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
@@ -82,6 +90,12 @@ pub const EXT_AUTH_CONTEXT: Oid = Oid::new_unwrap("1.2.752.201.5.1");
 pub const EXT_SVT: Oid = Oid::new_unwrap("1.2.752.201.5.2");
 pub const EXT_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
 pub const EXT_AUTHORITY_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.35");
+pub const EXT_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
+
+// CRL and CRL entry extensions (RFC 5280 §5.2, §5.3).
+pub const EXT_CRL_REASON: Oid = Oid::new_unwrap("2.5.29.21");
+pub const EXT_DELTA_CRL_INDICATOR: Oid = Oid::new_unwrap("2.5.29.27");
+pub const EXT_ISSUING_DISTRIBUTION_POINT: Oid = Oid::new_unwrap("2.5.29.28");
 
 /// Whether OID content octets equal `oid`.
 pub fn is(content: &[u8], oid: &Oid) -> bool {

@@ -107,22 +107,178 @@ pub struct TimestampReport {
     pub chain: Vec<String>,
     /// A signature validation token the token carries (RFC 9321): another service's verdict.
     pub svt: Option<super::svt::Svt>,
+    /// The revocation status of each certificate of the TSA's path at `time` (genTime), from
+    /// the token's own revocation data and the document's DSS.
+    pub revocation: Vec<CertificateRevocation>,
     pub error: Option<CheckError>,
 }
 
-/// Revocation data present (counted, not checked; no online OCSP or CRL fetch).
+/// Revocation data carried with the signature or the document (none of it fetched): how much
+/// there is, and what it says about each certificate of the signer's path.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RevocationInfo {
     /// CRLs in the signed adbe-revocationInfoArchival attribute (1.2.840.113583.1.1.8).
     pub archival_crls: usize,
     /// OCSP responses in adbe-revocationInfoArchival.
     pub archival_ocsps: usize,
-    /// CRLs in SignedData.crls.
+    /// Entries of SignedData.crls (CRLs, and OCSP responses as RFC 5940 other revocation info).
     pub cms_crls: usize,
     /// CRLs in the document's DSS, as counted by the caller.
     pub dss_crls: usize,
     /// OCSP responses in the document's DSS, as counted by the caller.
     pub dss_ocsps: usize,
+    /// CRLs and OCSP responses that could not be read (malformed, an OCSP response whose
+    /// status is not `successful`, over a limit); they concern no certificate.
+    pub unreadable: usize,
+    /// The time the statuses are judged at, RFC 3339: the same time as
+    /// `certificate_valid_at_signing` (timestamp, else signingTime, else `/M`); null when
+    /// none is known, and then no answer is judged for freshness.
+    pub time: Option<String>,
+    /// One entry per certificate of the signer's path, signer first; a self-issued
+    /// certificate at the end of the path (a root) has no issuer to revoke it and is left out.
+    pub certificates: Vec<CertificateRevocation>,
+}
+
+impl RevocationInfo {
+    /// The first certificate of the path revoked at or before [`time`](Self::time).
+    pub fn revoked_before_time(&self) -> Option<&CertificateRevocation> {
+        self.certificates.iter().find(|c| c.revoked_before_time)
+    }
+}
+
+/// What the embedded revocation data says about one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CertificateRevocation {
+    /// The certificate's subject common name (else its whole subject).
+    pub subject: String,
+    /// Its serial number, lower-case hex.
+    pub serial: String,
+    pub status: RevocationStatus,
+    /// When it was revoked, RFC 3339 (`status` `revoked`).
+    pub revoked_at: Option<String>,
+    /// Why, when the CRL entry or OCSP response says (`status` `revoked`).
+    pub reason: Option<RevocationReason>,
+    /// Revoked at or before the revocation `time`: the certificate was not valid then.
+    pub revoked_before_time: bool,
+    /// Where the deciding answer came from; null for `no_data`, and for `unknown` when every
+    /// answer found was refused.
+    pub source: Option<RevocationSource>,
+    /// A CRL or an OCSP response.
+    pub evidence: Option<RevocationEvidence>,
+    /// The deciding answer's thisUpdate, RFC 3339.
+    pub this_update: Option<String>,
+    /// Its nextUpdate, RFC 3339, when it has one.
+    pub next_update: Option<String>,
+    /// Answers about this certificate that were not taken, and why (at most one line per
+    /// source, kind and reason).
+    pub refused: Vec<RefusedRevocation>,
+}
+
+/// The status of a certificate at the revocation `time`, from embedded data only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationStatus {
+    /// A verified, authorised and fresh CRL or OCSP response shows it not revoked.
+    Good,
+    /// A verified, authorised CRL or OCSP response lists it as revoked (`revoked_at`,
+    /// `reason`; `revoked_before_time` says whether that was before the time judged).
+    Revoked,
+    /// Data about it is there but settles nothing: an OCSP responder answered `unknown`, or
+    /// every answer was refused (see `refused`).
+    Unknown,
+    /// No embedded CRL or OCSP response concerns it.
+    NoData,
+}
+
+/// Where a CRL or OCSP response was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationSource {
+    /// The signed adbe-revocationInfoArchival attribute (ISO 32000-1 §12.8.3.3.2).
+    Archival,
+    /// The CMS itself: SignedData.crls, or the CAdES revocation-values unsigned attribute.
+    Cms,
+    /// The document security store (ISO 32000-2 §12.8.4.3).
+    Dss,
+}
+
+/// What kind of answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationEvidence {
+    Crl,
+    Ocsp,
+}
+
+/// CRLReason (RFC 5280 §5.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationReason {
+    Unspecified,
+    KeyCompromise,
+    CaCompromise,
+    AffiliationChanged,
+    Superseded,
+    CessationOfOperation,
+    CertificateHold,
+    RemoveFromCrl,
+    PrivilegeWithdrawn,
+    AaCompromise,
+    /// A value RFC 5280 does not define.
+    Other,
+}
+
+impl RevocationReason {
+    /// The reason of a CRLReason ENUMERATED value.
+    pub fn from_code(code: u32) -> Self {
+        match code {
+            0 => Self::Unspecified,
+            1 => Self::KeyCompromise,
+            2 => Self::CaCompromise,
+            3 => Self::AffiliationChanged,
+            4 => Self::Superseded,
+            5 => Self::CessationOfOperation,
+            6 => Self::CertificateHold,
+            8 => Self::RemoveFromCrl,
+            9 => Self::PrivilegeWithdrawn,
+            10 => Self::AaCompromise,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// An answer about a certificate that was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RefusedRevocation {
+    pub source: RevocationSource,
+    pub evidence: RevocationEvidence,
+    pub reason: RefusalReason,
+}
+
+/// Why an answer about a certificate was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+    /// Its signature does not verify with the key that must have made it (the CRL issuer's,
+    /// or the OCSP responder's).
+    BadSignature,
+    /// Its signature could not be checked (an algorithm or key arkivar does not implement).
+    SignatureUncheckable,
+    /// The OCSP responder is neither the certificate's CA nor a responder that CA
+    /// delegated (a certificate it issued with extended key usage id-kp-OCSPSigning), or
+    /// its certificate is not among those the file carries.
+    UnauthorisedResponder,
+    /// The certificate's issuer is not on the path, so no answer can be authorised.
+    IssuerUnknown,
+    /// It says "not revoked" but does not cover the time: its nextUpdate is before it (or
+    /// it has none and was issued more than 30 minutes before it).
+    Stale,
+    /// A CRL that does not cover the certificate's kind or all reasons (issuing
+    /// distribution point), or a delta CRL: its silence proves nothing.
+    PartialCrl,
+    /// A CRL issued after the certificate expired: an expired certificate may have been
+    /// removed from it (RFC 5280 §3.3), so its silence proves nothing.
+    IssuedAfterExpiry,
 }
 
 /// Something recovered from, or worth a policy's attention.

@@ -8,13 +8,14 @@ use super::algorithm::{DigestAlgorithm, Outcome, SignatureScheme};
 use super::ber::{Trailing, first_tlv, tag};
 use super::certificate::Certificate;
 use super::cms::{
-    SignerId, attributes, find_attribute, parse_content_info, revocation_archival_counts,
+    RevocationLists, SignerId, attributes, find_attribute, parse_content_info, revocation_lists,
     signed_attributes_message,
 };
 use super::error::{Result, SignatureError};
 use super::limits::{MAX_CERTIFICATES, MAX_CONTENTS_LEN};
 use super::oid;
-use super::report::{CmsReport, CmsWarning};
+use super::report::{CmsReport, CmsWarning, RevocationSource};
+use super::revocation::{RawForm, RawRevocation};
 use super::time::parse_time;
 
 /// What the signature's messageDigest covers.
@@ -45,6 +46,8 @@ pub struct Checked {
     pub econtent: Option<Vec<u8>>,
     /// The raw id-aa-timeStampToken value (a ContentInfo).
     pub timestamp_token: Option<Vec<u8>>,
+    /// CRLs and OCSP responses the CMS carries, in the order found.
+    pub revocation: Vec<RawRevocation>,
 }
 
 impl Checked {
@@ -85,6 +88,15 @@ pub fn check(
     state.econtent_type = sd.econtent_type.to_vec();
     state.econtent = sd.econtent.as_ref().map(|c| c.to_vec());
     report.revocation.cms_crls = sd.crl_count;
+    for choice in &sd.crls {
+        if let Some((form, der)) = revocation_choice(choice) {
+            state.revocation.push(RawRevocation {
+                source: RevocationSource::Cms,
+                form,
+                der,
+            });
+        }
+    }
 
     read_certificates(&sd.certificates, extra_certs, report, state);
 
@@ -109,6 +121,16 @@ pub fn check(
         if let Ok(attrs) = attributes(unsigned) {
             state.timestamp_token =
                 find_attribute(&attrs, &oid::TIME_STAMP_TOKEN).map(|t| t.raw.to_vec());
+            if let Some(Ok(lists)) =
+                find_attribute(&attrs, &oid::REVOCATION_VALUES).map(revocation_lists)
+            {
+                push_lists(
+                    state,
+                    RevocationSource::Cms,
+                    &lists,
+                    RawForm::BasicOcspResponse,
+                );
+            }
         }
     }
 
@@ -196,12 +218,17 @@ pub fn check(
                 state.signing_time = Some(t);
                 report.signing_time = Some(t.to_string());
             }
-            if let Some(Ok((crls, ocsps))) =
-                find_attribute(&attrs, &oid::ADBE_REVOCATION_INFO_ARCHIVAL)
-                    .map(revocation_archival_counts)
+            if let Some(Ok(lists)) =
+                find_attribute(&attrs, &oid::ADBE_REVOCATION_INFO_ARCHIVAL).map(revocation_lists)
             {
-                report.revocation.archival_crls = crls;
-                report.revocation.archival_ocsps = ocsps;
+                report.revocation.archival_crls = lists.crl_count;
+                report.revocation.archival_ocsps = lists.ocsp_count;
+                push_lists(
+                    state,
+                    RevocationSource::Archival,
+                    &lists,
+                    RawForm::OcspResponse,
+                );
             }
             let (message, reencoded) = signed_attributes_message(sa)?;
             if reencoded {
@@ -241,6 +268,42 @@ pub fn check(
         report.intact = report.valid && ranges_match_content;
     }
     Ok(())
+}
+
+/// A `RevocationInfoChoice` (RFC 5652 §10.2.1): a CRL, or an OCSP response as other
+/// revocation info (RFC 5940 §4.1); `None` for other formats.
+fn revocation_choice(choice: &super::ber::Tlv<'_>) -> Option<(RawForm, Vec<u8>)> {
+    if choice.tag == tag::SEQUENCE {
+        return Some((RawForm::Crl, choice.raw.to_vec()));
+    }
+    if choice.tag != tag::context(1) {
+        return None;
+    }
+    let mut other = choice.children();
+    let format = other.expect(tag::OID, "otherRevInfoFormat").ok()?;
+    if !oid::is(format.content, &oid::RI_OCSP_RESPONSE) {
+        return None;
+    }
+    let value = other.read("otherRevInfo").ok()?;
+    Some((RawForm::OcspResponse, value.raw.to_vec()))
+}
+
+/// Keeps the items of archival or revocation-values lists for the revocation check.
+fn push_lists(
+    state: &mut Checked,
+    source: RevocationSource,
+    lists: &RevocationLists<'_>,
+    ocsp_form: RawForm,
+) {
+    let crls = lists.crls.iter().map(|t| (RawForm::Crl, t));
+    let ocsps = lists.ocsps.iter().map(|t| (ocsp_form, t));
+    for (form, tlv) in crls.chain(ocsps) {
+        state.revocation.push(RawRevocation {
+            source,
+            form,
+            der: tlv.raw.to_vec(),
+        });
+    }
 }
 
 fn read_certificates(

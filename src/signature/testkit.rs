@@ -319,6 +319,8 @@ pub struct CmsSpec<'a> {
     pub signature_algorithm: Option<Vec<u8>>,
     /// Whether the signer's certificate goes into `certificates`.
     pub include_signer_cert: bool,
+    /// `crls` entries (RevocationInfoChoices), each a whole DER value.
+    pub crls: Vec<Vec<u8>>,
 }
 
 impl<'a> CmsSpec<'a> {
@@ -335,6 +337,7 @@ impl<'a> CmsSpec<'a> {
             sid_by_ski: None,
             signature_algorithm: None,
             include_signer_cert: true,
+            crls: Vec::new(),
         }
     }
 }
@@ -414,11 +417,17 @@ pub fn make_cms(spec: &CmsSpec<'_>, unsigned: &dyn Fn(&[u8]) -> Vec<Vec<u8>>) ->
     for c in &spec.extra_certs {
         certs.extend(c);
     }
+    let crls = if spec.crls.is_empty() {
+        Vec::new()
+    } else {
+        ctx(1, &[&spec.crls.concat()])
+    };
     let sd = seq(&[
         &int(1),
         &set(&[&digest_alg]),
         &encap,
         &ctx(0, &[&certs]),
+        &crls,
         &set(&[&signer_info]),
     ]);
     let der = seq(&[&oid(&oid::ID_SIGNED_DATA), &ctx(0, &[&sd])]);
@@ -568,4 +577,210 @@ pub fn signing_samples() -> std::path::PathBuf {
                 .map(|home| std::path::Path::new(&home).join(".cache/arkivar-samples"))
         })
         .unwrap_or_default()
+}
+
+/// An ENUMERATED.
+pub fn enumerated(v: u8) -> Vec<u8> {
+    vec![tag::ENUMERATED, 1, v]
+}
+
+/// One revoked certificate of a test CRL: serial, revocationDate (UTCTime), CRLReason.
+pub struct Revoked<'a> {
+    pub serial: Vec<u8>,
+    pub at: &'a str,
+    pub reason: Option<u8>,
+}
+
+/// What goes into a test CRL.
+pub struct CrlSpec<'a> {
+    pub issuer: Vec<u8>,
+    /// UTCTime.
+    pub this_update: &'a str,
+    /// UTCTime.
+    pub next_update: Option<&'a str>,
+    pub revoked: Vec<Revoked<'a>>,
+    /// crlExtensions, each a whole `Extension`.
+    pub extensions: Vec<Vec<u8>>,
+}
+
+impl<'a> CrlSpec<'a> {
+    /// A CRL by `issuer` issued at `this_update`, valid for a month, listing nothing.
+    pub fn new(issuer: Vec<u8>, this_update: &'a str, next_update: &'a str) -> Self {
+        CrlSpec {
+            issuer,
+            this_update,
+            next_update: Some(next_update),
+            revoked: Vec::new(),
+            extensions: Vec::new(),
+        }
+    }
+}
+
+/// A v2 CRL signed by `key`.
+pub fn make_crl(spec: &CrlSpec<'_>, key: &TestKey) -> Vec<u8> {
+    let mut entries = Vec::new();
+    for r in &spec.revoked {
+        let exts = match r.reason {
+            Some(code) => seq(&[&seq(&[
+                &oid(&oid::EXT_CRL_REASON),
+                &octets(&enumerated(code)),
+            ])]),
+            None => Vec::new(),
+        };
+        entries.extend(seq(&[&uint_bytes(&r.serial), &utc(r.at), &exts]));
+    }
+    let revoked = if spec.revoked.is_empty() {
+        Vec::new()
+    } else {
+        seq(&[&entries])
+    };
+    let exts = if spec.extensions.is_empty() {
+        Vec::new()
+    } else {
+        ctx(0, &[&seq(&[&spec.extensions.concat()])])
+    };
+    let tbs = seq(&[
+        &int(1),
+        &key.sig_alg(),
+        &spec.issuer,
+        &utc(spec.this_update),
+        &spec.next_update.map(utc).unwrap_or_default(),
+        &revoked,
+        &exts,
+    ]);
+    let sig = key.sign(&tbs);
+    seq(&[&tbs, &key.sig_alg(), &bits(&sig)])
+}
+
+/// A test OCSP answer.
+#[derive(Clone, Copy)]
+pub enum OcspAnswer<'a> {
+    Good,
+    /// revocationTime (GeneralizedTime) and CRLReason.
+    Revoked(&'a str, Option<u8>),
+    Unknown,
+}
+
+/// One SingleResponse of a test OCSP response: about `cert`, issued by `issuer` (DER).
+pub struct Single<'a> {
+    pub cert: &'a [u8],
+    pub issuer: &'a [u8],
+    pub answer: OcspAnswer<'a>,
+    /// GeneralizedTime.
+    pub this_update: &'a str,
+    /// GeneralizedTime.
+    pub next_update: Option<&'a str>,
+    pub hash: DigestAlgorithm,
+}
+
+impl<'a> Single<'a> {
+    pub fn new(cert: &'a [u8], issuer: &'a [u8], answer: OcspAnswer<'a>) -> Self {
+        Single {
+            cert,
+            issuer,
+            answer,
+            this_update: "20240301110000Z",
+            next_update: Some("20240308110000Z"),
+            hash: DigestAlgorithm::Sha1,
+        }
+    }
+}
+
+/// How a test OCSP response names its responder.
+pub enum Responder<'a> {
+    /// byName, the subject of this certificate.
+    Name(&'a [u8]),
+    /// byKey, the SHA-1 of this certificate's key.
+    Key(&'a [u8]),
+}
+
+fn key_bits(cert_der: &[u8]) -> Vec<u8> {
+    let cert = Certificate::parse(cert_der).unwrap();
+    let spki = cert.spki_tlv().unwrap();
+    super::algorithm::spki_parts(&spki).unwrap().1.to_vec()
+}
+
+/// A `BasicOCSPResponse` signed by `key`, naming `responder`, carrying `certs`.
+pub fn make_basic_ocsp(
+    responder: Responder<'_>,
+    produced_at: &str,
+    singles: &[Single<'_>],
+    certs: &[&[u8]],
+    key: &TestKey,
+) -> Vec<u8> {
+    let responder_id = match responder {
+        Responder::Name(cert) => ctx(1, &[&Certificate::parse(cert).unwrap().subject.raw]),
+        Responder::Key(cert) => ctx(
+            2,
+            &[&octets(&DigestAlgorithm::Sha1.digest(&key_bits(cert)))],
+        ),
+    };
+    let mut responses = Vec::new();
+    for s in singles {
+        let cert = Certificate::parse(s.cert).unwrap();
+        let cert_id = seq(&[
+            &seq(&[&oid(&s.hash.oid()), &null()]),
+            &octets(&s.hash.digest(&cert.issuer.raw)),
+            &octets(&s.hash.digest(&key_bits(s.issuer))),
+            &uint_bytes(&cert.serial),
+        ]);
+        let status = match s.answer {
+            OcspAnswer::Good => vec![tag::context_primitive(0), 0],
+            OcspAnswer::Revoked(at, reason) => ctx(
+                1,
+                &[
+                    &gen_time(at),
+                    &reason
+                        .map(|r| ctx(0, &[&enumerated(r)]))
+                        .unwrap_or_default(),
+                ],
+            ),
+            OcspAnswer::Unknown => vec![tag::context_primitive(2), 0],
+        };
+        let next = s
+            .next_update
+            .map(|n| ctx(0, &[&gen_time(n)]))
+            .unwrap_or_default();
+        responses.extend(seq(&[&cert_id, &status, &gen_time(s.this_update), &next]));
+    }
+    let tbs = seq(&[&responder_id, &gen_time(produced_at), &seq(&[&responses])]);
+    let sig = key.sign(&tbs);
+    let certs = if certs.is_empty() {
+        Vec::new()
+    } else {
+        ctx(0, &[&seq(&[&certs.concat()])])
+    };
+    seq(&[&tbs, &key.sig_alg(), &bits(&sig), &certs])
+}
+
+/// An `OCSPResponse` (status successful) around a `BasicOCSPResponse`.
+pub fn ocsp_response(basic: &[u8]) -> Vec<u8> {
+    seq(&[
+        &enumerated(0),
+        &ctx(0, &[&seq(&[&oid(&oid::OCSP_BASIC), &octets(basic)])]),
+    ])
+}
+
+/// The extKeyUsage extension with id-kp-OCSPSigning, as a delegated responder carries it.
+pub fn ocsp_signing_eku() -> Vec<u8> {
+    seq(&[
+        &oid(&oid::EXT_EXTENDED_KEY_USAGE),
+        &octets(&seq(&[&oid(&oid::KP_OCSP_SIGNING)])),
+    ])
+}
+
+/// A responder certificate for `key`, issued by this PKI's issuing CA; with the OCSPSigning
+/// purpose when `delegated`.
+pub fn responder_cert(pki: &Pki, key: &TestKey, delegated: bool) -> Vec<u8> {
+    let mut spec = CertSpec::new(77, name("Test OCSP Responder", &[]), ca_name());
+    spec.aki = Some(vec![0xbb; 20]);
+    if delegated {
+        spec.extensions.push(ocsp_signing_eku());
+    }
+    make_cert(&spec, key, &pki.ca_key)
+}
+
+/// The key of [`Pki`]'s root (the same seed).
+pub fn root_key() -> TestKey {
+    TestKey::p256(1)
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the signature layer on material built in code (`testkit`), each named
 //! after the attack or defect it shows.
 
+use super::report::{RevocationEvidence, RevocationReason, RevocationSource, RevocationStatus};
 use super::testkit::*;
 use super::*;
 
@@ -503,16 +504,153 @@ fn revocation_archival_attribute_is_counted() {
     };
     let report = verify_signed_data_with(&make_cms(&spec, &no_unsigned).der, &ranges(), &opts);
     assert!(report.intact && report.valid);
+    let r = &report.revocation;
+    assert_eq!((r.archival_crls, r.archival_ocsps, r.cms_crls), (1, 2, 0));
+    assert_eq!((r.dss_crls, r.dss_ocsps), (3, 4));
+    // The items are no CRL or OCSP response: counted, unreadable (the two equal OCSP values
+    // are read once), and no certificate gets an answer from them.
+    assert_eq!(r.unreadable, 2);
+    assert_eq!(r.time.as_deref(), Some("2024-03-01T12:00:00Z"));
+    let statuses: Vec<_> = r.certificates.iter().map(|c| c.status).collect();
     assert_eq!(
-        report.revocation,
-        RevocationInfo {
-            archival_crls: 1,
-            archival_ocsps: 2,
-            cms_crls: 0,
-            dss_crls: 3,
-            dss_ocsps: 4
-        }
+        statuses,
+        [RevocationStatus::NoData, RevocationStatus::NoData],
+        "the signer and the issuing CA; the root is left out"
     );
+}
+
+/// A signature whose CMS carries the CA's CRL in the signed archival attribute.
+fn with_archival_crl(pki: &Pki, crl: &[u8]) -> CmsReport {
+    let c = content();
+    let mut spec = pki.spec(&c);
+    let archival = seq(&[&ctx(0, &[&seq(&[crl])])]);
+    spec.more_signed_attrs = vec![attr(&super::oid::ADBE_REVOCATION_INFO_ARCHIVAL, &archival)];
+    check(&make_cms(&spec, &no_unsigned).der, &pki.trust())
+}
+
+#[test]
+fn signer_revoked_before_signing_by_the_archival_crl() {
+    let pki = Pki::new();
+    let mut crl = CrlSpec::new(ca_name(), "240201000000Z", "240401000000Z");
+    crl.revoked.push(Revoked {
+        serial: vec![0x01, 0x23, 0x45, 0x67],
+        at: "240115000000Z",
+        reason: Some(1),
+    });
+    let report = with_archival_crl(&pki, &make_crl(&crl, &pki.ca_key));
+    assert!(
+        report.intact && report.valid && report.trusted,
+        "{report:?}"
+    );
+    let signer = &report.revocation.certificates[0];
+    assert_eq!(signer.subject, "Erik Lövgren");
+    assert_eq!(signer.status, RevocationStatus::Revoked);
+    assert_eq!(signer.revoked_at.as_deref(), Some("2024-01-15T00:00:00Z"));
+    assert_eq!(signer.reason, Some(RevocationReason::KeyCompromise));
+    assert!(signer.revoked_before_time);
+    assert_eq!(signer.source, Some(RevocationSource::Archival));
+    assert_eq!(signer.evidence, Some(RevocationEvidence::Crl));
+    assert!(report.revocation.revoked_before_time().is_some());
+    // Near miss: revoked after the signing time is a fact, not a revocation before it.
+    crl.revoked[0].at = "240315000000Z";
+    let report = with_archival_crl(&pki, &make_crl(&crl, &pki.ca_key));
+    let signer = &report.revocation.certificates[0];
+    assert_eq!(signer.status, RevocationStatus::Revoked);
+    assert!(!signer.revoked_before_time);
+    assert!(report.revocation.revoked_before_time().is_none());
+}
+
+#[test]
+fn dss_ocsp_answers_for_the_signer_and_a_root_crl_for_the_ca() {
+    let pki = Pki::new();
+    let c = content();
+    let basic = make_basic_ocsp(
+        Responder::Name(&pki.ca),
+        "20240301110000Z",
+        &[Single::new(&pki.signer, &pki.ca, OcspAnswer::Good)],
+        &[],
+        &pki.ca_key,
+    );
+    let root_crl = make_crl(
+        &CrlSpec::new(root_name(), "240101000000Z", "250101000000Z"),
+        &root_key(),
+    );
+    let dss = [
+        revocation::RawRevocation {
+            source: RevocationSource::Dss,
+            form: revocation::RawForm::OcspResponse,
+            der: ocsp_response(&basic),
+        },
+        revocation::RawRevocation {
+            source: RevocationSource::Dss,
+            form: revocation::RawForm::Crl,
+            der: root_crl,
+        },
+    ];
+    let trust = pki.trust();
+    let opts = VerifyOptions {
+        dss_revocation: &revocation::DssRevocation::new(dss.to_vec()),
+        ..VerifyOptions::new(&trust)
+    };
+    let der = make_cms(&pki.spec(&c), &no_unsigned).der;
+    let report = verify_signed_data_with(&der, &ranges(), &opts);
+    let got: Vec<_> = report
+        .revocation
+        .certificates
+        .iter()
+        .map(|c| (c.subject.as_str(), c.status, c.source, c.evidence))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Erik Lövgren",
+                RevocationStatus::Good,
+                Some(RevocationSource::Dss),
+                Some(RevocationEvidence::Ocsp)
+            ),
+            (
+                "Test Issuing CA",
+                RevocationStatus::Good,
+                Some(RevocationSource::Dss),
+                Some(RevocationEvidence::Crl)
+            ),
+        ]
+    );
+    // Near miss: without the DSS, nothing is known.
+    let report = verify_signed_data_with(&der, &ranges(), &VerifyOptions::new(&trust));
+    assert!(
+        report
+            .revocation
+            .certificates
+            .iter()
+            .all(|c| c.status == RevocationStatus::NoData)
+    );
+}
+
+#[test]
+fn cades_revocation_values_are_read_as_cms_data() {
+    let pki = Pki::new();
+    let c = content();
+    let basic = make_basic_ocsp(
+        Responder::Key(&pki.ca),
+        "20240301110000Z",
+        &[Single::new(
+            &pki.signer,
+            &pki.ca,
+            OcspAnswer::Revoked("20240201000000Z", None),
+        )],
+        &[],
+        &pki.ca_key,
+    );
+    let values = seq(&[&ctx(1, &[&seq(&[&basic])])]);
+    let unsigned = move |_: &[u8]| vec![attr(&super::oid::REVOCATION_VALUES, &values)];
+    let report = check(&make_cms(&pki.spec(&c), &unsigned).der, &pki.trust());
+    let signer = &report.revocation.certificates[0];
+    assert_eq!(signer.status, RevocationStatus::Revoked);
+    assert_eq!(signer.source, Some(RevocationSource::Cms));
+    assert!(signer.revoked_before_time);
+    assert_eq!(signer.reason, None);
 }
 
 /// A tiny deterministic generator, so the fuzz-like tests need no extra crate.
@@ -606,4 +744,109 @@ fn report_serialises_and_has_a_schema() {
     assert_eq!(back, report);
     let schema = serde_json::to_value(schemars::schema_for!(CmsReport)).unwrap();
     assert!(schema["properties"]["intact"].is_object());
+}
+
+#[test]
+fn the_timestamp_authoritys_path_is_judged_at_gen_time() {
+    let pki = Pki::new();
+    let c = content();
+    let built = make_cms(&pki.spec(&c), &|sig: &[u8]| {
+        vec![attr(
+            &super::oid::TIME_STAMP_TOKEN,
+            &pki.token(&[sig], "20240301120005Z"),
+        )]
+    });
+    // The CA revoked the TSA (serial 9) an hour before genTime, and not the signer.
+    let mut crl = CrlSpec::new(ca_name(), "240301130000Z", "240401000000Z");
+    crl.revoked.push(Revoked {
+        serial: vec![9],
+        at: "240301110005Z",
+        reason: Some(1),
+    });
+    let dss = [revocation::RawRevocation {
+        source: RevocationSource::Dss,
+        form: revocation::RawForm::Crl,
+        der: make_crl(&crl, &pki.ca_key),
+    }];
+    let trust = pki.trust();
+    let opts = VerifyOptions {
+        dss_revocation: &revocation::DssRevocation::new(dss.to_vec()),
+        ..VerifyOptions::new(&trust)
+    };
+    let report = verify_signed_data_with(&built.der, &ranges(), &opts);
+    let ts = report.timestamp.unwrap();
+    assert_eq!(
+        ts.revocation.len(),
+        2,
+        "the TSA and the CA: {:?}",
+        ts.revocation
+    );
+    assert_eq!(ts.revocation[0].subject, "Test TSA");
+    assert_eq!(ts.revocation[0].status, RevocationStatus::Revoked);
+    assert!(ts.revocation[0].revoked_before_time);
+    // Near miss: the signer, on the same CRL, is not revoked.
+    assert_eq!(
+        report.revocation.certificates[0].status,
+        RevocationStatus::Good
+    );
+    assert_eq!(
+        report.revocation.time.as_deref(),
+        Some("2024-03-01T12:00:05Z")
+    );
+}
+
+#[test]
+fn signed_data_crls_carry_a_crl_and_an_ocsp_response_as_other_revocation_info() {
+    let pki = Pki::new();
+    let c = content();
+    let mut spec = pki.spec(&c);
+    let basic = make_basic_ocsp(
+        Responder::Name(&pki.ca),
+        "20240301110000Z",
+        &[Single::new(&pki.signer, &pki.ca, OcspAnswer::Good)],
+        &[],
+        &pki.ca_key,
+    );
+    let root_crl = make_crl(
+        &CrlSpec::new(root_name(), "240101000000Z", "250101000000Z"),
+        &root_key(),
+    );
+    let other = ctx(
+        1,
+        &[&oid(&super::oid::RI_OCSP_RESPONSE), &ocsp_response(&basic)],
+    );
+    spec.crls = vec![root_crl, other];
+    let report = check(&make_cms(&spec, &no_unsigned).der, &pki.trust());
+    assert!(report.intact && report.valid, "{report:?}");
+    assert_eq!(report.revocation.cms_crls, 2);
+    let got: Vec<_> = report
+        .revocation
+        .certificates
+        .iter()
+        .map(|c| (c.status, c.source, c.evidence))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                RevocationStatus::Good,
+                Some(RevocationSource::Cms),
+                Some(RevocationEvidence::Ocsp)
+            ),
+            (
+                RevocationStatus::Good,
+                Some(RevocationSource::Cms),
+                Some(RevocationEvidence::Crl)
+            ),
+        ]
+    );
+    // Near miss: another format of other revocation info is counted and not read.
+    let mut spec = pki.spec(&c);
+    spec.crls = vec![ctx(1, &[&oid(&super::oid::SHA256), &null()])];
+    let report = check(&make_cms(&spec, &no_unsigned).der, &pki.trust());
+    assert_eq!(report.revocation.cms_crls, 1);
+    assert_eq!(
+        report.revocation.certificates[0].status,
+        RevocationStatus::NoData
+    );
 }

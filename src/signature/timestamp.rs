@@ -12,7 +12,8 @@ use super::algorithm::{AlgorithmId, DigestAlgorithm};
 use super::ber::{Reader, small_uint, tag};
 use super::error::{CheckError, Result, SignatureError};
 use super::oid;
-use super::report::{CmsReport, TimestampReport};
+use super::report::{CmsReport, RevocationInfo, TimestampReport};
+use super::revocation;
 use super::signed_data::{Checked, Content, check};
 use super::time::parse_time;
 use super::trust::build_path;
@@ -140,6 +141,11 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
         let outcome = build_path(tsa, &state.certificates, opts.trust);
         report.trusted = outcome.trusted && report.intact && report.valid;
         report.chain = outcome.path.iter().map(|c| c.display_name()).collect();
+        let own = revocation::gather(&state.revocation, &mut RevocationInfo::default());
+        let items: Vec<&revocation::Item> =
+            own.iter().chain(opts.dss_revocation.items().0).collect();
+        report.revocation =
+            revocation::chain_status(&outcome.path, &state.certificates, &items, gen_time);
     }
     let trusted_time = gen_time.filter(|_| report.intact && report.valid);
     TokenOutcome {

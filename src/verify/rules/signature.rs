@@ -263,18 +263,31 @@ pub fn untrusted(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {
 }
 
 /// `signature.certificate_invalid`: a certificate of the path was expired or not yet valid
-/// at the signing time.
+/// at the signing time, or revoked at or before it (embedded CRL or OCSP data says so).
 pub fn certificate_invalid(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {
     sigs.iter()
-        .filter(|s| s.certificate_valid_at_signing == Some(false))
+        .filter(|s| {
+            s.certificate_valid_at_signing == Some(false)
+                || s.revocation.revoked_before_time().is_some()
+        })
         .map(|s| {
-            finding(
-                policy,
-                FindingCode::SignatureCertificateInvalid,
-                format!(
+            let revoked = s.revocation.revoked_before_time();
+            let message = match revoked {
+                Some(r) if s.certificate_valid_at_signing != Some(false) => format!(
+                    "The certificate of {} was revoked before it signed ({} revoked at {}).",
+                    signer(s),
+                    r.subject,
+                    r.revoked_at.as_deref().unwrap_or("an unknown time")
+                ),
+                _ => format!(
                     "The certificate of {} was not valid when it signed.",
                     signer(s)
                 ),
+            };
+            finding(
+                policy,
+                FindingCode::SignatureCertificateInvalid,
+                message,
                 &[
                     ("field", label(s)),
                     ("signing_time", json!(signing_time(s))),
@@ -286,6 +299,7 @@ pub fn certificate_invalid(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Find
                         "not_after",
                         json!(s.signer.as_ref().and_then(|x| x.not_after.clone())),
                     ),
+                    ("revoked", json!(revoked)),
                 ],
             )
         })
@@ -522,6 +536,43 @@ mod tests {
             ..good()
         };
         assert!(certificate_invalid(&[unknown], &p).is_empty());
+    }
+
+    #[test]
+    fn certificate_revoked_before_signing_is_invalid_after_it_is_not() {
+        use crate::signature::report::{
+            CertificateRevocation, RevocationEvidence, RevocationInfo, RevocationReason,
+            RevocationSource, RevocationStatus,
+        };
+        let p = Policy::default();
+        let with = |before: bool| SignatureFacts {
+            revocation: RevocationInfo {
+                certificates: vec![CertificateRevocation {
+                    subject: "Erik Lövgren".into(),
+                    serial: "01234567".into(),
+                    status: RevocationStatus::Revoked,
+                    revoked_at: Some("2024-01-15T00:00:00Z".into()),
+                    reason: Some(RevocationReason::KeyCompromise),
+                    revoked_before_time: before,
+                    source: Some(RevocationSource::Dss),
+                    evidence: Some(RevocationEvidence::Ocsp),
+                    this_update: Some("2024-03-01T11:00:00Z".into()),
+                    next_update: None,
+                    refused: Vec::new(),
+                }],
+                ..RevocationInfo::default()
+            },
+            ..good()
+        };
+        let found = certificate_invalid(&[with(true)], &p);
+        assert_eq!(codes(&found), ["signature.certificate_invalid"]);
+        assert!(
+            found[0].message.contains("revoked before it signed"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[0].evidence["revoked"]["reason"], "key_compromise");
+        assert!(certificate_invalid(&[with(false)], &p).is_empty());
     }
 
     #[test]
