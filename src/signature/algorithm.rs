@@ -513,15 +513,7 @@ pub fn spki_parts<'a>(spki: &Tlv<'a>) -> Result<(AlgorithmId<'a>, &'a [u8])> {
     let mut r = spki.children();
     let alg = AlgorithmId::parse(r.read("algorithm")?, "subjectPublicKeyInfo.algorithm")?;
     let bits = r.expect(tag::BIT_STRING, "subjectPublicKey")?;
-    let key = match bits.content.split_first() {
-        Some((0, key)) => key,
-        _ => {
-            return Err(SignatureError::Invalid {
-                field: "subjectPublicKey",
-                offset: bits.offset,
-            });
-        }
-    };
+    let key = bits.whole_bits("subjectPublicKey")?;
     Ok((alg, key))
 }
 

@@ -99,6 +99,28 @@ impl<'a> Tlv<'a> {
         }
     }
 
+    /// The octets of a BIT STRING with no unused bits, as keys and signatures are; else an
+    /// error naming `field`.
+    pub fn whole_bits(&self, field: &'static str) -> Result<&'a [u8]> {
+        match self.content.split_first() {
+            Some((0, bits)) => Ok(bits),
+            _ => Err(SignatureError::Invalid {
+                field,
+                offset: self.offset,
+            }),
+        }
+    }
+
+    /// The bytes a signature over this value covers: its own encoding when its lengths are
+    /// definite, else its DER form.
+    pub fn signed_bytes(&self) -> Result<Vec<u8>> {
+        if self.indefinite {
+            self.to_der()
+        } else {
+            Ok(self.raw.to_vec())
+        }
+    }
+
     /// Whether this value or anything inside it uses a BER-only form.
     pub fn uses_ber(&self) -> Result<bool> {
         if self.indefinite || self.non_minimal_length {

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use super::algorithm::{AlgorithmId, PublicKey, SignatureScheme, describe_spki};
 use super::auth_context::AuthContext;
 use super::ber::{Reader, Tlv, first_tlv, oid_to_string, small_uint, tag};
-use super::error::{Result, SignatureError};
+use super::error::Result;
 use super::oid;
 use super::report::Signer;
 use super::time::parse_time;
@@ -227,20 +227,8 @@ impl Certificate {
         let tbs = r.expect(tag::SEQUENCE, "tbsCertificate")?;
         let sig_alg = r.expect(tag::SEQUENCE, "signatureAlgorithm")?;
         let sig = r.expect(tag::BIT_STRING, "signatureValue")?;
-        let signature = match sig.content.split_first() {
-            Some((0, rest)) => rest.to_vec(),
-            _ => {
-                return Err(SignatureError::Invalid {
-                    field: "signatureValue",
-                    offset: sig.offset,
-                });
-            }
-        };
-        let tbs_der = if tbs.indefinite {
-            tbs.to_der()?
-        } else {
-            tbs.raw.to_vec()
-        };
+        let signature = sig.whole_bits("signatureValue")?.to_vec();
+        let tbs_der = tbs.signed_bytes()?;
 
         let mut t = tbs.children();
         let version = match t.optional(tag::context(0))? {

@@ -57,20 +57,8 @@ impl Crl {
         let tbs = r.expect(tag::SEQUENCE, "tbsCertList")?;
         let signature_algorithm = r.expect(tag::SEQUENCE, "signatureAlgorithm")?;
         let sig = r.expect(tag::BIT_STRING, "signatureValue")?;
-        let signature = match sig.content.split_first() {
-            Some((0, rest)) => rest.to_vec(),
-            _ => {
-                return Err(SignatureError::Invalid {
-                    field: "signatureValue",
-                    offset: sig.offset,
-                });
-            }
-        };
-        let tbs_der = if tbs.indefinite {
-            tbs.to_der()?
-        } else {
-            tbs.raw.to_vec()
-        };
+        let signature = sig.whole_bits("signatureValue")?.to_vec();
+        let tbs_der = tbs.signed_bytes()?;
         let mut t = tbs.children();
         if t.peek_tag() == Some(tag::INTEGER) {
             small_uint(&t.read("version")?, "version")?;

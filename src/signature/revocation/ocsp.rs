@@ -99,15 +99,7 @@ impl BasicOcsp {
         let tbs = r.expect(tag::SEQUENCE, "tbsResponseData")?;
         let signature_algorithm = r.expect(tag::SEQUENCE, "signatureAlgorithm")?;
         let sig = r.expect(tag::BIT_STRING, "signature")?;
-        let signature = match sig.content.split_first() {
-            Some((0, rest)) => rest.to_vec(),
-            _ => {
-                return Err(SignatureError::Invalid {
-                    field: "signature",
-                    offset: sig.offset,
-                });
-            }
-        };
+        let signature = sig.whole_bits("signature")?.to_vec();
         let mut certs = Vec::new();
         if let Some(wrapper) = r.optional(tag::context(0))? {
             let list = wrapper.children().expect(tag::SEQUENCE, "certs")?;
@@ -122,11 +114,7 @@ impl BasicOcsp {
                 }
             }
         }
-        let tbs_der = if tbs.indefinite {
-            tbs.to_der()?
-        } else {
-            tbs.raw.to_vec()
-        };
+        let tbs_der = tbs.signed_bytes()?;
         let mut t = tbs.children();
         t.optional(tag::context(0))?;
         let id = t.read("responderID")?;
