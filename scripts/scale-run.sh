@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The scaling run of issue 27 against the real broker (examples/scale_run.rs): N jobs, each a
-# document of its own, one worker at the start, workers 2 and 3 started while the queue drains,
-# worker 2 stopped with SIGTERM and worker 3 killed with SIGKILL mid-run, a fourth started for
-# the drain. Prints documents/s per phase and per number of workers, and where the CPU went;
+# document of its own (signed minutes of 12 pages; `--pages` for others), one worker at the
+# start, workers 2 and 3 started while the queue drains, worker 2 stopped with SIGTERM and
+# worker 3 killed with SIGKILL mid-run, a fourth started for the drain. Prints documents/s per phase and per number of workers, and where the CPU went;
+# measure on a machine with nothing else running (a background compile skews the ratio); it
 # exits non-zero unless every job's record reached the test archive exactly once (by job id,
 # at an archive that answers 409 for a repeated Idempotency-Key), the job queue is empty and
 # nothing was dead-lettered.

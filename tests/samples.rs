@@ -175,3 +175,41 @@ fn a_batch_over_the_samples_shows_every_kind_of_verdict() {
     }
     assert!(!statuses.contains("error"), "{statuses:?}");
 }
+
+/// The load runs' documents (`examples/scale_run.rs --pages`) get the verdicts the run expects
+/// of them with pages of matters added, as with none: the pages change the work, not the
+/// verdict.
+#[test]
+fn the_series_of_many_pages_keeps_each_documents_verdict() {
+    let trust = trust();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for pages in [1, 6] {
+        let series = signed_samples::Series::with_pages(pages);
+        for i in 0..4 {
+            let (expected, bytes) = series.born_digital(i);
+            let file = dir.path().join(format!("doc-{pages}-{i}.pdf"));
+            std::fs::write(&file, &bytes).expect("write the document");
+            let output = arkivar(&[
+                "verify",
+                &file.to_string_lossy(),
+                "--trust",
+                &trust,
+                "--format",
+                "json",
+            ]);
+            let record = record(&output);
+            assert_eq!(
+                status(&record),
+                expected,
+                "document {i} of {pages} pages: {:#}",
+                record["findings"]
+            );
+            assert_eq!(
+                record["document"]["pages"].as_u64(),
+                Some(pages as u64 + u64::from(i % 4 == 3)),
+                "document {i} of {pages} pages: {:#}",
+                record["document"]
+            );
+        }
+    }
+}

@@ -30,25 +30,25 @@ pub fn all() -> Vec<Sample> {
             name: "01-minutes-verified.pdf",
             status: "verified",
             codes: &[],
-            bytes: signed_minutes(&people, &ON_TIME, DECISION, None),
+            bytes: signed_minutes(&people, &ON_TIME, DECISION, &[], None),
         },
         Sample {
             name: "02-minutes-late-justering.pdf",
             status: "warnings",
             codes: &["time.justering_deadline_exceeded"],
-            bytes: signed_minutes(&people, &LATE, DECISION, None),
+            bytes: signed_minutes(&people, &LATE, DECISION, &[], None),
         },
         Sample {
             name: "03-minutes-changed-after-signing.pdf",
             status: "failed",
             codes: &["signature.modified_after_signing"],
-            bytes: signed_minutes(&people, &ON_TIME, DECISION, Some(CHANGED_DECISION)),
+            bytes: signed_minutes(&people, &ON_TIME, DECISION, &[], Some(CHANGED_DECISION)),
         },
         Sample {
             name: "04-minutes-e-signed-with-audit-report.pdf",
             status: "verified",
             codes: &[],
-            bytes: e_signed_with_report(&people, DECISION),
+            bytes: e_signed_with_report(&people, DECISION, &[]),
         },
     ];
     samples.push(Sample {
@@ -70,36 +70,52 @@ pub fn all() -> Vec<Sample> {
 /// (`examples/scale_run.rs`): the archive keeps one record per document's SHA-256, so a run that
 /// counts each job's record at the archive needs a document of its own for every job. Document
 /// `i` differs from every other only in § 13's decision, which names stage `i` of the plan.
+///
+/// The samples are one page of minutes (two with the audit report); real minutes run to many
+/// pages of matters, and [`Series::with_pages`] adds pages of them (§ 15 on) after the first,
+/// covered by every signature like the first page.
+#[derive(Default)]
 pub struct Series {
     people: People,
+    /// Pages of matters after the first page, the same for every document of the series.
+    matters: Vec<Vec<u8>>,
 }
 
-impl Default for Series {
+impl Default for People {
     fn default() -> Self {
-        Series {
-            people: People::new(),
-        }
+        People::new()
     }
 }
 
 impl Series {
+    /// Documents of `pages` pages of minutes (at least one: the samples' page).
+    pub fn with_pages(pages: usize) -> Self {
+        Series {
+            people: People::new(),
+            matters: (1..pages.max(1)).map(matters_page).collect(),
+        }
+    }
+
     /// The `i`-th born-digital document and the status arkivar gives it with the sample CA
     /// trusted: in turn the minutes signed on time, signed late, changed after signing, and
     /// e-signed with the platform's audit report (samples 01 to 04).
     pub fn born_digital(&self, i: usize) -> (&'static str, Vec<u8>) {
         let decision = Self::decision(i);
-        let people = &self.people;
+        let (people, matters) = (&self.people, &self.matters);
         match i % 4 {
             0 => (
                 "verified",
-                signed_minutes(people, &ON_TIME, &decision, None),
+                signed_minutes(people, &ON_TIME, &decision, matters, None),
             ),
-            1 => ("warnings", signed_minutes(people, &LATE, &decision, None)),
+            1 => (
+                "warnings",
+                signed_minutes(people, &LATE, &decision, matters, None),
+            ),
             2 => (
                 "failed",
-                signed_minutes(people, &ON_TIME, &decision, Some(CHANGED_DECISION)),
+                signed_minutes(people, &ON_TIME, &decision, matters, Some(CHANGED_DECISION)),
             ),
-            _ => ("verified", e_signed_with_report(people, &decision)),
+            _ => ("verified", e_signed_with_report(people, &decision, matters)),
         }
     }
 
@@ -111,6 +127,49 @@ impl Series {
     fn decision(i: usize) -> String {
         format!("Kommunstyrelsen beslutar att anta etapp {i} av detaljplanen för Norra hamnen.")
     }
+}
+
+/// The content stream of the `n`-th page of matters after the first page: four paragraphs of
+/// ordinary business (§ 15 on), each with its background, its proposal and its decision, as
+/// they fill the pages of real minutes. No person, date or signature block: they leave every
+/// verdict as the first page makes it.
+fn matters_page(n: usize) -> Vec<u8> {
+    const SUBJECTS: [&str; 8] = [
+        "Budgetuppföljning för samhällsbyggnadsförvaltningen",
+        "Taxa för bygglov och anmälan",
+        "Renhållningsordning för kommunen",
+        "Investeringsprogram för gator och vägar",
+        "Riktlinjer för bostadsförsörjning",
+        "Avtal om drift av fritidsanläggningar",
+        "Yttrande över regional trafikförsörjningsplan",
+        "Revidering av delegationsordning",
+    ];
+    const BODY: [&str; 9] = [
+        "Ärendebeskrivning",
+        "Förvaltningen har tagit fram ett underlag som beskriver nuläget, de ekonomiska",
+        "konsekvenserna och hur ärendet har beretts tillsammans med berörda nämnder. Underlaget",
+        "har remitterats till kommunens bolag och till de lokala organisationer som berörs.",
+        "Arbetsutskottet har behandlat ärendet och föreslår att kommunstyrelsen godkänner det.",
+        "Beslutsunderlag",
+        "Tjänsteskrivelse från förvaltningen, arbetsutskottets protokoll och remissvaren.",
+        "Yrkanden",
+        "Ordföranden yrkar bifall till arbetsutskottets förslag.",
+    ];
+    let mut lines = Vec::new();
+    for k in 0..4 {
+        let paragraph = 15 + 4 * (n - 1) + k;
+        let subject = SUBJECTS[paragraph % SUBJECTS.len()];
+        lines.push(format!("§ {paragraph} {subject}"));
+        lines.extend(BODY.iter().map(|l| (*l).to_owned()));
+        lines.push("Beslut".to_owned());
+        lines.push(format!(
+            "Kommunstyrelsen beslutar att godkänna förslaget om {}.",
+            subject.to_lowercase()
+        ));
+        lines.push(String::new());
+    }
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    show(&refs)
 }
 
 /// The PEM of the sample CA's root, written as `samples/trust.pem`.
@@ -288,6 +347,7 @@ fn signed_minutes(
     people: &People,
     times: &Times,
     decision: &str,
+    matters: &[Vec<u8>],
     changed: Option<&str>,
 ) -> Vec<u8> {
     let page = |annots: &str| {
@@ -296,19 +356,35 @@ fn signed_minutes(
              /Resources << /Font << /F1 5 0 R >> >> /Annots [{annots}] >>"
         )
     };
+    // Each signature's field and value are new objects of its revision, numbered above every
+    // object of the revisions before it, as a PDF writer numbers them (an incremental update
+    // that fills a gap below the previous /Size is a change of its own to a checker): the
+    // pages of matters come first, from 6, and the form after them.
+    let form = (MATTERS_FIRST + 2 * matters.len() as u32).max(20);
     let mut b = Revisions::new();
-    b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>")
-        .obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-        .stream(4, "", &minutes(decision))
-        .obj(5, FONT);
+    b.obj(
+        1,
+        &format!("<< /Type /Catalog /Pages 2 0 R /AcroForm {form} 0 R >>"),
+    )
+    .obj(
+        2,
+        &format!(
+            "<< /Type /Pages /Kids [3 0 R{}] /Count {} >>",
+            matters_kids(matters.len(), MATTERS_FIRST),
+            1 + matters.len()
+        ),
+    )
+    .stream(4, "", &minutes(decision))
+    .obj(5, FONT);
+    add_matters(&mut b, matters, MATTERS_FIRST);
     let mut fields = Vec::new();
     for (i, (signer, (m, signing_time))) in people.in_order().into_iter().zip(times).enumerate() {
-        let (field, value) = (21 + 2 * i as u32, 22 + 2 * i as u32);
+        let (field, value) = (form + 1 + 2 * i as u32, form + 2 + 2 * i as u32);
         fields.push(format!("{field} 0 R"));
         let who = [SECRETARY, CHAIR, ADJUSTER][i];
         b.obj(3, &page(&fields.join(" ")))
             .obj(
-                20,
+                form,
                 &format!("<< /Fields [{}] /SigFlags 3 >>", fields.join(" ")),
             )
             .obj(
@@ -328,6 +404,37 @@ fn signed_minutes(
         b.revision();
     }
     b.out
+}
+
+/// The first object of the pages of matters in the signed minutes (after the catalog, the page
+/// tree, the first page, its contents and the font).
+const MATTERS_FIRST: u32 = 6;
+
+/// The first object of the pages of matters in the e-signed minutes: one revision, so any
+/// number above its other objects.
+const E_SIGNED_MATTERS_FIRST: u32 = 100;
+
+/// ` 6 0 R 8 0 R ...`: the pages of matters, numbered from `first`, in a `/Kids` array.
+fn matters_kids(pages: usize, first: u32) -> String {
+    (0..pages as u32)
+        .map(|k| format!(" {} 0 R", first + 2 * k))
+        .collect()
+}
+
+/// The pages of matters, each with its content stream, children of page tree 2, numbered
+/// from `first`.
+fn add_matters(b: &mut Revisions, matters: &[Vec<u8>], first: u32) {
+    for (k, content) in (0u32..).zip(matters) {
+        let (page, stream) = (first + 2 * k, first + 2 * k + 1);
+        b.obj(
+            page,
+            &format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {stream} 0 R \
+                 /Resources << /Font << /F1 5 0 R >> >> >>"
+            ),
+        )
+        .stream(stream, "", content);
+    }
 }
 
 /// An Adobe Acrobat Sign final audit report ("Slutgiltig revideringsrapport") for the minutes:
@@ -378,7 +485,7 @@ fn audit_report() -> Vec<u8> {
 /// The minutes (with `decision` as § 13's decision) and the platform's audit report as page 2,
 /// sealed by the platform over the whole document once the last person signed, as Acrobat
 /// Sign delivers it.
-fn e_signed_with_report(people: &People, decision: &str) -> Vec<u8> {
+fn e_signed_with_report(people: &People, decision: &str, matters: &[Vec<u8>]) -> Vec<u8> {
     let mut b = Revisions::new();
     let page = |contents: u32, annots: &str| {
         format!(
@@ -387,7 +494,14 @@ fn e_signed_with_report(people: &People, decision: &str) -> Vec<u8> {
         )
     };
     b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 20 0 R >>")
-        .obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>")
+        .obj(
+            2,
+            &format!(
+                "<< /Type /Pages /Kids [3 0 R{} 6 0 R] /Count {} >>",
+                matters_kids(matters.len(), E_SIGNED_MATTERS_FIRST),
+                2 + matters.len()
+            ),
+        )
         .obj(3, &page(4, " /Annots [21 0 R]"))
         .stream(4, "", &minutes(decision))
         .obj(5, FONT)
@@ -403,6 +517,7 @@ fn e_signed_with_report(people: &People, decision: &str) -> Vec<u8> {
             22,
             &signature_value("Exempel E-signering", "D:20260312124721Z"),
         );
+    add_matters(&mut b, matters, E_SIGNED_MATTERS_FIRST);
     b.revision();
     b.sign_last(&people.ca, &people.platform, "260312124721Z");
     b.out
