@@ -295,9 +295,48 @@ pub fn cms(data: &[u8]) {
         let _ = cert.verify_signed_by(&cert);
     }
     let _ = crate::signature::timestamp::parse_tst_info(data);
+    revocation(data);
     let _ = TrustStore::new().add_pem(data);
     let _ = TrustStore::new().add_der(data);
     let _ = crate::signature::svt::parse(data);
+}
+
+/// The revocation readers (part of target `cms`): the bytes as a CRL and as an OCSP response
+/// (whole and `BasicOCSPResponse`), and each reading's checks against a fixed certificate,
+/// which the bytes may name, sign or not.
+fn revocation(data: &[u8]) {
+    use crate::signature::certificate::Certificate;
+    use crate::signature::revocation::crl::Crl;
+    use crate::signature::revocation::ocsp::BasicOcsp;
+    // The sample CA's root (samples/trust.pem): a real certificate the bytes can be checked
+    // against, with no test code in the fuzz build.
+    static ISSUER: OnceLock<Vec<u8>> = OnceLock::new();
+    let issuer_der = ISSUER.get_or_init(|| {
+        crate::signature::trust::pem_certificates(include_bytes!("../../samples/trust.pem"))
+            .ok()
+            .and_then(|certs| certs.into_iter().next())
+            .unwrap_or_default()
+    });
+    let Ok(issuer) = Certificate::parse(issuer_der) else {
+        panic!("samples/trust.pem holds a certificate");
+    };
+    if let Ok(crl) = Crl::parse(data) {
+        let _ = (crl.verify_signed_by(&issuer), crl.is_complete_for(&issuer));
+        let _ = crl.entry(&[0x01, 0x23, 0x45, 0x67]);
+        let _ = crl.entry(data.get(..data.len().min(20)).unwrap_or_default());
+    }
+    for basic in [
+        BasicOcsp::parse_response(data),
+        BasicOcsp::parse_basic(data),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let _ = (basic.is_responder(&issuer), basic.verify_signed_by(&issuer));
+        for single in &basic.responses {
+            let _ = single.names(&issuer, &issuer);
+        }
+    }
 }
 
 /// The fuzzer's bytes as page texts: UTF-8 (invalid sequences replaced), pages split at form

@@ -11,7 +11,10 @@
 use std::path::{Path, PathBuf};
 
 use super::common;
-use crate::signature::testkit::{Pki, attr, indefinite, make_cms, pem, tst_info};
+use crate::signature::testkit::{
+    CrlSpec, OcspAnswer, Pki, Responder, Revoked, Single, attr, ca_name, indefinite,
+    make_basic_ocsp, make_cms, make_crl, ocsp_response, pem, tst_info,
+};
 use crate::signature::{oid, testkit::CmsSpec};
 
 /// Largest shared-corpus file taken as a seed, in bytes.
@@ -132,7 +135,7 @@ fn shared_texts() -> Vec<(String, Vec<u8>)> {
 
 /// CMS blobs, timestamps, certificates and a PEM anchor from the signature test kit, signed
 /// over [`super::CMS_SIGNED_RANGES`].
-fn cms_seeds() -> Vec<(&'static str, Vec<u8>)> {
+pub(super) fn cms_seeds() -> Vec<(&'static str, Vec<u8>)> {
     let pki = Pki::new();
     let content = super::CMS_SIGNED_RANGES.concat();
     let plain = make_cms(&pki.spec(&content), &|_| Vec::new()).der;
@@ -161,7 +164,32 @@ fn cms_seeds() -> Vec<(&'static str, Vec<u8>)> {
         ("cert-signer.der", pki.signer.clone()),
         ("cert-ca.der", pki.ca.clone()),
         ("cert-root.pem", pem(&pki.root).into_bytes()),
+        ("crl.der", crl_seed(&pki)),
+        ("ocsp-response.der", ocsp_response(&basic_ocsp_seed(&pki))),
+        ("ocsp-basic.der", basic_ocsp_seed(&pki)),
     ]
+}
+
+/// A CRL of the test CA revoking the signer's serial.
+fn crl_seed(pki: &Pki) -> Vec<u8> {
+    let mut spec = CrlSpec::new(ca_name(), "240201000000Z", "240401000000Z");
+    spec.revoked.push(Revoked {
+        serial: vec![0x01, 0x23, 0x45, 0x67],
+        at: "240215000000Z",
+        reason: Some(1),
+    });
+    make_crl(&spec, &pki.ca_key)
+}
+
+/// An OCSP answer of the test CA that the signer's certificate is good.
+fn basic_ocsp_seed(pki: &Pki) -> Vec<u8> {
+    make_basic_ocsp(
+        Responder::Name(&pki.ca),
+        "20240301110000Z",
+        &[Single::new(&pki.signer, &pki.ca, OcspAnswer::Good)],
+        &[],
+        &pki.ca_key,
+    )
 }
 
 /// Job messages: every document kind, metadata and pipeline, and near misses.

@@ -88,3 +88,41 @@ fn an_internal_error_record_is_a_crash() {
     });
     super::check_record(&record);
 }
+
+/// The `cms` target reads its bytes as CRLs and OCSP responses too: the seeds of those forms
+/// parse as what they are (so the fuzzer starts from real ones), and every truncation and
+/// bit flip of them runs without a panic.
+#[test]
+fn the_cms_target_reads_revocation_data_and_survives_its_mutations() {
+    use crate::signature::revocation::crl::Crl;
+    use crate::signature::revocation::ocsp::BasicOcsp;
+    let seeds = super::seeds::cms_seeds();
+    let seed = |name: &str| {
+        seeds
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.clone())
+            .unwrap_or_else(|| panic!("seed {name}"))
+    };
+    let (crl, response, basic) = (
+        seed("crl.der"),
+        seed("ocsp-response.der"),
+        seed("ocsp-basic.der"),
+    );
+    assert_eq!(Crl::parse(&crl).map(|c| c.entries.len()).ok(), Some(1));
+    assert!(BasicOcsp::parse_response(&response).is_ok());
+    assert!(BasicOcsp::parse_basic(&basic).is_ok());
+    // Near miss: a CRL is not an OCSP response, nor the other way round.
+    assert!(BasicOcsp::parse_response(&crl).is_err());
+    assert!(Crl::parse(&basic).is_err());
+    for bytes in [&crl, &response, &basic] {
+        for end in (0..bytes.len()).step_by(7) {
+            super::cms(&bytes[..end]);
+        }
+        for at in (0..bytes.len()).step_by(11) {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x80;
+            super::cms(&flipped);
+        }
+    }
+}

@@ -126,7 +126,7 @@ impl Certificate {
 }
 
 /// Decodes the `CERTIFICATE` blocks of PEM text (RFC 7468 §5).
-fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, TrustError> {
+pub(crate) fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, TrustError> {
     let text = String::from_utf8_lossy(pem);
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
