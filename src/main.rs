@@ -283,7 +283,8 @@ fn load_pipeline(spec: &str) -> Result<pipeline::config::PipelineConfig> {
     if spec.contains('/') || spec.ends_with(".toml") {
         let text = std::fs::read_to_string(spec)
             .with_context(|| format!("cannot read pipeline file {spec}"))?;
-        Ok(pipeline::config::parse(&text, spec)?)
+        let folder = Path::new(spec).parent().unwrap_or(Path::new("."));
+        Ok(pipeline::config::parse(&text, spec)?.relative_to(folder))
     } else {
         Ok(pipeline::config::builtin(spec)?)
     }
@@ -301,17 +302,21 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<(Settings, String)> {
         .verify
         .ocr
         .then(|| std::sync::Arc::new(arkivar::ocr::tesseract::Tesseract::default()) as _);
-    let mut settings = Settings {
-        limits: config.limits,
-        policy: config.verify,
-        ocr,
-        ..Settings::default()
-    };
+    let mut anchors = arkivar::signature::TrustStore::new();
     for pem in trust {
         // The error names the file.
-        let added = settings.trust.add_pem_file(pem)?;
+        let added = anchors.add_pem_file(pem)?;
         tracing::debug!(file = %pem.display(), added, "trust anchors");
     }
+    let anchors = config
+        .trust_store(&anchors)
+        .with_context(|| format!("pipeline {pipeline}: trust anchors"))?;
+    let settings = Settings {
+        limits: config.limits,
+        policy: config.verify,
+        trust: anchors,
+        ocr,
+    };
     Ok((settings, config.name))
 }
 

@@ -182,6 +182,51 @@ fn extract_text_reads_visible_annotation_appearances_only() {
     );
 }
 
+/// A pipeline file's `[trust] anchors` (relative to the file) make its documents' signers
+/// trusted without `--trust`; the same file without them leaves the signed sample untrusted,
+/// and an anchor file that is missing stops the run with its path.
+#[test]
+fn pipeline_file_brings_its_own_trust_anchors() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let pdf = samples.join("01-minutes-verified.pdf");
+    let pdf = pdf.to_str().unwrap();
+    std::fs::create_dir(dir.path().join("anchors")).unwrap();
+    std::fs::copy(
+        samples.join("trust.pem"),
+        dir.path().join("anchors/sample-ca.pem"),
+    )
+    .unwrap();
+    let status = |pipeline: &str, text: &str| {
+        let file = dir.path().join(pipeline);
+        std::fs::write(&file, text).unwrap();
+        let output = arkivar(&[
+            "--pipeline",
+            file.to_str().unwrap(),
+            "verify",
+            pdf,
+            "--format",
+            "json",
+        ]);
+        (output.status.code(), json(&output)["status"].clone())
+    };
+    let with = "name = \"protokoll-sv\"\n[trust]\nanchors = [\"anchors\"]\n";
+    assert_eq!(status("with.toml", with), (Some(0), "verified".into()));
+    // Near miss: no anchors of its own, no --trust: the signers are not trusted.
+    let (_, without) = status("without.toml", "name = \"protokoll-sv\"\n");
+    assert_ne!(without, "verified");
+
+    let missing = dir.path().join("missing.toml");
+    std::fs::write(
+        &missing,
+        "name = \"protokoll-sv\"\n[trust]\nanchors = [\"gone.pem\"]\n",
+    )
+    .unwrap();
+    let output = arkivar(&["--pipeline", missing.to_str().unwrap(), "verify", pdf]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("gone.pem"), "{}", stderr(&output));
+}
+
 #[test]
 fn pipeline_file_sets_the_limits() {
     let dir = tempfile::tempdir().unwrap();

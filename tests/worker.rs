@@ -1405,6 +1405,54 @@ fn a_bad_pipeline_file_stops_the_worker_at_start() {
     );
 }
 
+/// A pipeline whose own trust anchors are not there stops the worker at start, naming the
+/// pipeline and the path (taken from the pipeline file's folder), before it touches the
+/// broker; the same file with its anchor present gets past that check to the broker.
+#[test]
+fn a_pipelines_missing_trust_anchor_stops_the_worker_at_start() {
+    let pipelines = tempfile::tempdir().unwrap();
+    std::fs::write(
+        pipelines.path().join("anchored.toml"),
+        "name = \"anchored\"\n[trust]\nanchors = [\"ca/root.pem\"]\n",
+    )
+    .unwrap();
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_arkivar"))
+            .args(["worker", "--amqp", "amqp://127.0.0.1:1/%2f"])
+            .arg("--pipelines-dir")
+            .arg(pipelines.path())
+            .args(["--metrics-addr", &free_port().to_string()])
+            .args(["--shutdown-timeout", "1"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let output = start().wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let expected = pipelines.path().join("ca/root.pem");
+    assert!(
+        stderr.contains("pipeline anchored") && stderr.contains(&*expected.to_string_lossy()),
+        "{stderr}"
+    );
+    // Near miss: with the anchor there, the worker starts and waits for the broker (port 1
+    // refuses), and it is still running after a second.
+    std::fs::create_dir(pipelines.path().join("ca")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/trust.pem"),
+        &expected,
+    )
+    .unwrap();
+    let mut child = start();
+    std::thread::sleep(Duration::from_secs(1));
+    let running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(running, "{}", String::from_utf8_lossy(&output.stderr));
+}
+
 /// Makes a FIFO at `path` with `mkfifo(1)`.
 fn mkfifo(path: &Path) {
     let status = Command::new("mkfifo")

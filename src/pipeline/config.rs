@@ -4,11 +4,14 @@
 //! Unknown keys are errors, so a typo in a policy stops the program at start instead of being
 //! silently ignored.
 
+use std::path::{Path, PathBuf};
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 use thiserror::Error;
 
 use crate::pdf::Limits;
+use crate::signature::{TrustError, TrustStore};
 use crate::verify::policy::Policy;
 
 /// Pipelines built into the binary, by name: the files of `pipelines/` at build time.
@@ -39,6 +42,44 @@ pub struct PipelineConfig {
     /// What the verdict checks and how much each finding weighs.
     #[serde(default)]
     pub verify: Policy,
+    /// The pipeline's own trust anchors, besides `--trust`'s.
+    #[serde(default)]
+    pub trust: TrustConfig,
+}
+
+/// The `[trust]` table: certificates that signer chains of this pipeline's documents may
+/// reach to be trusted, in addition to the command line's `--trust` (design.md "Policy is
+/// data": an archive may accept one CA for council minutes and another for contracts).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrustConfig {
+    /// PEM files, or folders whose `*.pem`, `*.crt` and `*.cer` files are read. A relative
+    /// path is taken from the pipeline file's folder.
+    #[serde(default)]
+    pub anchors: Vec<PathBuf>,
+}
+
+impl PipelineConfig {
+    /// Takes the relative paths of a pipeline file read from `folder` (its anchors) from that
+    /// folder, so the file means the same wherever the program runs.
+    pub fn relative_to(mut self, folder: &Path) -> Self {
+        for anchor in &mut self.trust.anchors {
+            if anchor.is_relative() {
+                *anchor = folder.join(&*anchor);
+            }
+        }
+        self
+    }
+
+    /// `base` (the `--trust` anchors) with this pipeline's anchors added. Every error names
+    /// the file or folder.
+    pub fn trust_store(&self, base: &TrustStore) -> Result<TrustStore, TrustError> {
+        let mut store = base.clone();
+        for anchor in &self.trust.anchors {
+            store.add_pem_path(anchor)?;
+        }
+        Ok(store)
+    }
 }
 
 /// Why a pipeline file was refused.
@@ -106,6 +147,53 @@ mod tests {
         // Near miss: a platform arkivar has no list for is a typo, refused at load.
         let typo = "name = \"t\"\n[verify.platform_seals]\ndocusing = [\"docusign\"]\n";
         assert!(parse(typo, "test").is_err());
+    }
+
+    #[test]
+    fn trust_anchors_are_taken_from_the_pipeline_files_folder() {
+        let text = "name = \"t\"\n[trust]\nanchors = [\"ca.pem\", \"/etc/ca\"]\n";
+        let config = parse(text, "test")
+            .expect("loads")
+            .relative_to(Path::new("/srv/pipelines"));
+        assert_eq!(
+            config.trust.anchors,
+            [
+                PathBuf::from("/srv/pipelines/ca.pem"),
+                PathBuf::from("/etc/ca")
+            ]
+        );
+        // Near miss: a misspelt key in the table is refused, not ignored.
+        assert!(parse("name = \"t\"\n[trust]\nanchor = [\"ca.pem\"]\n", "test").is_err());
+        // Built-in pipelines trust nothing of their own.
+        assert!(
+            builtin(DEFAULT_PIPELINE)
+                .expect("built in")
+                .trust
+                .anchors
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_pipelines_anchors_join_the_command_lines() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/trust.pem");
+        std::fs::copy(&sample, dir.path().join("sample.pem")).expect("copy");
+        let text = "name = \"t\"\n[trust]\nanchors = [\"sample.pem\"]\n";
+        let config = parse(text, "test").expect("loads").relative_to(dir.path());
+        let mut base = TrustStore::new();
+        base.add_pem_file(&sample).expect("the sample CA");
+        assert_eq!(config.trust_store(&base).expect("reads").len(), 2);
+        assert_eq!(
+            config.trust_store(&TrustStore::new()).expect("reads").len(),
+            1
+        );
+        // Near miss: an anchor file that is not there stops the pipeline with its path.
+        let missing = parse("name = \"t\"\n[trust]\nanchors = [\"gone.pem\"]\n", "test")
+            .expect("loads")
+            .relative_to(dir.path());
+        let error = missing.trust_store(&base).expect_err("no such file");
+        assert!(error.to_string().contains("gone.pem"), "{error}");
     }
 
     #[test]

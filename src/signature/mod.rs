@@ -7,8 +7,9 @@
 //! the entry points below over [`cms`], [`signed_data`], [`timestamp`], [`trust`] — owns the
 //! bytes of `/Contents` and the certificates (CMS `SignedData`, RFC 5652; PAdES, ETSI EN 319
 //! 142-1; RFC 3161 timestamps; certification paths to configured anchors) and does no PDF
-//! parsing. Nothing here does I/O except [`TrustStore::add_pem_file`], and nothing is fetched
-//! (no OCSP, no CRL).
+//! parsing. Nothing here does I/O except reading anchors ([`TrustStore::add_pem_file`],
+//! [`TrustStore::add_pem_path`]), and nothing is fetched (no OCSP, no CRL: what the file
+//! carries is used).
 //!
 //! Every crypto entry point returns a [`CmsReport`] of measured facts and never panics or fails
 //! on bad input: what could not be checked is said in [`CmsReport::error`].

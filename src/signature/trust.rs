@@ -92,6 +92,37 @@ impl TrustStore {
         })
     }
 
+    /// Adds a PEM file, or every `*.pem`, `*.crt` and `*.cer` file of a folder (in name order;
+    /// other files are left alone, so a folder may hold a README). A folder without one is an
+    /// error, like a file without a certificate: an anchor that was meant and is not there
+    /// would only show later as untrusted signatures.
+    pub fn add_pem_path(&mut self, path: &Path) -> Result<usize, TrustError> {
+        if !path.is_dir() {
+            return self.add_pem_file(path);
+        }
+        let unreadable = |cause| TrustError::Io {
+            path: path.display().to_string(),
+            cause,
+        };
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .map_err(unreadable)?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|file| file.is_file() && is_certificate_file(file))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(TrustError::File {
+                path: path.display().to_string(),
+                cause: Box::new(TrustError::NoCertificates),
+            });
+        }
+        let mut added = 0;
+        for file in files {
+            added += self.add_pem_file(&file)?;
+        }
+        Ok(added)
+    }
+
     /// Adds one DER certificate.
     pub fn add_der(&mut self, der: &[u8]) -> Result<(), super::error::SignatureError> {
         self.anchors.push(Certificate::parse(der)?);
@@ -123,6 +154,15 @@ impl Certificate {
             _ => false,
         }
     }
+}
+
+/// Whether a folder's file is read as anchors: PEM by its usual extensions.
+fn is_certificate_file(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["pem", "crt", "cer"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// Decodes the `CERTIFICATE` blocks of PEM text (RFC 7468 §5).
@@ -345,6 +385,43 @@ mod tests {
         assert_eq!(base64_decode("TQ==").unwrap(), b"M");
         assert!(base64_decode("TQ=").is_none());
         assert!(base64_decode("T!==").is_none());
+    }
+
+    #[test]
+    fn a_folder_of_anchors_reads_its_certificate_files_only() {
+        let sample = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/trust.pem"),
+        )
+        .expect("samples/trust.pem");
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(dir.path().join("a.pem"), &sample).expect("write");
+        std::fs::write(dir.path().join("b.CRT"), &sample).expect("write");
+        std::fs::write(dir.path().join("README"), "not a certificate").expect("write");
+        let mut store = TrustStore::new();
+        assert_eq!(store.add_pem_path(dir.path()).expect("reads"), 2);
+        assert_eq!(store.len(), 2);
+        // A file is read as a file.
+        assert_eq!(
+            TrustStore::new()
+                .add_pem_path(&dir.path().join("a.pem"))
+                .expect("reads"),
+            1
+        );
+        // Near miss: a folder with no certificate file is an error naming it.
+        let empty = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(empty.path().join("notes.txt"), "anchors go here").expect("write");
+        let error = TrustStore::new()
+            .add_pem_path(empty.path())
+            .expect_err("no anchors");
+        assert!(
+            error
+                .to_string()
+                .contains(&empty.path().display().to_string()),
+            "{error}"
+        );
+        // A certificate file that is not PEM is an error too, not skipped.
+        std::fs::write(empty.path().join("bad.pem"), "garbage").expect("write");
+        assert!(TrustStore::new().add_pem_path(empty.path()).is_err());
     }
 
     #[test]

@@ -97,6 +97,14 @@ pub enum WorkerError {
         /// Why.
         cause: std::io::Error,
     },
+    /// A pipeline's own trust anchors could not be read.
+    #[error("pipeline {pipeline}: trust anchors: {cause}")]
+    Trust {
+        /// The pipeline's name.
+        pipeline: String,
+        /// What was wrong, with the file's path.
+        cause: crate::signature::TrustError,
+    },
     /// A pipeline names a time zone this build does not know.
     #[error("pipeline {pipeline}: {reason}")]
     TimeZone {
@@ -255,7 +263,8 @@ fn pipelines(
                     path: path.clone(),
                     cause,
                 })?;
-            let config = crate::pipeline::config::parse(&text, &path.display().to_string())?;
+            let config = crate::pipeline::config::parse(&text, &path.display().to_string())?
+                .relative_to(dir);
             tracing::info!(pipeline = %config.name, file = %path.display(), "pipeline file loaded");
             configs.push(config);
         }
@@ -269,10 +278,16 @@ fn pipelines(
                 pipeline: config.name.clone(),
                 reason,
             })?;
+        let trust = config
+            .trust_store(&settings.trust)
+            .map_err(|cause| WorkerError::Trust {
+                pipeline: config.name.clone(),
+                cause,
+            })?;
         let settings = Settings {
             limits: config.limits,
             policy: config.verify,
-            trust: settings.trust.clone(),
+            trust,
             // Scans in a job are read with the engine the CLI chose, as in batch.
             ocr: settings.ocr.clone(),
         };
