@@ -38,6 +38,18 @@ fn record(output: &Output) -> serde_json::Value {
     })
 }
 
+/// The record `arkivar verify` gives `file` with the anchors of `trust`.
+fn verified_with(file: &Path, trust: &str) -> serde_json::Value {
+    record(&arkivar(&[
+        "verify",
+        &file.to_string_lossy(),
+        "--trust",
+        trust,
+        "--format",
+        "json",
+    ]))
+}
+
 fn status(record: &serde_json::Value) -> &str {
     record["status"].as_str().unwrap_or_default()
 }
@@ -105,16 +117,7 @@ fn each_sample_gets_its_verdict_with_the_sample_ca_trusted() {
             eprintln!("skip {}: tesseract is not installed", sample.name);
             continue;
         }
-        let file = samples_dir().join(sample.name);
-        let output = arkivar(&[
-            "verify",
-            &file.to_string_lossy(),
-            "--trust",
-            &trust,
-            "--format",
-            "json",
-        ]);
-        let record = record(&output);
+        let record = verified_with(&samples_dir().join(sample.name), &trust);
         let codes = codes(&record);
         let expected: BTreeSet<String> = sample.codes.iter().map(|c| (*c).to_owned()).collect();
         assert_eq!(
@@ -189,15 +192,7 @@ fn the_series_of_many_pages_keeps_each_documents_verdict() {
             let (expected, bytes) = series.born_digital(i);
             let file = dir.path().join(format!("doc-{pages}-{i}.pdf"));
             std::fs::write(&file, &bytes).expect("write the document");
-            let output = arkivar(&[
-                "verify",
-                &file.to_string_lossy(),
-                "--trust",
-                &trust,
-                "--format",
-                "json",
-            ]);
-            let record = record(&output);
+            let record = verified_with(&file, &trust);
             assert_eq!(
                 status(&record),
                 expected,
