@@ -23,6 +23,7 @@ pub mod cms;
 pub mod error;
 pub mod examine;
 pub mod field;
+pub mod level;
 pub mod limits;
 pub mod oid;
 pub mod range_digest;
@@ -36,6 +37,10 @@ pub mod trust;
 
 #[cfg(test)]
 mod corpus_tests;
+#[cfg(test)]
+mod level_corpus_tests;
+#[cfg(test)]
+mod level_tests;
 #[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]

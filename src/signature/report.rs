@@ -42,6 +42,9 @@ pub struct CmsReport {
     pub validity_time_source: Option<String>,
     /// Revocation data carried with the signature or the document (none of it fetched).
     pub revocation: RevocationInfo,
+    /// Which ESS signing-certificate attribute is among the signed attributes, when one is
+    /// (RFC 2634 §5.4, RFC 5035 §3): PAdES baseline B-B needs one.
+    pub signing_certificate_attribute: Option<SigningCertificateAttribute>,
     /// Things that were recovered from or that a policy may weigh.
     pub warnings: Vec<CmsWarning>,
     /// Why the signature could not be (fully) checked. When set, `intact` and `valid` say only
@@ -317,4 +320,15 @@ pub enum CmsWarning {
     /// Java-based validators do; OpenSSL, NSS (pdfsig) and pyHanko call such a signature
     /// invalid.
     DigestInfoWithoutNull,
+}
+
+/// An ESS signing-certificate attribute: it binds the signer's certificate (by its hash) into
+/// the signed attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningCertificateAttribute {
+    /// `id-aa-signingCertificate` (RFC 2634 §5.4, SHA-1 hashes).
+    V1,
+    /// `id-aa-signingCertificateV2` (RFC 5035 §3).
+    V2,
 }

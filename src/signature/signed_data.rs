@@ -14,7 +14,7 @@ use super::cms::{
 use super::error::{Result, SignatureError};
 use super::limits::{MAX_CERTIFICATES, MAX_CONTENTS_LEN};
 use super::oid;
-use super::report::{CmsReport, CmsWarning, RevocationSource};
+use super::report::{CmsReport, CmsWarning, RevocationSource, SigningCertificateAttribute};
 use super::revocation::{RawForm, RawRevocation};
 use super::time::parse_time;
 
@@ -210,6 +210,14 @@ pub fn check(
             if !ct_ok {
                 report.warnings.push(CmsWarning::ContentTypeMismatch);
             }
+            report.signing_certificate_attribute =
+                if find_attribute(&attrs, &oid::SIGNING_CERTIFICATE_V2).is_some() {
+                    Some(SigningCertificateAttribute::V2)
+                } else if find_attribute(&attrs, &oid::SIGNING_CERTIFICATE).is_some() {
+                    Some(SigningCertificateAttribute::V1)
+                } else {
+                    None
+                };
             // signingTime and the revocation archive are facts for the report; a malformed one
             // is left out rather than failing the signature.
             if let Some(Ok(t)) =
