@@ -13,6 +13,9 @@ pub fn gap(g: &LevelGap) -> String {
         ),
         LevelGap::SignatureDoesNotHold => "the signature does not hold".to_owned(),
         LevelGap::NoSigningCertificateAttribute => "no signing-certificate attribute".to_owned(),
+        LevelGap::SigningCertificateMismatch => {
+            "a signing-certificate attribute naming another certificate".to_owned()
+        }
         LevelGap::ContentType => "no matching content-type attribute".to_owned(),
         LevelGap::SigningTimeAttribute => {
             "a signing-time attribute (PAdES puts the time in /M)".to_owned()

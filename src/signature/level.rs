@@ -5,8 +5,8 @@
 //! The levels build on each other (EN 319 142-1 §6.1):
 //!
 //! - **B-B** (§6.3, Table 1): SubFilter `ETSI.CAdES.detached`; an intact, valid CMS signature
-//!   with content-type and message-digest and an ESS signing-certificate(-v2) attribute among
-//!   the signed attributes; no signed signing-time attribute (PAdES puts the claimed time in
+//!   with content-type and message-digest and an ESS signing-certificate(-v2) attribute
+//!   naming the signer's certificate among the signed attributes; no signed signing-time attribute (PAdES puts the claimed time in
 //!   `/M`; EN 319 142-1 Table 1 gives signing-time cardinality 0).
 //! - **B-T**: an intact, valid signature timestamp (unsigned attribute), or an intact, valid
 //!   document timestamp in a later revision (§5.4, "a document time-stamp ... may provide
@@ -93,6 +93,9 @@ pub enum LevelGap {
     SignatureDoesNotHold,
     /// B-B: no ESS signing-certificate or signing-certificate-v2 signed attribute.
     NoSigningCertificateAttribute,
+    /// B-B: the ESS signing-certificate attribute names another certificate than the
+    /// signer's, or cannot be read.
+    SigningCertificateMismatch,
     /// B-B: the content-type signed attribute is missing or differs from eContentType.
     ContentType,
     /// B-B: a signing-time signed attribute is there, which PAdES baseline excludes.
@@ -123,6 +126,7 @@ impl LevelGap {
             Self::SubFilter { .. }
             | Self::SignatureDoesNotHold
             | Self::NoSigningCertificateAttribute
+            | Self::SigningCertificateMismatch
             | Self::ContentType
             | Self::SigningTimeAttribute => PadesLevel::BB,
             Self::NoTimestamp | Self::TimestampDoesNotHold => PadesLevel::BT,
@@ -191,6 +195,11 @@ fn baseline_b(sig: &SignatureFacts) -> Vec<LevelGap> {
     }
     if sig.signing_certificate_attribute.is_none() {
         gaps.push(LevelGap::NoSigningCertificateAttribute);
+    } else if sig
+        .warnings
+        .contains(&super::CmsWarning::SigningCertificateMismatch)
+    {
+        gaps.push(LevelGap::SigningCertificateMismatch);
     }
     if sig
         .warnings

@@ -115,11 +115,20 @@ enum Step {
     DocTimestamp,
 }
 
+/// Which certificate the ESS signing-certificate-v2 attribute names.
+#[derive(Clone, Copy, PartialEq)]
+enum Ess {
+    None,
+    Signer,
+    /// The CA's certificate, not the signer's.
+    Other,
+}
+
 /// How the signature is made.
 struct Build {
     sub_filter: &'static str,
     signing_time: bool,
-    signing_certificate: bool,
+    signing_certificate: Ess,
     signature_timestamp: bool,
     steps: Vec<Step>,
 }
@@ -130,7 +139,7 @@ impl Build {
         Build {
             sub_filter: "ETSI.CAdES.detached",
             signing_time: false,
-            signing_certificate: true,
+            signing_certificate: Ess::Signer,
             signature_timestamp: true,
             steps: steps.to_vec(),
         }
@@ -179,8 +188,10 @@ fn build(pki: &Pki, b: &Build) -> Vec<u8> {
         if !b.signing_time {
             spec.signing_time = None;
         }
-        if b.signing_certificate {
-            spec.more_signed_attrs = vec![signing_certificate_v2(&pki.signer)];
+        match b.signing_certificate {
+            Ess::None => {}
+            Ess::Signer => spec.more_signed_attrs = vec![signing_certificate_v2(&pki.signer)],
+            Ess::Other => spec.more_signed_attrs = vec![signing_certificate_v2(&pki.ca)],
         }
         make_cms(&spec, &|sig: &[u8]| {
             if b.signature_timestamp {
@@ -294,12 +305,20 @@ fn near_misses_of_b_b_say_each_missing_attribute() {
         (None, vec![LevelGap::SigningTimeAttribute])
     );
     let no_ess = Build {
-        signing_certificate: false,
+        signing_certificate: Ess::None,
         ..Build::pades(&[])
     };
     assert_eq!(
         level_of(&no_ess),
         (None, vec![LevelGap::NoSigningCertificateAttribute])
+    );
+    let other = Build {
+        signing_certificate: Ess::Other,
+        ..Build::pades(&[])
+    };
+    assert_eq!(
+        level_of(&other),
+        (None, vec![LevelGap::SigningCertificateMismatch])
     );
     let adbe = Build {
         sub_filter: "adbe.pkcs7.detached",

@@ -21,6 +21,7 @@ pub mod certificate;
 pub mod changes;
 pub mod cms;
 pub mod error;
+pub mod ess;
 pub mod examine;
 pub mod field;
 pub mod level;

@@ -301,6 +301,9 @@ pub enum CmsWarning {
     UnreadableCertificate { index: usize, error: String },
     /// The contentType attribute is missing or differs from eContentType (RFC 5652 §11.1).
     ContentTypeMismatch,
+    /// The ESS signing-certificate(-v2) attribute does not name the signer's certificate (its
+    /// first certHash is another certificate's hash), or cannot be read (RFC 5035 §5.4).
+    SigningCertificateMismatch,
     /// The encapsulated content does not match the signed byte ranges (adbe.pkcs7.sha1).
     EncapsulatedContentMismatch,
     /// The signature timestamp could not be checked.
