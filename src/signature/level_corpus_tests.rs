@@ -4,7 +4,8 @@
 //! pyHanko 0.38 reports no baseline level itself, so `scripts/pyhanko_level.py` asks it (and
 //! pyhanko-certvalidator) for each fact a level rests on, from the file alone, and applies EN
 //! 319 142-1's rules; its output over the corpus is `tests/peers/pyhanko-levels.jsonl`
-//! (regenerate: `cd ../shared/corpus/real-signed && scripts/pyhanko_level.py *.pdf`).
+//! (regenerate from the project's root: `scripts/pyhanko_level.py
+//! ../shared/corpus/real-signed/*.pdf > tests/peers/pyhanko-levels.jsonl`).
 //! Where pyHanko decides a level, arkivar's is the same, but for the signatures named in
 //! [`ARGUED`] with the reason arkivar's answer stands. Where pyHanko could not read the
 //! signature, it decides nothing; where only its path validation failed for a reason other
