@@ -595,6 +595,24 @@ fn write_verdict(
             writeln!(out, "{DETAIL_INDENT}{}: {value}", paint.dim(&key))?;
         }
     }
+    let levels: Vec<(String, String)> = record
+        .signatures
+        .iter()
+        .filter_map(|f| {
+            let who = f
+                .signer
+                .as_ref()
+                .and_then(|s| s.common_name.clone())
+                .unwrap_or_else(|| "unknown signer".into());
+            present::level::line(f).map(|l| (who, l))
+        })
+        .collect();
+    if !levels.is_empty() {
+        writeln!(out, "\n  signature levels:")?;
+        for (who, level) in levels {
+            writeln!(out, "    {who}: {level}")?;
+        }
+    }
     if !record.signing.is_empty() {
         writeln!(out, "\n  who signed:")?;
         let name_width = record
@@ -960,6 +978,9 @@ fn write_signatures_text(
                 "does not chain to a trusted anchor"
             }
         )?;
+        if let Some(level) = present::level::line(f) {
+            writeln!(out, "    {level}")?;
+        }
         for c in &f.revocation.certificates {
             writeln!(
                 out,

@@ -1052,3 +1052,42 @@ fn schema_help_offers_no_pipeline_options_and_the_old_spelling_still_works() {
     let generic = arkivar(&["--pipeline", "generic", "verify", &pdf, "--format", "json"]);
     assert_eq!(generic.status.code(), Some(0), "{}", stderr(&generic));
 }
+
+#[test]
+fn signatures_print_the_pades_level_and_require_level_makes_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/01-minutes-verified.pdf"
+    );
+    let trust = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/trust.pem");
+    // The samples sign with a CMS signingTime, which PAdES baseline excludes, and without
+    // an ESS signing-certificate attribute: no level.
+    let plain = arkivar(&["--trust", trust, "signatures", sample]);
+    let text = stdout(&plain);
+    assert!(
+        text.contains(
+            "no PAdES baseline level: no signing-certificate attribute, a signing-time attribute"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("[signature.level_insufficient]"), "{text}");
+
+    let strict = dir.path().join("strict.toml");
+    std::fs::write(
+        &strict,
+        "name = \"strict\"\n[verify]\nchecks = \"signatures\"\nrequire_level = \"B-B\"\n",
+    )
+    .unwrap();
+    let required = arkivar(&[
+        "--pipeline",
+        strict.to_str().unwrap(),
+        "--trust",
+        trust,
+        "signatures",
+        sample,
+    ]);
+    let text = stdout(&required);
+    assert!(text.contains("[signature.level_insufficient]"), "{text}");
+    assert_eq!(required.status.code(), Some(1), "{text}");
+}

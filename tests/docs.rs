@@ -37,6 +37,8 @@ const CODE_TABLES: &[(&str, &str)] = &[
         "`signatures[].revocation.certificates[].refused[].reason`",
         "RefusalReason",
     ),
+    ("`signatures[].level`", "PadesLevel"),
+    ("`signatures[].level_missing[].code`", "LevelGap"),
     ("`signing[].source`", "SigningSource"),
     ("`signing[].role`", "SignerRole"),
     ("`signing[].matched`", "MatchState"),

@@ -7,6 +7,7 @@
 //!
 //! - [`words`]: statuses, severities, finding codes, roles, sources, check failures.
 //! - [`evidence`]: a finding's evidence as short `key: value` lines.
+//! - [`level`]: a signature's PAdES baseline level and what the next level lacks.
 //! - [`time`]: times in the pipeline's zone with their offset.
 //! - [`signing`]: whether a signing or a signature holds, and how to mark one that does not.
 //! - [`colour`]: whether to colour (`--color`, `NO_COLOR`, a terminal) and the escape codes.
@@ -16,6 +17,7 @@
 
 pub mod colour;
 pub mod evidence;
+pub mod level;
 pub mod signing;
 pub mod time;
 pub mod words;

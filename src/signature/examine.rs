@@ -13,9 +13,10 @@ use serde::Serialize;
 use super::byte_range::{self, Coverage};
 use super::changes::{self, Change, ModificationLevel};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
+use super::level::{self, LevelGap, PadesLevel};
 use super::limits::MAX_REVOCATION_BYTES;
 use super::range_digest::{FileSha256, RangeDigests};
-use super::report::{CertificateRevocation, RevocationSource};
+use super::report::{CertificateRevocation, RevocationSource, SigningCertificateAttribute};
 use super::revocation::{DssRevocation, RawForm, RawRevocation};
 use super::{
     CheckError, CheckErrorKind, CmsReport, CmsWarning, RangeDigest, RevocationInfo, TrustStore,
@@ -153,6 +154,15 @@ pub struct SignatureFacts {
     pub certificate_valid_at_signing: Option<bool>,
     /// Revocation data embedded in the signature and the document.
     pub revocation: RevocationInfo,
+    /// The ESS signing-certificate attribute among the signed attributes (`v1`, `v2`), when
+    /// there is one.
+    pub signing_certificate_attribute: Option<SigningCertificateAttribute>,
+    /// The PAdES baseline level (ETSI EN 319 142-1): `B-B`, `B-T`, `B-LT` or `B-LTA`; null
+    /// when not even B-B, and for document timestamps and usage rights.
+    pub level: Option<PadesLevel>,
+    /// What keeps the signature from the next level (from B-B when `level` is null); empty
+    /// at B-LTA and for document timestamps and usage rights.
+    pub level_missing: Vec<LevelGap>,
     /// Oddities that do not stop the check.
     pub warnings: Vec<CmsWarning>,
     /// Why the signature is not intact and valid, as a typed kind with a message: set exactly
@@ -216,6 +226,9 @@ impl SignatureFacts {
             chain: Vec::new(),
             certificate_valid_at_signing: Some(true),
             revocation: RevocationInfo::default(),
+            signing_certificate_attribute: Some(SigningCertificateAttribute::V2),
+            level: None,
+            level_missing: Vec::new(),
             warnings: Vec::new(),
             error: None,
         }
@@ -231,6 +244,8 @@ pub fn split_usage_rights(all: Vec<SignatureFacts>) -> (Vec<SignatureFacts>, Vec
 /// Certificates and revocation data in the document's DSS (ISO 32000-2 §12.8.4.3).
 #[derive(Default)]
 struct Dss {
+    /// The catalog has a DSS dictionary.
+    present: bool,
     certs: Vec<Vec<u8>>,
     crls: usize,
     ocsps: usize,
@@ -249,6 +264,7 @@ fn dss(doc: &Document) -> Dss {
     else {
         return out;
     };
+    out.present = true;
     let items = |key: &[u8]| -> Vec<&Object> {
         match dss.get(key).ok().and_then(|o| deref(doc, o)) {
             Some(Object::Array(a)) => a.iter().take(MAX_DSS_ITEMS).collect(),
@@ -351,7 +367,8 @@ fn examine_with(
     if let Some(file) = file {
         digests = digests.resuming(file);
     }
-    sigs.iter()
+    let all = sigs
+        .iter()
         .zip(ranges)
         .zip(changes)
         .enumerate()
@@ -367,7 +384,24 @@ fn examine_with(
             let report = crypto(sig, doc_timestamp, &slices, shared, trust, &dss);
             facts(sig, doc_timestamp, range, report, changed)
         })
-        .collect()
+        .collect();
+    with_levels(all, level::DocumentFacts { dss: dss.present })
+}
+
+/// `sigs` with each signature's PAdES baseline level, which depends on the document's
+/// other signatures (a later document timestamp) and its DSS.
+pub fn with_levels(
+    mut sigs: Vec<SignatureFacts>,
+    doc: level::DocumentFacts,
+) -> Vec<SignatureFacts> {
+    let levels = level::assess_all(&sigs, doc);
+    for (s, a) in sigs.iter_mut().zip(levels) {
+        if let Some(a) = a {
+            s.level = a.level;
+            s.level_missing = a.missing;
+        }
+    }
+    sigs
 }
 
 /// Runs the check the signature's SubFilter calls for; `shared` has the digests of `slices`,
@@ -536,6 +570,10 @@ fn facts(
         chain: report.chain,
         certificate_valid_at_signing: report.certificate_valid_at_signing,
         revocation: report.revocation,
+        signing_certificate_attribute: report.signing_certificate_attribute,
+        // Set for the whole document once every signature is known (`with_levels`).
+        level: None,
+        level_missing: Vec::new(),
         warnings: report.warnings,
         error,
     }

@@ -22,8 +22,10 @@ pub mod certificate;
 pub mod changes;
 pub mod cms;
 pub mod error;
+pub mod ess;
 pub mod examine;
 pub mod field;
+pub mod level;
 pub mod limits;
 pub mod oid;
 pub mod range_digest;
@@ -37,6 +39,10 @@ pub mod trust;
 
 #[cfg(test)]
 mod corpus_tests;
+#[cfg(test)]
+mod level_corpus_tests;
+#[cfg(test)]
+mod level_tests;
 #[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]

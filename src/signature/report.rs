@@ -42,6 +42,9 @@ pub struct CmsReport {
     pub validity_time_source: Option<String>,
     /// Revocation data carried with the signature or the document (none of it fetched).
     pub revocation: RevocationInfo,
+    /// Which ESS signing-certificate attribute is among the signed attributes, when one is
+    /// (RFC 2634 §5.4, RFC 5035 §3): PAdES baseline B-B needs one.
+    pub signing_certificate_attribute: Option<SigningCertificateAttribute>,
     /// Things that were recovered from or that a policy may weigh.
     pub warnings: Vec<CmsWarning>,
     /// Why the signature could not be (fully) checked. When set, `intact` and `valid` say only
@@ -298,6 +301,9 @@ pub enum CmsWarning {
     UnreadableCertificate { index: usize, error: String },
     /// The contentType attribute is missing or differs from eContentType (RFC 5652 §11.1).
     ContentTypeMismatch,
+    /// The ESS signing-certificate(-v2) attribute does not name the signer's certificate (its
+    /// first certHash is another certificate's hash), or cannot be read (RFC 5035 §5.4).
+    SigningCertificateMismatch,
     /// The encapsulated content does not match the signed byte ranges (adbe.pkcs7.sha1).
     EncapsulatedContentMismatch,
     /// The signature timestamp could not be checked.
@@ -317,4 +323,15 @@ pub enum CmsWarning {
     /// Java-based validators do; OpenSSL, NSS (pdfsig) and pyHanko call such a signature
     /// invalid.
     DigestInfoWithoutNull,
+}
+
+/// An ESS signing-certificate attribute: it binds the signer's certificate (by its hash) into
+/// the signed attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningCertificateAttribute {
+    /// `id-aa-signingCertificate` (RFC 2634 §5.4, SHA-1 hashes).
+    V1,
+    /// `id-aa-signingCertificateV2` (RFC 5035 §3).
+    V2,
 }

@@ -14,7 +14,7 @@ use super::cms::{
 use super::error::{Result, SignatureError};
 use super::limits::{MAX_CERTIFICATES, MAX_CONTENTS_LEN};
 use super::oid;
-use super::report::{CmsReport, CmsWarning, RevocationSource};
+use super::report::{CmsReport, CmsWarning, RevocationSource, SigningCertificateAttribute};
 use super::revocation::{RawForm, RawRevocation};
 use super::time::parse_time;
 
@@ -191,6 +191,8 @@ pub fn check(
         }
     };
 
+    // The ESS signing-certificate attribute, kept until the signer's certificate is known.
+    let mut ess: Option<(bool, Vec<u8>)> = None;
     let signed_message = match &si.signed_attrs {
         Some(sa) => {
             let attrs = attributes(sa)?;
@@ -210,6 +212,20 @@ pub fn check(
             if !ct_ok {
                 report.warnings.push(CmsWarning::ContentTypeMismatch);
             }
+            report.signing_certificate_attribute =
+                if find_attribute(&attrs, &oid::SIGNING_CERTIFICATE_V2).is_some() {
+                    Some(SigningCertificateAttribute::V2)
+                } else if find_attribute(&attrs, &oid::SIGNING_CERTIFICATE).is_some() {
+                    Some(SigningCertificateAttribute::V1)
+                } else {
+                    None
+                };
+            ess = find_attribute(&attrs, &oid::SIGNING_CERTIFICATE_V2)
+                .map(|t| (true, t.raw.to_vec()))
+                .or_else(|| {
+                    find_attribute(&attrs, &oid::SIGNING_CERTIFICATE)
+                        .map(|t| (false, t.raw.to_vec()))
+                });
             // signingTime and the revocation archive are facts for the report; a malformed one
             // is left out rather than failing the signature.
             if let Some(Ok(t)) =
@@ -250,6 +266,15 @@ pub fn check(
                 sid: "index out of range".to_owned(),
                 candidates: state.certificates.len(),
             })?;
+    if let Some((v2, raw)) = &ess {
+        // An attribute that cannot be read binds nothing, like one naming another
+        // certificate; a hash arkivar does not implement leaves it undecided.
+        let names =
+            first_tlv(raw).and_then(|(t, _)| super::ess::names_certificate(&t, *v2, &cert.der));
+        if matches!(names, Ok(Some(false)) | Err(_)) {
+            report.warnings.push(CmsWarning::SigningCertificateMismatch);
+        }
+    }
     let key = cert.public_key().map_err(|e| SignatureError::Certificate {
         index: signer_index,
         cause: Box::new(e),

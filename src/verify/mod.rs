@@ -57,7 +57,7 @@ pub struct Verdict {
 
 /// Weighs the facts by `policy`.
 pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
-    use rules::{audit, notice, ocr, protocol, signature};
+    use rules::{audit, level, notice, ocr, protocol, signature};
     // The zone was validated when the pipeline was loaded; UTC keeps a bad one harmless here.
     let tz = policy.zone().unwrap_or(jiff::tz::TimeZone::UTC);
     let sigs = inputs.signatures;
@@ -69,6 +69,7 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
     findings.extend(signature::certificate_invalid(sigs, policy));
     findings.extend(signature::in_future(sigs, inputs.now, policy));
     findings.extend(signature::svt_disagrees(sigs, policy));
+    findings.extend(level::level_insufficient(sigs, policy));
     findings.extend(ocr::ocr_used(inputs.ocr, policy));
 
     let protocol_checks = policy.checks == Checks::Protocol;

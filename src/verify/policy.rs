@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::record::{FindingCode, Severity};
+use crate::signature::level::PadesLevel;
 
 /// A role whose signature the minutes require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
@@ -64,6 +65,10 @@ pub struct Policy {
     pub severities: BTreeMap<FindingCode, Severity>,
     /// Which seal certificates are an e-sign platform's, by the names they carry.
     pub platform_seals: PlatformSeals,
+    /// The lowest PAdES baseline level (`B-B`, `B-T`, `B-LT`, `B-LTA`) every document
+    /// signature must reach; below it, `signature.level_insufficient`. Unset: no level is
+    /// required.
+    pub require_level: Option<PadesLevel>,
 }
 
 /// Names that mark a seal's certificate as an e-sign platform's: a seal whose subject common
@@ -123,6 +128,7 @@ impl Default for Policy {
             ocr_seconds_per_page: 60,
             severities: BTreeMap::new(),
             platform_seals: PlatformSeals::default(),
+            require_level: None,
         }
     }
 }
@@ -223,6 +229,14 @@ mod tests {
         assert_eq!(p.severity(FindingCode::OrderViolation), Severity::Warning);
         assert_eq!(p.severity(FindingCode::AuditDeliveryFailed), Severity::Info);
         assert!(p.zone().is_ok());
+    }
+
+    #[test]
+    fn require_level_reads_the_standards_names_and_refuses_others() {
+        let p: Policy = toml::from_str("require_level = \"B-LT\"").unwrap();
+        assert_eq!(p.require_level, Some(PadesLevel::BLt));
+        assert_eq!(Policy::default().require_level, None);
+        assert!(toml::from_str::<Policy>("require_level = \"LT\"").is_err());
     }
 
     #[test]

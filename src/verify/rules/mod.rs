@@ -2,6 +2,7 @@
 //! findings it makes, each with the evidence it rests on; the policy gives the severity.
 
 pub mod audit;
+pub mod level;
 pub mod notice;
 pub mod ocr;
 pub mod protocol;

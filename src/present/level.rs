@@ -1,0 +1,96 @@
+//! A signature's PAdES baseline level in words: `PAdES B-T; for B-LT: no DSS`.
+
+use crate::signature::examine::SignatureFacts;
+use crate::signature::level::{LevelGap, PathOf};
+use crate::signature::report::RevocationStatus;
+
+/// What keeps a signature from the next level, in words.
+pub fn gap(g: &LevelGap) -> String {
+    match g {
+        LevelGap::SubFilter { sub_filter } => format!(
+            "sub-filter {}, not ETSI.CAdES.detached",
+            sub_filter.as_deref().unwrap_or("(none)")
+        ),
+        LevelGap::SignatureDoesNotHold => "the signature does not hold".to_owned(),
+        LevelGap::NoSigningCertificateAttribute => "no signing-certificate attribute".to_owned(),
+        LevelGap::SigningCertificateMismatch => {
+            "a signing-certificate attribute naming another certificate".to_owned()
+        }
+        LevelGap::ContentType => "no matching content-type attribute".to_owned(),
+        LevelGap::SigningTimeAttribute => {
+            "a signing-time attribute (PAdES puts the time in /M)".to_owned()
+        }
+        LevelGap::NoTimestamp => "no signature or later document timestamp".to_owned(),
+        LevelGap::TimestampDoesNotHold => "its timestamp does not hold".to_owned(),
+        LevelGap::NoDss => "no DSS".to_owned(),
+        LevelGap::Revocation {
+            path,
+            subject,
+            status,
+            ..
+        } => {
+            let whose = match path {
+                PathOf::Signer => "",
+                PathOf::Timestamp => "timestamp authority's ",
+            };
+            let what = match status {
+                RevocationStatus::NoData => "no revocation data",
+                _ => "revocation status unsettled",
+            };
+            format!("{what} for the {whose}certificate {subject}")
+        }
+        LevelGap::NoDocumentTimestampOverDss => {
+            "no document timestamp over the validation data".to_owned()
+        }
+    }
+}
+
+/// `PAdES B-T; for B-LT: no DSS, …`, or `no PAdES baseline level: …`; `None` for document
+/// timestamps and usage rights, which have no level.
+pub fn line(f: &SignatureFacts) -> Option<String> {
+    if f.doc_timestamp || f.usage_rights {
+        return None;
+    }
+    let missing = f
+        .level_missing
+        .iter()
+        .map(gap)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(match (f.level, f.level_missing.first()) {
+        (Some(l), None) => format!("PAdES {l}"),
+        (Some(l), Some(g)) => format!("PAdES {l}; for {}: {missing}", g.blocks()),
+        (None, _) => format!("no PAdES baseline level: {missing}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::level::PadesLevel;
+
+    #[test]
+    fn the_level_and_what_the_next_one_lacks() {
+        let bt = SignatureFacts {
+            level: Some(PadesLevel::BT),
+            level_missing: vec![LevelGap::NoDss],
+            ..SignatureFacts::sample("A")
+        };
+        assert_eq!(line(&bt).unwrap(), "PAdES B-T; for B-LT: no DSS");
+        let none = SignatureFacts {
+            level: None,
+            level_missing: vec![LevelGap::SigningTimeAttribute],
+            ..SignatureFacts::sample("A")
+        };
+        assert!(
+            line(&none)
+                .unwrap()
+                .starts_with("no PAdES baseline level: a signing-time")
+        );
+        let ts = SignatureFacts {
+            doc_timestamp: true,
+            ..SignatureFacts::sample("A")
+        };
+        assert_eq!(line(&ts), None);
+    }
+}
