@@ -981,6 +981,14 @@ fn write_signatures_text(
         if let Some(level) = present::level::line(f) {
             writeln!(out, "    {level}")?;
         }
+        if let Some(qc) = f
+            .signer
+            .as_ref()
+            .and_then(|s| s.qc_statements.as_ref())
+            .and_then(present::words::qc_statements)
+        {
+            writeln!(out, "    {qc}")?;
+        }
         for c in &f.revocation.certificates {
             writeln!(
                 out,

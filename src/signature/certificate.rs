@@ -69,6 +69,9 @@ pub struct Certificate {
     pub extended_key_usage: Vec<Vec<u8>>,
     /// The eID login a signing service recorded (RFC 7773 Authentication Context).
     pub auth_context: Option<AuthContext>,
+    /// What the issuer states of it in QCStatements (EU qualified, QSCD, type), if the
+    /// extension is there and reads.
+    pub qc_statements: Option<super::qualified::QcStatements>,
 }
 
 /// A distinguished name: its raw DER and its attributes in order.
@@ -264,6 +267,7 @@ impl Certificate {
             email_alt_names: Vec::new(),
             extended_key_usage: Vec::new(),
             auth_context: None,
+            qc_statements: None,
         };
         while let Some(field) = t.next()? {
             if field.tag == tag::context(3) {
@@ -320,6 +324,8 @@ impl Certificate {
                 }
             } else if oid::is(id.content, &oid::EXT_AUTH_CONTEXT) {
                 self.auth_context = super::auth_context::parse(&v);
+            } else if oid::is(id.content, &oid::EXT_QC_STATEMENTS) {
+                self.qc_statements = super::qualified::parse(&v);
             } else if oid::is(id.content, &oid::EXT_SUBJECT_ALT_NAME) {
                 let mut names = v.children();
                 while let Ok(Some(n)) = names.next() {
@@ -465,6 +471,7 @@ impl Certificate {
             natural_person: self.names_a_person(),
             signing_service: self.auth_context.is_some(),
             auth_context: self.auth_context.clone(),
+            qc_statements: self.qc_statements.clone(),
             key_algorithm,
             key_bits,
             curve,

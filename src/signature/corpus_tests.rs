@@ -307,3 +307,49 @@ fn protocol_pades_signatures_chain_to_the_test_root_and_untrusted_ca_does_not() 
         }
     }
 }
+
+/// The QCStatements of real EU certificates read: the DSS and pyHanko test files carry
+/// qualified signers (Czech, Belgian, Luxembourgish…). Every signer whose statements read is
+/// counted; some claim all of a qualified signature, some are for seals, and none is
+/// qualified under a non-EU law
+/// (the corpus has none), so the reader is exercised on what issuers really write.
+#[test]
+fn real_signers_qc_statements_read() {
+    let dir = Path::new(REAL_SIGNED);
+    let reference = dir.join("reference.jsonl");
+    if !reference.exists() {
+        crate::testing::skip(format_args!("no corpus {REAL_SIGNED}"));
+        return;
+    }
+    let trust = TrustStore::new();
+    let opts = VerifyOptions::new(&trust);
+    let (mut signers, mut stated, mut qualified_signature, mut seals) = (0, 0, 0, 0);
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    names.sort();
+    for path in names {
+        let pdf = std::fs::read(&path).unwrap();
+        for f in scan(&pdf) {
+            let Some(signer) = verify_found(&pdf, &f, &opts).signer else {
+                continue;
+            };
+            signers += 1;
+            if let Some(qc) = signer.qc_statements {
+                stated += 1;
+                qualified_signature += usize::from(qc.claims_qualified_signature());
+                seals += usize::from(qc.types.contains(&super::qualified::QcType::Eseal));
+                assert!(qc.legislation.is_empty(), "{}", path.display());
+            }
+        }
+    }
+    eprintln!(
+        "real-signed: {signers} signers, {stated} with QCStatements, {qualified_signature} claim a qualified signature, {seals} are for seals"
+    );
+    assert!(
+        stated >= 40 && qualified_signature >= 10 && seals >= 1,
+        "{stated} / {qualified_signature} / {seals}"
+    );
+}

@@ -66,6 +66,10 @@ pub struct SignerFacts {
     /// That login: identity provider, level of assurance, authentication instant (UTC) and
     /// the signing service; null for other certificates.
     pub auth_context: Option<crate::signature::auth_context::AuthContext>,
+    /// What the certificate's issuer states of it in QCStatements (ETSI EN 319 412-5): EU
+    /// qualified, key on a QSCD, for signatures or seals. The issuer's claims, not checked
+    /// against a trusted list: they make nothing verified. Null without the extension.
+    pub qc_statements: Option<crate::signature::qualified::QcStatements>,
 }
 
 /// The signature timestamp (RFC 3161 token in the unsigned attributes), summarised.
@@ -516,6 +520,7 @@ fn facts(
         natural_person: s.natural_person,
         signing_service: s.signing_service,
         auth_context: s.auth_context,
+        qc_statements: s.qc_statements,
     });
     let svt = report.timestamp.as_ref().and_then(|t| t.svt.clone());
     let timestamp = match (&report.timestamp, doc_timestamp) {

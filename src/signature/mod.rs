@@ -28,6 +28,7 @@ pub mod field;
 pub mod level;
 pub mod limits;
 pub mod oid;
+pub mod qualified;
 pub mod range_digest;
 pub mod report;
 pub mod revocation;

@@ -91,6 +91,16 @@ pub const EXT_SVT: Oid = Oid::new_unwrap("1.2.752.201.5.2");
 pub const EXT_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
 pub const EXT_AUTHORITY_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.35");
 pub const EXT_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
+/// The QCStatements extension (RFC 3739 §3.2.6) and the ETSI statements arkivar reads from it
+/// (EN 319 412-5 §4).
+pub const EXT_QC_STATEMENTS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.3");
+pub const QCS_COMPLIANCE: Oid = Oid::new_unwrap("0.4.0.1862.1.1");
+pub const QCS_SSCD: Oid = Oid::new_unwrap("0.4.0.1862.1.4");
+pub const QCS_TYPE: Oid = Oid::new_unwrap("0.4.0.1862.1.6");
+pub const QCS_CC_LEGISLATION: Oid = Oid::new_unwrap("0.4.0.1862.1.7");
+pub const QCT_ESIGN: Oid = Oid::new_unwrap("0.4.0.1862.1.6.1");
+pub const QCT_ESEAL: Oid = Oid::new_unwrap("0.4.0.1862.1.6.2");
+pub const QCT_WEB: Oid = Oid::new_unwrap("0.4.0.1862.1.6.3");
 
 // CRL and CRL entry extensions (RFC 5280 §5.2, §5.3).
 pub const EXT_CRL_REASON: Oid = Oid::new_unwrap("2.5.29.21");

@@ -83,6 +83,10 @@ pub struct Signer {
     pub signing_service: bool,
     /// That login: identity provider, level of assurance, authentication instant, service.
     pub auth_context: Option<super::auth_context::AuthContext>,
+    /// What the certificate's issuer states of it in QCStatements (ETSI EN 319 412-5): EU
+    /// qualified, key on a QSCD, for signatures or seals. The issuer's claims, not checked
+    /// against a trusted list: they make nothing verified. `null` without the extension.
+    pub qc_statements: Option<super::qualified::QcStatements>,
     /// `rsa`, `ec`, `ed25519`, `ed448` or the key algorithm OID.
     pub key_algorithm: String,
     pub key_bits: Option<u32>,
