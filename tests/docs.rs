@@ -37,6 +37,14 @@ const CODE_TABLES: &[(&str, &str)] = &[
         "`signatures[].revocation.certificates[].refused[].reason`",
         "RefusalReason",
     ),
+    (
+        "`signatures[].proof_of_existence.source`",
+        "ExistenceSource",
+    ),
+    (
+        "`signatures[].proof_of_existence.refused[].reason`",
+        "TimestampRefusal",
+    ),
     ("`signing[].source`", "SigningSource"),
     ("`signing[].role`", "SignerRole"),
     ("`signing[].matched`", "MatchState"),

@@ -6,6 +6,7 @@ use crate::record::{ErrorKind, FindingCode, Severity, SignerRole, SigningSource,
 use crate::signature::CheckErrorKind;
 use crate::signature::byte_range::Coverage;
 use crate::signature::changes::ModificationLevel;
+use crate::signature::existence::{ExistenceSource, ProofOfExistence, TimestampRefusal};
 use crate::signature::report::{
     CertificateRevocation, RefusalReason, RevocationEvidence, RevocationReason, RevocationSource,
     RevocationStatus,
@@ -271,6 +272,69 @@ pub fn modification(level: ModificationLevel) -> &'static str {
     }
 }
 
+/// What a best signature time rests on.
+pub fn existence_source(source: ExistenceSource) -> &'static str {
+    match source {
+        ExistenceSource::SignatureTimestamp => "the signature's own timestamp",
+        ExistenceSource::DocumentTimestamp => "a later document timestamp",
+        ExistenceSource::UnprovenTimestamp => "a timestamp that proves nothing",
+        ExistenceSource::SigningTime => "the signing time the signer's computer claims",
+        ExistenceSource::DictionaryTime => "the signing time the signing software claims",
+        ExistenceSource::None => "no time",
+    }
+}
+
+/// Why a timestamp proves nothing.
+pub fn timestamp_refusal(reason: TimestampRefusal) -> &'static str {
+    match reason {
+        TimestampRefusal::Broken => "it is broken",
+        TimestampRefusal::Untrusted => "its authority does not chain to a trusted anchor",
+        TimestampRefusal::TsaNotValid => "its authority's certificate was not valid then",
+        TimestampRefusal::TsaRevoked => {
+            "its authority's certificate was revoked before a later timestamp proved it"
+        }
+    }
+}
+
+/// A signature's proof of existence on one line, times in `zone`: `existence proven at
+/// 2024-03-01 13:00:05 +01:00 by a later document timestamp (Test TSA)`, or what the
+/// certificate was judged at without a proof, and the timestamps refused.
+pub fn existence(proof: &ProofOfExistence, zone: &jiff::tz::TimeZone) -> String {
+    let time = proof
+        .time
+        .as_deref()
+        .map(|t| super::time::local_text(t, zone));
+    let mut line = match (proof.proven, time) {
+        (true, Some(t)) => format!(
+            "existence proven at {t} by {}{}",
+            existence_source(proof.source),
+            proof
+                .tsa
+                .as_deref()
+                .map(|tsa| format!(" ({tsa})"))
+                .unwrap_or_default()
+        ),
+        (_, Some(t)) => format!(
+            "no timestamp proves when it was signed; judged at {t}, {}",
+            existence_source(proof.source)
+        ),
+        (_, None) => "no timestamp proves when it was signed, and no time is known".to_owned(),
+    };
+    for r in &proof.refused {
+        line.push_str(&format!(
+            "; a {} proves nothing: {}",
+            match r.kind {
+                crate::signature::existence::TimestampKind::SignatureTimestamp =>
+                    "signature timestamp",
+                crate::signature::existence::TimestampKind::DocumentTimestamp =>
+                    "document timestamp",
+            },
+            timestamp_refusal(r.reason)
+        ));
+    }
+    line
+}
+
 /// Why no checked seal vouches for text evidence of a signing.
 pub fn uncovered(reason: Uncovered) -> &'static str {
     reason.explain()
@@ -319,6 +383,7 @@ pub fn code(text: &str) -> Option<&'static str> {
         .or_else(|| named(&SOURCES, text).map(source))
         .or_else(|| named(&UNCOVERED, text).map(uncovered))
         .or_else(|| named(&AUDIT_EVENTS, text).map(audit_event))
+        .or_else(|| named(&EXISTENCE_SOURCES, text).map(existence_source))
 }
 
 /// A role's words from its serialised name (`adjuster` → `justerare`), for reports that read
@@ -405,6 +470,15 @@ const AUDIT_EVENTS: [EventKind; 19] = [
     EventKind::Identified,
     EventKind::Sealed,
     EventKind::Other,
+];
+
+const EXISTENCE_SOURCES: [ExistenceSource; 6] = [
+    ExistenceSource::SignatureTimestamp,
+    ExistenceSource::DocumentTimestamp,
+    ExistenceSource::UnprovenTimestamp,
+    ExistenceSource::SigningTime,
+    ExistenceSource::DictionaryTime,
+    ExistenceSource::None,
 ];
 
 /// The value of `list` whose serialised name is `text`.
@@ -521,6 +595,10 @@ mod tests {
         assert_eq!(distinct(&SEVERITIES), 3);
         assert_eq!(distinct(&UNCOVERED), 3);
         assert_eq!(distinct(&AUDIT_EVENTS), 19);
+        assert_eq!(distinct(&EXISTENCE_SOURCES), 6);
+        for source in EXISTENCE_SOURCES {
+            assert_words(existence_source(source));
+        }
         for kind in AUDIT_EVENTS {
             assert_words(audit_event(kind));
         }

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::byte_range::{self, Coverage};
 use super::changes::{self, Change, ModificationLevel};
+use super::existence::{Candidate, ProofOfExistence, TimestampKind};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
 use super::limits::MAX_REVOCATION_BYTES;
 use super::range_digest::{FileSha256, RangeDigests};
@@ -149,10 +150,17 @@ pub struct SignatureFacts {
     pub trusted: bool,
     /// The path, signer first, by subject common name.
     pub chain: Vec<String>,
-    /// Every certificate of the path was valid at the signing time; null when no time is known.
+    /// Every certificate of the path was valid at the signing time: the proven best signature
+    /// time (`proof_of_existence`) when they all were valid then, else the claimed time; null
+    /// when no time is known.
     pub certificate_valid_at_signing: Option<bool>,
-    /// Revocation data embedded in the signature and the document.
+    /// Revocation data embedded in the signature and the document, judged at the same time as
+    /// `certificate_valid_at_signing`.
     pub revocation: RevocationInfo,
+    /// The best signature time: the earliest time a timestamp that holds (its own, else a
+    /// document timestamp of a later revision) proves the signature existed, or the claimed
+    /// time when none does. The certificate is judged at a proven time.
+    pub proof_of_existence: ProofOfExistence,
     /// Oddities that do not stop the check.
     pub warnings: Vec<CmsWarning>,
     /// Why the signature is not intact and valid, as a typed kind with a message: set exactly
@@ -216,6 +224,12 @@ impl SignatureFacts {
             chain: Vec::new(),
             certificate_valid_at_signing: Some(true),
             revocation: RevocationInfo::default(),
+            // Signed without a timestamp: the signingTime is a claim.
+            proof_of_existence: ProofOfExistence {
+                time: Some("2024-10-29T15:02:11Z".into()),
+                source: super::existence::ExistenceSource::SigningTime,
+                ..ProofOfExistence::default()
+            },
             warnings: Vec::new(),
             error: None,
         }
@@ -351,22 +365,84 @@ fn examine_with(
     if let Some(file) = file {
         digests = digests.resuming(file);
     }
+    // Parses the CMS, so asked once for both users.
+    let doc_timestamps: Vec<bool> = sigs
+        .iter()
+        .map(|sig| sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents))
+        .collect();
+    let revisions: Vec<Option<usize>> = ranges
+        .iter()
+        .zip(&changes)
+        .map(|(range, changed)| range.revision.or(changed.signed_revision))
+        .collect();
+    // A signature's proof of existence may rest on the document timestamps of later
+    // revisions, and theirs on still later ones: the document timestamps are checked first,
+    // the last revision's first, then the other signatures.
+    let indices = |stamps: bool| {
+        doc_timestamps
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| **d == stamps)
+            .map(|(i, _)| i)
+    };
+    let mut order: Vec<usize> = indices(true).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(revisions.get(i).copied().flatten()));
+    order.extend(indices(false));
+    let mut reports: Vec<Option<CmsReport>> = sigs.iter().map(|_| None).collect();
+    let mut judged: Vec<(usize, Candidate)> = Vec::new();
+    for index in order {
+        let (Some(sig), Some(range)) = (sigs.get(index), ranges.get(index)) else {
+            continue;
+        };
+        let revision = revisions.get(index).copied().flatten();
+        let doc_timestamp = doc_timestamps.get(index).copied().unwrap_or(false);
+        let covering = covering(&judged, revision);
+        let slices = range.slices(bytes);
+        let shared = RangeDigest {
+            digests: &digests,
+            index,
+        };
+        let report = crypto(sig, doc_timestamp, &slices, shared, trust, &dss, &covering);
+        if doc_timestamp && let (Some(ts), Some(revision)) = (&report.timestamp, revision) {
+            let candidate = Candidate::judge(
+                TimestampKind::DocumentTimestamp,
+                sig.field.clone(),
+                ts,
+                &covering,
+            );
+            judged.push((revision, candidate));
+        }
+        if let Some(slot) = reports.get_mut(index) {
+            *slot = Some(report);
+        }
+    }
     sigs.iter()
         .zip(ranges)
         .zip(changes)
-        .enumerate()
-        .map(|(index, ((sig, range), changed))| {
-            let slices = range.slices(bytes);
-            let shared = RangeDigest {
-                digests: &digests,
-                index,
-            };
-            // Parses the CMS, so asked once for both users.
-            let doc_timestamp =
-                sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents);
-            let report = crypto(sig, doc_timestamp, &slices, shared, trust, &dss);
-            facts(sig, doc_timestamp, range, report, changed)
+        .zip(reports)
+        .zip(doc_timestamps)
+        .map(|((((sig, range), changed), report), doc_timestamp)| {
+            facts(
+                sig,
+                doc_timestamp,
+                range,
+                report.unwrap_or_default(),
+                changed,
+            )
         })
+        .collect()
+}
+
+/// The judged document timestamps that cover a signature of `revision`: those of later
+/// revisions (their bytes include its own). None for a signature whose revision is unknown.
+fn covering(judged: &[(usize, Candidate)], revision: Option<usize>) -> Vec<Candidate> {
+    let Some(revision) = revision else {
+        return Vec::new();
+    };
+    judged
+        .iter()
+        .filter(|(r, _)| *r > revision)
+        .map(|(_, c)| c.clone())
         .collect()
 }
 
@@ -379,6 +455,7 @@ fn crypto(
     shared: RangeDigest<'_>,
     trust: &TrustStore,
     dss: &Dss,
+    covering: &[Candidate],
 ) -> CmsReport {
     if sig.contents.is_empty() {
         return CmsReport {
@@ -400,6 +477,7 @@ fn crypto(
         dss_ocsps: dss.ocsps,
         dss_revocation: &dss.revocation,
         range_digests: Some(shared),
+        covering,
         ..VerifyOptions::new(trust)
     };
     let mut report = match sig.sub_filter.as_deref() {
@@ -536,6 +614,7 @@ fn facts(
         chain: report.chain,
         certificate_valid_at_signing: report.certificate_valid_at_signing,
         revocation: report.revocation,
+        proof_of_existence: report.proof_of_existence,
         warnings: report.warnings,
         error,
     }
