@@ -6,7 +6,9 @@ use crate::record::{ErrorKind, FindingCode, Severity, SignerRole, SigningSource,
 use crate::signature::CheckErrorKind;
 use crate::signature::byte_range::Coverage;
 use crate::signature::changes::ModificationLevel;
-use crate::signature::existence::{ExistenceSource, ProofOfExistence, TimestampRefusal};
+use crate::signature::existence::{
+    ExistenceSource, ProofOfExistence, TimestampKind, TimestampRefusal,
+};
 use crate::signature::report::{
     CertificateRevocation, RefusalReason, RevocationEvidence, RevocationReason, RevocationSource,
     RevocationStatus,
@@ -321,14 +323,15 @@ pub fn existence(proof: &ProofOfExistence, zone: &jiff::tz::TimeZone) -> String 
         (_, None) => "no timestamp proves when it was signed, and no time is known".to_owned(),
     };
     for r in &proof.refused {
+        let which = match (r.kind, r.field.as_deref()) {
+            (TimestampKind::SignatureTimestamp, _) => "its own timestamp".to_owned(),
+            (TimestampKind::DocumentTimestamp, Some(field)) => {
+                format!("the document timestamp {field}")
+            }
+            (TimestampKind::DocumentTimestamp, None) => "a document timestamp".to_owned(),
+        };
         line.push_str(&format!(
-            "; a {} proves nothing: {}",
-            match r.kind {
-                crate::signature::existence::TimestampKind::SignatureTimestamp =>
-                    "signature timestamp",
-                crate::signature::existence::TimestampKind::DocumentTimestamp =>
-                    "document timestamp",
-            },
+            "; {which} proves nothing: {}",
             timestamp_refusal(r.reason)
         ));
     }
@@ -575,6 +578,46 @@ mod tests {
         );
         assert_eq!(role_code("Chair"), None);
         assert_eq!(finding_code("order"), None);
+    }
+
+    #[test]
+    fn a_proof_of_existence_reads_as_one_line_with_what_proves_nothing() {
+        use crate::signature::existence::RefusedTimestamp;
+        let zone = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
+        let proven = ProofOfExistence {
+            proven: true,
+            time: Some("2024-03-01T12:00:05Z".into()),
+            source: ExistenceSource::SignatureTimestamp,
+            tsa: Some("Test TSA".into()),
+            ..ProofOfExistence::default()
+        };
+        assert_eq!(
+            existence(&proven, &zone),
+            "existence proven at 2024-03-01 13:00:05 +01:00 by the signature's own timestamp (Test TSA)"
+        );
+        // Near miss: nothing proves it, and the refused document timestamp is named.
+        let claimed = ProofOfExistence {
+            proven: false,
+            time: Some("2024-03-01T12:00:00Z".into()),
+            source: ExistenceSource::SigningTime,
+            refused: vec![RefusedTimestamp {
+                kind: TimestampKind::DocumentTimestamp,
+                field: Some("Timestamp1".into()),
+                time: None,
+                tsa: None,
+                reason: TimestampRefusal::Untrusted,
+            }],
+            ..ProofOfExistence::default()
+        };
+        let line = existence(&claimed, &zone);
+        assert!(
+            line.starts_with("no timestamp proves when it was signed"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("the document timestamp Timestamp1 proves nothing: its authority does not chain to a trusted anchor"),
+            "{line}"
+        );
     }
 
     #[test]
