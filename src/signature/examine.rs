@@ -370,14 +370,10 @@ fn examine_with(
         .iter()
         .map(|sig| sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents))
         .collect();
-    let revisions: Vec<Option<usize>> = ranges
-        .iter()
-        .zip(&changes)
-        .map(|(range, changed)| range.revision.or(changed.signed_revision))
-        .collect();
-    // A signature's proof of existence may rest on the document timestamps of later
-    // revisions, and theirs on still later ones: the document timestamps are checked first,
-    // the last revision's first, then the other signatures.
+    let spans: Vec<Option<Span>> = ranges.iter().map(Span::of).collect();
+    // A signature's proof of existence may rest on the document timestamps that cover it,
+    // and theirs on still later ones: the document timestamps are checked first, the one
+    // reaching furthest into the file first, then the other signatures.
     let indices = |stamps: bool| {
         doc_timestamps
             .iter()
@@ -386,31 +382,31 @@ fn examine_with(
             .map(|(i, _)| i)
     };
     let mut order: Vec<usize> = indices(true).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(revisions.get(i).copied().flatten()));
+    order.sort_by_key(|&i| std::cmp::Reverse(spans.get(i).copied().flatten().map(|s| s.end)));
     order.extend(indices(false));
     let mut reports: Vec<Option<CmsReport>> = sigs.iter().map(|_| None).collect();
-    let mut judged: Vec<(usize, Candidate)> = Vec::new();
+    let mut judged: Vec<(Span, Candidate)> = Vec::new();
     for index in order {
         let (Some(sig), Some(range)) = (sigs.get(index), ranges.get(index)) else {
             continue;
         };
-        let revision = revisions.get(index).copied().flatten();
+        let span = spans.get(index).copied().flatten();
         let doc_timestamp = doc_timestamps.get(index).copied().unwrap_or(false);
-        let covering = covering(&judged, revision);
+        let covering = covering(&judged, span);
         let slices = range.slices(bytes);
         let shared = RangeDigest {
             digests: &digests,
             index,
         };
         let report = crypto(sig, doc_timestamp, &slices, shared, trust, &dss, &covering);
-        if doc_timestamp && let (Some(ts), Some(revision)) = (&report.timestamp, revision) {
+        if doc_timestamp && let (Some(ts), Some(span)) = (&report.timestamp, span) {
             let candidate = Candidate::judge(
                 TimestampKind::DocumentTimestamp,
                 sig.field.clone(),
                 ts,
                 &covering,
             );
-            judged.push((revision, candidate));
+            judged.push((span, candidate));
         }
         if let Some(slot) = reports.get_mut(index) {
             *slot = Some(report);
@@ -433,15 +429,43 @@ fn examine_with(
         .collect()
 }
 
-/// The judged document timestamps that cover a signature of `revision`: those of later
-/// revisions (their bytes include its own). None for a signature whose revision is unknown.
-fn covering(judged: &[(usize, Candidate)], revision: Option<usize>) -> Vec<Candidate> {
-    let Some(revision) = revision else {
+/// Where a signature with a well-formed `/ByteRange` lies: its signed bytes are `[0, gap)`
+/// and `[gap end, end)`, its `/Contents` the gap.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Where its `/Contents` begins: every byte before it is signed.
+    gap: usize,
+    /// The end of its signed bytes.
+    end: usize,
+}
+
+impl Span {
+    /// The span of a signature whose coverage is not partial (exactly two ranges from byte 0
+    /// around its `/Contents`); `None` for any other.
+    fn of(range: &byte_range::ByteRangeCheck) -> Option<Span> {
+        if range.coverage == Coverage::Partial {
+            return None;
+        }
+        match range.ranges.as_slice() {
+            [(0, gap), (start, len)] => Some(Span {
+                gap: *gap,
+                end: start.checked_add(*len)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The judged document timestamps that cover every byte of a signature at `span` (its
+/// signed bytes and its `/Contents`): those whose signed prefix reaches past its end. None
+/// for a signature whose byte range is partial: where its bytes are is not known.
+fn covering(judged: &[(Span, Candidate)], span: Option<Span>) -> Vec<Candidate> {
+    let Some(span) = span else {
         return Vec::new();
     };
     judged
         .iter()
-        .filter(|(r, _)| *r > revision)
+        .filter(|(stamp, _)| stamp.gap >= span.end)
         .map(|(_, c)| c.clone())
         .collect()
 }
@@ -617,5 +641,56 @@ fn facts(
         proof_of_existence: report.proof_of_existence,
         warnings: report.warnings,
         error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::existence::TimestampRefusal;
+
+    fn range(coverage: Coverage, ranges: Vec<(usize, usize)>) -> byte_range::ByteRangeCheck {
+        byte_range::ByteRangeCheck {
+            coverage,
+            reason: None,
+            revision: None,
+            ranges,
+        }
+    }
+
+    fn stamp(field: &str) -> Candidate {
+        Candidate {
+            kind: TimestampKind::DocumentTimestamp,
+            field: Some(field.into()),
+            tsa: None,
+            time: None,
+            verdict: Err(TimestampRefusal::Untrusted),
+            until: None,
+            revocation_settled: false,
+        }
+    }
+
+    #[test]
+    fn a_document_timestamp_covers_a_signature_whose_bytes_lie_before_its_contents() {
+        // The signature: signed bytes 0..100 and 200..300, /Contents in between.
+        let signature = Span::of(&range(Coverage::EntireRevision, vec![(0, 100), (200, 100)]));
+        let later = Span::of(&range(Coverage::EntireFile, vec![(0, 400), (500, 50)])).unwrap();
+        let judged = vec![(later, stamp("Timestamp1"))];
+        assert_eq!(covering(&judged, signature).len(), 1);
+        // Near misses: a timestamp whose /Contents starts inside the signature's bytes, and a
+        // signature with a partial byte range (where its bytes are is not known).
+        let inside = Span::of(&range(Coverage::EntireFile, vec![(0, 250), (300, 50)])).unwrap();
+        assert!(covering(&[(inside, stamp("Timestamp0"))], signature).is_empty());
+        let partial = Span::of(&range(Coverage::Partial, vec![(0, 100), (200, 100)]));
+        assert!(partial.is_none());
+        assert!(covering(&judged, partial).is_empty());
+        // Nor a byte range of three pieces, whatever its coverage says.
+        assert!(
+            Span::of(&range(
+                Coverage::EntireFile,
+                vec![(0, 10), (20, 10), (40, 10)]
+            ))
+            .is_none()
+        );
     }
 }
