@@ -2,7 +2,8 @@
 //! best signature time, ETSI EN 319 102-1 §5.6.2.1), and what that timestamp is worth.
 //!
 //! Candidates are the signature's own timestamp (RFC 3161, in its unsigned attributes) and
-//! the document timestamps of later revisions, which cover its bytes. A candidate proves its
+//! the document timestamps whose signed bytes include all of the signature's (those of later
+//! revisions; `examine` decides which). A candidate proves its
 //! `genTime` only when it holds itself: intact, the TSA's signature valid, the TSA's path at
 //! a trust anchor and within its validity period at `genTime`, and no certificate of that
 //! path revoked at or before the time of the next proven timestamp over it (at all, when no
