@@ -959,6 +959,11 @@ fn write_signatures_text(
         if let Some(t) = time {
             writeln!(out, "    signed {}", present::time::local_text(t, zone))?;
         }
+        writeln!(
+            out,
+            "    {}",
+            present::words::existence(&f.proof_of_existence, zone)
+        )?;
         let changes = present::words::modification(f.modification_level);
         let changes =
             if f.modification_level == arkivar::signature::changes::ModificationLevel::None {

@@ -39,6 +39,14 @@ const CODE_TABLES: &[(&str, &str)] = &[
     ),
     ("`signatures[].level`", "PadesLevel"),
     ("`signatures[].level_missing[].code`", "LevelGap"),
+    (
+        "`signatures[].proof_of_existence.source`",
+        "ExistenceSource",
+    ),
+    (
+        "`signatures[].proof_of_existence.refused[].reason`",
+        "TimestampRefusal",
+    ),
     ("`signing[].source`", "SigningSource"),
     ("`signing[].role`", "SignerRole"),
     ("`signing[].matched`", "MatchState"),

@@ -6,6 +6,9 @@ use crate::record::{ErrorKind, FindingCode, Severity, SignerRole, SigningSource,
 use crate::signature::CheckErrorKind;
 use crate::signature::byte_range::Coverage;
 use crate::signature::changes::ModificationLevel;
+use crate::signature::existence::{
+    ExistenceSource, ProofOfExistence, TimestampKind, TimestampRefusal,
+};
 use crate::signature::report::{
     CertificateRevocation, RefusalReason, RevocationEvidence, RevocationReason, RevocationSource,
     RevocationStatus,
@@ -308,6 +311,70 @@ pub fn modification(level: ModificationLevel) -> &'static str {
     }
 }
 
+/// What a best signature time rests on.
+pub fn existence_source(source: ExistenceSource) -> &'static str {
+    match source {
+        ExistenceSource::SignatureTimestamp => "the signature's own timestamp",
+        ExistenceSource::DocumentTimestamp => "a later document timestamp",
+        ExistenceSource::UnprovenTimestamp => "a timestamp that proves nothing",
+        ExistenceSource::SigningTime => "the signing time the signer's computer claims",
+        ExistenceSource::DictionaryTime => "the signing time the signing software claims",
+        ExistenceSource::None => "no time",
+    }
+}
+
+/// Why a timestamp proves nothing.
+pub fn timestamp_refusal(reason: TimestampRefusal) -> &'static str {
+    match reason {
+        TimestampRefusal::Broken => "it is broken",
+        TimestampRefusal::Untrusted => "its authority does not chain to a trusted anchor",
+        TimestampRefusal::TsaNotValid => "its authority's certificate was not valid then",
+        TimestampRefusal::TsaRevoked => {
+            "its authority's certificate was revoked before a later timestamp proved it"
+        }
+    }
+}
+
+/// A signature's proof of existence on one line, times in `zone`: `existence proven at
+/// 2024-03-01 13:00:05 +01:00 by a later document timestamp (Test TSA)`, or what the
+/// certificate was judged at without a proof, and the timestamps refused.
+pub fn existence(proof: &ProofOfExistence, zone: &jiff::tz::TimeZone) -> String {
+    let time = proof
+        .time
+        .as_deref()
+        .map(|t| super::time::local_text(t, zone));
+    let mut line = match (proof.proven, time) {
+        (true, Some(t)) => format!(
+            "existence proven at {t} by {}{}",
+            existence_source(proof.source),
+            proof
+                .tsa
+                .as_deref()
+                .map(|tsa| format!(" ({tsa})"))
+                .unwrap_or_default()
+        ),
+        (_, Some(t)) => format!(
+            "no timestamp proves when it was signed; judged at {t}, {}",
+            existence_source(proof.source)
+        ),
+        (_, None) => "no timestamp proves when it was signed, and no time is known".to_owned(),
+    };
+    for r in &proof.refused {
+        let which = match (r.kind, r.field.as_deref()) {
+            (TimestampKind::SignatureTimestamp, _) => "its own timestamp".to_owned(),
+            (TimestampKind::DocumentTimestamp, Some(field)) => {
+                format!("the document timestamp {field}")
+            }
+            (TimestampKind::DocumentTimestamp, None) => "a document timestamp".to_owned(),
+        };
+        line.push_str(&format!(
+            "; {which} proves nothing: {}",
+            timestamp_refusal(r.reason)
+        ));
+    }
+    line
+}
+
 /// Why no checked seal vouches for text evidence of a signing.
 pub fn uncovered(reason: Uncovered) -> &'static str {
     reason.explain()
@@ -356,6 +423,7 @@ pub fn code(text: &str) -> Option<&'static str> {
         .or_else(|| named(&SOURCES, text).map(source))
         .or_else(|| named(&UNCOVERED, text).map(uncovered))
         .or_else(|| named(&AUDIT_EVENTS, text).map(audit_event))
+        .or_else(|| named(&EXISTENCE_SOURCES, text).map(existence_source))
 }
 
 /// A role's words from its serialised name (`adjuster` → `justerare`), for reports that read
@@ -442,6 +510,15 @@ const AUDIT_EVENTS: [EventKind; 19] = [
     EventKind::Identified,
     EventKind::Sealed,
     EventKind::Other,
+];
+
+const EXISTENCE_SOURCES: [ExistenceSource; 6] = [
+    ExistenceSource::SignatureTimestamp,
+    ExistenceSource::DocumentTimestamp,
+    ExistenceSource::UnprovenTimestamp,
+    ExistenceSource::SigningTime,
+    ExistenceSource::DictionaryTime,
+    ExistenceSource::None,
 ];
 
 /// The value of `list` whose serialised name is `text`.
@@ -541,6 +618,46 @@ mod tests {
     }
 
     #[test]
+    fn a_proof_of_existence_reads_as_one_line_with_what_proves_nothing() {
+        use crate::signature::existence::RefusedTimestamp;
+        let zone = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
+        let proven = ProofOfExistence {
+            proven: true,
+            time: Some("2024-03-01T12:00:05Z".into()),
+            source: ExistenceSource::SignatureTimestamp,
+            tsa: Some("Test TSA".into()),
+            ..ProofOfExistence::default()
+        };
+        assert_eq!(
+            existence(&proven, &zone),
+            "existence proven at 2024-03-01 13:00:05 +01:00 by the signature's own timestamp (Test TSA)"
+        );
+        // Near miss: nothing proves it, and the refused document timestamp is named.
+        let claimed = ProofOfExistence {
+            proven: false,
+            time: Some("2024-03-01T12:00:00Z".into()),
+            source: ExistenceSource::SigningTime,
+            refused: vec![RefusedTimestamp {
+                kind: TimestampKind::DocumentTimestamp,
+                field: Some("Timestamp1".into()),
+                time: None,
+                tsa: None,
+                reason: TimestampRefusal::Untrusted,
+            }],
+            ..ProofOfExistence::default()
+        };
+        let line = existence(&claimed, &zone);
+        assert!(
+            line.starts_with("no timestamp proves when it was signed"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("the document timestamp Timestamp1 proves nothing: its authority does not chain to a trusted anchor"),
+            "{line}"
+        );
+    }
+
+    #[test]
     fn the_code_lists_hold_every_variant() {
         // Each list's length is its enum's variant count, as the exhaustive matches above
         // have them; distinct serialised names show no variant is listed twice.
@@ -558,6 +675,10 @@ mod tests {
         assert_eq!(distinct(&SEVERITIES), 3);
         assert_eq!(distinct(&UNCOVERED), 3);
         assert_eq!(distinct(&AUDIT_EVENTS), 19);
+        assert_eq!(distinct(&EXISTENCE_SOURCES), 6);
+        for source in EXISTENCE_SOURCES {
+            assert_words(existence_source(source));
+        }
         for kind in AUDIT_EVENTS {
             assert_words(audit_event(kind));
         }

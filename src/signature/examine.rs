@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::byte_range::{self, Coverage};
 use super::changes::{self, Change, ModificationLevel};
+use super::existence::{Candidate, ProofOfExistence, TimestampKind};
 use super::field::{Reach, SignatureDict, SignatureKind, find_signatures};
 use super::level::{self, LevelGap, PadesLevel};
 use super::limits::MAX_REVOCATION_BYTES;
@@ -154,9 +155,12 @@ pub struct SignatureFacts {
     pub trusted: bool,
     /// The path, signer first, by subject common name.
     pub chain: Vec<String>,
-    /// Every certificate of the path was valid at the signing time; null when no time is known.
+    /// Every certificate of the path was valid at the signing time: the proven best signature
+    /// time (`proof_of_existence`) when they all were valid then, else the claimed time; null
+    /// when no time is known.
     pub certificate_valid_at_signing: Option<bool>,
-    /// Revocation data embedded in the signature and the document.
+    /// Revocation data embedded in the signature and the document, judged at the same time as
+    /// `certificate_valid_at_signing`.
     pub revocation: RevocationInfo,
     /// The ESS signing-certificate attribute among the signed attributes (`v1`, `v2`), when
     /// there is one.
@@ -167,6 +171,10 @@ pub struct SignatureFacts {
     /// What keeps the signature from the next level (from B-B when `level` is null); empty
     /// at B-LTA and for document timestamps and usage rights.
     pub level_missing: Vec<LevelGap>,
+    /// The best signature time: the earliest time a timestamp that holds (its own, else a
+    /// document timestamp of a later revision) proves the signature existed, or the claimed
+    /// time when none does. The certificate is judged at a proven time.
+    pub proof_of_existence: ProofOfExistence,
     /// Oddities that do not stop the check.
     pub warnings: Vec<CmsWarning>,
     /// Why the signature is not intact and valid, as a typed kind with a message: set exactly
@@ -233,6 +241,12 @@ impl SignatureFacts {
             signing_certificate_attribute: Some(SigningCertificateAttribute::V2),
             level: None,
             level_missing: Vec::new(),
+            // Signed without a timestamp: the signingTime is a claim.
+            proof_of_existence: ProofOfExistence {
+                time: Some("2024-10-29T15:02:11Z".into()),
+                source: super::existence::ExistenceSource::SigningTime,
+                ..ProofOfExistence::default()
+            },
             warnings: Vec::new(),
             error: None,
         }
@@ -371,22 +385,67 @@ fn examine_with(
     if let Some(file) = file {
         digests = digests.resuming(file);
     }
+    // Parses the CMS, so asked once for both users.
+    let doc_timestamps: Vec<bool> = sigs
+        .iter()
+        .map(|sig| sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents))
+        .collect();
+    let spans: Vec<Option<Span>> = ranges.iter().map(Span::of).collect();
+    // A signature's proof of existence may rest on the document timestamps that cover it,
+    // and theirs on still later ones: the document timestamps are checked first, the one
+    // reaching furthest into the file first, then the other signatures.
+    let indices = |stamps: bool| {
+        doc_timestamps
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| **d == stamps)
+            .map(|(i, _)| i)
+    };
+    let mut order: Vec<usize> = indices(true).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(spans.get(i).copied().flatten().map(|s| s.end)));
+    order.extend(indices(false));
+    let mut reports: Vec<Option<CmsReport>> = sigs.iter().map(|_| None).collect();
+    let mut judged: Vec<(Span, Candidate)> = Vec::new();
+    for index in order {
+        let (Some(sig), Some(range)) = (sigs.get(index), ranges.get(index)) else {
+            continue;
+        };
+        let span = spans.get(index).copied().flatten();
+        let doc_timestamp = doc_timestamps.get(index).copied().unwrap_or(false);
+        let covering = covering(&judged, span);
+        let slices = range.slices(bytes);
+        let shared = RangeDigest {
+            digests: &digests,
+            index,
+        };
+        let report = crypto(sig, doc_timestamp, &slices, shared, trust, &dss, &covering);
+        if doc_timestamp && let (Some(ts), Some(span)) = (&report.timestamp, span) {
+            let candidate = Candidate::judge(
+                TimestampKind::DocumentTimestamp,
+                sig.field.clone(),
+                ts,
+                &covering,
+            );
+            judged.push((span, candidate));
+        }
+        if let Some(slot) = reports.get_mut(index) {
+            *slot = Some(report);
+        }
+    }
     let all = sigs
         .iter()
         .zip(ranges)
         .zip(changes)
-        .enumerate()
-        .map(|(index, ((sig, range), changed))| {
-            let slices = range.slices(bytes);
-            let shared = RangeDigest {
-                digests: &digests,
-                index,
-            };
-            // Parses the CMS, so asked once for both users.
-            let doc_timestamp =
-                sig.kind == SignatureKind::DocTimestamp || is_timestamp_token(&sig.contents);
-            let report = crypto(sig, doc_timestamp, &slices, shared, trust, &dss);
-            facts(sig, doc_timestamp, range, report, changed)
+        .zip(reports)
+        .zip(doc_timestamps)
+        .map(|((((sig, range), changed), report), doc_timestamp)| {
+            facts(
+                sig,
+                doc_timestamp,
+                range,
+                report.unwrap_or_default(),
+                changed,
+            )
         })
         .collect();
     with_levels(all, level::DocumentFacts { dss: dss.present })
@@ -408,6 +467,47 @@ pub fn with_levels(
     sigs
 }
 
+/// Where a signature with a well-formed `/ByteRange` lies: its signed bytes are `[0, gap)`
+/// and `[gap end, end)`, its `/Contents` the gap.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Where its `/Contents` begins: every byte before it is signed.
+    gap: usize,
+    /// The end of its signed bytes.
+    end: usize,
+}
+
+impl Span {
+    /// The span of a signature whose coverage is not partial (exactly two ranges from byte 0
+    /// around its `/Contents`); `None` for any other.
+    fn of(range: &byte_range::ByteRangeCheck) -> Option<Span> {
+        if range.coverage == Coverage::Partial {
+            return None;
+        }
+        match range.ranges.as_slice() {
+            [(0, gap), (start, len)] => Some(Span {
+                gap: *gap,
+                end: start.checked_add(*len)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The judged document timestamps that cover every byte of a signature at `span` (its
+/// signed bytes and its `/Contents`): those whose signed prefix reaches past its end. None
+/// for a signature whose byte range is partial: where its bytes are is not known.
+fn covering(judged: &[(Span, Candidate)], span: Option<Span>) -> Vec<Candidate> {
+    let Some(span) = span else {
+        return Vec::new();
+    };
+    judged
+        .iter()
+        .filter(|(stamp, _)| stamp.gap >= span.end)
+        .map(|(_, c)| c.clone())
+        .collect()
+}
+
 /// Runs the check the signature's SubFilter calls for; `shared` has the digests of `slices`,
 /// `doc_timestamp` says whether it is a document timestamp.
 fn crypto(
@@ -417,6 +517,7 @@ fn crypto(
     shared: RangeDigest<'_>,
     trust: &TrustStore,
     dss: &Dss,
+    covering: &[Candidate],
 ) -> CmsReport {
     if sig.contents.is_empty() {
         return CmsReport {
@@ -438,6 +539,7 @@ fn crypto(
         dss_ocsps: dss.ocsps,
         dss_revocation: &dss.revocation,
         range_digests: Some(shared),
+        covering,
         ..VerifyOptions::new(trust)
     };
     let mut report = match sig.sub_filter.as_deref() {
@@ -579,7 +681,59 @@ fn facts(
         // Set for the whole document once every signature is known (`with_levels`).
         level: None,
         level_missing: Vec::new(),
+        proof_of_existence: report.proof_of_existence,
         warnings: report.warnings,
         error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::existence::TimestampRefusal;
+
+    fn range(coverage: Coverage, ranges: Vec<(usize, usize)>) -> byte_range::ByteRangeCheck {
+        byte_range::ByteRangeCheck {
+            coverage,
+            reason: None,
+            revision: None,
+            ranges,
+        }
+    }
+
+    fn stamp(field: &str) -> Candidate {
+        Candidate {
+            kind: TimestampKind::DocumentTimestamp,
+            field: Some(field.into()),
+            tsa: None,
+            time: None,
+            verdict: Err(TimestampRefusal::Untrusted),
+            until: None,
+            revocation_settled: false,
+        }
+    }
+
+    #[test]
+    fn a_document_timestamp_covers_a_signature_whose_bytes_lie_before_its_contents() {
+        // The signature: signed bytes 0..100 and 200..300, /Contents in between.
+        let signature = Span::of(&range(Coverage::EntireRevision, vec![(0, 100), (200, 100)]));
+        let later = Span::of(&range(Coverage::EntireFile, vec![(0, 400), (500, 50)])).unwrap();
+        let judged = vec![(later, stamp("Timestamp1"))];
+        assert_eq!(covering(&judged, signature).len(), 1);
+        // Near misses: a timestamp whose /Contents starts inside the signature's bytes, and a
+        // signature with a partial byte range (where its bytes are is not known).
+        let inside = Span::of(&range(Coverage::EntireFile, vec![(0, 250), (300, 50)])).unwrap();
+        assert!(covering(&[(inside, stamp("Timestamp0"))], signature).is_empty());
+        let partial = Span::of(&range(Coverage::Partial, vec![(0, 100), (200, 100)]));
+        assert!(partial.is_none());
+        assert!(covering(&judged, partial).is_empty());
+        // Nor a byte range of three pieces, whatever its coverage says.
+        assert!(
+            Span::of(&range(
+                Coverage::EntireFile,
+                vec![(0, 10), (20, 10), (40, 10)]
+            ))
+            .is_none()
+        );
     }
 }

@@ -24,6 +24,7 @@ pub mod cms;
 pub mod error;
 pub mod ess;
 pub mod examine;
+pub mod existence;
 pub mod field;
 pub mod level;
 pub mod limits;
@@ -40,6 +41,8 @@ pub mod trust;
 
 #[cfg(test)]
 mod corpus_tests;
+#[cfg(test)]
+mod existence_tests;
 #[cfg(test)]
 mod level_corpus_tests;
 #[cfg(test)]
@@ -82,6 +85,9 @@ pub struct VerifyOptions<'a> {
     /// Where the digests of the `signed_ranges` being checked can be had without hashing them
     /// again; `None` hashes them.
     pub range_digests: Option<RangeDigest<'a>>,
+    /// The document timestamps of later revisions, which cover the signature's bytes, each
+    /// already judged: candidates for its proof of existence.
+    pub covering: &'a [existence::Candidate],
 }
 
 /// For options without DSS revocation data.
@@ -121,6 +127,7 @@ impl<'a> VerifyOptions<'a> {
             dss_ocsps: 0,
             dss_revocation: &NO_DSS_REVOCATION,
             range_digests: None,
+            covering: &[],
         }
     }
 }
@@ -180,7 +187,15 @@ pub fn verify_signed_data_with(
             .map(|t| (t, "timestamp"))
             .or(state.signing_time.map(|t| (t, "signing_time")))
             .or(opts.reference_time.map(|t| (t, "reference")));
-        finish(&mut report, &state, opts, time);
+        let own = report.timestamp.as_ref().map(|ts| {
+            existence::Candidate::judge(
+                existence::TimestampKind::SignatureTimestamp,
+                None,
+                ts,
+                opts.covering,
+            )
+        });
+        finish(&mut report, &state, opts, time, own.as_ref());
         report
     })
 }
@@ -207,7 +222,8 @@ pub fn verify_document_timestamp(
             .trusted_time
             .map(|t| (t, "timestamp"))
             .or(opts.reference_time.map(|t| (t, "reference")));
-        finish(&mut report, &outcome.state, opts, time);
+        // Its own genTime is what it claims; only a later timestamp proves it.
+        finish(&mut report, &outcome.state, opts, time, None);
         report
     })
 }
@@ -235,7 +251,7 @@ pub fn verify_x509_rsa_sha1(
             report.error = Some(CheckError::from(&e));
         }
         let time = opts.reference_time.map(|t| (t, "reference"));
-        finish(&mut report, &state, opts, time);
+        finish(&mut report, &state, opts, time, None);
         report
     })
 }
@@ -306,16 +322,28 @@ fn check_rsa_sha1(
 }
 
 /// Path building, validity at the time of signing, and revocation: the counts, and the status
-/// of each certificate of the path from the CMS's and the DSS's CRLs and OCSP responses at the
-/// same time as validity.
+/// of each certificate of the path from the CMS's and the DSS's CRLs and OCSP responses.
+///
+/// `claimed` is the time of signing the signature claims (a timestamp's genTime, signingTime,
+/// `/M`); `own` is its own timestamp, judged. When a timestamp that holds proves the
+/// signature existed at a time (its proof of existence), the certificate is judged there: a
+/// certificate valid then was valid when the signature was made, whatever happened to it
+/// after, and revocation is judged at that time (revoked at or before it: invalid; after it:
+/// not). A certificate outside its validity period at the proven time is judged at the
+/// claimed time, as without a proof: the proof shows only that the signature was made by
+/// then, not when.
 fn finish(
     report: &mut CmsReport,
     state: &Checked,
     opts: &VerifyOptions<'_>,
-    time: Option<(Timestamp, &'static str)>,
+    claimed: Option<(Timestamp, &'static str)>,
+    own: Option<&existence::Candidate>,
 ) {
     report.revocation.dss_crls = opts.dss_crls;
     report.revocation.dss_ocsps = opts.dss_ocsps;
+    let (proof, proven) = existence::prove(own, opts.covering, claimed);
+    let proof_source = proof.source;
+    report.proof_of_existence = proof;
     let Some(signer) = state.signer_certificate() else {
         return;
     };
@@ -324,21 +352,30 @@ fn finish(
     report.trusted = outcome.trusted && report.intact && report.valid;
     report.chain = outcome.path.iter().map(|c| c.display_name()).collect();
     report.warnings.extend(outcome.warnings);
-    if let Some((t, source)) = time {
+    if let Some((t, source)) = claimed {
         report.certificate_valid_at_signing = Some(outcome.path.iter().all(|c| c.valid_at(t)));
         report.validity_time_source = Some(source.to_owned());
     }
+    if let Some(p) = proven
+        && outcome.path.iter().all(|c| c.valid_at(p))
+    {
+        report.certificate_valid_at_signing = Some(true);
+        report.validity_time_source = Some(
+            match proof_source {
+                existence::ExistenceSource::DocumentTimestamp => "document_timestamp",
+                _ => "timestamp",
+            }
+            .to_owned(),
+        );
+    }
+    let judged = proven.or(claimed.map(|(t, _)| t));
     let own = revocation::gather(&state.revocation, &mut report.revocation);
     let (dss, dss_unreadable) = opts.dss_revocation.items();
     report.revocation.unreadable += dss_unreadable;
     let items: Vec<&revocation::Item> = own.iter().chain(dss).collect();
-    report.revocation.time = time.map(|(t, _)| t.to_string());
-    report.revocation.certificates = revocation::chain_status(
-        &outcome.path,
-        &state.certificates,
-        &items,
-        time.map(|(t, _)| t),
-    );
+    report.revocation.time = judged.map(|t| t.to_string());
+    report.revocation.certificates =
+        revocation::chain_status(&outcome.path, &state.certificates, &items, judged);
 }
 
 /// Runs a check so that a panic in a dependency (none is expected) becomes an error in the

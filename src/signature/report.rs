@@ -35,16 +35,21 @@ pub struct CmsReport {
     /// Subject CNs from the signer certificate towards the anchor (as far as a path was found).
     pub chain: Vec<String>,
     /// Whether every certificate on the path was within its validity period at the time of
-    /// signing; `None` when no time of signing is known.
+    /// signing: at the proven time of [`proof_of_existence`](Self::proof_of_existence) when it
+    /// falls in every validity period, else at the claimed time; `None` when no time of
+    /// signing is known.
     pub certificate_valid_at_signing: Option<bool>,
-    /// Which time `certificate_valid_at_signing` used: `timestamp`, `signing_time` or
-    /// `reference`.
+    /// Which time `certificate_valid_at_signing` used: `timestamp`, `document_timestamp`,
+    /// `signing_time` or `reference`.
     pub validity_time_source: Option<String>,
     /// Revocation data carried with the signature or the document (none of it fetched).
     pub revocation: RevocationInfo,
     /// Which ESS signing-certificate attribute is among the signed attributes, when one is
     /// (RFC 2634 §5.4, RFC 5035 §3): PAdES baseline B-B needs one.
     pub signing_certificate_attribute: Option<SigningCertificateAttribute>,
+    /// The best signature time: the earliest time a timestamp that holds proves the signature
+    /// existed, or the claimed time when none does.
+    pub proof_of_existence: super::existence::ProofOfExistence,
     /// Things that were recovered from or that a policy may weigh.
     pub warnings: Vec<CmsWarning>,
     /// Why the signature could not be (fully) checked. When set, `intact` and `valid` say only
@@ -112,6 +117,9 @@ pub struct TimestampReport {
     /// A path from the TSA certificate to a trust anchor was found.
     pub trusted: bool,
     pub chain: Vec<String>,
+    /// Every certificate of the TSA's path was within its validity period at `time`; null
+    /// when no TSA certificate or no `time` was found.
+    pub tsa_valid_at_time: Option<bool>,
     /// A signature validation token the token carries (RFC 9321): another service's verdict.
     pub svt: Option<super::svt::Svt>,
     /// The revocation status of each certificate of the TSA's path at `time` (genTime), from
@@ -137,9 +145,10 @@ pub struct RevocationInfo {
     /// CRLs and OCSP responses that could not be read (malformed, an OCSP response whose
     /// status is not `successful`, over a limit); they concern no certificate.
     pub unreadable: usize,
-    /// The time the statuses are judged at, RFC 3339: the same time as
-    /// `certificate_valid_at_signing` (timestamp, else signingTime, else `/M`); null when
-    /// none is known, and then no answer is judged for freshness.
+    /// The time the statuses are judged at, RFC 3339: the proven best signature time
+    /// (`proof_of_existence`) when a timestamp proves one, else the claimed time
+    /// `certificate_valid_at_signing` uses (timestamp, else signingTime, else `/M`); null
+    /// when none is known, and then no answer is judged for freshness.
     pub time: Option<String>,
     /// One entry per certificate of the signer's path, signer first; a self-issued
     /// certificate at the end of the path (a root) has no issuer to revoke it and is left out.

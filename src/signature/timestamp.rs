@@ -141,6 +141,7 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
         let outcome = build_path(tsa, &state.certificates, opts.trust);
         report.trusted = outcome.trusted && report.intact && report.valid;
         report.chain = outcome.path.iter().map(|c| c.display_name()).collect();
+        report.tsa_valid_at_time = gen_time.map(|t| outcome.path.iter().all(|c| c.valid_at(t)));
         let own = revocation::gather(&state.revocation, &mut RevocationInfo::default());
         let items: Vec<&revocation::Item> =
             own.iter().chain(opts.dss_revocation.items().0).collect();

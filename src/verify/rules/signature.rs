@@ -272,7 +272,17 @@ pub fn certificate_invalid(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Find
         })
         .map(|s| {
             let revoked = s.revocation.revoked_before_time();
+            let proof = &s.proof_of_existence;
             let message = match revoked {
+                Some(r) if s.certificate_valid_at_signing != Some(false) && proof.proven => {
+                    format!(
+                        "The certificate of {} was revoked before the earliest time a trusted timestamp proves the signature existed ({} revoked at {}, proven at {}).",
+                        signer(s),
+                        r.subject,
+                        r.revoked_at.as_deref().unwrap_or("an unknown time"),
+                        proof.time.as_deref().unwrap_or("an unknown time")
+                    )
+                }
                 Some(r) if s.certificate_valid_at_signing != Some(false) => format!(
                     "The certificate of {} was revoked before it signed ({} revoked at {}).",
                     signer(s),
@@ -300,6 +310,10 @@ pub fn certificate_invalid(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Find
                         json!(s.signer.as_ref().and_then(|x| x.not_after.clone())),
                     ),
                     ("revoked", json!(revoked)),
+                    // The time the certificate was judged at, and whether a timestamp proves it.
+                    ("judged_at", json!(s.revocation.time)),
+                    ("best_signature_time", json!(proof.time)),
+                    ("time_source", json!(proof.source)),
                 ],
             )
         })
@@ -572,7 +586,63 @@ mod tests {
             found[0].message
         );
         assert_eq!(found[0].evidence["revoked"]["reason"], "key_compromise");
+        assert_eq!(found[0].evidence["time_source"], "signing_time");
         assert!(certificate_invalid(&[with(false)], &p).is_empty());
+    }
+
+    #[test]
+    fn revoked_before_a_proven_time_says_a_timestamp_proves_it() {
+        use crate::signature::existence::{ExistenceSource, ProofOfExistence};
+        use crate::signature::report::{
+            CertificateRevocation, RevocationInfo, RevocationSource, RevocationStatus,
+        };
+        let p = Policy::default();
+        let with = |proven: bool| SignatureFacts {
+            revocation: RevocationInfo {
+                time: Some("2024-05-01T00:00:00Z".into()),
+                certificates: vec![CertificateRevocation {
+                    subject: "Erik Lövgren".into(),
+                    serial: "01234567".into(),
+                    status: RevocationStatus::Revoked,
+                    revoked_at: Some("2024-04-01T00:00:00Z".into()),
+                    reason: None,
+                    revoked_before_time: true,
+                    source: Some(RevocationSource::Dss),
+                    evidence: None,
+                    this_update: None,
+                    next_update: None,
+                    refused: Vec::new(),
+                }],
+                ..RevocationInfo::default()
+            },
+            proof_of_existence: ProofOfExistence {
+                proven,
+                time: Some("2024-05-01T00:00:00Z".into()),
+                source: if proven {
+                    ExistenceSource::DocumentTimestamp
+                } else {
+                    ExistenceSource::SigningTime
+                },
+                ..ProofOfExistence::default()
+            },
+            ..good()
+        };
+        let found = certificate_invalid(&[with(true)], &p);
+        assert_eq!(codes(&found), ["signature.certificate_invalid"]);
+        assert!(
+            found[0].message.contains("a trusted timestamp proves"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[0].evidence["time_source"], "document_timestamp");
+        assert_eq!(found[0].evidence["judged_at"], "2024-05-01T00:00:00Z");
+        // Near miss: the same revocation against a claimed time says no proof.
+        let found = certificate_invalid(&[with(false)], &p);
+        assert!(
+            found[0].message.contains("revoked before it signed"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
