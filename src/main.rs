@@ -595,7 +595,8 @@ fn write_verdict(
             writeln!(out, "{DETAIL_INDENT}{}: {value}", paint.dim(&key))?;
         }
     }
-    let levels: Vec<(String, String)> = record
+    // Each signature's level and the revocation status of its path, one line each.
+    let levels: Vec<(String, Vec<String>)> = record
         .signatures
         .iter()
         .filter_map(|f| {
@@ -604,13 +605,19 @@ fn write_verdict(
                 .as_ref()
                 .and_then(|s| s.common_name.clone())
                 .unwrap_or_else(|| "unknown signer".into());
-            present::level::line(f).map(|l| (who, l))
+            let lines: Vec<String> = present::level::line(f)
+                .into_iter()
+                .chain(present::words::revocation_summary(
+                    &f.revocation.certificates,
+                ))
+                .collect();
+            (!lines.is_empty()).then_some((who, lines))
         })
         .collect();
     if !levels.is_empty() {
-        writeln!(out, "\n  signature levels:")?;
-        for (who, level) in levels {
-            writeln!(out, "    {who}: {level}")?;
+        writeln!(out, "\n  signature levels and revocation:")?;
+        for (who, lines) in levels {
+            writeln!(out, "    {who}: {}", lines.join("; "))?;
         }
     }
     if !record.signing.is_empty() {

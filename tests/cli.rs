@@ -782,6 +782,41 @@ fn verify_exit_codes_say_verified_warnings_failed_and_cannot_process() {
     }
 }
 
+/// `verify` prints each signature's level and the revocation status of its path: the signed
+/// sample's signers have no level (a signingTime, no ESS attribute) and the file carries no
+/// revocation data for their certificates; an unsigned document has no such section.
+#[test]
+fn verify_prints_levels_and_revocation_per_signer() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let trust = samples.join("trust.pem");
+    let signed = samples.join("01-minutes-verified.pdf");
+    let output = arkivar(&[
+        "verify",
+        signed.to_str().unwrap(),
+        "--trust",
+        trust.to_str().unwrap(),
+    ]);
+    let text = stdout(&output);
+    let section: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("signature levels and revocation:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(section.len(), 3, "{text}");
+    for line in section {
+        assert!(
+            line.contains("no PAdES baseline level")
+                && line.contains("revocation: no data for")
+                && line.contains("arkivar Sample Issuing CA"),
+            "{line}"
+        );
+    }
+    let unsigned = samples.join("06-plan-unsigned.pdf");
+    let text = stdout(&arkivar(&["verify", unsigned.to_str().unwrap()]));
+    assert!(!text.contains("signature levels"), "{text}");
+}
+
 #[test]
 fn verify_marks_signings_no_check_can_prove_and_speaks_words() {
     let dir = tempfile::tempdir().unwrap();

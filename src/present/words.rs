@@ -144,6 +144,38 @@ pub fn revocation(c: &CertificateRevocation, zone: &jiff::tz::TimeZone) -> Strin
     format!("{}: {status}", c.subject)
 }
 
+/// The revocation statuses of a signature's path in one line, for `verify`'s summary:
+/// `revocation: 2 not revoked, no data for Example Root CA`. Revoked and undecided
+/// certificates are named; `None` for a path with no certificate checked.
+pub fn revocation_summary(certificates: &[CertificateRevocation]) -> Option<String> {
+    if certificates.is_empty() {
+        return None;
+    }
+    let named = |wanted: RevocationStatus| -> Vec<&str> {
+        certificates
+            .iter()
+            .filter(|c| c.status == wanted)
+            .map(|c| c.subject.as_str())
+            .collect()
+    };
+    let good = named(RevocationStatus::Good).len();
+    let mut parts = Vec::new();
+    if good > 0 {
+        parts.push(format!("{good} not revoked"));
+    }
+    for (status, words) in [
+        (RevocationStatus::Revoked, "REVOKED"),
+        (RevocationStatus::Unknown, "unknown"),
+        (RevocationStatus::NoData, "no data for"),
+    ] {
+        let names = named(status);
+        if !names.is_empty() {
+            parts.push(format!("{words} {}", names.join(", ")));
+        }
+    }
+    Some(format!("revocation: {}", parts.join("; ")))
+}
+
 /// The status as the headline shows it (`verdict.md` § Status names them this way).
 pub fn status(status: Status) -> &'static str {
     match status {
@@ -733,5 +765,33 @@ mod tests {
         );
         // Near miss: an extension that states nothing arkivar reads gives no line.
         assert_eq!(qc_statements(&QcStatements::default()), None);
+    }
+
+    #[test]
+    fn revocation_summary_counts_good_and_names_the_rest() {
+        let cert = |subject: &str, status| CertificateRevocation {
+            subject: subject.into(),
+            serial: "01".into(),
+            status,
+            revoked_at: None,
+            reason: None,
+            revoked_before_time: false,
+            source: None,
+            evidence: None,
+            this_update: None,
+            next_update: None,
+            refused: Vec::new(),
+        };
+        let line = revocation_summary(&[
+            cert("Eva", RevocationStatus::Good),
+            cert("Issuing CA", RevocationStatus::Good),
+            cert("Root CA", RevocationStatus::NoData),
+        ])
+        .expect("a line");
+        assert_eq!(line, "revocation: 2 not revoked; no data for Root CA");
+        let revoked = revocation_summary(&[cert("Eva", RevocationStatus::Revoked)]);
+        assert_eq!(revoked.as_deref(), Some("revocation: REVOKED Eva"));
+        // Near miss: nothing checked, no line.
+        assert_eq!(revocation_summary(&[]), None);
     }
 }
