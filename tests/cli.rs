@@ -783,8 +783,8 @@ fn verify_exit_codes_say_verified_warnings_failed_and_cannot_process() {
 }
 
 /// `verify` prints each signature's level and the revocation status of its path: the signed
-/// sample's signers have no level (a signingTime, no ESS attribute) and the file carries no
-/// revocation data for their certificates; an unsigned document has no such section.
+/// sample's signers are PAdES B-B (no timestamp) and the file carries no revocation data for
+/// their certificates; an unsigned document has no such section.
 #[test]
 fn verify_prints_levels_and_revocation_per_signer() {
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
@@ -806,7 +806,7 @@ fn verify_prints_levels_and_revocation_per_signer() {
     assert_eq!(section.len(), 3, "{text}");
     for line in section {
         assert!(
-            line.contains("no PAdES baseline level")
+            line.contains("PAdES B-B; for B-T")
                 && line.contains("revocation: no data for")
                 && line.contains("arkivar Sample Issuing CA"),
             "{line}"
@@ -1096,33 +1096,41 @@ fn signatures_print_the_pades_level_and_require_level_makes_a_finding() {
         "/samples/01-minutes-verified.pdf"
     );
     let trust = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/trust.pem");
-    // The samples sign with a CMS signingTime, which PAdES baseline excludes, and without
-    // an ESS signing-certificate attribute: no level.
+    // The samples are PAdES B-B signatures (ESS signing-certificate-v2, no signingTime) with
+    // no timestamp.
     let plain = arkivar(&["--trust", trust, "signatures", sample]);
     let text = stdout(&plain);
     assert!(
-        text.contains(
-            "no PAdES baseline level: no signing-certificate attribute, a signing-time attribute"
-        ),
+        text.contains("PAdES B-B; for B-T: no signature or later document timestamp"),
         "{text}"
     );
     assert!(!text.contains("[signature.level_insufficient]"), "{text}");
 
-    let strict = dir.path().join("strict.toml");
-    std::fs::write(
-        &strict,
-        "name = \"strict\"\n[verify]\nchecks = \"signatures\"\nrequire_level = \"B-B\"\n",
-    )
-    .unwrap();
-    let required = arkivar(&[
-        "--pipeline",
-        strict.to_str().unwrap(),
-        "--trust",
-        trust,
-        "signatures",
-        sample,
-    ]);
+    let require = |level: &str| {
+        let strict = dir.path().join(format!("strict-{level}.toml"));
+        std::fs::write(
+            &strict,
+            format!(
+                "name = \"strict\"\n[verify]\nchecks = \"signatures\"\nrequire_level = \"{level}\"\n"
+            ),
+        )
+        .unwrap();
+        arkivar(&[
+            "--pipeline",
+            strict.to_str().unwrap(),
+            "--trust",
+            trust,
+            "signatures",
+            sample,
+        ])
+    };
+    let required = require("B-T");
     let text = stdout(&required);
     assert!(text.contains("[signature.level_insufficient]"), "{text}");
     assert_eq!(required.status.code(), Some(1), "{text}");
+    // Near miss: B-B is required and met.
+    let met = require("B-B");
+    let text = stdout(&met);
+    assert!(!text.contains("[signature.level_insufficient]"), "{text}");
+    assert_eq!(met.status.code(), Some(0), "{text}");
 }

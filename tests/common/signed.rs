@@ -112,7 +112,7 @@ const ID_DATA: &str = "1.2.840.113549.1.7.1";
 const ID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
 const CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
 const MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
-const SIGNING_TIME: &str = "1.2.840.113549.1.9.5";
+const SIGNING_CERTIFICATE_V2: &str = "1.2.840.113549.1.9.16.2.47";
 const COMMON_NAME: &str = "2.5.4.3";
 const SERIAL_NUMBER: &str = "2.5.4.5";
 const COUNTRY: &str = "2.5.4.6";
@@ -310,15 +310,20 @@ impl SampleCa {
         )
     }
 
-    /// A detached CMS `SignedData` by `signer` over `content`, with the signed attributes
-    /// contentType, messageDigest and signingTime (`UTCTime`), carrying the signer's and the
-    /// issuing CA's certificates (RFC 5652 §5).
-    pub fn cms(&self, signer: &Holder, content: &[u8], signing_time: &str) -> Vec<u8> {
+    /// A detached CMS `SignedData` by `signer` over `content`, as a PAdES baseline B-B
+    /// signature is made (ETSI EN 319 142-1 §6.3): the signed attributes contentType,
+    /// messageDigest and ESS signing-certificate-v2 naming the signer's certificate by its
+    /// SHA-256 (RFC 5035), and no signingTime (the time is the signature dictionary's `/M`);
+    /// carrying the signer's and the issuing CA's certificates (RFC 5652 §5).
+    pub fn cms(&self, signer: &Holder, content: &[u8]) -> Vec<u8> {
         let attribute = |o: &str, value: Vec<u8>| seq(&[&oid(o), &set(&[&value])]);
+        // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }, the hash
+        // algorithm left at its default, SHA-256.
+        let ess = seq(&[&seq(&[&seq(&[&octets(&Sha256::digest(&signer.cert))])])]);
         let attributes = [
             attribute(CONTENT_TYPE, oid(ID_DATA)),
             attribute(MESSAGE_DIGEST, octets(&Sha256::digest(content))),
-            attribute(SIGNING_TIME, utc(signing_time)),
+            attribute(SIGNING_CERTIFICATE_V2, ess),
         ];
         let refs: Vec<&[u8]> = attributes.iter().map(Vec::as_slice).collect();
         // Signed over as a SET OF (RFC 5652 §5.4), carried as [0] IMPLICIT.
@@ -434,7 +439,7 @@ impl Revisions {
 
     /// Signs the revision just closed: fills in the `/ByteRange` of the last signature
     /// placeholder and writes `signer`'s CMS over those bytes into its `/Contents`.
-    pub fn sign_last(&mut self, ca: &SampleCa, signer: &Holder, signing_time: &str) {
+    pub fn sign_last(&mut self, ca: &SampleCa, signer: &Holder) {
         let end = self.out.len();
         let at = rfind(&self.out, BYTE_RANGE.as_bytes()).expect("a /ByteRange placeholder");
         let open = at + find(&self.out[at..], b"/Contents <").expect("its /Contents") + 10;
@@ -443,7 +448,7 @@ impl Revisions {
         self.out[at..at + range.len()].copy_from_slice(range.as_bytes());
         let mut signed = self.out[..open].to_vec();
         signed.extend_from_slice(&self.out[close..end]);
-        let hex = hex::encode(ca.cms(signer, &signed, signing_time));
+        let hex = hex::encode(ca.cms(signer, &signed));
         assert!(hex.len() <= CONTENTS_HEX, "CMS larger than its placeholder");
         self.out[open + 1..open + 1 + hex.len()].copy_from_slice(hex.as_bytes());
     }

@@ -256,22 +256,22 @@ const PEN: [&[(i32, i32)]; 3] = [
     ],
 ];
 
-/// When each designated person signs: the signature's `/M` (a PDF date) and its CMS
-/// signingTime (`UTCTime`), both in UTC.
-type Times = [(&'static str, &'static str); 3];
+/// When each designated person signs: the signature's `/M`, a PDF date in UTC (a PAdES
+/// signature carries no signingTime of its own).
+type Times = [&'static str; 3];
 
 /// Two days after the meeting of 2026-03-10.
 const ON_TIME: Times = [
-    ("D:20260312081402Z", "260312081402Z"),
-    ("D:20260312090233Z", "260312090233Z"),
-    ("D:20260312124719Z", "260312124719Z"),
+    "D:20260312081402Z",
+    "D:20260312090233Z",
+    "D:20260312124719Z",
 ];
 
 /// The adjuster signs on 2026-03-30, twenty days after the meeting.
 const LATE: Times = [
-    ("D:20260312081402Z", "260312081402Z"),
-    ("D:20260312090233Z", "260312090233Z"),
-    ("D:20260330073055Z", "260330073055Z"),
+    "D:20260312081402Z",
+    "D:20260312090233Z",
+    "D:20260330073055Z",
 ];
 
 /// The decision of § 13 as a later revision rewrites it.
@@ -378,7 +378,7 @@ fn signed_minutes(
     .obj(5, FONT);
     add_matters(&mut b, matters, MATTERS_FIRST);
     let mut fields = Vec::new();
-    for (i, (signer, (m, signing_time))) in people.in_order().into_iter().zip(times).enumerate() {
+    for (i, (signer, m)) in people.in_order().into_iter().zip(times).enumerate() {
         let (field, value) = (form + 1 + 2 * i as u32, form + 2 + 2 * i as u32);
         fields.push(format!("{field} 0 R"));
         let who = [SECRETARY, CHAIR, ADJUSTER][i];
@@ -397,7 +397,7 @@ fn signed_minutes(
             )
             .obj_bytes(value, &signature_value(who, m));
         b.revision();
-        b.sign_last(&people.ca, signer, signing_time);
+        b.sign_last(&people.ca, signer);
     }
     if let Some(decision) = changed {
         b.stream(4, "", &minutes(decision));
@@ -519,7 +519,7 @@ fn e_signed_with_report(people: &People, decision: &str, matters: &[Vec<u8>]) ->
         );
     add_matters(&mut b, matters, E_SIGNED_MATTERS_FIRST);
     b.revision();
-    b.sign_last(&people.ca, &people.platform, "260312124721Z");
+    b.sign_last(&people.ca, &people.platform);
     b.out
 }
 
