@@ -770,17 +770,8 @@ mod tests {
     #[test]
     fn revocation_summary_counts_good_and_names_the_rest() {
         let cert = |subject: &str, status| CertificateRevocation {
-            subject: subject.into(),
-            serial: "01".into(),
             status,
-            revoked_at: None,
-            reason: None,
-            revoked_before_time: false,
-            source: None,
-            evidence: None,
-            this_update: None,
-            next_update: None,
-            refused: Vec::new(),
+            ..CertificateRevocation::no_data(subject.into(), "01".into())
         };
         let line = revocation_summary(&[
             cert("Eva", RevocationStatus::Good),

@@ -322,7 +322,7 @@ fn baseline_lta(sig: &SignatureFacts, sigs: &[SignatureFacts]) -> Vec<LevelGap> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::signature::changes::{Change, ModificationLevel};
 
@@ -372,17 +372,8 @@ mod tests {
     #[test]
     fn unknown_status_is_not_enough_for_b_lt_but_good_and_revoked_are() {
         let revocation = |status| CertificateRevocation {
-            subject: "CA".into(),
-            serial: "02".into(),
             status,
-            revoked_at: None,
-            reason: None,
-            revoked_before_time: false,
-            source: None,
-            evidence: None,
-            this_update: None,
-            next_update: None,
-            refused: Vec::new(),
+            ..CertificateRevocation::no_data("CA".into(), "02".into())
         };
         let mut s = cades(1);
         s.timestamp.present = true;
@@ -431,7 +422,7 @@ mod tests {
         assert_eq!(assess_all(&[doc_ts(1, true), ur], DSS), [None, None]);
     }
 
-    fn codes(gaps: &[LevelGap]) -> Vec<String> {
+    pub(crate) fn codes(gaps: &[LevelGap]) -> Vec<String> {
         gaps.iter()
             .map(|g| {
                 serde_json::to_value(g).unwrap()["code"]

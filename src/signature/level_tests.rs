@@ -272,16 +272,7 @@ fn level_of(b: &Build) -> (Option<PadesLevel>, Vec<LevelGap>) {
     (sigs[0].level, sigs[0].level_missing.clone())
 }
 
-fn codes(gaps: &[LevelGap]) -> Vec<String> {
-    gaps.iter()
-        .map(|g| {
-            serde_json::to_value(g).unwrap()["code"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
-}
+use super::level::tests::codes;
 
 #[test]
 fn b_b_is_a_cades_signature_with_a_signing_certificate_and_no_signing_time() {

@@ -190,6 +190,26 @@ pub struct CertificateRevocation {
     pub refused: Vec<RefusedRevocation>,
 }
 
+impl CertificateRevocation {
+    /// A certificate the revocation data says nothing about yet: `no_data`, no answer, nothing
+    /// refused.
+    pub fn no_data(subject: String, serial: String) -> Self {
+        CertificateRevocation {
+            subject,
+            serial,
+            status: RevocationStatus::NoData,
+            revoked_at: None,
+            reason: None,
+            revoked_before_time: false,
+            source: None,
+            evidence: None,
+            this_update: None,
+            next_update: None,
+            refused: Vec::new(),
+        }
+    }
+}
+
 /// The status of a certificate at the revocation `time`, from embedded data only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -228,19 +228,7 @@ pub fn certificate_status(
             _ => None,
         })
         .min_by_key(|(_, at, _)| *at);
-    let mut out = CertificateRevocation {
-        subject: cert.display_name(),
-        serial: cert.serial_hex(),
-        status: RevocationStatus::NoData,
-        revoked_at: None,
-        reason: None,
-        revoked_before_time: false,
-        source: None,
-        evidence: None,
-        this_update: None,
-        next_update: None,
-        refused: Vec::new(),
-    };
+    let mut out = CertificateRevocation::no_data(cert.display_name(), cert.serial_hex());
     let deciding = if let Some((answer, at, reason)) = revoked {
         out.status = RevocationStatus::Revoked;
         out.revoked_at = Some(at.to_string());
