@@ -4,6 +4,11 @@
 //!
 //! Usage: `bench_worker_publish AMQP_URL PATH N WORKERS`
 
+#[path = "../tests/broker/mod.rs"]
+mod broker;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -24,23 +29,10 @@ async fn main() -> anyhow::Result<()> {
     let conn = Connection::connect(url, ConnectionProperties::default()).await?;
     let ch = conn.create_channel().await?;
     // The worker declares the topology; wait until the job queue exists.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let probe = conn.create_channel().await?;
-        let passive = QueueDeclareOptions {
-            passive: true,
-            ..Default::default()
-        };
-        if probe
-            .queue_declare("arkivar.jobs".into(), passive, FieldTable::default())
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        anyhow::ensure!(Instant::now() < deadline, "no worker declared arkivar.jobs");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    anyhow::ensure!(
+        broker::job_queue_declared(&conn, Duration::from_secs(30)).await,
+        "no worker declared arkivar.jobs"
+    );
     ch.queue_declare(
         "bench.records".into(),
         QueueDeclareOptions::default(),

@@ -27,6 +27,8 @@
 
 #[path = "../tests/archive_server/mod.rs"]
 mod archive_server;
+#[path = "../tests/broker/mod.rs"]
+mod broker;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -37,8 +39,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail, ensure};
 use clap::{Parser, ValueEnum};
-use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::{BasicProperties, Connection, ConnectionProperties};
 use sha2::{Digest as _, Sha256};
 use tokio::process::{Child, Command};
@@ -144,18 +145,9 @@ impl Drop for VhostGuard {
 }
 
 fn rabbitmqctl(args: &[&str]) -> anyhow::Result<()> {
-    let out = std::process::Command::new("rabbitmqctl")
-        .arg("-q")
-        .args(args)
-        .output()
-        .context("running rabbitmqctl")?;
-    ensure!(
-        out.status.success(),
-        "rabbitmqctl {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr).trim()
-    );
-    Ok(())
+    broker::rabbitmqctl(args)
+        .map(drop)
+        .map_err(|e| anyhow::anyhow!("rabbitmqctl {}: {}", args.join(" "), e.trim()))
 }
 
 /// Ready and unacknowledged messages of each queue of the vhost.
@@ -534,7 +526,10 @@ async fn run(args: &Args, vhost: &str) -> anyhow::Result<Vec<String>> {
 
     let mut workers = vec![spec.start(1)?];
     let conn = Connection::connect(&url, ConnectionProperties::default()).await?;
-    wait_for_topology(&conn).await?;
+    ensure!(
+        broker::job_queue_declared(&conn, Duration::from_secs(30)).await,
+        "no worker declared arkivar.jobs within 30 s"
+    );
     let published = Instant::now();
     publish(&conn, &docs).await?;
     println!(
@@ -619,29 +614,6 @@ async fn run(args: &Args, vhost: &str) -> anyhow::Result<Vec<String>> {
     report_workers(&workers, args.single, n, &mut failures)?;
     println!("load average at the end: {}", load_average());
     Ok(failures)
-}
-
-async fn wait_for_topology(conn: &Connection) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let probe = conn.create_channel().await?;
-        let passive = QueueDeclareOptions {
-            passive: true,
-            ..Default::default()
-        };
-        if probe
-            .queue_declare("arkivar.jobs".into(), passive, FieldTable::default())
-            .await
-            .is_ok()
-        {
-            return Ok(());
-        }
-        ensure!(
-            Instant::now() < deadline,
-            "no worker declared arkivar.jobs within 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Publishes every job, persistent, and waits for the broker to confirm each.

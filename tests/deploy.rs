@@ -152,11 +152,7 @@ fn kubernetes_containers_run_commands_arkivar_takes_and_stop_in_time() {
             .into_iter()
             .map(|a| a.replace("$(ARKIVAR_ARCHIVE_URL)", "https://archive.invalid/records"))
             .collect();
-        let out = Command::new(env!("CARGO_BIN_EXE_arkivar"))
-            .args(&args)
-            .arg("--help")
-            .output()
-            .unwrap();
+        let out = help_with(&args);
         assert!(
             out.status.success(),
             "{name}: {args:?}: {}",
@@ -180,22 +176,13 @@ fn kubernetes_containers_run_commands_arkivar_takes_and_stop_in_time() {
 /// `ARKIVAR_KEDA_CRDS` when set (a checkout of kedacore/keda's `config/crd/bases`).
 #[test]
 fn kubernetes_manifests_validate_offline() {
-    let venv = std::env::var_os("ARKIVAR_KUBERNETES_VALIDATE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/opt/kv"));
-    let python = venv.join("bin/python");
-    let validator = venv.join("bin/kubernetes-validate");
-    if !validator.is_file() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but kubernetes-validate is missing (.ci/run installs it in /opt/kv)"
-        );
-        eprintln!(
-            "skipped kubernetes_manifests_validate_offline: no {}",
-            validator.display()
-        );
+    let test = "kubernetes_manifests_validate_offline";
+    let (Some(validator), Some(python)) = (
+        validator_tool(test, "kubernetes-validate"),
+        validator_tool(test, "python"),
+    ) else {
         return;
-    }
+    };
     let mut command = Command::new(python);
     command
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate-kubernetes.py"))
@@ -220,22 +207,34 @@ fn kubernetes_manifests_validate_offline() {
     );
 }
 
-/// The Python of `/opt/kv` (or `ARKIVAR_KUBERNETES_VALIDATE`), which has PyYAML and
-/// jsonschema; `None` (after saying so) where it is missing outside CI.
-fn validator_python(test: &str) -> Option<PathBuf> {
+/// `arkivar ARGS --help`: whether a deployment's command is one arkivar takes (clap checks
+/// every option before it prints the help).
+fn help_with(args: &[String]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_arkivar"))
+        .args(args)
+        .arg("--help")
+        .output()
+        .unwrap()
+}
+
+/// The program `name` of the validators' virtualenv, `/opt/kv` that `.ci/run` makes (or
+/// `ARKIVAR_KUBERNETES_VALIDATE`): kubernetes-validate, and a Python with PyYAML and
+/// jsonschema. `None` (after saying so) where it is missing outside CI; with CI=true a
+/// missing one fails the test.
+fn validator_tool(test: &str, name: &str) -> Option<PathBuf> {
     let venv = std::env::var_os("ARKIVAR_KUBERNETES_VALIDATE")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/opt/kv"));
-    let python = venv.join("bin/python");
-    if python.is_file() {
-        return Some(python);
+    let tool = venv.join("bin").join(name);
+    if tool.is_file() {
+        return Some(tool);
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
         "CI=true but {} is missing (.ci/run makes it)",
-        python.display()
+        tool.display()
     );
-    eprintln!("skipped {test}: no {}", python.display());
+    eprintln!("skipped {test}: no {}", tool.display());
     None
 }
 
@@ -245,7 +244,7 @@ fn validator_python(test: &str) -> Option<PathBuf> {
 /// grace periods above arkivar's shutdown deadlines.
 #[test]
 fn compose_file_validates_offline() {
-    let Some(python) = validator_python("compose_file_validates_offline") else {
+    let Some(python) = validator_tool("compose_file_validates_offline", "python") else {
         return;
     };
     let mut command = Command::new(python);
@@ -274,7 +273,8 @@ fn compose_file_validates_offline() {
 /// check asks that command's own port for `/readyz`.
 #[test]
 fn compose_services_run_commands_arkivar_takes() {
-    let Some(python) = validator_python("compose_services_run_commands_arkivar_takes") else {
+    let Some(python) = validator_tool("compose_services_run_commands_arkivar_takes", "python")
+    else {
         return;
     };
     let out = Command::new(python)
@@ -303,11 +303,7 @@ fn compose_services_run_commands_arkivar_takes() {
     };
     for service in &services {
         let command = words(&service["command"]);
-        let out = Command::new(env!("CARGO_BIN_EXE_arkivar"))
-            .args(&command)
-            .arg("--help")
-            .output()
-            .unwrap();
+        let out = help_with(&command);
         assert!(
             out.status.success(),
             "{}: {}",
@@ -637,11 +633,7 @@ fn the_image_runs_arkivar_as_the_manifests_expect() {
         ["tini", "--", "arkivar"]
     );
     let cmd = exec_form(&instructions, "CMD");
-    let out = Command::new(env!("CARGO_BIN_EXE_arkivar"))
-        .args(&cmd)
-        .arg("--help")
-        .output()
-        .unwrap();
+    let out = help_with(&cmd);
     assert!(
         out.status.success(),
         "CMD {cmd:?}: {}",

@@ -234,29 +234,10 @@ impl Client {
 
 /// Waits for the worker to have declared the topology (the job queue exists).
 async fn wait_for_topology(client: &Client) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let probe = client._conn.create_channel().await.unwrap();
-        let found = probe
-            .queue_declare(
-                "arkivar.jobs".into(),
-                QueueDeclareOptions {
-                    passive: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .is_ok();
-        if found {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the worker did not declare its topology"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert!(
+        broker::job_queue_declared(&client._conn, Duration::from_secs(20)).await,
+        "the worker did not declare its topology"
+    );
 }
 
 async fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {

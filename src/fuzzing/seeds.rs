@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::common;
 use crate::signature::testkit::{
-    CrlSpec, OcspAnswer, Pki, Responder, Revoked, Single, attr, ca_name, indefinite,
-    make_basic_ocsp, make_cms, make_crl, ocsp_response, pem, tst_info,
+    CrlSpec, Pki, Revoked, attr, ca_name, indefinite, make_cms, make_crl, ocsp_response, pem,
+    tst_info,
 };
 use crate::signature::{oid, testkit::CmsSpec};
 
@@ -165,8 +165,8 @@ pub(super) fn cms_seeds() -> Vec<(&'static str, Vec<u8>)> {
         ("cert-ca.der", pki.ca.clone()),
         ("cert-root.pem", pem(&pki.root).into_bytes()),
         ("crl.der", crl_seed(&pki)),
-        ("ocsp-response.der", ocsp_response(&basic_ocsp_seed(&pki))),
-        ("ocsp-basic.der", basic_ocsp_seed(&pki)),
+        ("ocsp-response.der", ocsp_response(&pki.ocsp_signer_good())),
+        ("ocsp-basic.der", pki.ocsp_signer_good()),
     ]
 }
 
@@ -179,17 +179,6 @@ fn crl_seed(pki: &Pki) -> Vec<u8> {
         reason: Some(1),
     });
     make_crl(&spec, &pki.ca_key)
-}
-
-/// An OCSP answer of the test CA that the signer's certificate is good.
-fn basic_ocsp_seed(pki: &Pki) -> Vec<u8> {
-    make_basic_ocsp(
-        Responder::Name(&pki.ca),
-        "20240301110000Z",
-        &[Single::new(&pki.signer, &pki.ca, OcspAnswer::Good)],
-        &[],
-        &pki.ca_key,
-    )
 }
 
 /// Job messages: every document kind, metadata and pipeline, and near misses.

@@ -552,6 +552,31 @@ impl Pki {
         spec.signing_time = None;
         make_cms(&spec, &|_| Vec::new()).der
     }
+
+    /// A `BasicOCSPResponse` by the issuing CA itself with one answer, produced at 11:00 on
+    /// 2024-03-01.
+    pub fn ocsp_by_ca(&self, single: Single<'_>) -> Vec<u8> {
+        make_basic_ocsp(
+            Responder::Name(&self.ca),
+            "20240301110000Z",
+            &[single],
+            &[],
+            &self.ca_key,
+        )
+    }
+
+    /// The CA's answer that the signer's certificate is good.
+    pub fn ocsp_signer_good(&self) -> Vec<u8> {
+        self.ocsp_by_ca(Single::new(&self.signer, &self.ca, OcspAnswer::Good))
+    }
+}
+
+/// The root's CRL for 2024, revoking nothing: it answers for the issuing CA.
+pub fn root_crl() -> Vec<u8> {
+    make_crl(
+        &CrlSpec::new(root_name(), "240101000000Z", "250101000000Z"),
+        &root_key(),
+    )
 }
 
 /// The RFC 7773 Authentication Context extension a signing service puts in its signers'

@@ -564,17 +564,8 @@ fn signer_revoked_before_signing_by_the_archival_crl() {
 fn dss_ocsp_answers_for_the_signer_and_a_root_crl_for_the_ca() {
     let pki = Pki::new();
     let c = content();
-    let basic = make_basic_ocsp(
-        Responder::Name(&pki.ca),
-        "20240301110000Z",
-        &[Single::new(&pki.signer, &pki.ca, OcspAnswer::Good)],
-        &[],
-        &pki.ca_key,
-    );
-    let root_crl = make_crl(
-        &CrlSpec::new(root_name(), "240101000000Z", "250101000000Z"),
-        &root_key(),
-    );
+    let basic = pki.ocsp_signer_good();
+    let root_crl = root_crl();
     let dss = [
         revocation::RawRevocation {
             source: RevocationSource::Dss,
@@ -800,17 +791,8 @@ fn signed_data_crls_carry_a_crl_and_an_ocsp_response_as_other_revocation_info() 
     let pki = Pki::new();
     let c = content();
     let mut spec = pki.spec(&c);
-    let basic = make_basic_ocsp(
-        Responder::Name(&pki.ca),
-        "20240301110000Z",
-        &[Single::new(&pki.signer, &pki.ca, OcspAnswer::Good)],
-        &[],
-        &pki.ca_key,
-    );
-    let root_crl = make_crl(
-        &CrlSpec::new(root_name(), "240101000000Z", "250101000000Z"),
-        &root_key(),
-    );
+    let basic = pki.ocsp_signer_good();
+    let root_crl = root_crl();
     let other = ctx(
         1,
         &[&oid(&super::oid::RI_OCSP_RESPONSE), &ocsp_response(&basic)],

@@ -94,3 +94,32 @@ pub fn rabbitmqctl(args: &[&str]) -> Result<String, String> {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
 }
+
+/// Waits up to `within` for a worker to have declared its topology (the job queue exists, as
+/// a passive declare on a fresh channel says); whether it did.
+pub async fn job_queue_declared(conn: &lapin::Connection, within: Duration) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Ok(probe) = conn.create_channel().await {
+            let passive = lapin::options::QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            };
+            let declared = probe
+                .queue_declare(
+                    "arkivar.jobs".into(),
+                    passive,
+                    lapin::types::FieldTable::default(),
+                )
+                .await
+                .is_ok();
+            if declared {
+                return true;
+            }
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -80,11 +80,7 @@ fn ca_crl(pki: &Pki, revoked: &[(&[u8], &str)], this: &str, next: &str) -> Vec<u
 #[test]
 fn the_root_is_left_out_and_its_crl_answers_for_the_ca() {
     let pki = Pki::new();
-    let root_crl = make_crl(
-        &CrlSpec::new(root_name(), "240101000000Z", "250101000000Z"),
-        &root_key(),
-    );
-    let got = judge_at(&pki, &[crl_item(root_crl)], &[], T);
+    let got = judge_at(&pki, &[crl_item(root_crl())], &[], T);
     assert_eq!(got.len(), 2);
     // The root's CRL is about certificates the root issued: the CA's, not the signer's.
     assert_eq!(got[0].status, RevocationStatus::NoData);
@@ -280,14 +276,9 @@ fn crl_after_expiry_delta_or_partial_proves_no_good() {
     assert_eq!(got.status, RevocationStatus::Good);
 }
 
+/// An OCSP answer about the signer's certificate, by the issuing CA itself.
 fn by_ca(pki: &Pki, answer: OcspAnswer<'_>) -> Vec<u8> {
-    make_basic_ocsp(
-        Responder::Name(&pki.ca),
-        "20240301110000Z",
-        &[Single::new(&pki.signer, &pki.ca, answer)],
-        &[],
-        &pki.ca_key,
-    )
+    pki.ocsp_by_ca(Single::new(&pki.signer, &pki.ca, answer))
 }
 
 #[test]
@@ -393,33 +384,21 @@ fn ocsp_by_an_unauthorised_key_is_refused() {
 fn ocsp_about_another_certificate_says_nothing() {
     let pki = Pki::new();
     // The TSA's certificate, same issuer: another serial.
-    let basic = make_basic_ocsp(
-        Responder::Name(&pki.ca),
-        "20240301110000Z",
-        &[Single::new(
-            &pki.tsa,
-            &pki.ca,
-            OcspAnswer::Revoked("20240101000000Z", None),
-        )],
-        &[],
-        &pki.ca_key,
-    );
+    let basic = pki.ocsp_by_ca(Single::new(
+        &pki.tsa,
+        &pki.ca,
+        OcspAnswer::Revoked("20240101000000Z", None),
+    ));
     assert_eq!(
         judge(&pki, &[ocsp_item(basic)]).status,
         RevocationStatus::NoData
     );
     // The signer's serial, but the CertID hashes another issuer's key (the root's).
-    let basic = make_basic_ocsp(
-        Responder::Name(&pki.ca),
-        "20240301110000Z",
-        &[Single::new(
-            &pki.signer,
-            &pki.root,
-            OcspAnswer::Revoked("20240101000000Z", None),
-        )],
-        &[],
-        &pki.ca_key,
-    );
+    let basic = pki.ocsp_by_ca(Single::new(
+        &pki.signer,
+        &pki.root,
+        OcspAnswer::Revoked("20240101000000Z", None),
+    ));
     assert_eq!(
         judge(&pki, &[ocsp_item(basic)]).status,
         RevocationStatus::NoData
@@ -427,13 +406,7 @@ fn ocsp_about_another_certificate_says_nothing() {
     // Near miss: a CertID hashed with SHA-256 is matched.
     let mut single = Single::new(&pki.signer, &pki.ca, OcspAnswer::Good);
     single.hash = DigestAlgorithm::Sha256;
-    let basic = make_basic_ocsp(
-        Responder::Name(&pki.ca),
-        "20240301110000Z",
-        &[single],
-        &[],
-        &pki.ca_key,
-    );
+    let basic = pki.ocsp_by_ca(single);
     assert_eq!(
         judge(&pki, &[ocsp_item(basic)]).status,
         RevocationStatus::Good
