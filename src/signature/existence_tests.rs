@@ -315,91 +315,10 @@ fn the_signature_timestamp_is_judged_until_the_document_timestamp_over_it() {
 
 /// A PDF written revision by revision with classic xref tables, for checking a signature and
 /// a later document timestamp through [`examine`](super::examine::examine).
-mod pdf {
-    /// Hex digits of every `/Contents` placeholder.
-    pub const CONTENTS_HEX: usize = 8192;
-    const BYTE_RANGE: &str = "[0 0000000000 0000000000 0000000000]";
-
-    pub struct Writer {
-        pub out: Vec<u8>,
-        objects: Vec<(u32, usize)>,
-        prev: Option<usize>,
-    }
-
-    impl Writer {
-        pub fn new() -> Self {
-            Writer {
-                out: b"%PDF-1.7\n".to_vec(),
-                objects: Vec::new(),
-                prev: None,
-            }
-        }
-
-        pub fn obj(&mut self, n: u32, body: &str) -> &mut Self {
-            self.objects.push((n, self.out.len()));
-            self.out
-                .extend_from_slice(format!("{n} 0 obj\n{body}\nendobj\n").as_bytes());
-            self
-        }
-
-        /// A signature dictionary with placeholders: `/Type` `kind`, SubFilter `sub_filter`.
-        pub fn signature(&mut self, n: u32, kind: &str, sub_filter: &str) -> &mut Self {
-            let body = format!(
-                "<< /Type /{kind} /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /M (D:20240301120000Z) /ByteRange {BYTE_RANGE} /Contents <{}> >>",
-                "0".repeat(CONTENTS_HEX)
-            );
-            self.obj(n, &body)
-        }
-
-        /// Closes the revision (xref section and trailer, root 1 0 R, size 8).
-        pub fn revision(&mut self) {
-            let xref_at = self.out.len();
-            let mut entries = std::mem::take(&mut self.objects);
-            entries.sort();
-            let mut table = String::from("xref\n");
-            if self.prev.is_none() {
-                table.push_str("0 1\n0000000000 65535 f \n");
-            }
-            for (n, at) in entries {
-                table.push_str(&format!("{n} 1\n{at:010} 00000 n \n"));
-            }
-            let prev = self.prev.map_or(String::new(), |p| format!(" /Prev {p}"));
-            table.push_str(&format!(
-                "trailer\n<< /Size 8 /Root 1 0 R{prev} >>\nstartxref\n{xref_at}\n%%EOF\n"
-            ));
-            self.out.extend_from_slice(table.as_bytes());
-            self.prev = Some(xref_at);
-        }
-
-        /// Fills the last placeholder: its `/ByteRange` up to the end of the file so far, and
-        /// `/Contents` with what `contents` makes of the two ranges.
-        pub fn sign_last(&mut self, contents: impl FnOnce(&[u8], &[u8]) -> Vec<u8>) {
-            let end = self.out.len();
-            let at = rfind(&self.out, BYTE_RANGE.as_bytes()).expect("a placeholder");
-            let open = at + find(&self.out[at..], b"/Contents <").expect("its /Contents") + 10;
-            let close = open + CONTENTS_HEX + 2;
-            let range = format!("[0 {open:010} {close:010} {:010}]", end - close);
-            self.out[at..at + range.len()].copy_from_slice(range.as_bytes());
-            let value = contents(&self.out[..open], &self.out[close..end]);
-            let hex = hex::encode(value);
-            assert!(hex.len() <= CONTENTS_HEX, "larger than its placeholder");
-            self.out[open + 1..open + 1 + hex.len()].copy_from_slice(hex.as_bytes());
-        }
-    }
-
-    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-        hay.windows(needle.len()).position(|w| w == needle)
-    }
-
-    fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-        hay.windows(needle.len()).rposition(|w| w == needle)
-    }
-}
-
 /// A one-page PDF signed by the test signer (no timestamp of its own), and when `stamp` is
 /// given a later revision with a document timestamp by the test TSA at that `genTime`.
 fn signed_pdf(pki: &Pki, stamp: Option<&str>) -> Vec<u8> {
-    let mut w = pdf::Writer::new();
+    let mut w = PdfWriter::new();
     w.obj(
         1,
         "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> >>",

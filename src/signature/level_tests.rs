@@ -10,100 +10,9 @@ use super::report::RevocationStatus;
 use super::testkit::*;
 use crate::pdf::{Limits, load};
 
-/// Hex digits reserved for a `/Contents` value.
-const CONTENTS_HEX: usize = 16384;
-/// The `/ByteRange` placeholder; the real one is written over it, same length.
-const BYTE_RANGE: &str = "[0 0000000000 0000000000 0000000000]";
 /// The signature timestamp's genTime, and the document timestamp's.
 const SIGNATURE_TS: &str = "20240301120005Z";
 const DOCUMENT_TS: &str = "20240301130000Z";
-
-/// A PDF written revision by revision with classic xref tables.
-struct Writer {
-    out: Vec<u8>,
-    objects: Vec<(u32, usize)>,
-    prev_xref: Option<usize>,
-    size: u32,
-}
-
-impl Writer {
-    fn new() -> Self {
-        Writer {
-            out: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
-            objects: Vec::new(),
-            prev_xref: None,
-            size: 1,
-        }
-    }
-
-    fn obj(&mut self, n: u32, body: &[u8]) {
-        self.objects.push((n, self.out.len()));
-        self.out
-            .extend_from_slice(format!("{n} 0 obj\n").as_bytes());
-        self.out.extend_from_slice(body);
-        self.out.extend_from_slice(b"\nendobj\n");
-        self.size = self.size.max(n + 1);
-    }
-
-    fn stream(&mut self, n: u32, data: &[u8]) {
-        let mut body = format!("<< /Length {} >>\nstream\n", data.len()).into_bytes();
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\nendstream");
-        self.obj(n, &body);
-    }
-
-    fn revision(&mut self) {
-        let xref_at = self.out.len();
-        let mut entries = std::mem::take(&mut self.objects);
-        let mut table = String::from("xref\n");
-        if self.prev_xref.is_none() {
-            table.push_str("0 1\n0000000000 65535 f \n");
-        }
-        entries.sort();
-        for (n, at) in entries {
-            table.push_str(&format!("{n} 1\n{at:010} 00000 n \n"));
-        }
-        let prev = self
-            .prev_xref
-            .map_or(String::new(), |p| format!(" /Prev {p}"));
-        table.push_str(&format!(
-            "trailer\n<< /Size {} /Root 1 0 R{prev} >>\nstartxref\n{xref_at}\n%%EOF\n",
-            self.size
-        ));
-        self.out.extend_from_slice(table.as_bytes());
-        self.prev_xref = Some(xref_at);
-    }
-
-    /// Fills the last `/ByteRange` placeholder and its `/Contents` with `sign`'s DER over
-    /// the bytes it covers (the revision just closed).
-    fn sign_last(&mut self, sign: impl Fn(&[u8]) -> Vec<u8>) {
-        let end = self.out.len();
-        let at = self
-            .out
-            .windows(BYTE_RANGE.len())
-            .rposition(|w| w == BYTE_RANGE.as_bytes())
-            .expect("a /ByteRange placeholder");
-        let open = at + find(&self.out[at..], b"/Contents <").expect("its /Contents") + 10;
-        let close = open + CONTENTS_HEX + 2;
-        let range = format!("[0 {open:010} {close:010} {:010}]", end - close);
-        self.out[at..at + range.len()].copy_from_slice(range.as_bytes());
-        let mut signed = self.out[..open].to_vec();
-        signed.extend_from_slice(&self.out[close..end]);
-        let hex = hex::encode(sign(&signed));
-        assert!(hex.len() <= CONTENTS_HEX, "DER larger than its placeholder");
-        self.out[open + 1..open + 1 + hex.len()].copy_from_slice(hex.as_bytes());
-    }
-}
-
-/// A signature dictionary with placeholders.
-fn sig_dict(kind: &str, sub_filter: &str) -> Vec<u8> {
-    format!(
-        "<< /Type /{kind} /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /M (D:20240301120000Z) \
-         /ByteRange {BYTE_RANGE} /Contents <{}> >>",
-        "0".repeat(CONTENTS_HEX)
-    )
-    .into_bytes()
-}
 
 /// What comes after the signature, in order.
 #[derive(Clone, Copy)]
@@ -156,7 +65,7 @@ fn signing_certificate_v2(cert: &[u8]) -> Vec<u8> {
 }
 
 fn build(pki: &Pki, b: &Build) -> Vec<u8> {
-    let mut w = Writer::new();
+    let mut w = PdfWriter::new();
     let fields = |n: usize| {
         (0..n)
             .map(|i| format!("{} 0 R", 4 + 8 * i))
@@ -174,17 +83,18 @@ fn build(pki: &Pki, b: &Build) -> Vec<u8> {
         format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [{fields}] >>")
             .into_bytes()
     };
-    w.obj(1, &catalog(&fields(1), false));
+    w.obj(1, catalog(&fields(1), false));
     w.obj(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    w.obj(3, &page(&fields(1)));
+    w.obj(3, page(&fields(1)));
     w.obj(
         4,
         b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signatur1) /Rect [0 0 0 0] /P 3 0 R /V 5 0 R /F 132 >>",
     );
-    w.obj(5, &sig_dict("Sig", b.sub_filter));
+    w.signature(5, "Sig", b.sub_filter);
     w.revision();
-    w.sign_last(|signed| {
-        let mut spec = pki.spec(signed);
+    w.sign_last(|before, after| {
+        let signed = [before, after].concat();
+        let mut spec = pki.spec(&signed);
         if !b.signing_time {
             spec.signing_time = None;
         }
@@ -231,7 +141,7 @@ fn build(pki: &Pki, b: &Build) -> Vec<u8> {
                     format!("<< /Type /DSS /Certs [21 0 R 22 0 R] /CRLs [{crls}] >>").as_bytes(),
                 );
                 dss = true;
-                w.obj(1, &catalog(&fields(sigs), dss));
+                w.obj(1, catalog(&fields(sigs), dss));
                 w.revision();
             }
             Step::DocTimestamp => {
@@ -245,11 +155,11 @@ fn build(pki: &Pki, b: &Build) -> Vec<u8> {
                     )
                     .as_bytes(),
                 );
-                w.obj(field + 1, &sig_dict("DocTimeStamp", "ETSI.RFC3161"));
-                w.obj(1, &catalog(&fields(sigs), dss));
-                w.obj(3, &page(&fields(sigs)));
+                w.signature(field + 1, "DocTimeStamp", "ETSI.RFC3161");
+                w.obj(1, catalog(&fields(sigs), dss));
+                w.obj(3, page(&fields(sigs)));
                 w.revision();
-                w.sign_last(|signed| pki.token(&[signed], DOCUMENT_TS));
+                w.sign_last(|before, after| pki.token(&[before, after], DOCUMENT_TS));
             }
         }
     }

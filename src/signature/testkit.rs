@@ -809,3 +809,110 @@ pub fn responder_cert(pki: &Pki, key: &TestKey, delegated: bool) -> Vec<u8> {
 pub fn root_key() -> TestKey {
     TestKey::p256(1)
 }
+
+/// Hex digits reserved for each `/Contents` of [`PdfWriter::signature`]: room for a CMS with
+/// two certificates and a signature timestamp.
+pub const PDF_CONTENTS_HEX: usize = 16384;
+/// The `/ByteRange` placeholder; the real one is written over it, same length.
+const PDF_BYTE_RANGE: &str = "[0 0000000000 0000000000 0000000000]";
+
+/// A PDF written revision by revision with classic xref tables, so that a signature can cover
+/// exactly the revisions before it: the signature tests' fixtures (levels, proof of
+/// existence). Object bodies are the caller's; root object 1.
+pub struct PdfWriter {
+    pub out: Vec<u8>,
+    objects: Vec<(u32, usize)>,
+    prev_xref: Option<usize>,
+    size: u32,
+}
+
+impl Default for PdfWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PdfWriter {
+    pub fn new() -> Self {
+        PdfWriter {
+            out: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
+            objects: Vec::new(),
+            prev_xref: None,
+            size: 1,
+        }
+    }
+
+    /// Writes object `n` (new, or replacing an earlier revision's).
+    pub fn obj(&mut self, n: u32, body: impl AsRef<[u8]>) -> &mut Self {
+        self.objects.push((n, self.out.len()));
+        self.out
+            .extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        self.out.extend_from_slice(body.as_ref());
+        self.out.extend_from_slice(b"\nendobj\n");
+        self.size = self.size.max(n + 1);
+        self
+    }
+
+    pub fn stream(&mut self, n: u32, data: &[u8]) -> &mut Self {
+        let mut body = format!("<< /Length {} >>\nstream\n", data.len()).into_bytes();
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\nendstream");
+        self.obj(n, body)
+    }
+
+    /// A signature dictionary with placeholders: `/Type` `kind`, SubFilter `sub_filter`.
+    pub fn signature(&mut self, n: u32, kind: &str, sub_filter: &str) -> &mut Self {
+        let body = format!(
+            "<< /Type /{kind} /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /M (D:20240301120000Z) \
+             /ByteRange {PDF_BYTE_RANGE} /Contents <{}> >>",
+            "0".repeat(PDF_CONTENTS_HEX)
+        );
+        self.obj(n, body)
+    }
+
+    /// Closes a revision with its xref section and trailer.
+    pub fn revision(&mut self) {
+        let xref_at = self.out.len();
+        let mut entries = std::mem::take(&mut self.objects);
+        let mut table = String::from("xref\n");
+        if self.prev_xref.is_none() {
+            table.push_str("0 1\n0000000000 65535 f \n");
+        }
+        entries.sort();
+        for (n, at) in entries {
+            table.push_str(&format!("{n} 1\n{at:010} 00000 n \n"));
+        }
+        let prev = self
+            .prev_xref
+            .map_or(String::new(), |p| format!(" /Prev {p}"));
+        table.push_str(&format!(
+            "trailer\n<< /Size {} /Root 1 0 R{prev} >>\nstartxref\n{xref_at}\n%%EOF\n",
+            self.size
+        ));
+        self.out.extend_from_slice(table.as_bytes());
+        self.prev_xref = Some(xref_at);
+    }
+
+    /// Fills the last placeholder: its `/ByteRange` up to the end of the file so far (the
+    /// revision just closed), and `/Contents` with what `contents` makes of the two ranges.
+    pub fn sign_last(&mut self, contents: impl FnOnce(&[u8], &[u8]) -> Vec<u8>) {
+        let end = self.out.len();
+        let at = self
+            .out
+            .windows(PDF_BYTE_RANGE.len())
+            .rposition(|w| w == PDF_BYTE_RANGE.as_bytes())
+            .expect("a /ByteRange placeholder");
+        let open = at
+            + self.out[at..]
+                .windows(11)
+                .position(|w| w == b"/Contents <")
+                .expect("its /Contents")
+            + 10;
+        let close = open + PDF_CONTENTS_HEX + 2;
+        let range = format!("[0 {open:010} {close:010} {:010}]", end - close);
+        self.out[at..at + range.len()].copy_from_slice(range.as_bytes());
+        let hex = hex::encode(contents(&self.out[..open], &self.out[close..end]));
+        assert!(hex.len() <= PDF_CONTENTS_HEX, "larger than its placeholder");
+        self.out[open + 1..open + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    }
+}
