@@ -69,6 +69,20 @@ pub enum ExistenceSource {
     None,
 }
 
+impl ExistenceSource {
+    /// The name `CmsReport::validity_time_source` gives the time from this source:
+    /// `timestamp` (a signature timestamp, proven or not), `document_timestamp`,
+    /// `signing_time`, or `reference` (`/M`).
+    pub fn validity_time_source(self) -> &'static str {
+        match self {
+            ExistenceSource::SignatureTimestamp | ExistenceSource::UnprovenTimestamp => "timestamp",
+            ExistenceSource::DocumentTimestamp => "document_timestamp",
+            ExistenceSource::SigningTime => "signing_time",
+            ExistenceSource::DictionaryTime | ExistenceSource::None => "reference",
+        }
+    }
+}
+
 /// Which kind of timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -207,12 +221,12 @@ fn earliest<'a>(
 
 /// The proof of existence of a signature from its own timestamp `own` and the document
 /// timestamps `covering` it, all judged; `claimed` is the time the certificate is judged at
-/// without a proof, and where it comes from (`timestamp`, `signing_time`, `reference`). The
-/// proven time comes back too.
+/// without a proof, and where it comes from (an unproven timestamp, the signingTime or `/M`).
+/// The proven time comes back too.
 pub fn prove(
     own: Option<&Candidate>,
     covering: &[Candidate],
-    claimed: Option<(Timestamp, &str)>,
+    claimed: Option<(Timestamp, ExistenceSource)>,
 ) -> (ProofOfExistence, Option<Timestamp>) {
     let all = || own.into_iter().chain(covering);
     let refused = all()
@@ -226,7 +240,8 @@ pub fn prove(
             })
         })
         .collect();
-    let proof = match earliest(all()) {
+    let best = earliest(all());
+    let proof = match best {
         Some((c, t)) => ProofOfExistence {
             proven: true,
             time: Some(t.to_string()),
@@ -243,18 +258,12 @@ pub fn prove(
         None => ProofOfExistence {
             proven: false,
             time: claimed.map(|(t, _)| t.to_string()),
-            source: match claimed.map(|(_, s)| s) {
-                Some("timestamp") => ExistenceSource::UnprovenTimestamp,
-                Some("signing_time") => ExistenceSource::SigningTime,
-                Some(_) => ExistenceSource::DictionaryTime,
-                None => ExistenceSource::None,
-            },
+            source: claimed.map_or(ExistenceSource::None, |(_, source)| source),
             refused,
             ..ProofOfExistence::default()
         },
     };
-    let proven = earliest(all()).map(|(_, t)| t);
-    (proof, proven)
+    (proof, best.map(|(_, t)| t))
 }
 
 #[cfg(test)]
@@ -390,7 +399,11 @@ mod tests {
         ];
         // The signature's own timestamp holds: it is the earliest.
         let sig_ts = own(&holding("2024-03-01T12:00:05Z"), &docs);
-        let (proof, proven) = prove(Some(&sig_ts), &docs, Some((signing, "timestamp")));
+        let (proof, proven) = prove(
+            Some(&sig_ts),
+            &docs,
+            Some((signing, ExistenceSource::UnprovenTimestamp)),
+        );
         assert!(proof.proven);
         assert_eq!(proof.source, ExistenceSource::SignatureTimestamp);
         assert_eq!(proven, Some(at("2024-03-01T12:00:05Z")));
@@ -402,7 +415,11 @@ mod tests {
         let mut untrusted = holding("2024-03-01T12:00:05Z");
         untrusted.trusted = false;
         let sig_ts = own(&untrusted, &docs);
-        let (proof, proven) = prove(Some(&sig_ts), &docs, Some((signing, "timestamp")));
+        let (proof, proven) = prove(
+            Some(&sig_ts),
+            &docs,
+            Some((signing, ExistenceSource::UnprovenTimestamp)),
+        );
         assert_eq!(proof.source, ExistenceSource::DocumentTimestamp);
         assert_eq!(proof.field.as_deref(), Some("Timestamp1"));
         assert_eq!(proven, Some(at("2025-01-01T00:00:00Z")));
@@ -410,12 +427,16 @@ mod tests {
         assert_eq!(proof.refused[0].reason, TimestampRefusal::Untrusted);
         assert_eq!(proof.refused[0].kind, TimestampKind::SignatureTimestamp);
         // Nothing holds: the claimed time, not proven.
-        let (proof, proven) = prove(Some(&sig_ts), &[], Some((signing, "timestamp")));
+        let (proof, proven) = prove(
+            Some(&sig_ts),
+            &[],
+            Some((signing, ExistenceSource::UnprovenTimestamp)),
+        );
         assert!(!proof.proven);
         assert_eq!(proven, None);
         assert_eq!(proof.source, ExistenceSource::UnprovenTimestamp);
         assert_eq!(proof.time.as_deref(), Some("2024-03-01T12:00:00Z"));
-        let (proof, _) = prove(None, &[], Some((signing, "signing_time")));
+        let (proof, _) = prove(None, &[], Some((signing, ExistenceSource::SigningTime)));
         assert_eq!(proof.source, ExistenceSource::SigningTime);
         let (proof, _) = prove(None, &[], None);
         assert_eq!(proof.source, ExistenceSource::None);

@@ -184,9 +184,13 @@ pub fn verify_signed_data_with(
             report.timestamp = Some(outcome.report);
         }
         let time = timestamp_time
-            .map(|t| (t, "timestamp"))
-            .or(state.signing_time.map(|t| (t, "signing_time")))
-            .or(opts.reference_time.map(|t| (t, "reference")));
+            .map(|t| (t, existence::ExistenceSource::UnprovenTimestamp))
+            .or(state
+                .signing_time
+                .map(|t| (t, existence::ExistenceSource::SigningTime)))
+            .or(opts
+                .reference_time
+                .map(|t| (t, existence::ExistenceSource::DictionaryTime)));
         let own = report.timestamp.as_ref().map(|ts| {
             existence::Candidate::judge(
                 existence::TimestampKind::SignatureTimestamp,
@@ -220,8 +224,10 @@ pub fn verify_document_timestamp(
         report.timestamp = Some(outcome.report);
         let time = outcome
             .trusted_time
-            .map(|t| (t, "timestamp"))
-            .or(opts.reference_time.map(|t| (t, "reference")));
+            .map(|t| (t, existence::ExistenceSource::UnprovenTimestamp))
+            .or(opts
+                .reference_time
+                .map(|t| (t, existence::ExistenceSource::DictionaryTime)));
         // Its own genTime is what it claims; only a later timestamp proves it.
         finish(&mut report, &outcome.state, opts, time, None);
         report
@@ -250,7 +256,9 @@ pub fn verify_x509_rsa_sha1(
         ) {
             report.error = Some(CheckError::from(&e));
         }
-        let time = opts.reference_time.map(|t| (t, "reference"));
+        let time = opts
+            .reference_time
+            .map(|t| (t, existence::ExistenceSource::DictionaryTime));
         finish(&mut report, &state, opts, time, None);
         report
     })
@@ -336,7 +344,7 @@ fn finish(
     report: &mut CmsReport,
     state: &Checked,
     opts: &VerifyOptions<'_>,
-    claimed: Option<(Timestamp, &'static str)>,
+    claimed: Option<(Timestamp, existence::ExistenceSource)>,
     own: Option<&existence::Candidate>,
 ) {
     report.revocation.dss_crls = opts.dss_crls;
@@ -354,19 +362,13 @@ fn finish(
     report.warnings.extend(outcome.warnings);
     if let Some((t, source)) = claimed {
         report.certificate_valid_at_signing = Some(outcome.path.iter().all(|c| c.valid_at(t)));
-        report.validity_time_source = Some(source.to_owned());
+        report.validity_time_source = Some(source.validity_time_source().to_owned());
     }
     if let Some(p) = proven
         && outcome.path.iter().all(|c| c.valid_at(p))
     {
         report.certificate_valid_at_signing = Some(true);
-        report.validity_time_source = Some(
-            match proof_source {
-                existence::ExistenceSource::DocumentTimestamp => "document_timestamp",
-                _ => "timestamp",
-            }
-            .to_owned(),
-        );
+        report.validity_time_source = Some(proof_source.validity_time_source().to_owned());
     }
     let judged = proven.or(claimed.map(|(t, _)| t));
     let own = revocation::gather(&state.revocation, &mut report.revocation);
