@@ -92,6 +92,13 @@ pub struct TimestampFacts {
     pub revocation: Vec<CertificateRevocation>,
 }
 
+impl TimestampFacts {
+    /// A token is there, its imprint matches and its own signature verifies.
+    pub fn holds(&self) -> bool {
+        self.present && self.intact && self.valid
+    }
+}
+
 /// Everything measured about one signature.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct SignatureFacts {

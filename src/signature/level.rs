@@ -213,11 +213,6 @@ fn baseline_b(sig: &SignatureFacts) -> Vec<LevelGap> {
     gaps
 }
 
-/// Whether `sig`'s own signature timestamp is intact and valid.
-fn own_timestamp_holds(sig: &SignatureFacts) -> bool {
-    sig.timestamp.present && sig.timestamp.intact && sig.timestamp.valid
-}
-
 /// Document timestamps in a revision after `revision`, in file order.
 fn doc_timestamps_after(sigs: &[SignatureFacts], revision: usize) -> Vec<&SignatureFacts> {
     sigs.iter()
@@ -231,7 +226,7 @@ fn b_t_timestamp<'a>(
     sig: &SignatureFacts,
     sigs: &'a [SignatureFacts],
 ) -> Result<Option<&'a SignatureFacts>, LevelGap> {
-    if own_timestamp_holds(sig) {
+    if sig.timestamp.holds() {
         return Ok(None);
     }
     let later = sig

@@ -323,7 +323,9 @@ pub fn certificate_invalid(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Find
 /// The best time a signature gives: its verified timestamp, else the CMS signingTime, else
 /// the dictionary's `/M`.
 pub fn signing_time(s: &SignatureFacts) -> Option<String> {
-    let ts = (s.timestamp.present && s.timestamp.intact && s.timestamp.valid)
+    let ts = s
+        .timestamp
+        .holds()
         .then(|| s.timestamp.time.clone())
         .flatten();
     ts.or_else(|| s.signing_time.clone())
