@@ -151,7 +151,7 @@ impl Reader<'_> {
             let in_head = i < self.head_end;
             let text = self.text(i).to_owned();
             if is_heading(&text) {
-                self.state = Designation::default();
+                self.end_block();
                 zone = 0;
                 i += 1;
                 continue;
@@ -164,24 +164,50 @@ impl Reader<'_> {
                 continue;
             }
             let Some(m) = accepted(&text, in_head, self.lex) else {
+                // After the first §, a role label with words after it and no colon is
+                // running text, unless those words are ink beside the label with the printed
+                // name under it (a signature table's label cell).
+                if !in_head
+                    && let Some(m) = classify(&text, self.lex)
+                    && let LabelKind::Role(role) = m.kind
+                    && !m.value.is_empty()
+                    && self.ink_beside_label(m.value, i)
+                {
+                    let value = m.value.to_owned();
+                    zone = ZONE_LINES;
+                    self.role_beside(&value);
+                    self.feed(Item::Role(role, false), i);
+                    i += 1;
+                    continue;
+                }
                 if in_head || zone > 0 {
                     let mut item = self.item(&text);
                     // A stamp between a role and its name (role first, or not known yet)
                     // does not end the block: the role waits for its name below the stamp.
                     // Once a stamp line has been passed, a "name" no participant has is the
                     // stamp's text too (`Rate Utrsagar`).
-                    let stray = match &item {
-                        Item::Other => stray_line(&text),
-                        Item::Name(name, _) => self.state.strays > 0 && !self.is_participant(name),
-                        _ => false,
+                    let stray_name = match &item {
+                        Item::Name(name, _)
+                            if self.state.strays > 0 && !self.is_participant(name) =>
+                        {
+                            Some(name.clone())
+                        }
+                        _ => None,
                     };
+                    let stray =
+                        stray_name.is_some() || matches!(item, Item::Other) && stray_line(&text);
                     if stray
                         && !in_head
-                        && self.state.role.is_some()
                         && self.state.orientation != Some(Orientation::NameFirst)
                         && self.state.strays < MAX_STRAY_LINES
+                        && let Some((role, _)) = self.state.role
                     {
                         self.state.strays += 1;
+                        // A name line among the stamp's is the role's name only when it is
+                        // the last written line above the next label: the printed name sits
+                        // under the stamp, and the stamp's own words (`Rate Utrsagar`) are
+                        // followed by more of it.
+                        self.state.tentative = stray_name.map(|name| (role, name, i));
                         item = Item::Blank;
                     }
                     self.feed(item, i);
@@ -201,7 +227,7 @@ impl Reader<'_> {
             let value = m.value.to_owned();
             match m.kind {
                 LabelKind::Section(kind) => {
-                    self.state = Designation::default();
+                    self.end_block();
                     zone = 0;
                     i = self.section(i, &value, kind);
                     continue;
@@ -221,6 +247,12 @@ impl Reader<'_> {
                     // A value of no names (the line to sign on, `Paragrafer §§ 37–40` in the
                     // next cell) leaves the role waiting for its name, as a bare label does.
                     let item = match self.names_of_value(&value) {
+                        // Ink in the cell beside the label, read as a name nobody has, with
+                        // the printed name under it: the name under it is the role's.
+                        Some(_) if self.ink_beside_label(&value, i) => {
+                            self.role_beside(&value);
+                            Item::Role(role, false)
+                        }
                         Some(names) => Item::RoleNames(role, names),
                         None => {
                             self.role_beside(&value);
@@ -239,7 +271,7 @@ impl Reader<'_> {
                     self.feed(item, i);
                 }
                 LabelKind::Signatures => {
-                    self.state = Designation::default();
+                    self.end_block();
                     zone = ZONE_LINES;
                     if !value.is_empty() {
                         // "Underskrifter  Sekreterare": the block's first role in the next cell.
@@ -267,7 +299,7 @@ impl Reader<'_> {
                     }
                 }
                 LabelKind::Stop => {
-                    self.state = Designation::default();
+                    self.end_block();
                     zone = 0;
                 }
                 kind => {
@@ -280,6 +312,7 @@ impl Reader<'_> {
             zone = zone.saturating_sub(1);
             i += 1;
         }
+        self.end_block();
     }
 
     fn finish(mut self) -> Option<MinutesFacts> {

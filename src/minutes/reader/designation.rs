@@ -42,6 +42,11 @@ pub(super) struct Designation {
     pub orientation: Option<Orientation>,
     /// Stray lines passed over since `role` was read ([`stray_line`]).
     pub strays: usize,
+    /// A name line after a stamp's lines, for the waiting role: it stands only if it is the
+    /// last written line above the next label (the printed name sits under the stamp; the
+    /// stamp's own words are followed by more of it). [`Reader::end_block`] and the next role
+    /// designate it; a later name or stray line replaces it.
+    pub tentative: Option<(Role, String, usize)>,
 }
 
 /// Most stray lines between a role and its name: a stamp's few lines.
@@ -122,10 +127,55 @@ impl Reader<'_> {
         }
     }
 
+    /// Designates the tentative name, if any: nothing under it replaced it.
+    pub(super) fn settle_tentative(&mut self) {
+        if let Some((role, name, i)) = self.state.tentative.take() {
+            self.designate(role, &name, i);
+        }
+    }
+
+    /// Ends the block being read: its tentative name stands.
+    pub(super) fn end_block(&mut self) {
+        self.settle_tentative();
+        self.state = Designation::default();
+    }
+
+    /// True when what stands beside a role label on line `i` is ink read as letters, not the
+    /// role's name: it names no participant, the orientation of the blocks so far is not
+    /// name first, and a name alone is printed under it ([`Self::name_line_below`]).
+    pub(super) fn ink_beside_label(&self, value: &str, i: usize) -> bool {
+        let named = names_in_value(value, self.lex);
+        !named.iter().any(|n| self.is_participant(n))
+            && self.state.orientation != Some(Orientation::NameFirst)
+            && self.name_line_below(i)
+    }
+
+    /// True when the first written line after `i` is a name alone and the written line after
+    /// that is no bare role label (which would make the name that role's, printed above it).
+    pub(super) fn name_line_below(&self, i: usize) -> bool {
+        let written = |j: usize| self.text(j).chars().any(char::is_alphabetic);
+        let mut below = (i + 1..self.lines.len()).filter(|&j| written(j));
+        let Some(j) = below.next() else {
+            return false;
+        };
+        if classify(self.text(j), self.lex).is_some()
+            || !matches!(self.item(self.text(j)), Item::Name(_, true))
+        {
+            return false;
+        }
+        !below.next().is_some_and(|k| {
+            classify(self.text(k), self.lex)
+                .is_some_and(|m| matches!(m.kind, LabelKind::Role(_)) && m.value.is_empty())
+        })
+    }
+
     pub(super) fn feed(&mut self, item: Item, i: usize) {
+        if matches!(item, Item::Role(..) | Item::RoleNames(..)) {
+            self.settle_tentative();
+        }
         match item {
             Item::Blank => {}
-            Item::Other => self.state = Designation::default(),
+            Item::Other => self.end_block(),
             Item::RoleNames(role, names) => {
                 for n in names {
                     self.designate(role, &n, i);
@@ -148,6 +198,8 @@ impl Reader<'_> {
             }
             Item::Name(name, pure) => {
                 if let Some((role, sticky)) = self.state.role {
+                    // The name printed under the line replaces what was read beside it.
+                    self.state.tentative = None;
                     self.designate(role, &name, i);
                     self.state.orientation = Some(Orientation::RoleFirst);
                     if !sticky {
@@ -182,6 +234,7 @@ impl Reader<'_> {
                 (_, None, Some(names)) => (names, after?, Orientation::RoleFirst),
                 _ => return None,
             };
+        self.settle_tentative();
         for (role, name) in roles.iter().zip(&names) {
             self.designate(*role, name, i);
         }
@@ -521,6 +574,51 @@ mod tests {
              Renée Östlund\n",
         );
         assert_eq!(f.designated.secretary, vec!["Sara Löfgren"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+    }
+
+    #[test]
+    fn a_name_under_a_stamp_is_the_roles_though_the_list_does_not_name_it() {
+        // A secretary named only in the block, under a stamp's lines: the last written line
+        // above the next label is the printed name.
+        let f = with_blocks(
+            "Sekreterare\nre.\n«| Rate Utrsagar | |\nGalliy. - ge” kygar\n> <a komm i\n\n\
+             | 202: 94-63 an /\nMaja Lind :\nOrdförande\nIngegärd Wikström\n",
+        );
+        assert_eq!(f.designated.secretary, vec!["Maja Lind"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+        // Near miss: a stamp's words that look like a name, followed by more of the stamp,
+        // are nobody's name.
+        let f = with_blocks(
+            "Sekreterare\nre.\n«| Rate Utrsagar | |\nGalliy. - ge” kygar\n\
+             | 202: 94-63 an /\nOrdförande\nIngegärd Wikström\n",
+        );
+        assert!(
+            !f.designated.secretary.iter().any(|n| n.contains("Rate")),
+            "{:?}",
+            f.designated.secretary
+        );
+    }
+
+    #[test]
+    fn ink_beside_a_label_gives_way_to_the_name_printed_under_it() {
+        // A signature table: the label cell, ink in the cell beside it (read as `Can Flys`),
+        // the printed name under it.
+        let f = with_blocks(
+            "Sekreterare Can Flys\nMaja Lind\nOrdförande Fy\nIngegärd Wikström |\n\
+             Justerare\nRenée Östlund\n",
+        );
+        assert_eq!(f.designated.secretary, vec!["Maja Lind"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+        // Near misses: a name on the label's line with the next label under it, and a
+        // name-above-role block under it, keep the name beside the label.
+        let f =
+            with_blocks("Underskrifter\nSekreterare Maja Lind\nOrdförande\nIngegärd Wikström\n");
+        assert_eq!(f.designated.secretary, vec!["Maja Lind"]);
+        assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+        let f =
+            with_blocks("Underskrifter\nSekreterare Maja Lind\nIngegärd Wikström\nOrdförande\n");
+        assert_eq!(f.designated.secretary, vec!["Maja Lind"]);
         assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
     }
 
