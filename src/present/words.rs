@@ -16,6 +16,25 @@ use crate::signature::report::{
 use crate::verify::cover::Uncovered;
 use crate::verify::signing::MatchState;
 
+/// A signer's qualification in words, when a trusted list decided it: `qualified electronic
+/// signature (SE trusted list, service "…")`. `None` while it is unknown: the certificate's
+/// own statements are said by [`qc_statements`], as its issuer's word.
+pub fn qualification(q: &crate::signature::trusted_list::Qualification) -> Option<String> {
+    use crate::signature::trusted_list::QualificationStatus as S;
+    let what = match q.status {
+        S::QualifiedEsig => "qualified electronic signature",
+        S::QualifiedEseal => "qualified electronic seal",
+        S::QualifiedOther => "qualified certificate, but not a qualified signature or seal",
+        S::NotQualified => "not qualified",
+        S::Unknown => return None,
+    };
+    let territory = q.territory.as_deref().unwrap_or("?");
+    Some(match &q.service {
+        Some(service) => format!("{what} ({territory} trusted list, service {service:?})"),
+        None => format!("{what} ({territory} trusted list)"),
+    })
+}
+
 /// What a certificate's QCStatements say, in words, with what they are not: `the certificate
 /// states: EU qualified, key on a qualified device (QSCD), for electronic signatures (the
 /// issuer's word: not checked against a trusted list)`. `None` when it states nothing
