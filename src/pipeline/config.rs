@@ -249,6 +249,48 @@ mod tests {
     }
 
     #[test]
+    fn a_pipelines_trusted_lists_are_read_from_its_folder_and_must_verify() {
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trusted-lists");
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::create_dir(dir.path().join("lists")).expect("folder");
+        for file in ["se.xml", "signer.pem", "se-other-signer.xml"] {
+            std::fs::copy(fixtures.join(file), dir.path().join("lists").join(file)).expect("copy");
+        }
+        let text = "name = \"t\"\n[trust]\ntrusted_lists = [{ file = \"lists/se.xml\", signer = \"lists/signer.pem\" }]\n";
+        let config = parse(text, "test").expect("loads").relative_to(dir.path());
+        assert_eq!(
+            config.trust.trusted_lists[0].file,
+            dir.path().join("lists/se.xml")
+        );
+        // The fixture list's three services that were ever granted.
+        assert_eq!(
+            config
+                .trust_store(&TrustStore::new())
+                .expect("verifies")
+                .len(),
+            3
+        );
+        // Near miss: a list signed by another certificate stops the pipeline, naming it.
+        let text = "name = \"t\"\n[trust]\ntrusted_lists = [{ file = \"lists/se-other-signer.xml\", signer = \"lists/signer.pem\" }]\n";
+        let refused = parse(text, "test").expect("loads").relative_to(dir.path());
+        let error = refused
+            .trust_store(&TrustStore::new())
+            .expect_err("another signer");
+        let message = error.to_string();
+        assert!(message.contains("se-other-signer.xml"), "{message}");
+        assert!(message.contains("another certificate"), "{message}");
+        // A misspelt key of a list is refused.
+        assert!(
+            parse(
+                "name = \"t\"\n[trust]\ntrusted_lists = [{ file = \"a\", signers = \"b\" }]\n",
+                "test"
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
     fn every_file_in_pipelines_loads_and_is_built_in() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
         let mut names = Vec::new();

@@ -173,6 +173,18 @@ pub fn check(doc: &Document, signers: &[Certificate]) -> Result<SignatureFacts, 
         key.verify(&scheme, &[&canonical_info], &value)
             .unwrap_or(false)
     };
+    // A key arkivar cannot read (brainpool curves, DSA) is said as such, not as a bad value.
+    if let Some(Err(e)) = signers
+        .iter()
+        .map(Certificate::public_key)
+        .find(Result::is_err)
+        .filter(|_| signers.iter().all(|c| c.public_key().is_err()))
+    {
+        return Err(DsigError::Unsupported {
+            what: "signer key",
+            uri: e.to_string(),
+        });
+    }
     if let Some(cert) = signers.iter().find(|c| verifies(c)) {
         return Ok(SignatureFacts {
             method: method_uri,
@@ -310,7 +322,7 @@ fn signature_scheme(uri: &str) -> Result<SignatureScheme, DsigError> {
 /// XMLDSig's ECDSA value r‖s (two equal halves) as the DER `ECDSA-Sig-Value` (RFC 3279
 /// §2.2.3) the algorithm layer reads.
 pub(super) fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return None;
     }
     let (r, s) = raw.split_at(raw.len() / 2);

@@ -342,7 +342,7 @@ fn read_service(provider: &str, service: &Element) -> Result<Service, ListError>
             entries.push(read_entry(instance)?);
         }
     }
-    entries.sort_by(|a, b| b.from.cmp(&a.from));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.from));
     Ok(Service {
         provider: provider.to_owned(),
         name,
@@ -450,11 +450,11 @@ fn first_name(parent: &Element, name: &str) -> Option<String> {
     let names = parent.child(TSL, name)?;
     let all: Vec<&Element> = names.children_named(TSL, "Name").collect();
     all.iter()
+        // xml:lang is in the XML namespace, so it is not an unprefixed `attribute`.
         .find(|n| {
-            n.attribute("lang") == Some("en")
-                || n.attributes
-                    .iter()
-                    .any(|a| a.local == "lang" && a.value == "en")
+            n.attributes
+                .iter()
+                .any(|a| a.local == "lang" && a.value == "en")
         })
         .or(all.first())
         .map(|n| n.text())

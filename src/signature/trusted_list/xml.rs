@@ -213,8 +213,7 @@ pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Document, XmlError> {
             .read_event()
             .map_err(|e| malformed(&reader, e.to_string()))?;
         match event {
-            Event::Start(start) | Event::Empty(start) if root.is_some() => {
-                let _ = start;
+            Event::Start(_) | Event::Empty(_) if root.is_some() => {
                 return Err(malformed(
                     &reader,
                     "content after the document element".into(),
