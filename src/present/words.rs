@@ -767,6 +767,23 @@ mod tests {
     }
 
     #[test]
+    fn a_qualification_is_said_only_when_a_trusted_list_decided_it() {
+        use crate::signature::trusted_list::{Qualification, QualificationStatus};
+        let q = Qualification {
+            status: QualificationStatus::QualifiedEsig,
+            basis: String::new(),
+            territory: Some("SE".into()),
+            service: Some("Test QC CA".into()),
+        };
+        assert_eq!(
+            qualification(&q).as_deref(),
+            Some("qualified electronic signature (SE trusted list, service \"Test QC CA\")")
+        );
+        // Near miss: unknown says nothing (the certificate's own word is said elsewhere).
+        assert_eq!(qualification(&Qualification::unknown("no list")), None);
+    }
+
+    #[test]
     fn qc_statements_read_as_the_issuers_word() {
         use crate::signature::qualified::{QcStatements, QcType};
         let qc = QcStatements {

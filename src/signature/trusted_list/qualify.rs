@@ -112,12 +112,25 @@ pub fn assess(
             || has(&Qualifier::QcQscdManagedOnBehalf)
             || qc.qscd
     };
-    let kind = if has(&Qualifier::QcForESig) {
-        Some(QcType::Esign)
-    } else if has(&Qualifier::QcForESeal) || has(&Qualifier::QcForLegalPerson) {
-        Some(QcType::Eseal)
-    } else if has(&Qualifier::QcForWsa) {
-        Some(QcType::Web)
+    let listed_types: Vec<QcType> = [
+        (Qualifier::QcForESig, QcType::Esign),
+        (Qualifier::QcForESeal, QcType::Eseal),
+        (Qualifier::QcForWsa, QcType::Web),
+    ]
+    .into_iter()
+    .filter(|(q, _)| has(q))
+    .map(|(_, t)| t)
+    .collect();
+    if listed_types.len() > 1 {
+        out.basis = "the list's qualifiers give the certificate more than one use".to_owned();
+        return out;
+    }
+    let kind = if let Some(t) = listed_types.first() {
+        Some(*t)
+    } else if has(&Qualifier::QcForLegalPerson) {
+        // Before eIDAS: issued to a legal person, so no natural person's signature; which
+        // use it has the list does not say.
+        None
     } else if qc.types.is_empty() {
         // EN 319 412-5 §4.2.3: a qualified certificate that states no type is for signatures.
         qualified.then_some(QcType::Esign)

@@ -384,6 +384,39 @@ fn a_service_withdrawn_or_not_yet_granted_at_signing_is_not_qualified_nor_truste
 }
 
 #[test]
+fn a_timestamp_is_trusted_only_while_its_services_anchor_was_granted() {
+    let w = world();
+    let (ca_key, ca_cert) = &w.cas[1];
+    let ca_name = Certificate::parse(ca_cert).expect("reads").subject.raw;
+    let tsa_key = TestKey::p256(0x61);
+    let tsa = make_cert(
+        &CertSpec::new(0x610, name("Test TSA", &[]), ca_name),
+        &tsa_key,
+        ca_key,
+    );
+    let store = store();
+    let trusted_at = |gen_at: &str| {
+        let mut spec = CmsSpec::new(&tsa_key, &tsa, b"");
+        spec.econtent = Some((
+            oid::ID_CT_TST_INFO,
+            crate::signature::testkit::tst_info(&[b"signature value"], gen_at),
+        ));
+        spec.signing_time = None;
+        let token = make_cms(&spec, &|_| Vec::new()).der;
+        let outcome = crate::signature::timestamp::check_token(
+            &token,
+            &[b"signature value"],
+            &VerifyOptions::new(&store),
+        );
+        assert!(outcome.report.intact && outcome.report.valid);
+        outcome.report.trusted
+    };
+    // The Withdrawn CA was granted from 2016 until 2024.
+    assert!(trusted_at("20220301120000Z"));
+    assert!(!trusted_at("20240301120000Z"));
+}
+
+#[test]
 fn without_a_trusted_list_qualification_is_unknown() {
     let w = world();
     let key = TestKey::p256(0x60);
