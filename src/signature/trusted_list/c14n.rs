@@ -172,6 +172,7 @@ mod tests {
         max_bytes: 1 << 20,
         max_depth: 32,
         max_elements: 1000,
+        max_namespaces: 16,
     };
 
     fn whole(input: &str, mode: &C14nMode) -> String {

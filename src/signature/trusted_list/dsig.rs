@@ -26,6 +26,8 @@ pub const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
 const C14N: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+/// References of one signature at most (a list has two): each costs a walk of the document.
+pub const MAX_REFERENCES: usize = 16;
 /// The Type of a XAdES SignedProperties reference.
 const SIGNED_PROPERTIES: &str = "http://uri.etsi.org/01903#SignedProperties";
 
@@ -41,6 +43,8 @@ pub enum DsigError {
     Missing { what: &'static str },
     #[error("unsupported {what} algorithm {uri}")]
     Unsupported { what: &'static str, uri: String },
+    #[error("more than {limit} references")]
+    TooManyReferences { limit: usize },
     #[error("reference {uri:?} points at no single element")]
     Dangling { uri: String },
     #[error("no reference covers the whole list with the enveloped-signature transform")]
@@ -101,6 +105,11 @@ pub fn check(doc: &Document, signers: &[Certificate]) -> Result<SignatureFacts, 
     let mut references = 0;
     for reference in signed_info.children_named(DS, "Reference") {
         references += 1;
+        if references > MAX_REFERENCES {
+            return Err(DsigError::TooManyReferences {
+                limit: MAX_REFERENCES,
+            });
+        }
         let uri = reference.attribute("URI").unwrap_or("").to_owned();
         let target = dereference(root, &uri)?;
         let mut enveloped = false;

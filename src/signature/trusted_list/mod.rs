@@ -35,11 +35,15 @@ pub const MAX_LIST_BYTES: usize = 32 << 20;
 pub const MAX_LIST_DEPTH: usize = 64;
 /// The most elements read from one list.
 pub const MAX_LIST_ELEMENTS: usize = 2_000_000;
+/// The most namespace declarations in scope at once (lists declare fewer than ten).
+pub const MAX_LIST_NAMESPACES: usize = 64;
 
-const LIMITS: xml::XmlLimits = xml::XmlLimits {
+/// The bounds a list is read within.
+pub const LIMITS: xml::XmlLimits = xml::XmlLimits {
     max_bytes: MAX_LIST_BYTES,
     max_depth: MAX_LIST_DEPTH,
     max_elements: MAX_LIST_ELEMENTS,
+    max_namespaces: MAX_LIST_NAMESPACES,
 };
 
 /// Why a trusted list was refused: the file and the reason.

@@ -22,6 +22,8 @@ pub struct XmlLimits {
     pub max_depth: usize,
     /// Elements in the whole document.
     pub max_elements: usize,
+    /// Namespace declarations in scope at once (each element's canonical form looks at all).
+    pub max_namespaces: usize,
 }
 
 /// Why a document could not be read.
@@ -34,6 +36,8 @@ pub enum XmlError {
     TooDeep { limit: usize },
     #[error("more than {limit} elements")]
     TooManyElements { limit: usize },
+    #[error("more than {limit} namespace declarations in scope")]
+    TooManyNamespaces { limit: usize },
     #[error("malformed XML at byte {offset}: {message}")]
     Malformed { offset: u64, message: String },
     #[error("a document type declaration is not accepted")]
@@ -236,6 +240,11 @@ pub fn parse(bytes: &[u8], limits: XmlLimits) -> Result<Document, XmlError> {
                     OpenError::Xml(x) => x,
                     OpenError::Message(m) => malformed(&reader, m),
                 })?;
+                if scope.len() > limits.max_namespaces {
+                    return Err(XmlError::TooManyNamespaces {
+                        limit: limits.max_namespaces,
+                    });
+                }
                 if matches!(event, Event::Empty(_)) {
                     scope.truncate(mark);
                     close(element, &mut stack, &mut root);
@@ -439,6 +448,7 @@ mod tests {
         max_bytes: 1 << 20,
         max_depth: 8,
         max_elements: 100,
+        max_namespaces: 4,
     };
 
     #[test]
@@ -475,6 +485,11 @@ mod tests {
             parse(b"<p:a/>", LIMITS).unwrap_err(),
             XmlError::UndeclaredPrefix { .. }
         ));
+        let many = "<a xmlns:a='u' xmlns:b='u' xmlns:c='u' xmlns:d='u' xmlns:e='u'/>";
+        assert_eq!(
+            parse(many.as_bytes(), LIMITS).unwrap_err(),
+            XmlError::TooManyNamespaces { limit: 4 }
+        );
         // Near miss: within the limits, the same shape reads.
         let ok = "<a>".repeat(8) + &"</a>".repeat(8);
         assert!(parse(ok.as_bytes(), LIMITS).is_ok());
