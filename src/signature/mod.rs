@@ -358,10 +358,15 @@ fn finish(
     };
     let outcome = build_path(signer, &state.certificates, opts.trust);
     let judged = proven.or(claimed.map(|(t, _)| t));
+    let judged_time = match (proven, claimed) {
+        (Some(t), _) => trust::JudgedTime::Proven(t),
+        (None, Some((t, _))) => trust::JudgedTime::Claimed(t),
+        (None, None) => trust::JudgedTime::None,
+    };
     // A trusted list's service is an anchor only while it was granted.
     let mut reaches_anchor = outcome.trusted;
     if let Some(anchor) = outcome.path.last().filter(|_| outcome.trusted)
-        && !opts.trust.anchor_trusted_at(anchor, judged)
+        && !opts.trust.anchor_trusted_at(anchor, judged_time)
     {
         reaches_anchor = false;
         for s in opts.trust.listed_services(anchor) {
@@ -385,7 +390,7 @@ fn finish(
         report.certificate_valid_at_signing = Some(true);
         report.validity_time_source = Some(proof_source.validity_time_source().to_owned());
     }
-    let qualification = qualification(report, signer, &outcome, opts.trust, judged);
+    let qualification = qualification(report, signer, &outcome, opts.trust, judged_time);
     if let Some(facts) = report.signer.as_mut() {
         facts.qualified = qualification;
     }
@@ -406,7 +411,7 @@ fn qualification(
     signer: &Certificate,
     outcome: &trust::PathOutcome<'_>,
     store: &TrustStore,
-    judged: Option<Timestamp>,
+    judged: trust::JudgedTime,
 ) -> trusted_list::Qualification {
     use trusted_list::{Qualification, QualificationStatus};
     let services = outcome
@@ -421,15 +426,16 @@ fn qualification(
     if !(report.intact && report.valid) {
         return Qualification::unknown("the signature does not verify");
     }
-    let Some(at) = judged else {
+    let Some(at) = judged.time() else {
         return Qualification::unknown("no time of signing to judge the service's status at");
     };
+    let proven = matches!(judged, trust::JudgedTime::Proven(_));
     if report.certificate_valid_at_signing != Some(true) {
         return Qualification::unknown("the certificates were not valid at the time of signing");
     }
     let assessed: Vec<Qualification> = services
         .iter()
-        .map(|s| trusted_list::qualify::assess(signer, &s.territory, &s.service, at))
+        .map(|s| trusted_list::qualify::assess(signer, &s.territory, &s.service, at, proven))
         .collect();
     let qualified = |q: &&Qualification| {
         matches!(

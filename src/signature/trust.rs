@@ -79,16 +79,42 @@ pub struct ListedService {
 }
 
 impl ListedService {
-    /// Whether the service was granted at `at`; without a time, whether it is now (as the
-    /// list says at its issue).
-    pub fn granted(&self, at: Option<Timestamp>) -> bool {
+    /// Whether the service counts as granted for a signature judged at `at`. A proven time
+    /// (a timestamp's) is taken as it is; a time that is only claimed (signingTime, `/M`) is
+    /// the signer's word, so the service must also be granted now, as the list says at its
+    /// issue — as the EU's DSS judges a signature without a proof of existence at the
+    /// validation time. Without any time, only now counts.
+    pub fn granted(&self, at: JudgedTime) -> bool {
+        let now = self
+            .service
+            .entries
+            .first()
+            .is_some_and(|e| e.status.is_granted());
         match at {
-            Some(t) => self.service.granted_at(t),
-            None => self
-                .service
-                .entries
-                .first()
-                .is_some_and(|e| e.status.is_granted()),
+            JudgedTime::Proven(t) => self.service.granted_at(t),
+            JudgedTime::Claimed(t) => now && self.service.granted_at(t),
+            JudgedTime::None => now,
+        }
+    }
+}
+
+/// The time a signature (or timestamp) is judged at, and how sure it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JudgedTime {
+    /// Proven by a timestamp that holds (or a timestamp's own genTime, for its TSA).
+    Proven(Timestamp),
+    /// Only claimed: the signingTime attribute or the dictionary's `/M`.
+    Claimed(Timestamp),
+    /// No time at all.
+    None,
+}
+
+impl JudgedTime {
+    /// The time itself, proven or not.
+    pub fn time(self) -> Option<Timestamp> {
+        match self {
+            JudgedTime::Proven(t) | JudgedTime::Claimed(t) => Some(t),
+            JudgedTime::None => None,
         }
     }
 }
@@ -217,7 +243,7 @@ impl TrustStore {
 
     /// Whether a path ending at `anchor` is trusted at `at`: a PEM anchor always, a trusted
     /// list's service only while it was granted.
-    pub fn anchor_trusted_at(&self, anchor: &Certificate, at: Option<Timestamp>) -> bool {
+    pub fn anchor_trusted_at(&self, anchor: &Certificate, at: JudgedTime) -> bool {
         self.origins_of(anchor).iter().any(|o| match o {
             AnchorOrigin::Pem => true,
             AnchorOrigin::TrustedList(s) => s.granted(at),

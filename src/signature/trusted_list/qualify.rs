@@ -62,18 +62,32 @@ impl Qualification {
 }
 
 /// The qualification of `signer` whose path ends at `service` (of the list of `territory`),
-/// judged at `at`.
+/// judged at `at`. When `at` is not `proven` (only the signer's claim), the service must also
+/// be granted now: a claimed time cannot move a signature into a period the service was
+/// granted in.
 pub fn assess(
     signer: &Certificate,
     territory: &str,
     service: &Service,
     at: Timestamp,
+    proven: bool,
 ) -> Qualification {
     let mut out = Qualification {
         territory: Some(territory.to_owned()),
         service: Some(service.name.clone()),
         ..Qualification::unknown("")
     };
+    if let Some(now) = service.entries.first().filter(|_| !proven)
+        && !now.status.is_granted()
+    {
+        out.status = QualificationStatus::NotQualified;
+        out.basis = format!(
+            "the service's status is {} since {}, and no timestamp proves the signature was made before",
+            now.status.name(),
+            now.from
+        );
+        return out;
+    }
     let Some(entry) = service.entry_at(at) else {
         out.status = QualificationStatus::NotQualified;
         out.basis = format!("the service {:?} was not on the list at {at}", service.name);

@@ -287,12 +287,16 @@ fn granted_services_become_anchors_and_never_granted_ones_do_not() {
     let cert = |i: usize| Certificate::parse(&w.cas[i].1).expect("reads");
     assert!(store.listed_services(&cert(3)).is_empty());
     let t = |s: &str| s.parse::<jiff::Timestamp>().expect("time");
-    assert!(store.anchor_trusted_at(&cert(1), Some(t("2022-01-01T00:00:00Z"))));
-    assert!(!store.anchor_trusted_at(&cert(1), Some(t("2024-03-01T00:00:00Z"))));
-    assert!(!store.anchor_trusted_at(&cert(2), Some(t("2025-01-01T00:00:00Z"))));
-    assert!(store.anchor_trusted_at(&cert(2), Some(t("2031-01-01T00:00:00Z"))));
+    use crate::signature::trust::JudgedTime::{Claimed, Proven};
+    assert!(store.anchor_trusted_at(&cert(1), Proven(t("2022-01-01T00:00:00Z"))));
+    assert!(!store.anchor_trusted_at(&cert(1), Proven(t("2024-03-01T00:00:00Z"))));
+    // A claimed time is the signer's word: the service must be granted now as well.
+    assert!(!store.anchor_trusted_at(&cert(1), Claimed(t("2022-01-01T00:00:00Z"))));
+    assert!(!store.anchor_trusted_at(&cert(2), Proven(t("2025-01-01T00:00:00Z"))));
+    assert!(store.anchor_trusted_at(&cert(2), Proven(t("2031-01-01T00:00:00Z"))));
     // Before eIDAS, "undersupervision" counted as granted.
-    assert!(store.anchor_trusted_at(&cert(0), Some(t("2012-01-01T00:00:00Z"))));
+    assert!(store.anchor_trusted_at(&cert(0), Proven(t("2012-01-01T00:00:00Z"))));
+    assert!(store.anchor_trusted_at(&cert(0), Claimed(t("2012-01-01T00:00:00Z"))));
 }
 
 fn qc_statements_extension() -> Vec<u8> {
@@ -313,6 +317,17 @@ fn policies_extension(policy: &str) -> Vec<u8> {
 /// Signs with a leaf issued by CA `ca` at `signing_time` and returns the signer's
 /// qualification and whether it is trusted.
 fn sign(ca: usize, extensions: Vec<Vec<u8>>, signing_time: &str) -> (Qualification, bool) {
+    sign_stamped(ca, extensions, signing_time, None)
+}
+
+/// As [`sign`], with a signature timestamp at `stamped_at` (GeneralizedTime) by a TSA whose
+/// certificate the QC CA (granted now) issued: a proof that the signature existed then.
+fn sign_stamped(
+    ca: usize,
+    extensions: Vec<Vec<u8>>,
+    signing_time: &str,
+    stamped_at: Option<&str>,
+) -> (Qualification, bool) {
     let w = world();
     let (ca_key, ca_cert) = &w.cas[ca];
     let ca_name = Certificate::parse(ca_cert).expect("reads").subject.raw;
@@ -320,10 +335,32 @@ fn sign(ca: usize, extensions: Vec<Vec<u8>>, signing_time: &str) -> (Qualificati
     let mut spec = CertSpec::new(0x600, name("Anna Andersson", &[]), ca_name);
     spec.extensions = extensions;
     let leaf = make_cert(&spec, &key, ca_key);
+    let tsa_key = TestKey::p256(0x62);
+    let qc_ca_name = Certificate::parse(&w.cas[0].1).expect("reads").subject.raw;
+    let tsa = make_cert(
+        &CertSpec::new(0x620, name("Test TSA", &[]), qc_ca_name),
+        &tsa_key,
+        &w.cas[0].0,
+    );
     let content = b"minutes".to_vec();
     let mut cms = CmsSpec::new(&key, &leaf, &content);
     cms.signing_time = Some(signing_time);
-    let built = make_cms(&cms, &|_| Vec::new());
+    let built = make_cms(&cms, &|sig: &[u8]| {
+        let Some(at) = stamped_at else {
+            return Vec::new();
+        };
+        let mut spec = CmsSpec::new(&tsa_key, &tsa, b"");
+        spec.econtent = Some((
+            oid::ID_CT_TST_INFO,
+            crate::signature::testkit::tst_info(&[sig], at),
+        ));
+        spec.signing_time = None;
+        let token = make_cms(&spec, &|_| Vec::new()).der;
+        vec![crate::signature::testkit::attr(
+            &oid::TIME_STAMP_TOKEN,
+            &token,
+        )]
+    });
     let store = store();
     let report = verify_signed_data_with(&built.der, &[&content], &VerifyOptions::new(&store));
     assert!(report.intact && report.valid, "{:?}", report.error);
@@ -374,9 +411,22 @@ fn a_service_withdrawn_or_not_yet_granted_at_signing_is_not_qualified_nor_truste
     assert!(!trusted);
     assert_eq!(q.status, QualificationStatus::NotQualified, "{}", q.basis);
     assert!(q.basis.contains("withdrawn"), "{}", q.basis);
-    // Near miss: signed while it was granted.
-    let (_, trusted) = sign(1, vec![qc_statements_extension()], "220301120000Z");
+    // Claiming to have signed while it was granted is not enough: the claim is the signer's.
+    let (q, trusted) = sign(1, vec![qc_statements_extension()], "220301120000Z");
+    assert!(!trusted);
+    assert_eq!(q.status, QualificationStatus::NotQualified, "{}", q.basis);
+    assert!(q.basis.contains("no timestamp proves"), "{}", q.basis);
+    // Near miss: a timestamp proves it was signed while the service was granted.
+    let (q, trusted) = sign_stamped(
+        1,
+        vec![qc_statements_extension()],
+        "220301120000Z",
+        Some("20220301120005Z"),
+    );
     assert!(trusted);
+    // That service has no qualifiers and the certificate states no QSCD: a qualified
+    // certificate, not a qualified signature.
+    assert_eq!(q.status, QualificationStatus::QualifiedOther, "{}", q.basis);
     // Granted only from 2030: not on the list when signed in 2025.
     let (q, trusted) = sign(2, vec![qc_statements_extension()], "250301120000Z");
     assert!(!trusted);
