@@ -25,6 +25,8 @@ pub const RI_OCSP_RESPONSE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.16.2");
 // OCSP (RFC 6960 §4.2.1, §4.2.2.2).
 pub const OCSP_BASIC: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.1");
 pub const KP_OCSP_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.9");
+/// id-kp-timeStamping (RFC 5280 §4.2.1.12): a time-stamping authority's certificate.
+pub const KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8");
 
 // Digests.
 pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");

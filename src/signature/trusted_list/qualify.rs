@@ -39,7 +39,8 @@ pub enum QualificationStatus {
     /// A qualified electronic seal, likewise.
     QualifiedEseal,
     /// A qualified certificate, but not a qualified signature or seal (no QSCD, or for
-    /// website authentication).
+    /// website authentication); or a document timestamp by a qualified time-stamping
+    /// service (a qualified electronic time stamp).
     QualifiedOther,
     /// The list shows the certificate is not qualified (or the service was not granted then).
     NotQualified,
@@ -93,6 +94,21 @@ pub fn assess(
         out.basis = format!("the service {:?} was not on the list at {at}", service.name);
         return out;
     };
+    let time_stamping = signer
+        .extended_key_usage
+        .iter()
+        .any(|p| crate::signature::oid::is(p, &crate::signature::oid::KP_TIME_STAMPING));
+    if entry.kind == ServiceType::TsaQtst && entry.status.is_granted() && time_stamping {
+        // A document timestamp by a qualified time-stamping service: a qualified electronic
+        // time stamp (eIDAS Art. 42), which is no signature or seal.
+        out.status = QualificationStatus::QualifiedOther;
+        out.basis = format!(
+            "service {:?} of {territory}'s trusted list is a qualified time-stamping service (TSA/QTST), {} at {at}: a qualified electronic time stamp",
+            service.name,
+            entry.status.name()
+        );
+        return out;
+    }
     if entry.kind != ServiceType::CaQc {
         out.status = QualificationStatus::NotQualified;
         out.basis = format!("the service was of type {} at {at}", entry.kind.name());
@@ -245,4 +261,56 @@ fn key_usage_bit(name: &str) -> Option<u16> {
         _ => return None,
     };
     Some(bit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::list::{ServiceStatus, StatusEntry};
+    use super::*;
+    use crate::signature::oid;
+    use crate::signature::testkit::{
+        CertSpec, TestKey, make_cert, name, octets, oid as oid_der, seq,
+    };
+
+    fn tsa_service() -> Service {
+        Service {
+            provider: "Test Provider".into(),
+            name: "Test QTST".into(),
+            certificates: Vec::new(),
+            entries: vec![StatusEntry {
+                kind: ServiceType::TsaQtst,
+                status: ServiceStatus::Granted,
+                from: "2016-07-01T00:00:00Z".parse().expect("time"),
+                qualifications: Vec::new(),
+                additional: Vec::new(),
+            }],
+        }
+    }
+
+    fn tsa_certificate(time_stamping: bool) -> Certificate {
+        let key = TestKey::p256(0x70);
+        let mut spec = CertSpec::new(0x700, name("Test TSA", &[]), name("Test TSA", &[]));
+        if time_stamping {
+            spec.extensions = vec![seq(&[
+                &oid_der(&oid::EXT_EXTENDED_KEY_USAGE),
+                &octets(&seq(&[&oid_der(&oid::KP_TIME_STAMPING)])),
+            ])];
+        }
+        Certificate::parse(&make_cert(&spec, &key, &key)).expect("reads")
+    }
+
+    #[test]
+    fn a_timestamp_by_a_qualified_time_stamping_service_is_a_qualified_time_stamp() {
+        let at = "2024-01-01T00:00:00Z".parse().expect("time");
+        let q = assess(&tsa_certificate(true), "SE", &tsa_service(), at, true);
+        assert_eq!(q.status, QualificationStatus::QualifiedOther, "{}", q.basis);
+        assert!(
+            q.basis.contains("qualified electronic time stamp"),
+            "{}",
+            q.basis
+        );
+        // Near miss: a certificate that is no TSA's is no qualified signer by that service.
+        let q = assess(&tsa_certificate(false), "SE", &tsa_service(), at, true);
+        assert_eq!(q.status, QualificationStatus::NotQualified, "{}", q.basis);
+    }
 }
