@@ -37,8 +37,8 @@ pub fn qualification(q: &crate::signature::trusted_list::Qualification) -> Optio
 
 /// What a certificate's QCStatements say, in words, with what they are not: `the certificate
 /// states: EU qualified, key on a qualified device (QSCD), for electronic signatures (the
-/// issuer's word: not checked against a trusted list)`. `None` when it states nothing
-/// arkivar reads.
+/// issuer's word; only a trusted list makes a signature qualified)`. `None` when it states
+/// nothing arkivar reads. Whether a trusted list did is [`qualification`]'s line.
 pub fn qc_statements(qc: &crate::signature::qualified::QcStatements) -> Option<String> {
     use crate::signature::qualified::QcType;
     let mut parts = Vec::new();
@@ -66,7 +66,7 @@ pub fn qc_statements(qc: &crate::signature::qualified::QcStatements) -> Option<S
     }
     (!parts.is_empty()).then(|| {
         format!(
-            "the certificate states: {} (the issuer's word: not checked against a trusted list)",
+            "the certificate states: {} (the issuer's word; only a trusted list makes a signature qualified)",
             parts.join(", ")
         )
     })
@@ -796,7 +796,7 @@ mod tests {
         assert!(
             line.contains(
                 "EU qualified, key on a qualified device (QSCD), for electronic signatures"
-            ) && line.contains("not checked against a trusted list"),
+            ) && line.contains("the issuer's word; only a trusted list"),
             "{line}"
         );
         // Near miss: an extension that states nothing arkivar reads gives no line.
