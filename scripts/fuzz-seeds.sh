@@ -27,7 +27,7 @@ if ! ARKIVAR_FUZZ_SEEDS=$dir cargo test "${locked[@]+"${locked[@]}"}" --lib \
     exit 1
 fi
 grep '^fuzz seeds:' "$log" || true
-for target in pipeline pdf_load content_stream cms minutes audit job; do
+for target in pipeline pdf_load content_stream cms minutes audit job trusted_list; do
     count=$(find "$dir/$target" -type f 2>/dev/null | wc -l)
     if [ "$count" -eq 0 ]; then
         echo "fuzz-seeds: no seeds for $target" >&2

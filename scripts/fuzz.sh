@@ -22,7 +22,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-TARGETS=(pipeline pdf_load content_stream cms minutes audit job)
+TARGETS=(pipeline pdf_load content_stream cms minutes audit job trusted_list)
 
 usage() {
     echo "usage: scripts/fuzz.sh TARGET|all SECONDS | scripts/fuzz.sh list" >&2
@@ -36,7 +36,7 @@ usage() {
 max_len() {
     case $1 in
         pipeline | pdf_load) echo 262144 ;;
-        content_stream | cms | minutes | audit) echo 65536 ;;
+        content_stream | cms | minutes | audit | trusted_list) echo 65536 ;;
         job) echo 16384 ;;
     esac
 }

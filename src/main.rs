@@ -45,7 +45,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about,
     max_term_width = 100,
     mut_arg("pipeline", |a| a.hide(true)),
-    mut_arg("trust", |a| a.hide(true))
+    mut_arg("trust", |a| a.hide(true)),
+    mut_arg("trusted_list", |a| a.hide(true)),
+    mut_arg("trusted_list_signer", |a| a.hide(true))
 )]
 struct Cli {
     /// How log lines on stderr look.
@@ -92,19 +94,59 @@ struct PipelineArgs {
     /// repeat for more files. Adds to the pipeline's anchors.
     #[arg(long, value_name = "PEM")]
     trust: Vec<PathBuf>,
+
+    /// An ETSI TS 119 612 trusted list (XML file, never fetched) whose CA/QC and TSA/QTST
+    /// services become anchors while granted; repeat for more lists. Each needs a
+    /// `--trusted-list-signer`, paired by position. A list whose signature does not verify
+    /// stops the run.
+    #[arg(long, value_name = "XML")]
+    trusted_list: Vec<PathBuf>,
+
+    /// The PEM certificate(s) the `--trusted-list` in the same position must be signed with.
+    #[arg(long, value_name = "PEM")]
+    trusted_list_signer: Vec<PathBuf>,
 }
+
+/// The command line's trusted lists, each with its signer.
+type TrustedLists = Vec<arkivar::pipeline::config::TrustedListConfig>;
 
 impl PipelineArgs {
     /// These options with those given before the subcommand: a pipeline named here wins, and
     /// the anchors of both places count.
-    fn or_before(&self, before: &PipelineArgs) -> (String, Vec<PathBuf>) {
+    fn or_before(&self, before: &PipelineArgs) -> (String, Vec<PathBuf>, Result<TrustedLists>) {
         let pipeline = self
             .pipeline
             .clone()
             .or_else(|| before.pipeline.clone())
             .unwrap_or_else(|| pipeline::config::DEFAULT_PIPELINE.to_owned());
         let trust = before.trust.iter().chain(&self.trust).cloned().collect();
-        (pipeline, trust)
+        let lists = before.trusted_lists().and_then(|mut lists| {
+            lists.extend(self.trusted_lists()?);
+            Ok(lists)
+        });
+        (pipeline, trust, lists)
+    }
+
+    /// `--trusted-list` paired with `--trusted-list-signer` by position.
+    fn trusted_lists(&self) -> Result<TrustedLists> {
+        if self.trusted_list.len() != self.trusted_list_signer.len() {
+            anyhow::bail!(
+                "{} --trusted-list but {} --trusted-list-signer: each list needs the certificate it must be signed with",
+                self.trusted_list.len(),
+                self.trusted_list_signer.len()
+            );
+        }
+        Ok(self
+            .trusted_list
+            .iter()
+            .zip(&self.trusted_list_signer)
+            .map(
+                |(file, signer)| arkivar::pipeline::config::TrustedListConfig {
+                    file: file.clone(),
+                    signer: signer.clone(),
+                },
+            )
+            .collect())
     }
 }
 
@@ -216,7 +258,7 @@ enum Command {
 impl Command {
     /// The pipeline and anchors this command runs under; `schema` verifies nothing and runs
     /// under the defaults.
-    fn pipeline_args(&self, before: &PipelineArgs) -> (String, Vec<PathBuf>) {
+    fn pipeline_args(&self, before: &PipelineArgs) -> (String, Vec<PathBuf>, Result<TrustedLists>) {
         match self {
             Command::Extract { pipeline, .. }
             | Command::Batch { pipeline, .. }
@@ -260,8 +302,9 @@ fn main() -> ExitCode {
         eprintln!("arkivar: {error:#}");
         return ExitCode::from(2);
     }
-    let (pipeline, trust) = cli.command.pipeline_args(&cli.before_command);
-    match settings(&pipeline, &trust)
+    let (pipeline, trust, lists) = cli.command.pipeline_args(&cli.before_command);
+    match lists
+        .and_then(|lists| settings(&pipeline, &trust, &lists))
         .and_then(|(settings, name)| run(cli.command, cli.log_format, out, &settings, &name))
     {
         Ok(code) => code,
@@ -291,7 +334,11 @@ fn load_pipeline(spec: &str) -> Result<pipeline::config::PipelineConfig> {
 }
 
 /// The pipeline's settings, with the `--trust` anchors added, and the pipeline's name.
-fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<(Settings, String)> {
+fn settings(
+    pipeline: &str,
+    trust: &[PathBuf],
+    trusted_lists: &[arkivar::pipeline::config::TrustedListConfig],
+) -> Result<(Settings, String)> {
     let config = load_pipeline(pipeline)?;
     config
         .verify
@@ -307,6 +354,10 @@ fn settings(pipeline: &str, trust: &[PathBuf]) -> Result<(Settings, String)> {
         // The error names the file.
         let added = anchors.add_pem_file(pem)?;
         tracing::debug!(file = %pem.display(), added, "trust anchors");
+    }
+    for list in trusted_lists {
+        // The error names the file and why it was refused.
+        list.add_to(&mut anchors)?;
     }
     let anchors = config
         .trust_store(&anchors)
@@ -610,6 +661,11 @@ fn write_verdict(
                 .chain(present::words::revocation_summary(
                     &f.revocation.certificates,
                 ))
+                .chain(
+                    f.signer
+                        .as_ref()
+                        .and_then(|s| present::words::qualification(&s.qualified)),
+                )
                 .collect();
             (!lines.is_empty()).then_some((who, lines))
         })
@@ -1000,6 +1056,13 @@ fn write_signatures_text(
             .and_then(present::words::qc_statements)
         {
             writeln!(out, "    {qc}")?;
+        }
+        if let Some(line) = f
+            .signer
+            .as_ref()
+            .and_then(|s| present::words::qualification(&s.qualified))
+        {
+            writeln!(out, "    {line}")?;
         }
         for c in &f.revocation.certificates {
             writeln!(

@@ -1134,3 +1134,45 @@ fn signatures_print_the_pades_level_and_require_level_makes_a_finding() {
     assert!(!text.contains("[signature.level_insufficient]"), "{text}");
     assert_eq!(met.status.code(), Some(0), "{text}");
 }
+
+/// `--trusted-list` with its signer: a list that verifies is taken, one signed by another
+/// certificate stops the run naming the file, and a list without a signer is refused.
+#[test]
+fn a_trusted_list_that_does_not_verify_stops_the_run() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/trusted-lists");
+    let pdf = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/01-minutes-verified.pdf"
+    );
+    let list = format!("{fixtures}/se.xml");
+    let other = format!("{fixtures}/se-other-signer.xml");
+    let signer = format!("{fixtures}/signer.pem");
+    let args = |list: &str| {
+        vec![
+            "signatures".to_owned(),
+            "--trusted-list".to_owned(),
+            list.to_owned(),
+            "--trusted-list-signer".to_owned(),
+            signer.clone(),
+            pdf.to_owned(),
+        ]
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        arkivar(&args)
+    };
+    let good = run(args(&list));
+    assert_ne!(good.status.code(), Some(2), "{}", stderr(&good));
+    let refused = run(args(&other));
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert!(message.contains("se-other-signer.xml"), "{message}");
+    assert!(message.contains("another certificate"), "{message}");
+    let unpaired = arkivar(&["signatures", "--trusted-list", &list, pdf]);
+    assert_eq!(unpaired.status.code(), Some(2));
+    assert!(
+        stderr(&unpaired).contains("--trusted-list-signer"),
+        "{}",
+        stderr(&unpaired)
+    );
+}

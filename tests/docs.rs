@@ -38,6 +38,10 @@ const CODE_TABLES: &[(&str, &str)] = &[
         "RefusalReason",
     ),
     ("`signatures[].level`", "PadesLevel"),
+    (
+        "`signatures[].signer.qualified.status`",
+        "QualificationStatus",
+    ),
     ("`signatures[].level_missing[].code`", "LevelGap"),
     (
         "`signatures[].proof_of_existence.source`",

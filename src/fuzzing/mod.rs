@@ -301,6 +301,46 @@ pub fn cms(data: &[u8]) {
     let _ = crate::signature::svt::parse(data);
 }
 
+/// Target `trusted_list`: the bytes as an ETSI TS 119 612 trusted list: read as XML within the
+/// lists' limits, canonicalised both ways, its contents read whatever its signature, the
+/// signature checked against the fixture list's signer and against the list's own KeyInfo
+/// certificate, and a list that verifies taken into a trust store.
+pub fn trusted_list(data: &[u8]) {
+    use crate::signature::certificate::Certificate;
+    use crate::signature::trusted_list::{self, c14n, list, xml};
+    static SIGNERS: OnceLock<Vec<Certificate>> = OnceLock::new();
+    let signers = SIGNERS.get_or_init(|| {
+        crate::signature::trust::pem_certificates(include_bytes!(
+            "../../tests/fixtures/trusted-lists/signer.pem"
+        ))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|der| Certificate::parse(der).ok())
+        .collect()
+    });
+    if let Ok(doc) = xml::parse(data, trusted_list::LIMITS) {
+        for mode in [
+            c14n::C14nMode::Inclusive,
+            c14n::C14nMode::Exclusive {
+                prefixes: vec![String::new()],
+            },
+        ] {
+            let _ = c14n::canonicalize(&doc.root, &[], &mode, &|_| false);
+        }
+        let _ = list::read(&doc.root);
+    }
+    let _ = trusted_list::verify_bytes(data, signers);
+    if let Ok((list, signature)) = trusted_list::verify_against_own_certificate(data) {
+        let verified = trusted_list::VerifiedList {
+            path: std::path::PathBuf::from("fuzz.xml"),
+            list,
+            signature,
+        };
+        let mut store = TrustStore::new();
+        let _ = store.add_trusted_list(&verified);
+    }
+}
+
 /// The revocation readers (part of target `cms`): the bytes as a CRL and as an OCSP response
 /// (whole and `BasicOCSPResponse`), and each reading's checks against a fixed certificate,
 /// which the bytes may name, sign or not.

@@ -276,6 +276,12 @@ fn write_fuzz_seeds() {
         out.put("audit", name, text.as_bytes());
         out.put("minutes", name, text.as_bytes());
     }
+    let lists =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trusted-lists");
+    for name in ["se.xml", "se-other-signer.xml"] {
+        let bytes = std::fs::read(lists.join(name)).expect("trusted list fixture");
+        out.put("trusted_list", name, &bytes);
+    }
     for (name, bytes) in cms_seeds() {
         out.put("cms", name, &bytes);
     }

@@ -89,6 +89,28 @@ fn an_internal_error_record_is_a_crash() {
     super::check_record(&record);
 }
 
+/// The `trusted_list` target over the signed fixture list: it verifies as it is, and every
+/// truncation and bit flip of it runs without a panic.
+#[test]
+fn the_trusted_list_target_survives_mutations_of_a_signed_list() {
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/trusted-lists/se.xml"),
+    )
+    .expect("fixture");
+    assert!(crate::signature::trusted_list::verify_against_own_certificate(&bytes).is_ok());
+    for end in (0..bytes.len()).step_by(97) {
+        super::trusted_list(&bytes[..end]);
+    }
+    for at in (0..bytes.len()).step_by(89) {
+        let mut flipped = bytes.clone();
+        flipped[at] ^= 0x80;
+        super::trusted_list(&flipped);
+        flipped[at] ^= 0x80 ^ 0x01;
+        super::trusted_list(&flipped);
+    }
+}
+
 /// The `cms` target reads its bytes as CRLs and OCSP responses too: the seeds of those forms
 /// parse as what they are (so the fuzzer starts from real ones), and every truncation and
 /// bit flip of them runs without a panic.

@@ -57,6 +57,48 @@ pub struct TrustConfig {
     /// path is taken from the pipeline file's folder.
     #[serde(default)]
     pub anchors: Vec<PathBuf>,
+    /// ETSI TS 119 612 trusted lists (files; nothing is fetched), each with the PEM
+    /// certificate it must be signed with: their CA/QC and TSA/QTST services are anchors
+    /// while granted (docs/verdict.md § "Trusted lists"). Relative paths are taken from the
+    /// pipeline file's folder.
+    #[serde(default)]
+    pub trusted_lists: Vec<TrustedListConfig>,
+}
+
+/// One trusted list and its signer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedListConfig {
+    /// The list's XML file.
+    pub file: PathBuf,
+    /// A PEM file of the certificate(s) the list must be signed with (any one of them).
+    pub signer: PathBuf,
+}
+
+impl TrustedListConfig {
+    /// Loads the list, checks its signature and adds its services to `store`. A list past
+    /// its NextUpdate is used with a warning (as the EU's DSS does by default: its history
+    /// still answers for earlier times); one that does not verify is an error naming it.
+    pub fn add_to(&self, store: &mut TrustStore) -> Result<usize, TrustError> {
+        let verified = crate::signature::trusted_list::load(&self.file, &self.signer)
+            .map_err(|e| TrustError::TrustedList(Box::new(e)))?;
+        if verified.expired_at(jiff::Timestamp::now()) {
+            tracing::warn!(
+                file = %self.file.display(),
+                next_update = ?verified.list.next_update,
+                "trusted list is past its NextUpdate; its services are used as it lists them"
+            );
+        }
+        let added = store.add_trusted_list(&verified);
+        tracing::debug!(
+            file = %self.file.display(),
+            territory = %verified.list.territory,
+            services = verified.list.services.len(),
+            added,
+            "trusted list"
+        );
+        Ok(added)
+    }
 }
 
 impl PipelineConfig {
@@ -68,6 +110,13 @@ impl PipelineConfig {
                 *anchor = folder.join(&*anchor);
             }
         }
+        for list in &mut self.trust.trusted_lists {
+            for path in [&mut list.file, &mut list.signer] {
+                if path.is_relative() {
+                    *path = folder.join(&*path);
+                }
+            }
+        }
         self
     }
 
@@ -77,6 +126,9 @@ impl PipelineConfig {
         let mut store = base.clone();
         for anchor in &self.trust.anchors {
             store.add_pem_path(anchor)?;
+        }
+        for list in &self.trust.trusted_lists {
+            list.add_to(&mut store)?;
         }
         Ok(store)
     }
@@ -194,6 +246,48 @@ mod tests {
             .relative_to(dir.path());
         let error = missing.trust_store(&base).expect_err("no such file");
         assert!(error.to_string().contains("gone.pem"), "{error}");
+    }
+
+    #[test]
+    fn a_pipelines_trusted_lists_are_read_from_its_folder_and_must_verify() {
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trusted-lists");
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::create_dir(dir.path().join("lists")).expect("folder");
+        for file in ["se.xml", "signer.pem", "se-other-signer.xml"] {
+            std::fs::copy(fixtures.join(file), dir.path().join("lists").join(file)).expect("copy");
+        }
+        let text = "name = \"t\"\n[trust]\ntrusted_lists = [{ file = \"lists/se.xml\", signer = \"lists/signer.pem\" }]\n";
+        let config = parse(text, "test").expect("loads").relative_to(dir.path());
+        assert_eq!(
+            config.trust.trusted_lists[0].file,
+            dir.path().join("lists/se.xml")
+        );
+        // The fixture list's three services that were ever granted.
+        assert_eq!(
+            config
+                .trust_store(&TrustStore::new())
+                .expect("verifies")
+                .len(),
+            3
+        );
+        // Near miss: a list signed by another certificate stops the pipeline, naming it.
+        let text = "name = \"t\"\n[trust]\ntrusted_lists = [{ file = \"lists/se-other-signer.xml\", signer = \"lists/signer.pem\" }]\n";
+        let refused = parse(text, "test").expect("loads").relative_to(dir.path());
+        let error = refused
+            .trust_store(&TrustStore::new())
+            .expect_err("another signer");
+        let message = error.to_string();
+        assert!(message.contains("se-other-signer.xml"), "{message}");
+        assert!(message.contains("another certificate"), "{message}");
+        // A misspelt key of a list is refused.
+        assert!(
+            parse(
+                "name = \"t\"\n[trust]\ntrusted_lists = [{ file = \"a\", signers = \"b\" }]\n",
+                "test"
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -16,10 +16,29 @@ use crate::signature::report::{
 use crate::verify::cover::Uncovered;
 use crate::verify::signing::MatchState;
 
+/// A signer's qualification in words, when a trusted list decided it: `qualified electronic
+/// signature (SE trusted list, service "…")`. `None` while it is unknown: the certificate's
+/// own statements are said by [`qc_statements`], as its issuer's word.
+pub fn qualification(q: &crate::signature::trusted_list::Qualification) -> Option<String> {
+    use crate::signature::trusted_list::QualificationStatus as S;
+    let what = match q.status {
+        S::QualifiedEsig => "qualified electronic signature",
+        S::QualifiedEseal => "qualified electronic seal",
+        S::QualifiedOther => "qualified certificate, but not a qualified signature or seal",
+        S::NotQualified => "not qualified",
+        S::Unknown => return None,
+    };
+    let territory = q.territory.as_deref().unwrap_or("?");
+    Some(match &q.service {
+        Some(service) => format!("{what} ({territory} trusted list, service {service:?})"),
+        None => format!("{what} ({territory} trusted list)"),
+    })
+}
+
 /// What a certificate's QCStatements say, in words, with what they are not: `the certificate
 /// states: EU qualified, key on a qualified device (QSCD), for electronic signatures (the
-/// issuer's word: not checked against a trusted list)`. `None` when it states nothing
-/// arkivar reads.
+/// issuer's word; only a trusted list makes a signature qualified)`. `None` when it states
+/// nothing arkivar reads. Whether a trusted list did is [`qualification`]'s line.
 pub fn qc_statements(qc: &crate::signature::qualified::QcStatements) -> Option<String> {
     use crate::signature::qualified::QcType;
     let mut parts = Vec::new();
@@ -47,7 +66,7 @@ pub fn qc_statements(qc: &crate::signature::qualified::QcStatements) -> Option<S
     }
     (!parts.is_empty()).then(|| {
         format!(
-            "the certificate states: {} (the issuer's word: not checked against a trusted list)",
+            "the certificate states: {} (the issuer's word; only a trusted list makes a signature qualified)",
             parts.join(", ")
         )
     })
@@ -748,6 +767,23 @@ mod tests {
     }
 
     #[test]
+    fn a_qualification_is_said_only_when_a_trusted_list_decided_it() {
+        use crate::signature::trusted_list::{Qualification, QualificationStatus};
+        let q = Qualification {
+            status: QualificationStatus::QualifiedEsig,
+            basis: String::new(),
+            territory: Some("SE".into()),
+            service: Some("Test QC CA".into()),
+        };
+        assert_eq!(
+            qualification(&q).as_deref(),
+            Some("qualified electronic signature (SE trusted list, service \"Test QC CA\")")
+        );
+        // Near miss: unknown says nothing (the certificate's own word is said elsewhere).
+        assert_eq!(qualification(&Qualification::unknown("no list")), None);
+    }
+
+    #[test]
     fn qc_statements_read_as_the_issuers_word() {
         use crate::signature::qualified::{QcStatements, QcType};
         let qc = QcStatements {
@@ -760,7 +796,7 @@ mod tests {
         assert!(
             line.contains(
                 "EU qualified, key on a qualified device (QSCD), for electronic signatures"
-            ) && line.contains("not checked against a trusted list"),
+            ) && line.contains("the issuer's word; only a trusted list"),
             "{line}"
         );
         // Near miss: an extension that states nothing arkivar reads gives no line.

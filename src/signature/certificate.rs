@@ -72,6 +72,9 @@ pub struct Certificate {
     /// What the issuer states of it in QCStatements (EU qualified, QSCD, type), if the
     /// extension is there and reads.
     pub qc_statements: Option<super::qualified::QcStatements>,
+    /// certificatePolicies identifiers, dotted (a trusted list's PolicySet criteria select
+    /// certificates by them); empty when absent.
+    pub policies: Vec<String>,
 }
 
 /// A distinguished name: its raw DER and its attributes in order.
@@ -268,6 +271,7 @@ impl Certificate {
             extended_key_usage: Vec::new(),
             auth_context: None,
             qc_statements: None,
+            policies: Vec::new(),
         };
         while let Some(field) = t.next()? {
             if field.tag == tag::context(3) {
@@ -324,6 +328,16 @@ impl Certificate {
                 }
             } else if oid::is(id.content, &oid::EXT_AUTH_CONTEXT) {
                 self.auth_context = super::auth_context::parse(&v);
+            } else if oid::is(id.content, &oid::EXT_CERTIFICATE_POLICIES) {
+                let mut infos = v.children();
+                while let Ok(Some(info)) = infos.next() {
+                    if let Ok(Some(policy)) = info.children().next()
+                        && policy.tag == tag::OID
+                    {
+                        self.policies
+                            .push(super::ber::oid_to_string(policy.content));
+                    }
+                }
             } else if oid::is(id.content, &oid::EXT_QC_STATEMENTS) {
                 self.qc_statements = super::qualified::parse(&v);
             } else if oid::is(id.content, &oid::EXT_SUBJECT_ALT_NAME) {
@@ -472,6 +486,10 @@ impl Certificate {
             signing_service: self.auth_context.is_some(),
             auth_context: self.auth_context.clone(),
             qc_statements: self.qc_statements.clone(),
+            // Decided where the path and the time are known (`finish`).
+            qualified: super::trusted_list::Qualification::unknown(
+                "the signer's path ends at no trusted list service",
+            ),
             key_algorithm,
             key_bits,
             curve,

@@ -71,6 +71,10 @@ pub struct SignerFacts {
     /// qualified, key on a QSCD, for signatures or seals. The issuer's claims, not checked
     /// against a trusted list: they make nothing verified. Null without the extension.
     pub qc_statements: Option<crate::signature::qualified::QcStatements>,
+    /// Whether the signature is qualified: `qualified_esig`, `qualified_eseal`,
+    /// `qualified_other`, `not_qualified` or `unknown`, with its basis. Only a verified
+    /// trusted list (docs/verdict.md § "Trusted lists") makes it anything but `unknown`.
+    pub qualified: crate::signature::trusted_list::Qualification,
 }
 
 /// The signature timestamp (RFC 3161 token in the unsigned attributes), summarised.
@@ -630,6 +634,7 @@ fn facts(
         signing_service: s.signing_service,
         auth_context: s.auth_context,
         qc_statements: s.qc_statements,
+        qualified: s.qualified,
     });
     let svt = report.timestamp.as_ref().and_then(|t| t.svt.clone());
     let timestamp = match (&report.timestamp, doc_timestamp) {

@@ -38,6 +38,7 @@ pub mod svt;
 pub mod time;
 pub mod timestamp;
 pub mod trust;
+pub mod trusted_list;
 
 #[cfg(test)]
 mod corpus_tests;
@@ -356,10 +357,29 @@ fn finish(
         return;
     };
     let outcome = build_path(signer, &state.certificates, opts.trust);
+    let judged = proven.or(claimed.map(|(t, _)| t));
+    let judged_time = match (proven, claimed) {
+        (Some(t), _) => trust::JudgedTime::Proven(t),
+        (None, Some((t, _))) => trust::JudgedTime::Claimed(t),
+        (None, None) => trust::JudgedTime::None,
+    };
+    // A trusted list's service is an anchor only while it was granted.
+    let mut reaches_anchor = outcome.trusted;
+    if let Some(anchor) = outcome.path.last().filter(|_| outcome.trusted)
+        && !opts.trust.anchor_trusted_at(anchor, judged_time)
+    {
+        reaches_anchor = false;
+        for s in opts.trust.listed_services(anchor) {
+            report.warnings.push(CmsWarning::AnchorServiceNotGranted {
+                territory: s.territory.clone(),
+                service: s.service.name.clone(),
+            });
+        }
+    }
     // Trust is about the signer's key; it means nothing for a signature that does not verify.
-    report.trusted = outcome.trusted && report.intact && report.valid;
+    report.trusted = reaches_anchor && report.intact && report.valid;
     report.chain = outcome.path.iter().map(|c| c.display_name()).collect();
-    report.warnings.extend(outcome.warnings);
+    report.warnings.extend(outcome.warnings.iter().cloned());
     if let Some((t, source)) = claimed {
         report.certificate_valid_at_signing = Some(outcome.path.iter().all(|c| c.valid_at(t)));
         report.validity_time_source = Some(source.validity_time_source().to_owned());
@@ -370,7 +390,10 @@ fn finish(
         report.certificate_valid_at_signing = Some(true);
         report.validity_time_source = Some(proof_source.validity_time_source().to_owned());
     }
-    let judged = proven.or(claimed.map(|(t, _)| t));
+    let qualification = qualification(report, signer, &outcome, opts.trust, judged_time);
+    if let Some(facts) = report.signer.as_mut() {
+        facts.qualified = qualification;
+    }
     let own = revocation::gather(&state.revocation, &mut report.revocation);
     let (dss, dss_unreadable) = opts.dss_revocation.items();
     report.revocation.unreadable += dss_unreadable;
@@ -378,6 +401,56 @@ fn finish(
     report.revocation.time = judged.map(|t| t.to_string());
     report.revocation.certificates =
         revocation::chain_status(&outcome.path, &state.certificates, &items, judged);
+}
+
+/// Whether the signer is qualified (see [`trusted_list::qualify`]): only when its path ends at
+/// a verified trusted list's service, the signature verifies and the certificate was valid at
+/// the time it is judged at; otherwise unknown, whatever the certificate says of itself.
+fn qualification(
+    report: &CmsReport,
+    signer: &Certificate,
+    outcome: &trust::PathOutcome<'_>,
+    store: &TrustStore,
+    judged: trust::JudgedTime,
+) -> trusted_list::Qualification {
+    use trusted_list::{Qualification, QualificationStatus};
+    let services = outcome
+        .path
+        .last()
+        .filter(|_| outcome.trusted)
+        .map(|anchor| store.listed_services(anchor))
+        .unwrap_or_default();
+    if services.is_empty() {
+        return Qualification::unknown("the signer's path ends at no trusted list service");
+    }
+    if !(report.intact && report.valid) {
+        return Qualification::unknown("the signature does not verify");
+    }
+    let Some(at) = judged.time() else {
+        return Qualification::unknown("no time of signing to judge the service's status at");
+    };
+    let proven = matches!(judged, trust::JudgedTime::Proven(_));
+    if report.certificate_valid_at_signing != Some(true) {
+        return Qualification::unknown("the certificates were not valid at the time of signing");
+    }
+    let assessed: Vec<Qualification> = services
+        .iter()
+        .map(|s| trusted_list::qualify::assess(signer, &s.territory, &s.service, at, proven))
+        .collect();
+    let qualified = |q: &&Qualification| {
+        matches!(
+            q.status,
+            QualificationStatus::QualifiedEsig
+                | QualificationStatus::QualifiedEseal
+                | QualificationStatus::QualifiedOther
+        )
+    };
+    assessed
+        .iter()
+        .find(qualified)
+        .or(assessed.first())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Runs a check so that a panic in a dependency (none is expected) becomes an error in the

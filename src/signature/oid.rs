@@ -25,6 +25,8 @@ pub const RI_OCSP_RESPONSE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.16.2");
 // OCSP (RFC 6960 §4.2.1, §4.2.2.2).
 pub const OCSP_BASIC: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.1");
 pub const KP_OCSP_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.9");
+/// id-kp-timeStamping (RFC 5280 §4.2.1.12): a time-stamping authority's certificate.
+pub const KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8");
 
 // Digests.
 pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
@@ -84,6 +86,8 @@ pub const AT_EMAIL_ADDRESS: Oid = Oid::new_unwrap("1.2.840.113549.1.9.1");
 pub const EXT_SUBJECT_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.14");
 pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
 pub const EXT_SUBJECT_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.17");
+/// certificatePolicies (RFC 5280 §4.2.1.4).
+pub const EXT_CERTIFICATE_POLICIES: Oid = Oid::new_unwrap("2.5.29.32");
 /// The Authentication Context extension of signing-service certificates (RFC 7773).
 pub const EXT_AUTH_CONTEXT: Oid = Oid::new_unwrap("1.2.752.201.5.1");
 /// A signature validation token in a `TSTInfo` extension (RFC 9321, PDF profile).

@@ -92,6 +92,10 @@ pub struct Signer {
     /// qualified, key on a QSCD, for signatures or seals. The issuer's claims, not checked
     /// against a trusted list: they make nothing verified. `null` without the extension.
     pub qc_statements: Option<super::qualified::QcStatements>,
+    /// Whether the signature is qualified (a QES or qualified seal), as a verified trusted
+    /// list and the certificate together show; `unknown` without a trusted list.
+    #[serde(default)]
+    pub qualified: super::trusted_list::Qualification,
     /// `rsa`, `ec`, `ed25519`, `ed448` or the key algorithm OID.
     pub key_algorithm: String,
     pub key_bits: Option<u32>,
@@ -328,6 +332,9 @@ pub enum CmsWarning {
     BerEncoding,
     /// The signed attributes were not DER in the file; their DER form was hashed.
     SignedAttributesNotDer,
+    /// The signer's path ends at a trusted list's service that was not granted at the time
+    /// the signature is judged at (withdrawn then, or granted only later): not trusted.
+    AnchorServiceNotGranted { territory: String, service: String },
     /// More than one SignerInfo; only the first is checked.
     MultipleSigners { count: usize },
     /// A certificate in the CMS could not be read.

@@ -139,7 +139,20 @@ pub fn check_token(token: &[u8], imprint_over: &[&[u8]], opts: &VerifyOptions<'_
     let gen_time = tst.ok().map(|t| t.gen_time);
     if let Some(tsa) = state.signer_certificate() {
         let outcome = build_path(tsa, &state.certificates, opts.trust);
-        report.trusted = outcome.trusted && report.intact && report.valid;
+        // A trusted list's service is an anchor only while it was granted: at genTime.
+        let granted = outcome
+            .path
+            .last()
+            .filter(|_| outcome.trusted)
+            .is_none_or(|anchor| {
+                let at = gen_time.map_or(super::trust::JudgedTime::None, |t| {
+                    // The TSA's own signed time; a later timestamp would prove it, which is
+                    // the proof of existence's business, not the anchor's.
+                    super::trust::JudgedTime::Proven(t)
+                });
+                opts.trust.anchor_trusted_at(anchor, at)
+            });
+        report.trusted = outcome.trusted && granted && report.intact && report.valid;
         report.chain = outcome.path.iter().map(|c| c.display_name()).collect();
         report.tsa_valid_at_time = gen_time.map(|t| outcome.path.iter().all(|c| c.valid_at(t)));
         let own = revocation::gather(&state.revocation, &mut RevocationInfo::default());

@@ -10,12 +10,15 @@
 //! validity period of each certificate is checked by the caller at the time of signing.
 
 use std::path::Path;
+use std::sync::Arc;
 
+use jiff::Timestamp;
 use thiserror::Error;
 
 use super::certificate::Certificate;
 use super::limits::{MAX_CHAIN_LEN, MAX_PATH_ATTEMPTS};
 use super::report::CmsWarning;
+use super::trusted_list::{ServiceType, VerifiedList, list::Service};
 
 /// Why a trust store could not be loaded. Each message ends with its cause, which is
 /// therefore not also its `source()`: a chain printer would say it twice.
@@ -43,12 +46,77 @@ pub enum TrustError {
     /// The input held no CERTIFICATE block.
     #[error("no CERTIFICATE block found")]
     NoCertificates,
+    /// A trusted list was refused; the error names the file and why.
+    #[error("{0}")]
+    TrustedList(Box<super::trusted_list::TrustedListError>),
 }
 
-/// The certificates trusted as anchors.
+/// The certificates trusted as anchors, each with where it came from.
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<Certificate>,
+    /// `origins[i]` is where `anchors[i]` came from.
+    origins: Vec<AnchorOrigin>,
+}
+
+/// Where an anchor came from.
+#[derive(Debug, Clone)]
+pub enum AnchorOrigin {
+    /// A configured PEM file or certificate: trusted at any time.
+    Pem,
+    /// A service of a verified trusted list: trusted at the times its status was granted.
+    TrustedList(Arc<ListedService>),
+}
+
+/// A trusted list's service, as an anchor's origin.
+#[derive(Debug, Clone)]
+pub struct ListedService {
+    /// The list's SchemeTerritory.
+    pub territory: String,
+    /// The list's file.
+    pub list: String,
+    pub service: Service,
+}
+
+impl ListedService {
+    /// Whether the service counts as granted for a signature judged at `at`. A proven time
+    /// (a timestamp's) is taken as it is; a time that is only claimed (signingTime, `/M`) is
+    /// the signer's word, so the service must also be granted now, as the list says at its
+    /// issue — as the EU's DSS judges a signature without a proof of existence at the
+    /// validation time. Without any time, only now counts.
+    pub fn granted(&self, at: JudgedTime) -> bool {
+        let now = self
+            .service
+            .entries
+            .first()
+            .is_some_and(|e| e.status.is_granted());
+        match at {
+            JudgedTime::Proven(t) => self.service.granted_at(t),
+            JudgedTime::Claimed(t) => now && self.service.granted_at(t),
+            JudgedTime::None => now,
+        }
+    }
+}
+
+/// The time a signature (or timestamp) is judged at, and how sure it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JudgedTime {
+    /// Proven by a timestamp that holds (or a timestamp's own genTime, for its TSA).
+    Proven(Timestamp),
+    /// Only claimed: the signingTime attribute or the dictionary's `/M`.
+    Claimed(Timestamp),
+    /// No time at all.
+    None,
+}
+
+impl JudgedTime {
+    /// The time itself, proven or not.
+    pub fn time(self) -> Option<Timestamp> {
+        match self {
+            JudgedTime::Proven(t) | JudgedTime::Claimed(t) => Some(t),
+            JudgedTime::None => None,
+        }
+    }
 }
 
 impl TrustStore {
@@ -74,7 +142,7 @@ impl TrustStore {
         for (block, der) in blocks.into_iter().enumerate() {
             let cert = Certificate::parse(&der)
                 .map_err(|cause| TrustError::Certificate { block, cause })?;
-            self.anchors.push(cert);
+            self.push(cert, AnchorOrigin::Pem);
         }
         Ok(n)
     }
@@ -125,8 +193,72 @@ impl TrustStore {
 
     /// Adds one DER certificate.
     pub fn add_der(&mut self, der: &[u8]) -> Result<(), super::error::SignatureError> {
-        self.anchors.push(Certificate::parse(der)?);
+        self.push(Certificate::parse(der)?, AnchorOrigin::Pem);
         Ok(())
+    }
+
+    fn push(&mut self, cert: Certificate, origin: AnchorOrigin) {
+        self.anchors.push(cert);
+        self.origins.push(origin);
+    }
+
+    /// Adds the certificates of a verified list's CA/QC and TSA/QTST services that were
+    /// granted at some time the list records (whether at the time that matters is asked when
+    /// a path ends at one: [`TrustStore::anchor_trusted_at`]). Returns how many were added.
+    pub fn add_trusted_list(&mut self, verified: &VerifiedList) -> usize {
+        let mut added = 0;
+        for service in &verified.list.services {
+            let kind_ok = service
+                .entries
+                .iter()
+                .any(|e| matches!(e.kind, ServiceType::CaQc | ServiceType::TsaQtst));
+            if !kind_ok || !service.ever_granted() {
+                continue;
+            }
+            let origin = Arc::new(ListedService {
+                territory: verified.list.territory.clone(),
+                list: verified.path.display().to_string(),
+                service: service.clone(),
+            });
+            for cert in &service.certificates {
+                self.push(cert.clone(), AnchorOrigin::TrustedList(Arc::clone(&origin)));
+                added += 1;
+            }
+        }
+        added
+    }
+
+    /// Where the anchor `cert` came from (every origin: one certificate may be several
+    /// services' identity, or also configured as PEM).
+    pub fn origins_of(&self, cert: &Certificate) -> Vec<&AnchorOrigin> {
+        self.anchors
+            .iter()
+            .zip(&self.origins)
+            .filter(|(a, _)| {
+                a.der == cert.der || (a.subject.matches(&cert.subject) && a.spki_eq(cert))
+            })
+            .map(|(_, o)| o)
+            .collect()
+    }
+
+    /// Whether a path ending at `anchor` is trusted at `at`: a PEM anchor always, a trusted
+    /// list's service only while it was granted.
+    pub fn anchor_trusted_at(&self, anchor: &Certificate, at: JudgedTime) -> bool {
+        self.origins_of(anchor).iter().any(|o| match o {
+            AnchorOrigin::Pem => true,
+            AnchorOrigin::TrustedList(s) => s.granted(at),
+        })
+    }
+
+    /// The trusted-list services `anchor` is the identity of.
+    pub fn listed_services(&self, anchor: &Certificate) -> Vec<&ListedService> {
+        self.origins_of(anchor)
+            .into_iter()
+            .filter_map(|o| match o {
+                AnchorOrigin::TrustedList(s) => Some(s.as_ref()),
+                AnchorOrigin::Pem => None,
+            })
+            .collect()
     }
 
     /// Number of anchors.
