@@ -1,4 +1,5 @@
-//! A signature's PAdES baseline level in words: `PAdES B-T; for B-LT: no DSS`.
+//! A signature's PAdES baseline level in words: `PAdES B-T; for B-LT: no DSS`, and its ETSI
+//! EN 319 102-1 indication.
 
 use crate::signature::examine::SignatureFacts;
 use crate::signature::level::{LevelGap, PathOf};
@@ -64,6 +65,18 @@ pub fn line(f: &SignatureFacts) -> Option<String> {
     })
 }
 
+/// `ETSI EN 319 102-1: INDETERMINATE (REVOKED_NO_POE: revoked, and no proof the signature
+/// existed before)`; `None` when the signature has no indication (document timestamps, usage
+/// rights).
+pub fn indication(f: &SignatureFacts) -> Option<String> {
+    let i = f.indication?;
+    Some(format!(
+        "ETSI EN 319 102-1: {} ({})",
+        i.main_str(),
+        crate::signature::indication::explain(i)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +105,28 @@ mod tests {
             ..SignatureFacts::sample("A")
         };
         assert_eq!(line(&ts), None);
+    }
+
+    #[test]
+    fn the_etsi_indication_in_words() {
+        use crate::signature::indication::{Indication, SubIndication};
+        let revoked = SignatureFacts {
+            indication: Some(Indication::Indeterminate(SubIndication::RevokedNoPoe)),
+            ..SignatureFacts::sample("A")
+        };
+        assert_eq!(
+            indication(&revoked).unwrap(),
+            "ETSI EN 319 102-1: INDETERMINATE (REVOKED_NO_POE: revoked, and no proof the signature existed before)"
+        );
+        let passed = SignatureFacts {
+            indication: Some(Indication::Passed),
+            ..SignatureFacts::sample("A")
+        };
+        assert_eq!(
+            indication(&passed).unwrap(),
+            "ETSI EN 319 102-1: PASSED (every check holds)"
+        );
+        // Near miss: no indication (a document timestamp), no line.
+        assert_eq!(indication(&SignatureFacts::sample("A")), None);
     }
 }
