@@ -2,6 +2,7 @@
 //! EN 319 102-1 indication.
 
 use crate::signature::examine::SignatureFacts;
+use crate::signature::indication::{Indication, SubIndication as Sub};
 use crate::signature::level::{LevelGap, PathOf};
 use crate::signature::report::RevocationStatus;
 
@@ -73,8 +74,44 @@ pub fn indication(f: &SignatureFacts) -> Option<String> {
     Some(format!(
         "ETSI EN 319 102-1: {} ({})",
         i.main_str(),
-        crate::signature::indication::explain(i)
+        explain(i)
     ))
+}
+
+/// Words for people: `REVOKED_NO_POE: revoked, and no proof the signature existed before`.
+fn explain(i: Indication) -> String {
+    let Some(sub) = i.sub() else {
+        return "every check holds".to_owned();
+    };
+    let words = match sub {
+        Sub::FormatFailure => "the signature is not well formed",
+        Sub::HashFailure => "the signed bytes changed",
+        Sub::SigCryptoFailure => "the signature value does not verify",
+        Sub::Revoked => "signed after the certificate was revoked",
+        Sub::NotYetValid => "signed before the certificate was issued",
+        Sub::NoSigningCertificateFound => "the signer's certificate is not there",
+        Sub::NoCertificateChainFound => "no path to a trust anchor",
+        Sub::ChainConstraintsFailure => "the certificate path breaks its constraints",
+        Sub::RevokedNoPoe => "revoked, and no proof the signature existed before",
+        Sub::RevokedCaNoPoe => {
+            "a CA of the path was revoked, and no proof the signature existed before"
+        }
+        Sub::OutOfBoundsNoPoe => {
+            "the certificate has expired, and no proof the signature existed before"
+        }
+        Sub::OutOfBoundsNotRevoked => {
+            "the certificate has expired, not revoked, and no proof the signature existed before"
+        }
+        Sub::TryLater => "the embedded revocation data does not settle a certificate's status",
+        Sub::NoPoe => "no proof of existence",
+        Sub::SigConstraintsFailure => "changed after signing beyond what the signature permits",
+        Sub::CryptoConstraintsFailureNoPoe => {
+            "an algorithm that is not accepted, and no proof of existence before"
+        }
+        Sub::CryptoConstraintsFailure => "an algorithm that is no longer reliable",
+        Sub::Generic => "it could not be checked",
+    };
+    format!("{}: {words}", sub.as_str())
 }
 
 #[cfg(test)]
@@ -109,9 +146,8 @@ mod tests {
 
     #[test]
     fn the_etsi_indication_in_words() {
-        use crate::signature::indication::{Indication, SubIndication};
         let revoked = SignatureFacts {
-            indication: Some(Indication::Indeterminate(SubIndication::RevokedNoPoe)),
+            indication: Some(Indication::Indeterminate(Sub::RevokedNoPoe)),
             ..SignatureFacts::sample("A")
         };
         assert_eq!(
