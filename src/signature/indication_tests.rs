@@ -28,7 +28,7 @@ use super::existence::ExistenceSource;
 use super::indication::{self, Indication, SubIndication};
 use super::level::PadesLevel;
 use super::oid;
-use super::report::RevocationStatus;
+use super::report::{RevocationSource, RevocationStatus};
 use super::testkit::*;
 use crate::pdf::{Limits, load};
 use crate::record::Status;
@@ -460,6 +460,17 @@ fn every_fixture_gets_its_level_revocation_proof_indication_and_verdict() {
             "{what}: {:?}",
             certs[1]
         );
+        // B-T carries its data in the signed archival attribute only.
+        if row.form == Form::BT {
+            let archival = |c: &super::report::CertificateRevocation| {
+                c.source.is_none_or(|x| x == RevocationSource::Archival)
+                    && c.refused
+                        .iter()
+                        .all(|r| r.source == RevocationSource::Archival)
+            };
+            assert!(certs.iter().all(archival), "{what}: {certs:?}");
+            assert_eq!(s.revocation.dss_crls + s.revocation.dss_ocsps, 0, "{what}");
+        }
         let proof = &s.proof_of_existence;
         assert!(proof.proven, "{what}: {proof:?}");
         assert_eq!(proof.source, ExistenceSource::SignatureTimestamp, "{what}");
