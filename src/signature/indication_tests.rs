@@ -328,6 +328,12 @@ impl Fixture {
 
     /// The PDF of `case` in `form`.
     fn pdf(&self, case: Case, form: Form) -> Vec<u8> {
+        self.build(case, form, true)
+    }
+
+    /// The PDF of `case` in `form`, with or without the signature timestamp (without it,
+    /// only `/M`, 2024-03-01 12:00, says when it was signed).
+    fn build(&self, case: Case, form: Form, signature_timestamp: bool) -> Vec<u8> {
         let pki = &self.pki;
         let mut w = PdfWriter::new();
         let catalog = |fields: &str, dss: bool| {
@@ -362,10 +368,14 @@ impl Fixture {
                 ));
             }
             make_cms(&spec, &|sig: &[u8]| {
-                vec![attr(
-                    &oid::TIME_STAMP_TOKEN,
-                    &pki.token(&[sig], SIGNATURE_TS),
-                )]
+                if signature_timestamp {
+                    vec![attr(
+                        &oid::TIME_STAMP_TOKEN,
+                        &pki.token(&[sig], SIGNATURE_TS),
+                    )]
+                } else {
+                    Vec::new()
+                }
             })
             .der
         });
@@ -412,10 +422,14 @@ impl Fixture {
 /// arkivar's verdict on them.
 fn run(case: Case, form: Form) -> (Vec<SignatureFacts>, crate::verify::Verdict) {
     let fixture = Fixture::new(case);
-    let bytes = fixture.pdf(case, form);
+    checked(&fixture, &fixture.pdf(case, form))
+}
+
+/// The signatures of `bytes`, with their indications at [`NOW`], and arkivar's verdict.
+fn checked(fixture: &Fixture, bytes: &[u8]) -> (Vec<SignatureFacts>, crate::verify::Verdict) {
     let limits = Limits::default();
-    let pdf = load(&bytes, &limits).expect("the fixture loads");
-    let mut sigs = examine(&bytes, &pdf, &fixture.pki.trust(), &limits);
+    let pdf = load(bytes, &limits).expect("the fixture loads");
+    let mut sigs = examine(bytes, &pdf, &fixture.pki.trust(), &limits);
     let now: Timestamp = NOW.parse().unwrap();
     indication::assign(&mut sigs, now);
     let policy = Policy {
@@ -515,6 +529,30 @@ fn the_stale_crl_is_refused_as_stale_and_the_delegated_responder_answers() {
     );
     assert_eq!(signer.revoked_at.as_deref(), Some("2024-04-01T00:00:00Z"));
     assert!(signer.refused.is_empty(), "{signer:?}");
+}
+
+/// Without a timestamp, a revocation after the time the signature claims is no proof of
+/// anything: the claim is the signer's own. arkivar's rules once called this `verified`.
+#[test]
+fn revoked_after_an_unproven_claim_warns_and_is_revoked_no_poe() {
+    let fixture = Fixture::new(Case::RevokedAfter);
+    let bytes = fixture.build(Case::RevokedAfter, Form::BLt, false);
+    let (sigs, verdict) = checked(&fixture, &bytes);
+    let s = &sigs[0];
+    assert_eq!(s.level, Some(PadesLevel::BB), "{:?}", s.level_missing);
+    assert!(!s.proof_of_existence.proven);
+    assert_eq!(s.proof_of_existence.source, ExistenceSource::DictionaryTime);
+    let signer = &s.revocation.certificates[0];
+    assert_eq!(signer.status, RevocationStatus::Revoked);
+    assert!(!signer.revoked_before_time, "{signer:?}");
+    assert_eq!(s.indication, Some(Indeterminate(RevokedNoPoe)));
+    assert_eq!(verdict.status, Status::Warnings, "{:?}", verdict.findings);
+    let codes: Vec<&str> = verdict.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["signature.unverifiable"]);
+    // Near miss: the same data with the signature timestamp (the matrix's B-LT row).
+    let (sigs, verdict) = run(Case::RevokedAfter, Form::BLt);
+    assert_eq!(sigs[0].indication, Some(Passed));
+    assert_eq!(verdict.status, Status::Verified, "{:?}", verdict.findings);
 }
 
 #[test]
