@@ -342,15 +342,18 @@ pub fn revoked_after_claimed_time(sigs: &[SignatureFacts], policy: &Policy) -> V
         })
         .map(|(s, revoked)| {
             let proof = &s.proof_of_existence;
+            let when = match proof.time.as_deref() {
+                Some(claimed) => format!("after the time the signature claims ({claimed})"),
+                None => "and nothing says when the signature was made".to_owned(),
+            };
             finding(
                 policy,
                 FindingCode::SignatureUnverifiable,
                 format!(
-                    "The certificate {} of {} was revoked at {}, after the time the signature claims ({}); no timestamp proves it was signed before the revocation.",
+                    "The certificate {} of {} was revoked at {}, {when}; no timestamp proves it was signed before the revocation.",
                     revoked.subject,
                     signer(s),
                     revoked.revoked_at.as_deref().unwrap_or("an unknown time"),
-                    proof.time.as_deref().unwrap_or("no time")
                 ),
                 &[
                     ("field", label(s)),
@@ -675,6 +678,16 @@ mod tests {
         );
         // Nor is a good certificate anything.
         assert!(revoked_after_claimed_time(&[good()], &p).is_empty());
+        // No time at all: nothing shows the signature came first either.
+        let mut timeless = revoked(false);
+        timeless.proof_of_existence.time = None;
+        timeless.proof_of_existence.source = ExistenceSource::None;
+        let found = revoked_after_claimed_time(&[timeless], &p);
+        assert!(
+            found[0].message.contains("nothing says when"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
