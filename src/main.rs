@@ -1049,6 +1049,9 @@ fn write_signatures_text(
         if let Some(level) = present::level::line(f) {
             writeln!(out, "    {level}")?;
         }
+        if let Some(indication) = present::level::indication(f) {
+            writeln!(out, "    {indication}")?;
+        }
         if let Some(qc) = f
             .signer
             .as_ref()

@@ -1089,7 +1089,7 @@ fn schema_help_offers_no_pipeline_options_and_the_old_spelling_still_works() {
 }
 
 #[test]
-fn signatures_print_the_pades_level_and_require_level_makes_a_finding() {
+fn signatures_print_the_pades_level_and_etsi_indication_and_require_level_makes_a_finding() {
     let dir = tempfile::tempdir().unwrap();
     let sample = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -1102,6 +1102,11 @@ fn signatures_print_the_pades_level_and_require_level_makes_a_finding() {
     let text = stdout(&plain);
     assert!(
         text.contains("PAdES B-B; for B-T: no signature or later document timestamp"),
+        "{text}"
+    );
+    // No revocation data at all (certificates valid until 2036): the standard would try later.
+    assert!(
+        text.contains("ETSI EN 319 102-1: INDETERMINATE (TRY_LATER: "),
         "{text}"
     );
     assert!(!text.contains("[signature.level_insufficient]"), "{text}");

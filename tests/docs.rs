@@ -51,6 +51,8 @@ const CODE_TABLES: &[(&str, &str)] = &[
         "`signatures[].proof_of_existence.refused[].reason`",
         "TimestampRefusal",
     ),
+    ("`signatures[].indication.main`", "MainIndication"),
+    ("`signatures[].indication.sub`", "SubIndication"),
     ("`signing[].source`", "SigningSource"),
     ("`signing[].role`", "SignerRole"),
     ("`signing[].matched`", "MatchState"),

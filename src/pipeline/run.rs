@@ -255,8 +255,9 @@ fn run_stages(
         )?,
         _ => None,
     };
-    let (signatures, usage_rights) =
+    let (mut signatures, usage_rights) =
         split_usage_rights(examine_hashed(bytes, &pdf, &settings.trust, limits, file));
+    crate::signature::indication::assign(&mut signatures, now);
     let protocol = settings.policy.checks == Checks::Protocol;
     let minutes = if protocol {
         read_minutes_pages(&pages)

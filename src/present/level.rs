@@ -1,6 +1,8 @@
-//! A signature's PAdES baseline level in words: `PAdES B-T; for B-LT: no DSS`.
+//! A signature's PAdES baseline level in words: `PAdES B-T; for B-LT: no DSS`, and its ETSI
+//! EN 319 102-1 indication.
 
 use crate::signature::examine::SignatureFacts;
+use crate::signature::indication::{Indication, SubIndication as Sub};
 use crate::signature::level::{LevelGap, PathOf};
 use crate::signature::report::RevocationStatus;
 
@@ -64,6 +66,54 @@ pub fn line(f: &SignatureFacts) -> Option<String> {
     })
 }
 
+/// `ETSI EN 319 102-1: INDETERMINATE (REVOKED_NO_POE: revoked, and no proof the signature
+/// existed before)`; `None` when the signature has no indication (document timestamps, usage
+/// rights).
+pub fn indication(f: &SignatureFacts) -> Option<String> {
+    let i = f.indication?;
+    Some(format!(
+        "ETSI EN 319 102-1: {} ({})",
+        i.main_str(),
+        explain(i)
+    ))
+}
+
+/// Words for people: `REVOKED_NO_POE: revoked, and no proof the signature existed before`.
+fn explain(i: Indication) -> String {
+    let Some(sub) = i.sub() else {
+        return "every check holds".to_owned();
+    };
+    let words = match sub {
+        Sub::FormatFailure => "the signature is not well formed",
+        Sub::HashFailure => "the signed bytes changed",
+        Sub::SigCryptoFailure => "the signature value does not verify",
+        Sub::Revoked => "signed after the certificate was revoked",
+        Sub::NotYetValid => "signed before the certificate was issued",
+        Sub::NoSigningCertificateFound => "the signer's certificate is not there",
+        Sub::NoCertificateChainFound => "no path to a trust anchor",
+        Sub::ChainConstraintsFailure => "the certificate path breaks its constraints",
+        Sub::RevokedNoPoe => "revoked, and no proof the signature existed before",
+        Sub::RevokedCaNoPoe => {
+            "a CA of the path was revoked, and no proof the signature existed before"
+        }
+        Sub::OutOfBoundsNoPoe => {
+            "the certificate has expired, and no proof the signature existed before"
+        }
+        Sub::OutOfBoundsNotRevoked => {
+            "the certificate has expired, not revoked, and no proof the signature existed before"
+        }
+        Sub::TryLater => "the embedded revocation data does not settle a certificate's status",
+        Sub::NoPoe => "no proof of existence",
+        Sub::SigConstraintsFailure => "changed after signing beyond what the signature permits",
+        Sub::CryptoConstraintsFailureNoPoe => {
+            "an algorithm that is not accepted, and no proof of existence before"
+        }
+        Sub::CryptoConstraintsFailure => "an algorithm that is no longer reliable",
+        Sub::Generic => "it could not be checked",
+    };
+    format!("{}: {words}", sub.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +142,27 @@ mod tests {
             ..SignatureFacts::sample("A")
         };
         assert_eq!(line(&ts), None);
+    }
+
+    #[test]
+    fn the_etsi_indication_in_words() {
+        let revoked = SignatureFacts {
+            indication: Some(Indication::Indeterminate(Sub::RevokedNoPoe)),
+            ..SignatureFacts::sample("A")
+        };
+        assert_eq!(
+            indication(&revoked).unwrap(),
+            "ETSI EN 319 102-1: INDETERMINATE (REVOKED_NO_POE: revoked, and no proof the signature existed before)"
+        );
+        let passed = SignatureFacts {
+            indication: Some(Indication::Passed),
+            ..SignatureFacts::sample("A")
+        };
+        assert_eq!(
+            indication(&passed).unwrap(),
+            "ETSI EN 319 102-1: PASSED (every check holds)"
+        );
+        // Near miss: no indication (a document timestamp), no line.
+        assert_eq!(indication(&SignatureFacts::sample("A")), None);
     }
 }

@@ -186,6 +186,13 @@ pub struct SignatureFacts {
     /// document timestamp of a later revision) proves the signature existed, or the claimed
     /// time when none does. The certificate is judged at a proven time.
     pub proof_of_existence: ProofOfExistence,
+    /// The ETSI EN 319 102-1 validation indication (`main` `PASSED`, `INDETERMINATE` or
+    /// `FAILED`, and `sub`, the sub-indication), decided from the facts above as the
+    /// standard's process for signatures with long-term validation material would, offline,
+    /// at the processing time. A fact: it changes no status and no finding. Null for
+    /// document timestamps and usage rights.
+    #[schemars(with = "Option<super::indication::IndicationRecord>")]
+    pub indication: Option<super::indication::Indication>,
     /// Oddities that do not stop the check.
     pub warnings: Vec<CmsWarning>,
     /// Why the signature is not intact and valid, as a typed kind with a message: set exactly
@@ -258,6 +265,7 @@ impl SignatureFacts {
                 source: super::existence::ExistenceSource::SigningTime,
                 ..ProofOfExistence::default()
             },
+            indication: None,
             warnings: Vec::new(),
             error: None,
         }
@@ -694,6 +702,8 @@ fn facts(
         level: None,
         level_missing: Vec::new(),
         proof_of_existence: report.proof_of_existence,
+        // Set by the pipeline, which knows the processing time (`indication::assign`).
+        indication: None,
         warnings: report.warnings,
         error,
     }

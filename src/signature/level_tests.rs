@@ -55,15 +55,6 @@ impl Build {
     }
 }
 
-/// The ESS signing-certificate-v2 attribute naming `cert` by its SHA-256 (RFC 5035 §3).
-fn signing_certificate_v2(cert: &[u8]) -> Vec<u8> {
-    let hash = super::algorithm::DigestAlgorithm::Sha256.digest(cert);
-    attr(
-        &oid::SIGNING_CERTIFICATE_V2,
-        &seq(&[&seq(&[&seq(&[&octets(&hash)])])]),
-    )
-}
-
 fn build(pki: &Pki, b: &Build) -> Vec<u8> {
     let mut w = PdfWriter::new();
     let fields = |n: usize| {

@@ -26,6 +26,7 @@ pub mod ess;
 pub mod examine;
 pub mod existence;
 pub mod field;
+pub mod indication;
 pub mod level;
 pub mod limits;
 pub mod oid;
@@ -44,6 +45,8 @@ pub mod trusted_list;
 mod corpus_tests;
 #[cfg(test)]
 mod existence_tests;
+#[cfg(test)]
+mod indication_tests;
 #[cfg(test)]
 mod level_corpus_tests;
 #[cfg(test)]

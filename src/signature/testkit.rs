@@ -571,6 +571,16 @@ impl Pki {
     }
 }
 
+/// The ESS signing-certificate-v2 attribute naming `cert` by its SHA-256 (RFC 5035 §3), as
+/// PAdES baseline signatures carry it.
+pub fn signing_certificate_v2(cert: &[u8]) -> Vec<u8> {
+    let hash = DigestAlgorithm::Sha256.digest(cert);
+    attr(
+        &oid::SIGNING_CERTIFICATE_V2,
+        &seq(&[&seq(&[&seq(&[&octets(&hash)])])]),
+    )
+}
+
 /// The root's CRL for 2024, revoking nothing: it answers for the issuing CA.
 pub fn root_crl() -> Vec<u8> {
     make_crl(

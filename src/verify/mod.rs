@@ -67,6 +67,7 @@ pub fn verify(inputs: &Inputs<'_>, policy: &Policy) -> Verdict {
     findings.extend(signature::modified_after_signing(sigs, policy));
     findings.extend(signature::untrusted(sigs, policy));
     findings.extend(signature::certificate_invalid(sigs, policy));
+    findings.extend(signature::revoked_after_claimed_time(sigs, policy));
     findings.extend(signature::in_future(sigs, inputs.now, policy));
     findings.extend(signature::svt_disagrees(sigs, policy));
     findings.extend(level::level_insufficient(sigs, policy));

@@ -300,7 +300,7 @@ fn judge_crl(
 const NO_NEXT_UPDATE_VALIDITY: SignedDuration = SignedDuration::from_mins(30);
 
 /// Whether an answer issued at `this_update` (valid until `next_update`) speaks for `time`.
-fn fresh(
+pub(crate) fn fresh(
     this_update: Timestamp,
     next_update: Option<Timestamp>,
     time: Option<Timestamp>,

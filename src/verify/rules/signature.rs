@@ -10,6 +10,7 @@ use crate::audit::facts::signings;
 use crate::record::{Finding, SigningSource};
 use crate::signature::CheckErrorKind;
 use crate::signature::examine::SignatureFacts;
+use crate::signature::report::RevocationStatus;
 use crate::verify::cover::Covers;
 use crate::verify::policy::Policy;
 use crate::verify::signing::Signing;
@@ -320,6 +321,51 @@ pub fn certificate_invalid(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Find
         .collect()
 }
 
+/// `signature.unverifiable` for a signature whose certificate (or a CA's on its path) the
+/// embedded data shows revoked *after* the time the signature claims, when no timestamp
+/// proves that claim. The claim is the signer's own, signed with the very key that may have
+/// been compromised, so nothing shows the signature was made while the certificate was good
+/// (ETSI EN 319 102-1: INDETERMINATE/REVOKED_NO_POE). A revocation at or before the judged
+/// time is `certificate_invalid`'s; a proven time settles it either way. Document timestamps
+/// are left out: their time is their own token's.
+pub fn revoked_after_claimed_time(sigs: &[SignatureFacts], policy: &Policy) -> Vec<Finding> {
+    sigs.iter()
+        .filter(|s| s.holds() && !s.doc_timestamp && !s.proof_of_existence.proven)
+        .filter(|s| s.revocation.revoked_before_time().is_none())
+        .filter_map(|s| {
+            let revoked = s
+                .revocation
+                .certificates
+                .iter()
+                .find(|c| c.status == RevocationStatus::Revoked)?;
+            Some((s, revoked))
+        })
+        .map(|(s, revoked)| {
+            let proof = &s.proof_of_existence;
+            let when = match proof.time.as_deref() {
+                Some(claimed) => format!("after the time the signature claims ({claimed})"),
+                None => "and nothing says when the signature was made".to_owned(),
+            };
+            finding(
+                policy,
+                FindingCode::SignatureUnverifiable,
+                format!(
+                    "The certificate {} of {} was revoked at {}, {when}; no timestamp proves it was signed before the revocation.",
+                    revoked.subject,
+                    signer(s),
+                    revoked.revoked_at.as_deref().unwrap_or("an unknown time"),
+                ),
+                &[
+                    ("field", label(s)),
+                    ("revoked", json!(revoked)),
+                    ("claimed_time", json!(proof.time)),
+                    ("time_source", json!(proof.source)),
+                ],
+            )
+        })
+        .collect()
+}
+
 /// The best time a signature gives: its verified timestamp, else the CMS signingTime, else
 /// the dictionary's `/M`.
 pub fn signing_time(s: &SignatureFacts) -> Option<String> {
@@ -590,6 +636,58 @@ mod tests {
         assert_eq!(found[0].evidence["revoked"]["reason"], "key_compromise");
         assert_eq!(found[0].evidence["time_source"], "signing_time");
         assert!(certificate_invalid(&[with(false)], &p).is_empty());
+    }
+
+    #[test]
+    fn revoked_after_an_unproven_claim_is_unverifiable_after_a_proven_time_is_not() {
+        use crate::signature::existence::ExistenceSource;
+        use crate::signature::report::{CertificateRevocation, RevocationInfo};
+        let p = Policy::default();
+        let revoked = |before: bool| SignatureFacts {
+            revocation: RevocationInfo {
+                certificates: vec![CertificateRevocation {
+                    status: RevocationStatus::Revoked,
+                    revoked_at: Some("2024-11-01T00:00:00Z".into()),
+                    revoked_before_time: before,
+                    ..CertificateRevocation::no_data("Erik Lövgren".into(), "01234567".into())
+                }],
+                ..RevocationInfo::default()
+            },
+            ..good()
+        };
+        // The sample claims 2024-10-29 (signingTime) and no timestamp proves it.
+        let found = revoked_after_claimed_time(&[revoked(false)], &p);
+        assert_eq!(codes(&found), ["signature.unverifiable"]);
+        assert_eq!(found[0].evidence["claimed_time"], "2024-10-29T15:02:11Z");
+        assert_eq!(found[0].evidence["time_source"], "signing_time");
+        assert_eq!(
+            found[0].evidence["revoked"]["revoked_at"],
+            "2024-11-01T00:00:00Z"
+        );
+        assert!(certificate_invalid(&[revoked(false)], &p).is_empty());
+        // Near miss: a timestamp proves the time, so the revocation after it is harmless.
+        let mut proven = revoked(false);
+        proven.proof_of_existence.proven = true;
+        proven.proof_of_existence.source = ExistenceSource::SignatureTimestamp;
+        assert!(revoked_after_claimed_time(&[proven], &p).is_empty());
+        // Near miss: revoked before the claim is certificate_invalid's, not this rule's.
+        assert!(revoked_after_claimed_time(&[revoked(true)], &p).is_empty());
+        assert_eq!(
+            codes(&certificate_invalid(&[revoked(true)], &p)),
+            ["signature.certificate_invalid"]
+        );
+        // Nor is a good certificate anything.
+        assert!(revoked_after_claimed_time(&[good()], &p).is_empty());
+        // No time at all: nothing shows the signature came first either.
+        let mut timeless = revoked(false);
+        timeless.proof_of_existence.time = None;
+        timeless.proof_of_existence.source = ExistenceSource::None;
+        let found = revoked_after_claimed_time(&[timeless], &p);
+        assert!(
+            found[0].message.contains("nothing says when"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
