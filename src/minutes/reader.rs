@@ -171,6 +171,7 @@ impl Reader<'_> {
                     && let Some(m) = classify(&text, self.lex)
                     && let LabelKind::Role(role) = m.kind
                     && !m.value.is_empty()
+                    && classify(m.value, self.lex).is_none()
                     && self.ink_beside_label(m.value, i)
                 {
                     let value = m.value.to_owned();

@@ -620,6 +620,19 @@ mod tests {
             with_blocks("Underskrifter\nSekreterare Maja Lind\nIngegärd Wikström\nOrdförande\n");
         assert_eq!(f.designated.secretary, vec!["Maja Lind"]);
         assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
+        // A row of roles (`Ordförande Justerande`) is no label beside ink: the name under it,
+        // captioned by the role below it, is not the chair's.
+        let f = with_blocks(
+            "Beslut\nHärjedalens kommun ; Sida 2 av 2\nPROTOKOLL Kultur- och fritidsnämnden 2023-10-30\n\n\
+             Kultur- och fritidsnämnden föreslår kommunfullmäktige att anta detaljplanen.\n\n\
+             Sara oe ;\n\nSekreterare\n\nA ra Wikstrom ava viet Jan VU\nOrdförande Justerande\n\n\
+             Signe Ljungqvist |\n\nJusterande\n",
+        );
+        assert!(
+            !f.designated.chair.contains(&"Signe Ljungqvist".to_owned()),
+            "{:?}",
+            f.designated.chair
+        );
     }
 
     #[test]
