@@ -52,6 +52,8 @@ mod level_corpus_tests;
 #[cfg(test)]
 mod level_tests;
 #[cfg(test)]
+mod revocation_corpus_tests;
+#[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;

@@ -63,6 +63,17 @@ impl SingleResponse {
         hash.digest(&cert.issuer.raw) == self.issuer_name_hash
             && hash.digest(&key) == self.issuer_key_hash
     }
+
+    /// Whether its CertID names `cert` as far as `cert` alone can tell: the serial number and
+    /// the hash of the issuer's name. Without the issuer's certificate the key hash cannot be
+    /// checked, so this says the response is meant for `cert`, never that it is about it.
+    pub fn names_by_issuer_name(&self, cert: &Certificate) -> bool {
+        let Some(hash) = self.hash else {
+            return false;
+        };
+        self.serial == serial_key(&cert.serial)
+            && hash.digest(&cert.issuer.raw) == self.issuer_name_hash
+    }
 }
 
 /// A parsed `BasicOCSPResponse`.

@@ -205,7 +205,15 @@ pub fn certificate_status(
                 None => {}
             },
             Parsed::Ocsp(resp) => {
-                let Some(issuer) = issuer else { continue };
+                let Some(issuer) = issuer else {
+                    // An answer meant for the certificate is there, but with its issuer off
+                    // the path nothing can authorise it: refused, as a CRL would be, rather
+                    // than passed over as if there were no data.
+                    if resp.responses.iter().any(|s| s.names_by_issuer_name(cert)) {
+                        refuse(RevocationEvidence::Ocsp, RefusalReason::IssuerUnknown);
+                    }
+                    continue;
+                };
                 for verdict in judge_ocsp(resp, cert, issuer, pool, time) {
                     match verdict {
                         Ok((says, this_update, next_update)) => answers.push(Answer {

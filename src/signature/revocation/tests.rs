@@ -414,6 +414,29 @@ fn ocsp_about_another_certificate_says_nothing() {
 }
 
 #[test]
+fn ocsp_for_a_certificate_whose_issuer_is_off_the_path_is_refused_not_ignored() {
+    let pki = Pki::new();
+    let signer = Certificate::parse(&pki.signer).unwrap();
+    let t: Timestamp = T.parse().unwrap();
+    let status_alone = |basic: Vec<u8>| {
+        let mut info = RevocationInfo::default();
+        let items = gather(&[ocsp_item(basic)], &mut info);
+        let items: Vec<_> = items.iter().collect();
+        // The path stops at the signer: its issuer is not among the file's certificates.
+        chain_status(&[&signer], &[], &items, Some(t)).remove(0)
+    };
+    let got = status_alone(by_ca(&pki, OcspAnswer::Good));
+    assert_eq!(got.status, RevocationStatus::Unknown);
+    assert_eq!(refusals(&got), [RefusalReason::IssuerUnknown]);
+    assert_eq!(got.source, None);
+    // Near miss: an answer about another certificate of the same issuer is no data about it.
+    let other = pki.ocsp_by_ca(Single::new(&pki.tsa, &pki.ca, OcspAnswer::Good));
+    let got = status_alone(other);
+    assert_eq!(got.status, RevocationStatus::NoData);
+    assert!(got.refused.is_empty());
+}
+
+#[test]
 fn stale_ocsp_good_is_refused_and_a_later_one_counts() {
     let pki = Pki::new();
     let answer = |this: &'static str, next: Option<&'static str>| {
