@@ -120,6 +120,27 @@ def cms_material(signed_data, signer_info):
     return certs, crls, ocsps
 
 
+def material(sig, dss):
+    """The certificates, CRLs and OCSP responses a signature carries: its CMS, its signature
+    timestamps' CMS, and the DSS (`dss_contents`), when there is one."""
+    certs, crls, ocsps = cms_material(sig.signed_data, sig.signer_info)
+    unsigned = sig.signer_info["unsigned_attrs"]
+    for a in unsigned if unsigned and unsigned.native is not None else []:
+        if a["type"].native != "signature_time_stamp_token":
+            continue
+        for token in a["values"]:
+            tst = token["content"]
+            more = cms_material(tst, tst["signer_infos"][0])
+            certs += more[0]
+            crls += more[1]
+            ocsps += more[2]
+    if dss is not None:
+        certs += dss[0]
+        crls += dss[1]
+        ocsps += dss[2]
+    return certs, crls, ocsps
+
+
 def self_signed(cert):
     return cert.self_signed in ("maybe", "yes")
 
@@ -206,23 +227,10 @@ def level_of(reader, sig, stamps, dss, vc):
 
     if dss is None:
         missing.append("no_dss")
-        dss_certs, dss_crls, dss_ocsps, dss_refs = [], [], [], set()
+        dss_refs = set()
     else:
-        dss_certs, dss_crls, dss_ocsps, dss_refs = dss
-    certs, crls, ocsps = cms_material(sig.signed_data, sig.signer_info)
-    unsigned = sig.signer_info["unsigned_attrs"]
-    for a in unsigned if unsigned and unsigned.native is not None else []:
-        if a["type"].native != "signature_time_stamp_token":
-            continue
-        for token in a["values"]:
-            tst = token["content"]
-            more = cms_material(tst, tst["signer_infos"][0])
-            certs += more[0]
-            crls += more[1]
-            ocsps += more[2]
-    certs += dss_certs
-    crls += dss_crls
-    ocsps += dss_ocsps
+        dss_refs = dss[3]
+    certs, crls, ocsps = material(sig, dss)
     undecided = None
     for who, cert in (("signer", sig.signer_cert), ("timestamp", tsa_cert)):
         settled = path_settled(cert, moment, certs, crls, ocsps)

@@ -26,7 +26,8 @@ usage (from the project's root; 18 s over the corpus on this machine):
   /tmp/phvenv/bin/python scripts/pyhanko_revocation.py ../shared/corpus/real-signed/*.pdf \
       > tests/peers/pyhanko-revocation.jsonl
 One JSON object per file, signature and certificate: file, field, byte_range, subject, serial
-(lower-case hex of the integer), status, and detail (pyHanko's reason when undecided).
+(lower-case hex of the integer), status, and detail (pyHanko's reason when undecided, cut
+to DETAIL_CHARS: one of its errors quotes a whole CRL).
 Needs `pip install pyHanko pyhanko-certvalidator` (not a dependency of arkivar).
 """
 import asyncio
@@ -45,26 +46,18 @@ from pyhanko_certvalidator.revinfo.validate_crl import verify_crl  # noqa: E402
 from pyhanko_certvalidator.revinfo.validate_ocsp import verify_ocsp_response  # noqa: E402
 from pyhanko_certvalidator.util import ConsList  # noqa: E402
 
-from pyhanko_level import cms_material, dss_contents, self_signed  # noqa: E402
+from pyhanko_level import dss_contents, material, self_signed  # noqa: E402
 
 
-def material(sig, dss):
-    certs, crls, ocsps = cms_material(sig.signed_data, sig.signer_info)
-    unsigned = sig.signer_info["unsigned_attrs"]
-    for a in unsigned if unsigned and unsigned.native is not None else []:
-        if a["type"].native != "signature_time_stamp_token":
-            continue
-        for token in a["values"]:
-            tst = token["content"]
-            more = cms_material(tst, tst["signer_infos"][0])
-            certs += more[0]
-            crls += more[1]
-            ocsps += more[2]
-    if dss is not None:
-        certs += dss[0]
-        crls += dss[1]
-        ocsps += dss[2]
-    return certs, crls, ocsps
+# pyHanko's reason is kept to this many characters: one error message quotes a whole CRL.
+DETAIL_CHARS = 300
+
+
+def short(detail):
+    """detail cut to DETAIL_CHARS, with an ellipsis where it was cut."""
+    if detail is None or len(detail) <= DETAIL_CHARS:
+        return detail
+    return detail[:DETAIL_CHARS] + "…"
 
 
 def signature_time(sig):
@@ -189,7 +182,7 @@ def main():
                             "subject": subject_of(cert),
                             "serial": format(cert.serial_number, "x"),
                             "status": status,
-                            "detail": detail,
+                            "detail": short(detail),
                         }
                         print(json.dumps(entry, ensure_ascii=False), flush=True)
         except Exception as e:
