@@ -369,10 +369,7 @@ impl Fixture {
             }
             make_cms(&spec, &|sig: &[u8]| {
                 if signature_timestamp {
-                    vec![attr(
-                        &oid::TIME_STAMP_TOKEN,
-                        &pki.token(&[sig], SIGNATURE_TS),
-                    )]
+                    vec![pki.signature_timestamp(sig, SIGNATURE_TS)]
                 } else {
                     Vec::new()
                 }

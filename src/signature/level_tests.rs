@@ -5,7 +5,6 @@
 
 use super::examine::{SignatureFacts, examine};
 use super::level::{LevelGap, PadesLevel, PathOf};
-use super::oid;
 use super::report::RevocationStatus;
 use super::testkit::*;
 use crate::pdf::{Limits, load};
@@ -96,10 +95,7 @@ fn build(pki: &Pki, b: &Build) -> Vec<u8> {
         }
         make_cms(&spec, &|sig: &[u8]| {
             if b.signature_timestamp {
-                vec![attr(
-                    &oid::TIME_STAMP_TOKEN,
-                    &pki.token(&[sig], SIGNATURE_TS),
-                )]
+                vec![pki.signature_timestamp(sig, SIGNATURE_TS)]
             } else {
                 Vec::new()
             }

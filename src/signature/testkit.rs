@@ -553,6 +553,12 @@ impl Pki {
         make_cms(&spec, &|_| Vec::new()).der
     }
 
+    /// The unsigned signature-timestamp attribute over `signature` (a CMS signature value),
+    /// made at `gen_at`.
+    pub fn signature_timestamp(&self, signature: &[u8], gen_at: &str) -> Vec<u8> {
+        attr(&oid::TIME_STAMP_TOKEN, &self.token(&[signature], gen_at))
+    }
+
     /// A `BasicOCSPResponse` by the issuing CA itself with one answer, produced at 11:00 on
     /// 2024-03-01.
     pub fn ocsp_by_ca(&self, single: Single<'_>) -> Vec<u8> {
