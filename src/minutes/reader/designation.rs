@@ -620,8 +620,10 @@ mod tests {
             with_blocks("Underskrifter\nSekreterare Maja Lind\nIngegärd Wikström\nOrdförande\n");
         assert_eq!(f.designated.secretary, vec!["Maja Lind"]);
         assert_eq!(f.designated.chair, vec!["Ingegärd Wikström"]);
-        // A row of roles (`Ordförande Justerande`) is no label beside ink: the name under it,
-        // captioned by the role below it, is not the chair's.
+        // A row of roles (`Ordförande Justerande`) with a name under it is not the chair's
+        // block. Read from plain text this holds without the guard in `walk` (a role row's
+        // value is a label, so no ink); the OCR'd page it came from (seed 23's
+        // `label-below` scans) needed the guard, and only the scans exercise it.
         let f = with_blocks(
             "Beslut\nHärjedalens kommun ; Sida 2 av 2\nPROTOKOLL Kultur- och fritidsnämnden 2023-10-30\n\n\
              Kultur- och fritidsnämnden föreslår kommunfullmäktige att anta detaljplanen.\n\n\
